@@ -1,0 +1,14 @@
+"""bloc: an observatory for military alliances.
+
+The public API: each function returns a pandas DataFrame and takes `db`, the
+store file (None for `$BLOC_DB` or the user data directory).
+
+    >>> import bloc
+    >>> bloc.members("CSTO", on="1995-06-01")  # doctest: +SKIP
+"""
+
+from bloc.api import events, history, members
+from bloc.errors import BlocError
+
+__all__ = ["BlocError", "events", "history", "members"]
+__version__ = "0.1.0"

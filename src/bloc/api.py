@@ -1,0 +1,197 @@
+"""The importable face of bloc: each operation is a function returning a DataFrame.
+
+The command line is a thin layer over these; a notebook user calls them with
+the same arguments (`db` is a path, or None for the default store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bloc.errors import BlocError, UnknownActorError
+from bloc.knowledge import bundled
+from bloc.model import PLOVER_TYPES
+from bloc.store import Store, opened, parse_day
+
+__all__ = ["events", "history", "members", "parse_day", "to_json", "to_records"]
+
+DB = Path | str | None
+
+EVENT_COLUMNS = [
+    "id",
+    "date",
+    "date_precision",
+    "source",
+    "target",
+    "type",
+    "mode",
+    "alliance",
+    "intensity",
+    "confidence",
+    "origin",
+    "evidence",
+]
+
+
+def _alliance_code(code: str) -> str:
+    return bundled().alliance(code).code
+
+
+def members(alliance: str, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
+    """The members of `alliance` on a date (today by default), with their status.
+
+    Columns: member, name, since, until, status (member, suspended or frozen).
+    """
+    code = _alliance_code(alliance)
+    day = parse_day(on) or dt.date.today()
+    with opened(db) as store:
+        return store.query(
+            """
+            SELECT m.member, a.name, m.start AS since, m."end" AS until, m.status
+            FROM memberships m JOIN actors a ON a.code = m.member
+            WHERE m.alliance = ? AND m.start <= ? AND (m."end" IS NULL OR ? < m."end")
+            ORDER BY m.member
+            """,
+            [code, day, day],
+        )
+
+
+def history(alliance: str, db: DB = None) -> pd.DataFrame:
+    """Membership changes and curated events of `alliance`, in date order, with citations.
+
+    Columns: date, date_precision, kind, source, target, what, cite.
+    """
+    code = _alliance_code(alliance)
+    with opened(db) as store:
+        frame = store.query(
+            """
+            WITH changes AS (
+                SELECT m.start AS date, 'day' AS date_precision, 'membership' AS kind,
+                       m.member AS source, m.alliance AS target,
+                       CASE m.status WHEN 'member' THEN 'becomes a member'
+                                     ELSE 'membership ' || m.status END
+                       || ' (' || m.note || ')' AS what,
+                       m.cite
+                FROM memberships m WHERE m.alliance = ?
+                UNION ALL
+                SELECT m."end", 'day', 'membership', m.member, m.alliance,
+                       'leaves ' || CASE m.status WHEN 'member' THEN 'membership'
+                                                   ELSE m.status || ' status' END,
+                       m.cite
+                FROM memberships m
+                WHERE m.alliance = ? AND m."end" IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM memberships n
+                                  WHERE n.alliance = m.alliance AND n.member = m.member
+                                    AND n.start = m."end")
+            ),
+            curated AS (
+                SELECT e.date, e.date_precision, 'event' AS kind, e.source, e.target,
+                       e.type || COALESCE(' (' || e.mode || ')', '') || ': ' || e.summary,
+                       list(ev.document ORDER BY ev.document) AS cite
+                FROM events e JOIN evidence ev ON ev.event_id = e.id
+                WHERE e.origin = 'curated' AND e.context = ?
+                GROUP BY ALL
+            )
+            SELECT * FROM changes UNION ALL SELECT * FROM curated
+            ORDER BY date, kind DESC, source
+            """,
+            [code, code, code],
+        )
+    frame.columns = ["date", "date_precision", "kind", "source", "target", "what", "cite"]
+    return frame
+
+
+def events(
+    actor: str | None = None,
+    type: str | None = None,
+    alliance: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    origin: str | None = None,
+    db: DB = None,
+) -> pd.DataFrame:
+    """Curated and text-derived events, each with its list of evidence rows.
+
+    `actor` matches the source or the target; `type` is a PLOVER type; dates
+    are inclusive. The `evidence` column holds a list of dicts
+    {document, sentence, start, end, published, url}.
+    """
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
+    if actor:
+        code = actor.upper()
+        if code not in bundled().actors:
+            raise UnknownActorError(f"unknown actor {actor!r}: use a code from actors.yaml")
+        where.append("(e.source = ? OR e.target = ?)")
+        params += [code, code]
+    if type:
+        if type.upper() not in PLOVER_TYPES:
+            raise BlocError(f"unknown event type {type!r}: use one of {', '.join(PLOVER_TYPES)}")
+        where.append("e.type = ?")
+        params.append(type.upper())
+    if alliance:
+        where.append("e.alliance = ?")
+        params.append(_alliance_code(alliance))
+    if since:
+        where.append("e.date >= ?")
+        params.append(parse_day(since))
+    if until:
+        where.append("e.date <= ?")
+        params.append(parse_day(until))
+    if origin:
+        where.append("e.origin = ?")
+        params.append(origin)
+    with opened(db) as store:
+        return _events_frame(store, " AND ".join(where), params)
+
+
+def _events_frame(store: Store, where: str, params: list[Any]) -> pd.DataFrame:
+    frame = store.query(
+        f"""
+        SELECT e.id, e.date, e.date_precision, e.source, e.target, e.type, e.mode,
+               e.alliance, e.intensity, e.confidence, e.origin,
+               list({{'document': v.document, 'sentence': v.sentence, 'start': v.start,
+                      'end': v."end", 'published': v.published, 'url': v.url}}
+                    ORDER BY v.published, v.document, v.start) AS evidence
+        FROM events e JOIN evidence v ON v.event_id = e.id
+        WHERE {where}
+        GROUP BY ALL
+        ORDER BY e.date, e.source, e.target, e.type, e.id
+        """,
+        params,
+    )
+    return frame[EVENT_COLUMNS] if not frame.empty else pd.DataFrame(columns=EVENT_COLUMNS)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a cell: dates as ISO days, missing values as None."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else value
+        return [plain(v) for v in items] if isinstance(items, list) else plain(items)
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: dates as ISO strings, missing values as null."""
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def to_json(frame: pd.DataFrame) -> str:
+    return json.dumps(to_records(frame), ensure_ascii=False, indent=2)

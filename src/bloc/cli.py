@@ -1,0 +1,237 @@
+"""The `bloc` command line: a thin Typer layer over `bloc.api`; the only place that prints."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bloc import api, findings
+from bloc.errors import BlocError
+from bloc.ingest import IngestSummary, ingest
+from bloc.model import Document, Rejected
+from bloc.store import default_db_path, opened
+
+app = typer.Typer(
+    help="bloc: an observatory for military alliances (CSTO first, NATO as the comparison).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True)
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $BLOC_DB or the user data directory)."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _fail(exc: BlocError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    raise typer.Exit(1)
+
+
+def _cell(value: Any) -> str:
+    plain = api.plain(value)
+    if isinstance(plain, list):
+        return "; ".join(
+            str(v.get("document", v)) if isinstance(v, dict) else str(v) for v in plain
+        )
+    return "" if plain is None else str(plain)
+
+
+def emit(
+    frame: pd.DataFrame,
+    fmt: Format,
+    title: str | None = None,
+    columns: list[str] | None = None,
+) -> None:
+    """Print a frame as a Rich table (only `columns`, if given), JSON array or CSV."""
+    if fmt is Format.json:
+        sys.stdout.write(api.to_json(frame) + "\n")
+    elif fmt is Format.csv:
+        records = api.to_records(frame)
+        flat = pd.DataFrame(
+            [{k: _cell(v) if isinstance(v, list) else v for k, v in r.items()} for r in records],
+            columns=frame.columns,
+        )
+        sys.stdout.write(flat.to_csv(index=False))
+    else:
+        table = Table(title=title, show_lines=False, title_justify="left")
+        if columns:
+            frame = frame[columns]
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            # Article text is untrusted: never interpret it as Rich markup.
+            table.add_row(*(_escape(_cell(v)) for v in row))
+        out.print(table)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def members(
+    alliance: Annotated[str, typer.Argument(help="Alliance code, e.g. CSTO or NATO.")],
+    on: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Members of an alliance on a date, with their status."""
+    try:
+        frame = api.members(alliance, on=on, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    emit(frame, fmt, f"{alliance.upper()} members on {on or 'today'}: {len(frame)}")
+
+
+@app.command()
+def history(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Membership changes and curated events in date order, with citations."""
+    try:
+        frame = api.history(alliance, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    emit(frame, fmt, f"{alliance.upper()} history")
+
+
+@app.command()
+def events(
+    actor: Annotated[str | None, typer.Option(help="Actor code (source or target).")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER event type.")] = None,
+    alliance: Annotated[str | None, typer.Option(help="Events concerning this alliance.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (inclusive).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (inclusive).")] = None,
+    origin: Annotated[str | None, typer.Option(help="curated or text.")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Curated and text-derived events, each with its evidence."""
+    try:
+        frame = api.events(actor, type, alliance, since, until, origin, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    emit(frame, fmt, f"{len(frame)} events", EVENT_TABLE)
+
+
+EVENT_TABLE = [
+    "date",
+    "source",
+    "type",
+    "target",
+    "mode",
+    "alliance",
+    "intensity",
+    "origin",
+    "evidence",
+]
+
+
+@app.command()
+def demo(db: DbOption = None) -> None:
+    """Build the store from the bundled model and print a short account of the CSTO."""
+    path = db or default_db_path()
+    try:
+        with out.status("Loading the bundled knowledge base…"), opened(path):
+            pass
+        parts = [findings.membership_finding("CSTO", db=path), findings.requests_finding("CSTO")]
+    except BlocError as exc:
+        _fail(exc)
+    out.print(f"[dim]store: {path}[/]")
+    for part in parts:
+        out.rule(f"[bold]{part.title}")
+        for line in part.lines:
+            out.print(line, markup=False, highlight=False)
+    out.print()
+    out.print("Next: `bloc history CSTO`, `bloc members NATO --on 2024-04-01`, `bloc events`.")
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt, .html, .jsonl.")],
+    db: DbOption = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD for undated text files.")
+    ] = None,
+) -> None:
+    """Read articles, code them into events, and store them (re-running changes nothing)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    try:
+        day = api.parse_day(published)
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar:
+            task = bar.add_task("ingesting", total=None)
+
+            def tick(item: Document | Rejected) -> None:
+                bar.advance(task)
+
+            summary = ingest(paths, db=db, published=day, progress=tick)
+    except BlocError as exc:
+        _fail(exc)
+    _print_summary(summary)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    rate = summary.sentences / summary.seconds if summary.seconds else 0.0
+    out.print(
+        f"articles read: {summary.read}  stored: {summary.stored}  "
+        f"unchanged: {summary.unchanged}  skipped: {len(summary.skipped)}  "
+        f"undated: {len(summary.undated)}"
+    )
+    out.print(
+        f"sentences: {summary.sentences}  events new: {summary.events_new}  "
+        f"merged: {summary.events_merged}  time: {summary.seconds:.2f}s ({rate:,.0f} sentences/s)"
+    )
+    for rejected in summary.skipped:
+        out.print(f"skipped {rejected.path}: {rejected.reason}", markup=False, highlight=False)
+    for name in summary.undated:
+        out.print(
+            f"undated {name}: no publication date found; pass --published",
+            markup=False,
+            highlight=False,
+        )
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    app()

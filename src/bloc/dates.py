@@ -1,0 +1,245 @@
+"""Dates: the publication date printed in an article, and each event's date.
+
+An event is dated by what its sentence says ("on September 14", "in April
+2021", "last Wednesday", "in 2020"), read against the publication date; a
+sentence with no date takes the date its paragraph last gave, else the
+publication month. Nothing is guessed for an undated article.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from bloc.model import Precision
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH = (
+    r"(January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"((?:19|20)\d{2})"
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+_MDY = re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b")
+_DMY = re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
+_ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+_MONTH_YEAR = re.compile(
+    rf"\b(?:in|of|since|by|from|during|until)?\s*(?:early|mid-?|late)?\s*{_MONTH}\s+{_YEAR}\b"
+)
+_MONTH_ONLY = re.compile(
+    rf"\b(?:in|of|since|by|during|until|this|last)\s+(?:early\s+|mid-?|late\s+)?{_MONTH}\b(?!\s+\d)"
+)
+_YEAR_ONLY = re.compile(
+    rf"\b(?:in|of|since|during|until|by)\s+(?:early\s+|mid-?|late\s+)?{_YEAR}\b"
+)
+_WEEKDAY = re.compile(
+    r"\b(last|on|this past)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_RELATIVE = re.compile(
+    r"\b(yesterday|today|last week|last month|earlier this month|this month|last year|this year|"
+    r"earlier this year)\b",
+    re.IGNORECASE,
+)
+
+DateGuess = tuple[dt.date, Precision]
+
+# Times the alliance news names instead of dating them ("at the start of the
+# invasion"): they date whatever the clause reports.
+TIME_ANCHORS: tuple[tuple[re.Pattern[str], DateGuess], ...] = (
+    (
+        re.compile(r"\b(?:start|outset|beginning|eve) of the (?:full-scale )?invasion\b", re.I),
+        (dt.date(2022, 2, 1), "month"),
+    ),
+    (re.compile(r"\b(?:during|in|after) the 44-day war\b", re.I), (dt.date(2020, 1, 1), "year")),
+)
+# Happenings named as things ("the war on Ukraine"): they date only the act they name.
+ANCHORS: tuple[tuple[re.Pattern[str], DateGuess], ...] = (
+    (
+        re.compile(r"\b(?:war (?:on|against|in)|invasion of|invaded) Ukraine\b", re.I),
+        (dt.date(2022, 2, 1), "month"),
+    ),
+    (re.compile(r"\bannex(?:ation|ed) (?:of )?Crimea\b", re.I), (dt.date(2014, 3, 1), "month")),
+)
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _before(published: dt.date, month: int, day: int = 1) -> int:
+    """The year of the latest `month`/`day` on or before publication."""
+    year = published.year
+    if (month, day) > (published.month, published.day):
+        year -= 1
+    return year
+
+
+def find_publication_date(text: str) -> dt.date | None:
+    """A date printed near the top of an article (dateline, header), else None."""
+    head = "\n".join(text.splitlines()[:12])[:1500]
+    for pattern in (_MDY, _DMY):
+        for match in pattern.finditer(head):
+            groups = match.groups()
+            if pattern is _MDY:
+                month, day, year = groups
+            else:
+                day, month, year = groups
+            if year:
+                found = _safe(int(year), MONTHS[month.lower().rstrip(".")], int(day))
+                if found:
+                    return found
+    for match in _NUMERIC.finditer(head):
+        found = _safe(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if found:
+            return found
+    for match in _ISO.finditer(head):
+        found = _safe(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if found:
+            return found
+    return None
+
+
+_CITATION = re.compile(r"\((?:[^()]{1,60}),\s*[A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?\)")
+
+
+_MAY_DATE = re.compile(
+    r"\d|January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|yesterday|today|last|this|earlier|invasion|war\b"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday",
+    re.IGNORECASE,
+)
+
+
+def may_date(text: str) -> bool:
+    """A cheap test: could this sentence name a date at all?"""
+    return _MAY_DATE.search(text) is not None
+
+
+def sentence_date(text: str, published: dt.date | None) -> DateGuess | None:
+    """The date a sentence gives for what it reports, or None when it gives none.
+
+    Source citations such as "(Interfax, October 9)" date the source, not the act.
+    """
+    text = _CITATION.sub(lambda m: " " * len(m.group()), text)
+    candidates: list[tuple[int, DateGuess]] = []
+
+    for match in _ISO.finditer(text):
+        day = _safe(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if day:
+            candidates.append((match.start(), (day, "day")))
+    for match in _NUMERIC.finditer(text):
+        day = _safe(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if day:
+            candidates.append((match.start(), (day, "day")))
+    for pattern, order in ((_MDY, "md"), (_DMY, "dm")):
+        for match in pattern.finditer(text):
+            if order == "md":
+                month_name, day_text, year_text = match.groups()
+            else:
+                day_text, month_name, year_text = match.groups()
+            month = MONTHS[month_name.lower().rstrip(".")]
+            if year_text:
+                year = int(year_text)
+            elif published:
+                year = _before(published, month, int(day_text))
+            else:
+                continue
+            found = _safe(year, month, int(day_text))
+            if found:
+                candidates.append((match.start(), (found, "day")))
+    if not candidates:
+        for match in _MONTH_YEAR.finditer(text):
+            month = MONTHS[match.group(1).lower().rstrip(".")]
+            candidates.append((match.start(), (dt.date(int(match.group(2)), month, 1), "month")))
+        for match in _MONTH_ONLY.finditer(text):
+            if published is None:
+                continue
+            month = MONTHS[match.group(1).lower().rstrip(".")]
+            year = _before(published, month)
+            if match.group(0).lower().startswith("last") and year == published.year:
+                year -= 1 if month >= published.month else 0
+            candidates.append((match.start(), (dt.date(year, month, 1), "month")))
+    if published is not None:
+        for match in _WEEKDAY.finditer(text):
+            target = WEEKDAYS[match.group(2).lower()]
+            back = (published.weekday() - target) % 7 or 7
+            candidates.append((match.start(), (published - dt.timedelta(days=back), "day")))
+        for match in _RELATIVE.finditer(text):
+            candidates.append((match.start(), _relative(match.group(1).lower(), published)))
+    for pattern, guess in TIME_ANCHORS:
+        for match in pattern.finditer(text):
+            candidates.append((match.start(), guess))
+    if not candidates:
+        for match in _YEAR_ONLY.finditer(text):
+            candidates.append((match.start(), (dt.date(int(match.group(1)), 1, 1), "year")))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+_YEAR_LIST = re.compile(r"\bin\s+((?:19|20)\d{2}(?:\s*,\s*(?:and\s+)?(?:19|20)\d{2})+)")
+
+
+def listed_years(text: str) -> list[int]:
+    """Years given as a list ("in 1999, 2010, and 2021"): one happening each."""
+    match = _YEAR_LIST.search(text)
+    return [int(y) for y in re.findall(r"(?:19|20)\d{2}", match.group(1))] if match else []
+
+
+def clause(text: str, position: int) -> str:
+    """The clause (between semicolons) of `text` that holds `position`."""
+    start = text.rfind(";", 0, position) + 1
+    end = text.find(";", position)
+    return text[start : end if end != -1 else len(text)]
+
+
+def _relative(phrase: str, published: dt.date) -> DateGuess:
+    if phrase == "yesterday":
+        return published - dt.timedelta(days=1), "day"
+    if phrase == "today":
+        return published, "day"
+    if phrase == "last week":
+        return published - dt.timedelta(days=7), "day"
+    if phrase == "last month":
+        first = published.replace(day=1) - dt.timedelta(days=1)
+        return first.replace(day=1), "month"
+    if phrase in ("earlier this month", "this month"):
+        return published.replace(day=1), "month"
+    if phrase == "last year":
+        return dt.date(published.year - 1, 1, 1), "year"
+    return dt.date(published.year, 1, 1), "year"
+
+
+def anchor_date(text: str) -> DateGuess | None:
+    """The date of a named happening ("the invasion of Ukraine"), for the act it names."""
+    for pattern, guess in ANCHORS:
+        if pattern.search(text):
+            return guess
+    return None
+
+
+def publication_month(published: dt.date) -> DateGuess:
+    return published.replace(day=1), "month"
+
+
+def compatible(a: DateGuess, b: DateGuess) -> bool:
+    """True when two dates can name the same happening (equal at the coarser precision)."""
+    coarse = max(a[1], b[1], key=("day", "month", "year").index)
+    return truncate(a[0], coarse) == truncate(b[0], coarse)
+
+
+def truncate(day: dt.date, precision: Precision) -> dt.date:
+    if precision == "year":
+        return dt.date(day.year, 1, 1)
+    if precision == "month":
+        return dt.date(day.year, day.month, 1)
+    return day

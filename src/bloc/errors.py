@@ -1,0 +1,52 @@
+"""One error hierarchy for bloc.
+
+Every message says what went wrong and what to do about it, so the command
+line can print it as it is and a library user can catch `BlocError`.
+"""
+
+from __future__ import annotations
+
+
+class BlocError(Exception):
+    """Base of every error bloc raises on purpose."""
+
+
+class KnowledgeBaseError(BlocError):
+    """A knowledge-base data file is malformed or inconsistent."""
+
+    def __init__(self, file: str, entry: str, problem: str) -> None:
+        self.file = file
+        self.entry = entry
+        self.problem = problem
+        super().__init__(
+            f"{file}: entry {entry}: {problem}. Fix the entry in the data file and load again."
+        )
+
+
+class StoreError(BlocError):
+    """The store cannot be opened, read or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process is writing to the store."""
+
+
+class UnknownAllianceError(BlocError):
+    """The alliance code is not in the knowledge base."""
+
+
+class UnknownActorError(BlocError):
+    """The actor code is not in the knowledge base."""
+
+
+class InputError(BlocError):
+    """An input document cannot be read; the batch goes on without it."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class ScenarioError(BlocError):
+    """A simulation scenario is not well formed."""

@@ -1,0 +1,297 @@
+"""The alliance model as plain, immutable data.
+
+Everything here is built by `bloc.knowledge` from the bundled YAML files and is
+what the store, the coder, the measures and the simulator read. Plain frozen
+dataclasses keep each stage a function over data, which any engine can map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
+
+Precision = Literal["day", "month", "year"]
+ActorKind = Literal["state", "organisation", "group"]
+MemberStatus = Literal["member", "suspended", "frozen"]
+Outcome = Literal["deployment", "mission", "statement", "nothing"]
+OUTCOMES: tuple[Outcome, ...] = ("deployment", "mission", "statement", "nothing")
+MEMBER_STATUSES: tuple[str, ...] = ("member", "suspended", "frozen")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable publication: where a fact in the knowledge base comes from."""
+
+    id: str
+    publisher: str
+    title: str
+    date: dt.date | None
+    url: str | None = None
+    seed: str | None = None
+
+    def cite(self) -> str:
+        when = self.date.isoformat() if self.date else "n.d."
+        return f"{self.publisher}, “{self.title}”, {when}" + (f", {self.url}" if self.url else "")
+
+
+@dataclass(frozen=True)
+class Actor:
+    code: str
+    kind: ActorKind
+    name: str
+    aliases: tuple[str, ...] = ()
+    capitals: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    cite: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Office:
+    actor: str
+    office: str
+    start: dt.date
+    end: dt.date | None
+    cite: tuple[str, ...]
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    aliases: tuple[str, ...]
+    offices: tuple[Office, ...]
+
+    def actor_on(self, day: dt.date) -> str | None:
+        """The actor this person speaks for on `day`, or None if out of office."""
+        for office in self.offices:
+            if office.holds_on(day):
+                return office.actor
+        return None
+
+
+@dataclass(frozen=True)
+class Spell:
+    """A period of one state's membership in one status."""
+
+    member: str
+    start: dt.date
+    end: dt.date | None
+    status: MemberStatus
+    note: str
+    cite: tuple[str, ...]
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Provision:
+    id: str
+    article: str
+    kind: str
+    summary: str
+    cite: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Body:
+    name: str
+    kind: str
+    summary: str
+    cite: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CuratedEvent:
+    """An event the knowledge base records from a cited source."""
+
+    id: str
+    date: dt.date
+    precision: Precision
+    source: str
+    target: str
+    type: str
+    mode: str | None
+    alliance: str | None
+    intensity: float
+    summary: str
+    cite: tuple[str, ...]
+    context: str
+
+
+@dataclass(frozen=True)
+class AssistanceRequest:
+    """A member's request for help under the treaty, and what the alliance did."""
+
+    id: str
+    alliance: str
+    requester: str
+    date: dt.date
+    precision: Precision
+    threat: str
+    aggressor: str | None
+    provision: str
+    outcome: Outcome
+    response: str
+    cite: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Alliance:
+    code: str
+    name: str
+    leader: str | None
+    founded: dt.date
+    treaty: str
+    decision_rule: str
+    decision_body: str
+    provisions: tuple[Provision, ...]
+    bodies: tuple[Body, ...]
+    forces: tuple[Body, ...]
+    membership: tuple[Spell, ...]
+    requests: tuple[AssistanceRequest, ...]
+    cite: tuple[str, ...]
+
+    def members_on(self, day: dt.date) -> list[Spell]:
+        """The spells in force on `day`, one per member, in code order."""
+        return sorted((s for s in self.membership if s.covers(day)), key=lambda s: s.member)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    sources: dict[str, Source]
+    actors: dict[str, Actor]
+    people: tuple[Person, ...]
+    alliances: dict[str, Alliance]
+    events: tuple[CuratedEvent, ...] = field(default=())
+
+    def alliance(self, code: str) -> Alliance:
+        from bloc.errors import UnknownAllianceError
+
+        try:
+            return self.alliances[code.upper()]
+        except KeyError:
+            known = ", ".join(sorted(self.alliances))
+            raise UnknownAllianceError(
+                f"unknown alliance {code!r}: the knowledge base holds {known}"
+            ) from None
+
+
+# -- pipeline records --------------------------------------------------------
+# One document's trip through read -> clean -> sentences -> actors -> coder ->
+# dates is a pure function from `Document` to `DocumentResult`, so any engine
+# (a loop, a process pool, Dask) can map it.
+
+TYPE_INTENSITY: dict[str, float] = {
+    "AGREE": 4.0,
+    "CONSULT": 2.0,
+    "SUPPORT": 3.0,
+    "CONCEDE": 3.0,
+    "COOPERATE": 5.0,
+    "AID": 7.0,
+    "RETREAT": 2.0,
+    "REQUEST": 1.0,
+    "ACCUSE": -3.0,
+    "REJECT": -4.0,
+    "THREATEN": -6.0,
+    "PROTEST": -4.0,
+    "SANCTION": -6.0,
+    "MOBILIZE": -5.0,
+    "COERCE": -7.0,
+    "ASSAULT": -9.0,
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article as read: its text is untrusted and shown only escaped."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    origin: str = ""
+    kind: str = "txt"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A document (or a line of one) that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An actor named in a sentence (character offsets within the sentence)."""
+
+    code: str
+    start: int
+    end: int
+    surface: str
+    form: str
+
+
+@dataclass(frozen=True)
+class CodedEvent:
+    """An event coded from one sentence of one document."""
+
+    date: dt.date
+    precision: Precision
+    source: str
+    target: str
+    type: str
+    mode: str | None
+    alliance: str | None
+    intensity: float
+    confidence: float
+    document: str
+    sentence: str
+    start: int
+    end: int
+    published: dt.date | None
+    url: str | None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.target, self.type)
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    document: Document
+    sentences: int
+    events: tuple[CodedEvent, ...]
+    sha256: str

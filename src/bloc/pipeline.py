@@ -1,0 +1,117 @@
+"""One document through every stage: clean -> sentences -> actors -> coder -> dates.
+
+`process` is a pure function of the document (and the bundled knowledge
+base), so the local engine and Dask map the very same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+
+from bloc import clean, coder, dates, sentences
+from bloc.actors import finder
+from bloc.knowledge import bundled
+from bloc.model import CodedEvent, Document, DocumentResult, Precision
+
+
+def process(document: Document) -> DocumentResult:
+    """Code one document into dated events, each with its supporting sentence."""
+    kb = bundled()
+    actors = finder()
+    alliances = set(kb.alliances)
+    text = clean.clean_text(document.text)
+    digest = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
+    published = document.published
+    all_sentences = list(sentences.split(text))
+
+    found_actors = [actors.find(s.text, published) for s in all_sentences]
+    named = Counter(m.code for ms in found_actors for m in ms if m.code in alliances)
+    context = named.most_common(1)[0][0] if named else None
+
+    kinds = {code: actor.kind for code, actor in kb.actors.items()}
+    # A sports report: no clash or attack in it is armed.
+    sport = coder.sporting(" ".join(s.text for s in all_sentences[:40])) and coder.sporting(text)
+    found: list[CodedEvent] = []
+    undated: list[bool] = []
+    dated: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, dt.date, str]] = set()
+    carried: tuple[dt.date, Precision] | None = None
+    paragraph_start = -1
+    for sentence, plain in zip(all_sentences, found_actors, strict=True):
+        paragraph = text.rfind("\n", 0, sentence.start)
+        if paragraph != paragraph_start:
+            carried, paragraph_start = None, paragraph
+        explicit = (
+            dates.sentence_date(sentence.text, published) if dates.may_date(sentence.text) else None
+        )
+        if explicit:
+            carried = explicit
+        mentions = actors.with_anaphors(sentence.text, plain, context)
+        coded = coder.code_sentence(sentence.text, mentions, alliances, context, kinds)
+        if sport:
+            coded = [c for c in coded if c.type not in coder.VIOLENT]
+        named_here = [m.code for m in mentions if m.code in alliances and m.form != "anaphor"]
+        if named_here:
+            context = named_here[-1]
+        for event in coded:
+            part = dates.clause(sentence.text, event.at)
+            own = dates.sentence_date(part, published) if part != sentence.text else None
+            if part != sentence.text:
+                # One clause of several: another clause's date is not this one's.
+                when = own or (dates.anchor_date(part) if event.type in coder.VIOLENT else None)
+                when = when or carried
+            else:
+                when = explicit
+                if when is None and event.type in coder.VIOLENT:
+                    when = dates.anchor_date(part)
+                when = when or carried
+            stated = when is not None
+            if when is None:
+                if published is None:
+                    continue  # an undated article: relative dates cannot be resolved
+                when = dates.publication_month(published)
+            years = dates.listed_years(part)
+            moments = [(dt.date(y, 1, 1), "year") for y in years] if years else [when]
+            for day, precision in moments:
+                if published and day > published:
+                    continue  # a date after publication is a misreading, not news
+                key = (event.source, event.target, event.type, day, precision)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if stated:
+                    dated.add(event_key(event))
+                found.append(
+                    CodedEvent(
+                        date=day,
+                        precision=precision,  # type: ignore[arg-type]
+                        source=event.source,
+                        target=event.target,
+                        type=event.type,
+                        mode=event.mode,
+                        alliance=event.alliance,
+                        intensity=event.intensity,
+                        confidence=min(0.95, event.confidence + (0.1 if stated else 0.0)),
+                        document=document.id,
+                        sentence=sentence.text,
+                        start=sentence.start,
+                        end=sentence.end,
+                        published=published,
+                        url=document.url,
+                    )
+                )
+                undated.append(not stated)
+    # A later mention with no date of its own ("Russia's invasion") of an act the
+    # article dates elsewhere is the same happening, not a new one.
+    kept = tuple(
+        e
+        for e, fallback in zip(found, undated, strict=True)
+        if not (fallback and event_key(e) in dated)
+    )
+    return DocumentResult(document, len(all_sentences), kept, digest)
+
+
+def event_key(event: coder.Coded | CodedEvent) -> tuple[str, str, str]:
+    return (event.source, event.target, event.type)

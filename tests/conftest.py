@@ -1,0 +1,25 @@
+"""Shared fixtures: a fresh store per test, and the reference articles when present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "bloc.duckdb"
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The five reference articles; skipped locally without ../shared, a failure under CI."""
+    if not SEEDS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the reference articles are missing at {SEEDS} (CI=true)")
+        pytest.skip(f"the reference articles are not at {SEEDS}")
+    return SEEDS

@@ -1,0 +1,20 @@
+"""Accuracy of the coder on the five reference articles against the hand-made gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bloc.evaluate import score
+
+GOLD = Path(__file__).parent / "gold" / "seeds.yaml"
+
+
+def test_f1_on_the_reference_articles(seeds: Path) -> None:
+    result = score(GOLD, seeds)
+    print(
+        f"\nseed gold: precision {result.precision:.2f}, recall {result.recall:.2f}, "
+        f"F1 {result.f1:.2f} ({result.true_positives} of {result.gold} gold events found, "
+        f"{result.predicted} coded)"
+    )
+    assert result.gold == 74
+    assert result.f1 >= 0.7

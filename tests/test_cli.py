@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bloc.cli import app
+
+runner = CliRunner()
+
+
+def _json(args: list[str]) -> list[dict[str, object]]:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("alliance", "day", "count"),
+    [
+        ("CSTO", "1995-06-01", 9),
+        ("CSTO", "2010-01-01", 7),
+        ("CSTO", "2023-05-01", 6),
+        ("NATO", "2023-05-01", 31),
+        ("NATO", "2024-04-01", 32),
+    ],
+)
+def test_members_json(db: Path, alliance: str, day: str, count: int) -> None:
+    rows = _json(["members", alliance, "--on", day, "--db", str(db), "--format", "json"])
+    assert len(rows) == count
+    assert set(rows[0]) == {"member", "name", "since", "until", "status"}
+
+
+def test_members_1995_are_the_nine(db: Path) -> None:
+    rows = _json(["members", "CSTO", "--on", "1995-06-01", "--db", str(db), "--format", "json"])
+    assert {r["member"] for r in rows} == {
+        "ARM",
+        "AZE",
+        "BLR",
+        "GEO",
+        "KAZ",
+        "KGZ",
+        "RUS",
+        "TJK",
+        "UZB",
+    }
+
+
+def test_history_is_in_date_order_and_cited(db: Path) -> None:
+    rows = _json(["history", "CSTO", "--db", str(db), "--format", "json"])
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates)
+    assert all(r["cite"] for r in rows)
+    assert any(r["kind"] == "membership" and r["source"] == "UZB" for r in rows)
+
+
+def test_events_filters_and_evidence(db: Path) -> None:
+    rows = _json(
+        ["events", "--actor", "KGZ", "--type", "REJECT", "--db", str(db), "--format", "json"]
+    )
+    assert rows and all(r["type"] == "REJECT" and "KGZ" in (r["source"], r["target"]) for r in rows)
+    assert all(r["evidence"] and r["evidence"][0]["document"] for r in rows)
+    csv = runner.invoke(
+        app,
+        [
+            "events",
+            "--since",
+            "2022-09-01",
+            "--until",
+            "2022-09-30",
+            "--db",
+            str(db),
+            "--format",
+            "csv",
+        ],
+    )
+    lines = csv.stdout.strip().splitlines()
+    assert lines[0].startswith("id,date,date_precision,source,target,type")
+    assert all(",2022-09-" in line for line in lines[1:]) and len(lines) > 3
+
+
+def test_demo_tells_the_csto_story(db: Path) -> None:
+    result = runner.invoke(app, ["demo", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "9 members" in result.stdout and "Kazakhstan asked for help" in result.stdout
+
+
+def test_unknown_alliance_is_a_clear_error(db: Path) -> None:
+    result = runner.invoke(app, ["members", "WARSAW", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "unknown alliance 'WARSAW'" in result.stderr
+
+
+def test_bad_date_is_a_clear_error(db: Path) -> None:
+    result = runner.invoke(app, ["members", "CSTO", "--on", "yesterday", "--db", str(db)])
+    assert result.exit_code == 1 and "YYYY-MM-DD" in result.stderr

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bloc.errors import KnowledgeBaseError
+from bloc.knowledge import data_dir, load_knowledge, parse_date
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target)
+    return target
+
+
+def test_every_curated_fact_cites_a_known_source() -> None:
+    kb = load_knowledge()
+    facts = [(e.id, e.cite) for e in kb.events]
+    for alliance in kb.alliances.values():
+        facts += [(f"{alliance.code} {s.member} {s.start}", s.cite) for s in alliance.membership]
+        facts += [(r.id, r.cite) for r in alliance.requests]
+        facts += [(p.id, p.cite) for p in alliance.provisions]
+    assert len(facts) > 80
+    for name, cite in facts:
+        assert cite, f"{name} has no citation"
+        for source in cite:
+            assert source in kb.sources, f"{name} cites unknown {source}"
+
+
+def test_seed_sources_point_at_the_reference_articles(seeds: Path) -> None:
+    kb = load_knowledge()
+    cited = {s.seed for s in kb.sources.values() if s.seed}
+    assert cited == {p.name for p in seeds.glob("*.txt")}
+
+
+@pytest.mark.parametrize(
+    ("day", "count"), [("1995-06-01", 9), ("2010-01-01", 7), ("2023-05-01", 6)]
+)
+def test_csto_membership_counts(day: str, count: int) -> None:
+    csto = load_knowledge().alliance("CSTO")
+    assert len(csto.members_on(dt.date.fromisoformat(day))) == count
+
+
+def test_uzbekistan_left_returned_and_was_suspended() -> None:
+    csto = load_knowledge().alliance("CSTO")
+    statuses = {
+        d: [s.status for s in csto.members_on(dt.date.fromisoformat(d)) if s.member == "UZB"]
+        for d in ("2001-01-01", "2008-01-01", "2012-09-01", "2013-01-01")
+    }
+    assert statuses == {
+        "2001-01-01": [],
+        "2008-01-01": ["member"],
+        "2012-09-01": ["suspended"],
+        "2013-01-01": [],
+    }
+
+
+def test_person_resolves_by_date() -> None:
+    people = {p.name: p for p in load_knowledge().people}
+    tokayev = people["Kassym-Jomart Tokayev"]
+    assert tokayev.actor_on(dt.date(2012, 6, 1)) == "UN"
+    assert tokayev.actor_on(dt.date(2022, 1, 5)) == "KAZ"
+    assert people["Stanislav Zas"].actor_on(dt.date(2019, 1, 1)) == "BLR"
+    assert people["Stanislav Zas"].actor_on(dt.date(2021, 1, 1)) == "CSTO"
+    assert people["Stanislav Zas"].actor_on(dt.date(2023, 6, 1)) is None
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_malformed_date_is_rejected_with_file_entry_and_problem(data_copy: Path) -> None:
+    _edit(data_copy / "alliances" / "csto.yaml", "date: 2022-10-09,", "date: 2022-13-09,")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge(data_copy)
+    message = str(info.value)
+    assert "csto.yaml" in message and "kgz-cancel-exercise-2022" in message
+    assert "2022-13-09" in message and "not a real date" in message
+
+
+def test_unknown_actor_is_rejected(data_copy: Path) -> None:
+    _edit(
+        data_copy / "alliances" / "csto.yaml",
+        "source: AZE, target: ARM",
+        "source: XYZ, target: ARM",
+    )
+    with pytest.raises(
+        KnowledgeBaseError, match=r"csto\.yaml.*aze-attack-arm-2022.*unknown actor 'XYZ'"
+    ):
+        load_knowledge(data_copy)
+
+
+def test_spell_ending_before_it_starts_is_rejected(data_copy: Path) -> None:
+    _edit(
+        data_copy / "alliances" / "csto.yaml",
+        "{member: AZE, start: 1993-09-24, end: 1999-04-20",
+        "{member: AZE, start: 1993-09-24, end: 1990-04-20",
+    )
+    with pytest.raises(
+        KnowledgeBaseError,
+        match=r"csto\.yaml.*membership\[\d+\] \(AZE\).*ends \(1990-04-20\) before it starts",
+    ):
+        load_knowledge(data_copy)
+
+
+def test_uncited_event_is_rejected(data_copy: Path) -> None:
+    _edit(data_copy / "alliances" / "nato.yaml", "cite: [nato-members]}", "cite: []}")
+    with pytest.raises(KnowledgeBaseError, match=r"nato\.yaml.*swe-join-nato-2024.*no citation"):
+        load_knowledge(data_copy)
+
+
+def test_unquoted_comma_in_flow_mapping_is_caught(data_copy: Path) -> None:
+    _edit(
+        data_copy / "alliances" / "nato.yaml",
+        'summary: "Sweden becomes NATO\'s 32nd member."',
+        "summary: Sweden, at last, joins",
+    )
+    with pytest.raises(KnowledgeBaseError, match="unknown field"):
+        load_knowledge(data_copy)
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"), [("2022", "year"), ("2022-09", "month"), ("2022-09-13", "day")]
+)
+def test_parse_date_precision(text: str, precision: str) -> None:
+    assert parse_date(text)[1] == precision
+
+
+def test_parse_date_rejects_nonsense() -> None:
+    with pytest.raises(ValueError, match="not a date"):
+        parse_date("last spring")
