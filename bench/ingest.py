@@ -2,11 +2,11 @@
 
 usage: python bench/ingest.py [N]   (default 2,000 articles)
 
-Both run in this one process, on one core (sentences/s here is per core), over the same synthetic corpus:
-bloc's whole ingest (read, clean, split, find actors, code, date, store in
-DuckDB) and, as the baseline, spaCy's blank English tokenizer over the same
-texts. The figure that matters is the ratio: it does not depend on the
-machine the way raw speed does.
+Both run in this one process, on one core (sentences/s here is per core),
+over the same synthetic corpus: bloc's whole ingest (read, clean, split, find
+actors, code, date, store in DuckDB) and, as the baseline, spaCy's blank
+English tokenizer over the same texts. The figure that matters is the ratio:
+it does not depend on the machine the way raw speed does.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def roles(text: str, start: int, mentions: list[Mention]) -> tuple[str | None, s
     if trigger is None:
         return None, None
     verb = trigger
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
@@ -45,14 +45,10 @@ def roles(text: str, start: int, mentions: list[Mention]) -> tuple[str | None, s
         inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.form != "members"]
         return inside[0].code if inside else None
 
-    subject = next(
-        (actor_in(c) for c in verb.children if c.dep_ in SUBJECTS and actor_in(c)), None
-    )
+    subject = next((actor_in(c) for c in verb.children if c.dep_ in SUBJECTS and actor_in(c)), None)
     objects = [c for c in verb.subtree if c.dep_ in OBJECTS and c.i > verb.i]
     obj = next((actor_in(c) for c in objects if actor_in(c)), None)
-    agent = next(
-        (actor_in(c) for c in verb.children if c.dep_ == "agent" and actor_in(c)), None
-    )
+    agent = next((actor_in(c) for c in verb.children if c.dep_ == "agent" and actor_in(c)), None)
     if passive:
         return agent, subject
     return subject, obj
