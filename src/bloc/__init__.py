@@ -7,8 +7,33 @@ store file (None for `$BLOC_DB` or the user data directory).
     >>> bloc.members("CSTO", on="1995-06-01")  # doctest: +SKIP
 """
 
+from bloc.analysis import (
+    alignment,
+    cohesion,
+    compare,
+    dyads,
+    explain,
+    reliability,
+    reliability_summary,
+    risk,
+    signals,
+)
 from bloc.api import events, history, members
 from bloc.errors import BlocError
 
-__all__ = ["BlocError", "events", "history", "members"]
+__all__ = [
+    "BlocError",
+    "alignment",
+    "cohesion",
+    "compare",
+    "dyads",
+    "events",
+    "explain",
+    "history",
+    "members",
+    "reliability",
+    "reliability_summary",
+    "risk",
+    "signals",
+]
 __version__ = "0.1.0"

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bloc import api, findings
+from bloc import analysis, api, findings
 from bloc.errors import BlocError
 from bloc.ingest import IngestSummary, ingest
 from bloc.model import Document, Rejected
@@ -49,6 +49,8 @@ def _fail(exc: BlocError) -> None:
 
 def _cell(value: Any) -> str:
     plain = api.plain(value)
+    if isinstance(plain, float):
+        return f"{plain:.3f}"
     if isinstance(plain, list):
         return "; ".join(
             str(v.get("document", v)) if isinstance(v, dict) else str(v) for v in plain
@@ -231,6 +233,133 @@ def _print_summary(summary: IngestSummary) -> None:
             markup=False,
             highlight=False,
         )
+
+
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="As of this date, YYYY-MM-DD (default: today).")
+]
+ByOption = Annotated[str, typer.Option("--by", help="Period: month, quarter or year.")]
+SinceOption = Annotated[str | None, typer.Option(help="First day shown (default: first evidence).")]
+UntilOption = Annotated[str | None, typer.Option(help="Last day shown (default: today).")]
+
+
+@app.command("alignment")
+def alignment_command(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    by: ByOption = "year",
+    member: Annotated[str | None, typer.Option(help="Only this member.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Each member's alignment with the alliance and its leader (-1..1), per period."""
+    try:
+        frame = analysis.alignment(alliance, by=by, member=member, since=since, until=until, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    emit(frame, fmt, f"{alliance.upper()}: alignment by {by} (as of each period's end)")
+
+
+@app.command("dyads")
+def dyads_command(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    on: OnOption = None,
+    matrix: Annotated[bool, typer.Option(help="Print a member-by-member matrix.")] = False,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Relations between members (-1 hostile .. +1 friendly), most hostile pair first."""
+    try:
+        frame = analysis.dyads(alliance, on=on, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    if matrix:
+        grid = analysis.dyad_matrix(frame).reset_index(names="member")
+        emit(grid, fmt, f"{alliance.upper()}: relations between members on {on or 'today'}")
+    else:
+        emit(frame, fmt, f"{alliance.upper()}: relations between members on {on or 'today'}")
+
+
+@app.command("reliability")
+def reliability_command(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    on: OnOption = None,
+    summary: Annotated[
+        bool, typer.Option(help="Print the share honoured beside reference figures only.")
+    ] = False,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Every request for help under the treaty, what the alliance did, and the share honoured."""
+    try:
+        rows = analysis.reliability(alliance, on=on, db=db)
+        shares = analysis.reliability_summary(alliance, on=on, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    code = alliance.upper()
+    if summary:
+        emit(shares, fmt, f"{code}: share of requests honoured")
+        return
+    emit(rows, fmt, f"{code}: requests for assistance")
+    if fmt is Format.table:
+        emit(shares, fmt, f"{code}: share honoured, beside published reference figures")
+
+
+@app.command("cohesion")
+def cohesion_command(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    by: ByOption = "quarter",
+    since: SinceOption = None,
+    until: UntilOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """One cohesion index (0..1) per period, and its parts."""
+    try:
+        frame = analysis.cohesion(alliance, by=by, since=since, until=until, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    emit(frame, fmt, f"{alliance.upper()}: cohesion by {by} (as of each period's end)")
+
+
+@app.command("risk")
+def risk_command(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    on: OnOption = None,
+    explain: Annotated[
+        str | None, typer.Option(help="List the dated, cited evidence behind one member.")
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Members ranked by risk of leaving or freezing participation, with reasons."""
+    try:
+        if explain:
+            frame = analysis.explain(alliance, explain, on=on, db=db)
+            title = f"{alliance.upper()}: evidence behind {explain.upper()}'s exit risk"
+        else:
+            frame = analysis.risk(alliance, on=on, db=db)
+            title = f"{alliance.upper()}: exit risk on {on or 'today'}"
+    except BlocError as exc:
+        _fail(exc)
+    columns = None if explain or fmt is not Format.table else ["rank", "member", "score", "reasons"]
+    emit(frame, fmt, title, columns)
+
+
+@app.command("compare")
+def compare_command(
+    alliances: Annotated[list[str], typer.Argument(help="Two or more alliance codes.")],
+    on: OnOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The same measures for several alliances, side by side."""
+    try:
+        frame = analysis.compare(alliances, on=on, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    emit(frame, fmt, f"{' vs '.join(a.upper() for a in alliances)} on {on or 'today'}")
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -24,6 +24,7 @@ from bloc.model import (
     MEMBER_STATUSES,
     OUTCOMES,
     PLOVER_TYPES,
+    VOTES,
     Actor,
     ActorKind,
     Alliance,
@@ -36,6 +37,7 @@ from bloc.model import (
     Person,
     Precision,
     Provision,
+    Resolution,
     Source,
     Spell,
 )
@@ -66,6 +68,8 @@ _KEYS = {
             "cite",
         }
     ),
+    "rivals": frozenset({"actors", "alliances", "summary", "cite"}),
+    "resolution": frozenset({"id", "date", "title", "topic", "summary", "votes", "cite"}),
     "event": frozenset(
         {
             "id",
@@ -390,6 +394,17 @@ class _Loader:
         for i, raw in enumerate(top.raw.get("events") or []):
             events.append(self.event(_Entry(path.name, f"events[{i}]", raw, _KEYS["event"]), code))
 
+        rivals: tuple[str, ...] = ()
+        rival_alliances: tuple[str, ...] = ()
+        if top.raw.get("rivals") is not None:
+            rv = _Entry(path.name, f"{code} rivals", top.raw["rivals"], _KEYS["rivals"])
+            self.cites(rv)
+            rivals = rv.strs("actors")
+            rival_alliances = rv.strs("alliances")
+            for named in rivals + rival_alliances:
+                if named not in self.actors:
+                    raise rv.fail(f"names unknown actor {named!r}: add it to actors.yaml")
+
         alliance = Alliance(
             code=code,
             name=top.text("name"),
@@ -404,8 +419,43 @@ class _Loader:
             membership=tuple(sorted(spells, key=lambda s: (s.start, s.member))),
             requests=tuple(sorted(requests, key=lambda r: r.date)),
             cite=self.cites(top),
+            rivals=rivals,
+            rival_alliances=rival_alliances,
         )
         return alliance, events
+
+    def load_resolutions(self) -> tuple[Resolution, ...]:
+        path = self.root / "un_votes.yaml"
+        if not path.exists():
+            return ()
+        found = []
+        for i, raw in enumerate(_list(path, _read_yaml(path), "resolutions")):
+            r = _Entry(path.name, f"resolutions[{i}]", raw, _KEYS["resolution"])
+            r.name = r.text("id")
+            when = r.date("date")
+            assert when is not None
+            if when[1] != "day":
+                raise r.fail("a recorded vote needs its exact day (YYYY-MM-DD)")
+            votes = r.raw.get("votes")
+            if not isinstance(votes, dict) or not votes:
+                raise r.fail("'votes' must map actor codes to yes, no, abstain or absent")
+            for actor, vote in votes.items():
+                if actor not in self.actors:
+                    raise r.fail(f"votes name unknown actor {actor!r}: add it to actors.yaml")
+                if vote not in VOTES:
+                    raise r.fail(f"vote of {actor} must be one of {', '.join(VOTES)}, got {vote!r}")
+            found.append(
+                Resolution(
+                    id=r.name,
+                    date=when[0],
+                    title=r.text("title"),
+                    topic=r.text("topic"),
+                    summary=r.text("summary"),
+                    votes={str(k): str(v) for k, v in votes.items()},
+                    cite=self.cites(r),
+                )
+            )
+        return tuple(sorted(found, key=lambda x: x.date))
 
     def event(self, e: _Entry, context: str) -> CuratedEvent:
         eid = e.text("id")
@@ -482,6 +532,7 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     loader.load_sources()
     loader.load_actors()
     people = loader.load_people()
+    resolutions = loader.load_resolutions()
     alliances: dict[str, Alliance] = {}
     events: list[CuratedEvent] = []
     for path in sorted((base / "alliances").glob("*.yaml")):
@@ -502,6 +553,7 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
         people=people,
         alliances=alliances,
         events=tuple(sorted(events, key=lambda ev: (ev.date, ev.id))),
+        resolutions=resolutions,
     )
 
 

@@ -173,10 +173,30 @@ class Alliance:
     membership: tuple[Spell, ...]
     requests: tuple[AssistanceRequest, ...]
     cite: tuple[str, ...]
+    # The leading state's adversaries: named actors, plus every member of the
+    # named alliances (cooperating with them counts against alignment).
+    rivals: tuple[str, ...] = ()
+    rival_alliances: tuple[str, ...] = ()
 
     def members_on(self, day: dt.date) -> list[Spell]:
         """The spells in force on `day`, one per member, in code order."""
         return sorted((s for s in self.membership if s.covers(day)), key=lambda s: s.member)
+
+
+VOTES: tuple[str, ...] = ("yes", "no", "abstain", "absent")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A recorded UN General Assembly vote, with how each modelled state voted."""
+
+    id: str
+    date: dt.date
+    title: str
+    topic: str
+    summary: str
+    votes: dict[str, str]
+    cite: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -186,6 +206,7 @@ class KnowledgeBase:
     people: tuple[Person, ...]
     alliances: dict[str, Alliance]
     events: tuple[CuratedEvent, ...] = field(default=())
+    resolutions: tuple[Resolution, ...] = field(default=())
 
     def alliance(self, code: str) -> Alliance:
         from bloc.errors import UnknownAllianceError

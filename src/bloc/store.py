@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS requests (
     alliance VARCHAR, id VARCHAR PRIMARY KEY, requester VARCHAR, date DATE, date_precision VARCHAR,
     threat VARCHAR, aggressor VARCHAR, provision VARCHAR, outcome VARCHAR, response VARCHAR,
     cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS votes (
+    resolution VARCHAR, date DATE, title VARCHAR, member VARCHAR, vote VARCHAR,
+    cite VARCHAR[]);
 CREATE TABLE IF NOT EXISTS documents (
     id VARCHAR PRIMARY KEY, url VARCHAR, title VARCHAR, published DATE, sha256 VARCHAR,
     sentences INTEGER, status VARCHAR, ingested_at TIMESTAMP);
@@ -76,6 +79,7 @@ _KB_TABLES = (
     "bodies",
     "memberships",
     "requests",
+    "votes",
 )
 
 
@@ -267,6 +271,14 @@ def _insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None
                 for r in al.requests
             ],
         )
+    rows(
+        "votes",
+        [
+            (r.id, r.date, r.title, member, vote, list(r.cite))
+            for r in kb.resolutions
+            for member, vote in sorted(r.votes.items())
+        ],
+    )
     rows(
         "events",
         [
