@@ -135,3 +135,28 @@ def test_parse_date_precision(text: str, precision: str) -> None:
 def test_parse_date_rejects_nonsense() -> None:
     with pytest.raises(ValueError, match="not a date"):
         parse_date("last spring")
+
+
+def test_un_votes_are_loaded_for_every_csto_member() -> None:
+    kb = load_knowledge()
+    by_id = {r.id: r for r in kb.resolutions}
+    assert set(by_id) == {"es-11-1", "es-11-4", "es-11-6", "a-77-284"}
+    for resolution in kb.resolutions:
+        assert {"ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"} <= set(resolution.votes)
+        assert resolution.votes["RUS"] == "no" and resolution.cite
+    assert by_id["a-77-284"].votes["ARM"] == "yes"
+    assert by_id["es-11-1"].votes["ARM"] == "abstain"
+
+
+def test_unreadable_vote_is_rejected(data_copy: Path) -> None:
+    _edit(data_copy / "un_votes.yaml", "ARM: abstain", "ARM: maybe")
+    with pytest.raises(
+        KnowledgeBaseError, match=r"un_votes\.yaml.*es-11-1.*vote of ARM must be one of"
+    ):
+        load_knowledge(data_copy)
+
+
+def test_rival_must_be_a_known_actor(data_copy: Path) -> None:
+    _edit(data_copy / "alliances" / "nato.yaml", "actors: [RUS, BLR]", "actors: [RUS, XXX]")
+    with pytest.raises(KnowledgeBaseError, match=r"nato\.yaml.*rivals.*unknown actor 'XXX'"):
+        load_knowledge(data_copy)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from bloc.knowledge import bundled
-from bloc.model import Alliance
+from bloc.model import PLOVER_TYPES, VOTES, Alliance
 from bloc.store import Store, opened, parse_day
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ __all__ = [
     "alignment",
     "cohesion",
     "compare",
+    "dyad_matrix",
     "dyads",
     "explain",
     "observe",
@@ -72,14 +74,52 @@ REFERENCES = (
 _EPOCH = np.datetime64("1990-01-01", "D")
 
 
+KINDS = ("leader", "alliance", "rivals", "member", "un vote")
+TYPES = (*PLOVER_TYPES, *VOTES)
+_LEADER, _ALLIANCE, _RIVALS, _MEMBER, _VOTE = range(len(KINDS))
+
+
 @dataclass
 class Observed:
-    """What the store holds about one alliance, read once and shared by every measure."""
+    """What the store holds about one alliance, read once and shared by every measure.
+
+    Signals are kept as parallel NumPy arrays, actors and types as integer
+    codes into `actors` and TYPES, so a million events cost array
+    arithmetic, not string comparisons.
+    """
 
     alliance: Alliance
-    events: pd.DataFrame  # one row per event, with `known` (the day it became known)
-    signals: pd.DataFrame  # see signals()
+    actors: list[str]
     rivals: frozenset[str]
+    member: np.ndarray  # actor code of the member the signal is about
+    other: np.ndarray  # actor code of its counterpart
+    kind: np.ndarray  # index into KINDS
+    type: np.ndarray  # index into TYPES
+    event: np.ndarray  # row into `ids`
+    ids: np.ndarray  # event ids (object), then "vote:<resolution>" for votes
+    outgoing: np.ndarray  # the member was the source
+    tone: np.ndarray  # -1..1, the sign the signal gives alignment
+    weight: np.ndarray  # the event's confidence (1 for curated entries and votes)
+    date: np.ndarray  # days since 1990-01-01
+    avail: np.ndarray  # the day it is both dated and known by
+
+    _by_avail: np.ndarray | None = None
+
+    def by_avail(self) -> np.ndarray:
+        """Signal rows in order of availability (computed once)."""
+        if self._by_avail is None:
+            self._by_avail = np.argsort(self.avail, kind="stable")
+        return self._by_avail
+
+    def event_ids(self, rows: np.ndarray) -> np.ndarray:
+        """The event ids of signal rows."""
+        return np.asarray(self.ids[self.event[rows]], dtype=object)
+
+    def code(self, actor: str) -> int:
+        return self.actors.index(actor) if actor in self.actors else -1
+
+    def codes(self, actors: Iterable[str]) -> np.ndarray:
+        return np.array([self.code(a) for a in actors], dtype=np.int64)
 
 
 def _days(values: Any) -> np.ndarray:
@@ -92,118 +132,133 @@ def _day(value: dt.date) -> float:
     return float((np.datetime64(value, "D") - _EPOCH).astype("float64"))
 
 
-def _load_events(store: Store, actors: list[str]) -> pd.DataFrame:
-    frame = store.query(
+def _to_date(day: float) -> dt.date:
+    return dt.date(1990, 1, 1) + dt.timedelta(days=int(day))
+
+
+def _column(values: Any, dtype: str = "float64") -> np.ndarray:
+    if isinstance(values, np.ma.MaskedArray):
+        filler = np.nan if dtype == "float64" else 0
+        return np.asarray(np.ma.filled(values.astype(dtype), filler))
+    return np.asarray(values, dtype=dtype)
+
+
+def _load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
+    """Events between the given actors, coded as integers, with the day each became known.
+
+    A text-derived event is known from the first publication of an article
+    reporting it; a curated entry (the historical record), or an event whose
+    articles print no date, from the end of its own dated period.
+    """
+    result = store.con.execute(
         """
         WITH first AS (
-            SELECT event_id, min(published) AS first_published FROM evidence GROUP BY event_id
-        ), wanted AS (SELECT unnest(?::VARCHAR[]) AS code)
-        SELECT e.id, e.date, e.date_precision, e.source, e.target, e.type, e.alliance,
-               e.intensity, e.confidence, e.origin,
-               CASE e.date_precision
-                   WHEN 'day' THEN e.date
-                   WHEN 'month' THEN last_day(e.date)
-                   ELSE make_date(year(e.date), 12, 31) END AS period_end,
-               f.first_published
-        FROM events e LEFT JOIN first f ON f.event_id = e.id
-        WHERE e.source IN (SELECT code FROM wanted) AND e.target IN (SELECT code FROM wanted)
+            SELECT event_id, min(published) AS published FROM evidence GROUP BY event_id
+        ), coded AS (
+            SELECT e.*, list_position($actors, e.source) - 1 AS s,
+                   list_position($actors, e.target) - 1 AS t
+            FROM events e
+        )
+        SELECT c.id, c.s, c.t, coalesce(list_position($types, c.type) - 1, -1) AS ty,
+               c.intensity / 10.0 AS tone, coalesce(c.confidence, 1.0) AS weight,
+               c.origin = 'curated' AS curated,
+               date_diff('day', DATE '1990-01-01', c.date) AS day,
+               date_diff('day', DATE '1990-01-01', CASE c.date_precision
+                   WHEN 'day' THEN c.date
+                   WHEN 'month' THEN last_day(c.date)
+                   ELSE make_date(year(c.date), 12, 31) END) AS period_end,
+               date_diff('day', DATE '1990-01-01', f.published) AS published
+        FROM coded c LEFT JOIN first f ON f.event_id = c.id
+        WHERE c.s IS NOT NULL AND c.t IS NOT NULL
         """,
-        [actors],
+        {"actors": actors, "types": list(TYPES)},
+    ).fetchnumpy()
+    ev = {
+        "id": np.asarray(result["id"], dtype=object),
+        "s": _column(result["s"], "int64"),
+        "t": _column(result["t"], "int64"),
+        "ty": _column(result["ty"], "int64"),
+        "tone": _column(result["tone"]),
+        "weight": _column(result["weight"]),
+        "curated": _column(result["curated"], "bool"),
+        "date": _column(result["day"]),
+        "end": _column(result["period_end"]),
+    }
+    published = _column(result["published"])
+    ev["known"] = np.where(
+        ev["curated"] | np.isnan(published), ev["end"], np.fmax(published, ev["date"])
     )
-    curated = frame.origin.to_numpy() == "curated"
-    period_end = _days(frame.period_end)
-    published = _days(frame.first_published)
-    frame["date_day"] = _days(frame.date)
-    frame["end_day"] = period_end
-    # An article with no printed date cannot date the knowledge: its events
-    # count as known from the end of their own period, like the record.
-    known = np.where(
-        curated | np.isnan(published), period_end, np.fmax(published, frame.date_day.to_numpy())
-    )
-    frame["known_day"] = known
-    return _drop_duplicated_text(frame)
+    return _drop_duplicated_text(ev, len(actors))
 
 
-def _drop_duplicated_text(frame: pd.DataFrame) -> pd.DataFrame:
+def _drop_duplicated_text(ev: dict[str, np.ndarray], n_actors: int) -> dict[str, np.ndarray]:
     """A text event that restates a curated one (same source, target, type,
     overlapping dates) is the same happening: keep the curated row, known
     from the earlier of the two."""
-    curated = frame[frame.origin == "curated"]
-    if curated.empty:
-        return frame
-    text = frame[frame.origin != "curated"]
-    keys = ["source", "target", "type"]
-    pairs = (
-        text[[*keys, "date_day", "end_day", "known_day"]]
-        .reset_index()
-        .merge(
-            curated[[*keys, "id", "date_day", "end_day"]].reset_index(),
-            on=keys,
-            suffixes=("", "_c"),
-        )
-    )
-    overlap = (pairs.date_day <= pairs.end_day_c) & (pairs.date_day_c <= pairs.end_day)
-    pairs = pairs[overlap]
-    if pairs.empty:
-        return frame
-    earliest = pairs.groupby("index_c").known_day.min()
-    out = frame.drop(index=list(pairs["index"].unique()))
-    out.loc[earliest.index, "known_day"] = np.fmin(
-        out.loc[earliest.index, "known_day"], earliest.to_numpy()
-    )
-    return pd.DataFrame(out)
+    key = (ev["s"] * n_actors + ev["t"]) * len(TYPES) + ev["ty"]
+    ev["keep"] = np.ones(len(key), dtype=bool)
+    curated = np.flatnonzero(ev["curated"])
+    if len(curated) == 0:
+        return ev
+    candidates = np.flatnonzero(~ev["curated"] & np.isin(key, key[curated]))
+    drop: list[int] = []
+    for c in curated:
+        same = candidates[key[candidates] == key[c]]
+        overlap = same[(ev["date"][same] <= ev["end"][c]) & (ev["date"][c] <= ev["end"][same])]
+        if len(overlap):
+            drop.extend(overlap.tolist())
+            ev["known"][c] = min(ev["known"][c], float(ev["known"][overlap].min()))
+    ev["keep"][drop] = False
+    return ev
 
 
 def _signals(
     al: Alliance,
-    events: pd.DataFrame,
+    ev: dict[str, np.ndarray],
+    actors: list[str],
     members: list[str],
     rivals: frozenset[str],
     votes: pd.DataFrame,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """One row per (member, piece of evidence); see the module docstring."""
+    index = {code: i for i, code in enumerate(actors)}
+
+    def lookup(codes: Iterable[str]) -> np.ndarray:
+        table = np.zeros(len(actors), dtype=bool)
+        table[[index[c] for c in codes if c in index]] = True
+        return table
+
     leader = al.leader or ""
-    src = events.source.to_numpy()
-    tgt = events.target.to_numpy()
-    tone = events.intensity.to_numpy(dtype="float64") / 10.0
-    weight = events.confidence.fillna(1.0).to_numpy(dtype="float64")
-    is_member_src = np.isin(src, members)
-    is_member_tgt = np.isin(tgt, members)
-    parts: list[pd.DataFrame] = []
-
-    def part(mask: np.ndarray, member: np.ndarray, other: np.ndarray, kind: str, sign: Any) -> None:
-        if not mask.any():
-            return
-        sub = events[mask]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "member": member[mask],
-                    "other": other[mask],
-                    "kind": kind,
-                    "event": sub.id.to_numpy(),
-                    "type": sub.type.to_numpy(),
-                    "outgoing": (src[mask] == member[mask]),
-                    "tone": (tone[mask] * sign) if np.isscalar(sign) else (tone * sign)[mask],
-                    "weight": weight[mask],
-                    "date_day": sub.date_day.to_numpy(),
-                    "known_day": sub.known_day.to_numpy(),
-                }
-            )
-        )
-
-    for kind, counterpart in (("leader", {leader}), ("alliance", {al.code})):
-        cp = list(counterpart)
-        part(is_member_src & np.isin(tgt, cp) & (src != leader), src, tgt, kind, 1.0)
-        part(is_member_tgt & np.isin(src, cp) & (tgt != leader), tgt, src, kind, 1.0)
-    rv = list(rivals)
-    part(is_member_src & np.isin(tgt, rv) & (src != leader), src, tgt, "rivals", -RIVAL_FACTOR)
-    part(is_member_tgt & np.isin(src, rv) & (tgt != leader), tgt, src, "rivals", -RIVAL_FACTOR)
-    # Between two members (the leader included): the stuff of dyads and peace.
-    inner = is_member_src & is_member_tgt & (src != tgt)
-    part(inner, src, tgt, "member", 1.0)
-    part(inner, tgt, src, "member", 1.0)
-
+    is_member, is_leader = lookup(members), lookup([leader])
+    is_alliance, is_rival = lookup([al.code]), lookup(rivals)
+    src, tgt = ev["s"], ev["t"]
+    keep = ev["keep"]
+    m_src, m_tgt = is_member[src] & keep, is_member[tgt] & keep
+    l_src, l_tgt = is_leader[src], is_leader[tgt]
+    inner = m_src & m_tgt & (src != tgt)
+    parts = (
+        (m_src & l_tgt & ~l_src, True, _LEADER, 1.0),
+        (m_tgt & l_src & ~l_tgt, False, _LEADER, 1.0),
+        (m_src & is_alliance[tgt] & ~l_src, True, _ALLIANCE, 1.0),
+        (m_tgt & is_alliance[src] & ~l_tgt, False, _ALLIANCE, 1.0),
+        (m_src & is_rival[tgt] & ~l_src, True, _RIVALS, -RIVAL_FACTOR),
+        (m_tgt & is_rival[src] & ~l_tgt, False, _RIVALS, -RIVAL_FACTOR),
+        # Between two members (the leader included): the stuff of dyads and peace.
+        (inner, True, _MEMBER, 1.0),
+        (inner, False, _MEMBER, 1.0),
+    )
+    cols: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("member", "other", "kind", "row", "outgoing", "sign")
+    }
+    for mask, forward, kind, sign in parts:
+        rows = np.flatnonzero(mask)
+        cols["row"].append(rows)
+        cols["member"].append((src if forward else tgt)[rows])
+        cols["other"].append((tgt if forward else src)[rows])
+        cols["kind"].append(np.full(len(rows), kind))
+        cols["outgoing"].append(np.full(len(rows), forward))
+        cols["sign"].append(np.full(len(rows), sign))
+    vote_ids = np.array([], dtype=object)
     if not votes.empty and leader:
         lead = votes[votes.member == leader][["resolution", "vote"]].rename(
             columns={"vote": "leader_vote"}
@@ -216,45 +271,42 @@ def _signals(
                 mine.vote.map(VOTE_VALUE).to_numpy(dtype="float64")
                 - mine.leader_vote.map(VOTE_VALUE).to_numpy(dtype="float64")
             )
+            n = len(mine)
+            vote_ids = ("vote:" + mine.resolution).to_numpy(dtype=object)
+            cols["row"].append(len(ev["id"]) + np.arange(n))
+            cols["member"].append(np.array([index[m] for m in mine.member], dtype=np.int64))
+            cols["other"].append(np.full(n, index[leader]))
+            cols["kind"].append(np.full(n, _VOTE))
+            cols["outgoing"].append(np.ones(n, dtype=bool))
+            cols["sign"].append(1.0 - 2.0 * gap)
             day = _days(mine.date)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "member": mine.member.to_numpy(),
-                        "other": leader,
-                        "kind": "un vote",
-                        "event": "vote:" + mine.resolution,
-                        "type": mine.vote.to_numpy(),
-                        "outgoing": True,
-                        "tone": 1.0 - 2.0 * gap,
-                        "weight": 1.0,
-                        "date_day": day,
-                        "known_day": day,
-                    }
-                )
-            )
-    if not parts:
-        return pd.DataFrame(
-            columns=[
-                "member",
-                "other",
-                "kind",
-                "event",
-                "type",
-                "outgoing",
-                "tone",
-                "weight",
-                "date_day",
-                "known_day",
-            ]
-        )
-    out = pd.concat(parts, ignore_index=True)
-    out["avail_day"] = np.fmax(out.date_day.to_numpy(), out.known_day.to_numpy())
-    return out
+            vote_ty = np.array([TYPES.index(v) for v in mine.vote], dtype=np.int64)
+            ev = {
+                "ty": np.concatenate([ev["ty"], vote_ty]),
+                "tone": np.concatenate([ev["tone"], np.ones(n)]),
+                "weight": np.concatenate([ev["weight"], np.ones(n)]),
+                "date": np.concatenate([ev["date"], day]),
+                "known": np.concatenate([ev["known"], day]),
+                "id": ev["id"],
+            }
+    rows = np.concatenate(cols["row"])
+    return {
+        "member": np.concatenate(cols["member"]),
+        "other": np.concatenate(cols["other"]),
+        "kind": np.concatenate(cols["kind"]),
+        "type": ev["ty"][rows],
+        "event": rows,
+        "ids": np.concatenate([ev["id"], vote_ids]),
+        "outgoing": np.concatenate(cols["outgoing"]),
+        "tone": ev["tone"][rows] * np.concatenate(cols["sign"]),
+        "weight": ev["weight"][rows],
+        "date": ev["date"][rows],
+        "avail": np.fmax(ev["date"], ev["known"])[rows],
+    }
 
 
 def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observed:
-    """Read the events, votes and requests that bear on `alliance`, once."""
+    """Read the events and votes that bear on `alliance`, once."""
     kb = bundled()
     al = kb.alliance(alliance)
     members = sorted({s.member for s in al.membership})
@@ -264,19 +316,17 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
     rivals -= set(members)
     actors = sorted(set(members) | {al.code} | rivals | ({al.leader} if al.leader else set()))
 
-    def read(s: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-        events = _load_events(s, actors)
-        votes = s.query("SELECT resolution, date, member, vote FROM votes")
-        return events, votes
+    def read(s: Store) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+        return _load_events(s, actors), s.query("SELECT resolution, date, member, vote FROM votes")
 
     if store is not None:
-        events, votes = read(store)
+        ev, votes = read(store)
     else:
         with opened(db) as s:
-            events, votes = read(s)
-    sig = _signals(al, events, members, frozenset(rivals), votes)
-    log.debug("%s: %d events, %d signals", al.code, len(events), len(sig))
-    return Observed(al, events, sig, frozenset(rivals))
+            ev, votes = read(s)
+    sig = _signals(al, ev, actors, members, frozenset(rivals), votes)
+    log.debug("%s: %d events, %d signals", al.code, len(ev["id"]), len(sig["tone"]))
+    return Observed(al, actors, frozenset(rivals), **sig)
 
 
 def _data(alliance: str | Observed, db: DB) -> Observed:
@@ -303,24 +353,43 @@ def _decayed(avail: np.ndarray, date: np.ndarray, values: np.ndarray, at: np.nda
     return np.asarray(cum[idx] * np.exp2(-np.asarray(at, dtype="float64") / HALF_LIFE_DAYS))
 
 
-def _per_member(
-    sig: pd.DataFrame, members: list[str], at: np.ndarray, values: str = "tone"
-) -> tuple[np.ndarray, np.ndarray]:
-    """Decayed sums of weight*value and of weight, shape (members, days)."""
-    num = np.zeros((len(members), len(at)))
-    den = np.zeros((len(members), len(at)))
-    groups = sig.groupby("member").indices if not sig.empty else {}
-    for i, m in enumerate(members):
-        rows = groups.get(m)
-        if rows is None:
-            continue
-        s = sig.iloc[rows]
-        w = s.weight.to_numpy(dtype="float64")
-        avail = s.avail_day.to_numpy()
-        date = s.date_day.to_numpy()
-        num[i] = _decayed(avail, date, w * s[values].to_numpy(dtype="float64"), at)
-        den[i] = _decayed(avail, date, w, at)
-    return num, den
+def _grouped_decayed(
+    data: Observed,
+    mask: np.ndarray,
+    group: np.ndarray,
+    values: np.ndarray,
+    at: np.ndarray,
+    weight: np.ndarray | None = None,
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per group: decayed sums of weight*value and of weight at each day in `at`
+    (weight: the signals' own unless given)."""
+    by_avail = data.by_avail()
+    order = by_avail[mask[by_avail]]
+    if len(order) == 0:
+        return {}
+    # Already in order of availability: a stable sort by group keeps that
+    # order within each group (radix sort on small integer codes).
+    g = group[order]
+    small = g.astype(np.int32) if g.max() < 2**31 else g
+    order = order[np.argsort(small, kind="stable")]
+    g = group[order]
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(g)) + 1])
+    ends = np.concatenate([starts[1:], [len(g)]])
+    scale = np.exp2(data.date[order] / HALF_LIFE_DAYS)
+    w = (data.weight if weight is None else weight)[order] * scale
+    cum_wv = np.concatenate([[0.0], np.cumsum(w * values[order])])
+    cum_w = np.concatenate([[0.0], np.cumsum(w)])
+    avail = data.avail[order]
+    back = np.exp2(-np.asarray(at, dtype="float64") / HALF_LIFE_DAYS)
+    out = {}
+    for a, b in zip(starts, ends, strict=True):
+        idx = a + np.searchsorted(avail[a:b], at, side="right")
+        out[int(g[a])] = ((cum_wv[idx] - cum_wv[a]) * back, (cum_w[idx] - cum_w[a]) * back)
+    return out
+
+
+def _refusal_table() -> np.ndarray:
+    return np.isin(np.array(TYPES), REFUSALS)
 
 
 def _period_ends(start: dt.date, end: dt.date, by: Period) -> pd.DatetimeIndex:
@@ -353,13 +422,16 @@ def _span(
     end = parse_day(until) or dt.date.today()
     start = parse_day(since)
     if start is None:
-        first = data.signals.date_day.min() if not data.signals.empty else np.nan
+        first = float(data.date.min()) if len(data.date) else np.nan
         start = (
             dt.date(2020, 1, 1)
             if np.isnan(first)
             else (_EPOCH + np.timedelta64(int(first), "D")).astype(dt.date)
         )
     return start, end
+
+
+# -- the measures ----------------------------------------------------------
 
 
 # -- the measures ----------------------------------------------------------
@@ -376,14 +448,23 @@ def signals(
     """
     data = _data(alliance, db)
     day = _day(_as_of(on))
-    sig = data.signals[data.signals.avail_day <= day].copy()
-    sig["decayed"] = sig.weight * np.exp2(-(day - sig.date_day) / HALF_LIFE_DAYS)
-    for col in ("date", "known"):
-        sig[col] = (_EPOCH + sig[f"{col}_day"].to_numpy().astype("timedelta64[D]")).astype(
-            "datetime64[s]"
-        )
-    cols = ["member", "other", "kind", "event", "type", "tone", "weight", "decayed", "date"]
-    return sig[[*cols, "known"]].sort_values(["date", "member", "event"], ignore_index=True)
+    rows = np.flatnonzero(data.avail <= day)
+    actors = np.array(data.actors, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "member": actors[data.member[rows]],
+            "other": actors[data.other[rows]],
+            "kind": np.array(KINDS, dtype=object)[data.kind[rows]],
+            "event": data.event_ids(rows),
+            "type": np.array(TYPES, dtype=object)[data.type[rows]],
+            "tone": data.tone[rows],
+            "weight": data.weight[rows],
+            "decayed": data.weight[rows] * np.exp2(-(day - data.date[rows]) / HALF_LIFE_DAYS),
+            "date": (_EPOCH + data.date[rows].astype("timedelta64[D]")).astype("datetime64[s]"),
+            "known": (_EPOCH + data.avail[rows].astype("timedelta64[D]")).astype("datetime64[s]"),
+        }
+    )
+    return frame.sort_values(["date", "member", "event"], ignore_index=True)
 
 
 def alignment(
@@ -416,38 +497,42 @@ def alignment(
                 f"{member!r} was never a member of {data.alliance.code}: "
                 "see `bloc members` for the codes"
             )
-    sig = data.signals[data.signals.kind != "member"]
-    num, den = _per_member(sig, members, at)
-    parts = {}
-    for kind, column in (
-        ("leader", "with_leader"),
-        ("alliance", "with_alliance"),
-        ("rivals", "toward_rivals"),
-        ("un vote", "un_votes"),
-    ):
-        n, d = _per_member(sig[sig.kind == kind], members, at)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            parts[column] = np.where(d > MIN_WEIGHT, n / (d + PRIOR_WEIGHT), np.nan)
-    starts = np.concatenate([[_day(start)], at[:-1] + 1])
+    outer = data.kind != _MEMBER
+    total = _grouped_decayed(data, outer, data.member, data.tone, at)
+    by_kind = _grouped_decayed(data, outer, data.member * len(KINDS) + data.kind, data.tone, at)
+    columns = {
+        "with_leader": _LEADER,
+        "with_alliance": _ALLIANCE,
+        "toward_rivals": _RIVALS,
+        "un_votes": _VOTE,
+    }
+    starts = np.concatenate([[_day(start) - 1], at[:-1]])
+    statuses = [_member_on(data.alliance, e.date()) for e in ends]
+    none = (np.zeros(len(at)), np.zeros(len(at)))
     rows = []
-    counts = sig.groupby("member").date_day.apply(np.asarray).to_dict() if not sig.empty else {}
-    for i, m in enumerate(members):
-        on_days = [_member_on(data.alliance, e.date()) for e in ends]
-        dates = counts.get(m, np.array([]))
-        new = [int(((dates >= s) & (dates <= a)).sum()) for s, a in zip(starts, at, strict=True)]
+    for m in members:
+        c = data.code(m)
+        num, den = total.get(c, none)
+        parts = {}
+        for column, kind in columns.items():
+            n, d = by_kind.get(c * len(KINDS) + kind, none)
+            parts[column] = _shrunk(n, d)
+        dates = np.sort(data.date[outer & (data.member == c)])
+        new = np.searchsorted(dates, at, side="right") - np.searchsorted(
+            dates, starts, side="right"
+        )
+        overall = _shrunk(num, den)
         for j, e in enumerate(ends):
-            if not on_days[j].get(m):
+            if m not in statuses[j]:
                 continue
             rows.append(
                 {
                     "member": m,
                     "period": _label(e, period),
                     "end": e.date(),
-                    "alignment": num[i, j] / (den[i, j] + PRIOR_WEIGHT)
-                    if den[i, j] > MIN_WEIGHT
-                    else np.nan,
-                    **{c: parts[c][i, j] for c in parts},
-                    "signals": new[j],
+                    "alignment": overall[j],
+                    **{col: values[j] for col, values in parts.items()},
+                    "signals": int(new[j]),
                 }
             )
     return pd.DataFrame(
@@ -457,91 +542,92 @@ def alignment(
             "period",
             "end",
             "alignment",
-            "with_leader",
-            "with_alliance",
-            "toward_rivals",
-            "un_votes",
+            *columns,
             "signals",
         ],
     )
+
+
+def _shrunk(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Weighted mean tone, pulled toward 0 by PRIOR_WEIGHT; NaN with no evidence."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > MIN_WEIGHT, num / (den + PRIOR_WEIGHT), np.nan)
 
 
 def _member_on(al: Alliance, day: dt.date) -> dict[str, str]:
     return {s.member: s.status for s in al.members_on(day)}
 
 
+def _pairs_on(data: Observed, day: float, members: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of member-to-member events available by `day` between `members`,
+    and each row's pair code (lower actor code * n + higher)."""
+    inside = np.zeros(len(data.actors), dtype=bool)
+    inside[data.codes(members)] = True
+    rows = np.flatnonzero(
+        (data.kind == _MEMBER)
+        & data.outgoing
+        & (data.avail <= day)
+        & inside[data.member]
+        & inside[data.other]
+    )
+    a = np.minimum(data.member[rows], data.other[rows])
+    b = np.maximum(data.member[rows], data.other[rows])
+    return rows, a * len(data.actors) + b
+
+
 def dyads(alliance: str | Observed, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
     """Relations between every pair of members on a day, most hostile first.
 
-    Columns: a, b, score (-1 hostile .. +1 friendly, decayed mean tone of the
-    events between them, shrunk toward 0 when they are few), relation,
-    events, hostile (events with negative tone), evidence (event ids, most
-    weighty first).
+    Columns: a, b, score (-1 hostile .. +1 friendly: the decayed mean tone of
+    the events between them, each weighted by its strength, shrunk toward 0
+    when they are few), relation, events, hostile (events with negative
+    tone), evidence (event ids, weightiest first).
     """
     data = _data(alliance, db)
     day_date = _as_of(on)
     day = _day(day_date)
     members = sorted(_member_on(data.alliance, day_date))
-    sig = data.signals
-    sig = sig[(sig.kind == "member") & (sig.avail_day <= day) & sig.outgoing]
-    sig = sig[sig.member.isin(members) & sig.other.isin(members)]
-    one = sig.member.to_numpy(dtype=object)
-    two = sig.other.to_numpy(dtype=object)
-    first = one < two
-    a = np.where(first, one, two)
-    b = np.where(first, two, one)
+    rows, pair = _pairs_on(data, day, members)
+    tone = data.tone[rows]
     # Salience weighting: an armed clash (|tone| 0.9) weighs more than a
     # communique (0.2) in the mean, so a ceasefire does not cancel a war.
-    decayed = (
-        sig.weight.to_numpy()
-        * np.abs(sig.tone.to_numpy())
-        * np.exp2(-(day - sig.date_day.to_numpy()) / HALF_LIFE_DAYS)
-    )
-    frame = pd.DataFrame(
-        {
-            "a": a,
-            "b": b,
-            "wt": decayed * sig.tone.to_numpy(),
-            "w": decayed,
-            "hostile": sig.tone.to_numpy() < 0,
-            "event": sig.event.to_numpy(),
-        }
-    )
-    grouped = frame.groupby(["a", "b"])
-    stats = grouped.agg(
-        wt=("wt", "sum"), w=("w", "sum"), events=("event", "size"), hostile=("hostile", "sum")
-    )
-    top = (
-        frame.assign(mag=np.abs(frame.wt))
-        .sort_values("mag", ascending=False)
-        .groupby(["a", "b"])
-        .event.apply(lambda s: list(s[:5]))
-    )
-    found: dict[Any, dict[Any, Any]] = stats.to_dict("index")
-    tops: dict[Any, list[str]] = top.to_dict()
-    rows: list[tuple[Any, ...]] = []
+    w = data.weight[rows] * np.abs(tone) * np.exp2(-(day - data.date[rows]) / HALF_LIFE_DAYS)
+    size = len(data.actors) ** 2
+    wt_sum = np.bincount(pair, weights=w * tone, minlength=size)
+    w_sum = np.bincount(pair, weights=w, minlength=size)
+    count = np.bincount(pair, minlength=size)
+    hostile = np.bincount(pair, weights=(tone < 0).astype(float), minlength=size)
+    top = _top_events(pair, np.abs(w * tone), data.event_ids(rows), 5)
+    out = []
     for i, x in enumerate(members):
         for y in members[i + 1 :]:
-            st = found.get((x, y))
-            if st is not None:
-                score = float(st["wt"] / (st["w"] + PRIOR_WEIGHT))
-                rows.append(
-                    (
-                        x,
-                        y,
-                        score,
-                        _relation(score),
-                        int(st["events"]),
-                        int(st["hostile"]),
-                        tops[(x, y)],
-                    )
-                )
+            cx, cy = sorted((data.code(x), data.code(y)))
+            p = cx * len(data.actors) + cy
+            if count[p]:
+                score = float(wt_sum[p] / (w_sum[p] + PRIOR_WEIGHT))
+                out.append((x, y, score, _relation(score), int(count[p]), int(hostile[p]), top[p]))
             else:
-                rows.append((x, y, np.nan, "no events", 0, 0, []))
-    out = pd.DataFrame(
-        rows, columns=["a", "b", "score", "relation", "events", "hostile", "evidence"]
+                out.append((x, y, np.nan, "no events", 0, 0, []))
+    frame = pd.DataFrame(
+        out, columns=["a", "b", "score", "relation", "events", "hostile", "evidence"]
     )
-    return out.sort_values(["score", "a", "b"], na_position="last", ignore_index=True)
+    return frame.sort_values(["score", "a", "b"], na_position="last", ignore_index=True)
+
+
+def _top_events(
+    group: np.ndarray, magnitude: np.ndarray, events: np.ndarray, k: int
+) -> dict[int, list[str]]:
+    """The ids of the k weightiest events of each group."""
+    if len(group) == 0:
+        return {}
+    order = np.lexsort((-magnitude, group))
+    g = group[order]
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(g)) + 1])
+    ends = np.concatenate([starts[1:], [len(g)]])
+    return {
+        int(g[a]): [str(e) for e in events[order[a : min(b, a + k)]]]
+        for a, b in zip(starts, ends, strict=True)
+    }
 
 
 def _relation(score: float) -> str:
@@ -562,11 +648,8 @@ def dyad_matrix(frame: pd.DataFrame) -> pd.DataFrame:
             frame.rename(columns={"a": "b", "b": "a"})[["a", "b", "score"]],
         ]
     )
-    return (
-        both.pivot(index="a", columns="b", values="score")
-        .rename_axis(None)
-        .rename_axis(None, axis=1)
-    )
+    matrix = both.pivot(index="a", columns="b", values="score")
+    return matrix.rename_axis(None).rename_axis(None, axis=1)
 
 
 def _honoured(outcome: str, provision_kind: str) -> str:
@@ -655,10 +738,10 @@ def cohesion(
     """One cohesion index (0..1) per period end, and its parts.
 
     Parts, each 0..1: alignment (members' mean alignment, rescaled),
-    peace (decayed mean tone of events between members, rescaled),
-    participation (1 - the share of members refusing or protesting toward
-    the alliance or its leader, decayed), membership (share of members not
-    frozen or suspended). The index is the mean of the parts with evidence.
+    peace (strength-weighted decayed mean tone of events between members,
+    rescaled), participation (1 - the members' mean decayed refusals toward
+    the alliance or its leader), membership (share of members not frozen or
+    suspended). The index is the mean of the parts with evidence.
     """
     data = _data(alliance, db)
     period = _check_by(by)
@@ -666,52 +749,49 @@ def cohesion(
     ends = _period_ends(start, end, period)
     at = _days(ends)
     al = data.alliance
-    everyone = sorted({s.member for s in al.membership})
-    non_leader = [m for m in everyone if m != al.leader]
-    sig = data.signals
-    outer = sig[sig.kind != "member"]
-    num, den = _per_member(outer, non_leader, at)
-    align = num / (den + PRIOR_WEIGHT)
-
-    # Peace: per pair of states, decayed sums; a period counts the pairs that
-    # are both members at its end (a former member's wars are not the alliance's).
-    inner = sig[(sig.kind == "member") & sig.outgoing]
-    pair_sums: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-    for key, rows_ in inner.groupby(["member", "other"]).indices.items():
-        x, y = str(key[0]), str(key[1])  # type: ignore[index]
-        sub = inner.iloc[rows_]
-        tone = sub.tone.to_numpy(dtype="float64")
-        w = sub.weight.to_numpy(dtype="float64") * np.abs(tone)
-        avail, date = sub.avail_day.to_numpy(), sub.date_day.to_numpy()
-        pair_sums[(x, y)] = (_decayed(avail, date, w * tone, at), _decayed(avail, date, w, at))
-
-    refusing = outer[
-        outer.outgoing & outer.type.isin(REFUSALS) & outer.kind.isin(["leader", "alliance"])
-    ].assign(one=1.0)
-    r_num, _ = _per_member(refusing, everyone, at, values="one")
-
+    outer = data.kind != _MEMBER
+    align = _grouped_decayed(data, outer, data.member, data.tone, at)
+    refusing = (
+        outer
+        & data.outgoing
+        & _refusal_table()[data.type]
+        & ((data.kind == _LEADER) | (data.kind == _ALLIANCE))
+    )
+    refusals = _grouped_decayed(data, refusing, data.member, np.ones(len(data.tone)), at)
+    # Peace: per pair of states, strength-weighted; a period counts the pairs
+    # that are both members at its end (a former member's wars are not the alliance's).
+    n = len(data.actors)
+    inner = (data.kind == _MEMBER) & data.outgoing
+    pair = np.minimum(data.member, data.other) * n + np.maximum(data.member, data.other)
+    strength = data.weight * np.abs(data.tone)
+    peace_sums = _grouped_decayed(data, inner, pair, data.tone, at, weight=strength)
     rows = []
     for j, e in enumerate(ends):
         status = _member_on(al, e.date())
-        active = [m for m, s in status.items() if s == "member"]
-        present = [i for i, m in enumerate(non_leader) if m in status]
-        have = [i for i in present if den[i, j] > 0]
-        alignment_part = float(np.mean((align[have, j] + 1) / 2)) if have else np.nan
-        inside = [v for (x, y), v in pair_sums.items() if x in status and y in status]
-        p_num = sum(v[0][j] for v in inside)
-        p_den = sum(v[1][j] for v in inside)
-        peace = (p_num / (p_den + PRIOR_WEIGHT) + 1) / 2 if p_den > 1e-9 else np.nan
-        idx = [everyone.index(m) for m in status]
-        refusal = float(np.mean(1 - np.exp(-r_num[idx, j]))) if idx else np.nan
-        participation = 1 - refusal if idx else np.nan
-        membership = len(active) / len(status) if status else np.nan
+        codes = {data.code(m): s for m, s in status.items()}
+        have = [
+            align[c][0][j] / (align[c][1][j] + PRIOR_WEIGHT)
+            for c in codes
+            if c in align and align[c][1][j] > MIN_WEIGHT and data.actors[c] != al.leader
+        ]
+        alignment_part = float(np.mean((np.array(have) + 1) / 2)) if have else np.nan
+        p_num = p_den = 0.0
+        for p, (num, den) in peace_sums.items():
+            if p // n in codes and p % n in codes:
+                p_num += num[j]
+                p_den += den[j]
+        peace = (p_num / (p_den + PRIOR_WEIGHT) + 1) / 2 if p_den > MIN_WEIGHT else np.nan
+        refused = [1 - np.exp(-refusals[c][1][j]) if c in refusals else 0.0 for c in codes]
+        participation = 1 - float(np.mean(refused)) if codes else np.nan
+        active = sum(s == "member" for s in status.values())
+        membership = active / len(status) if status else np.nan
         parts = [alignment_part, peace, participation, membership]
-        have_parts = [p for p in parts if not np.isnan(p)]
+        present = [p for p in parts if not np.isnan(p)]
         rows.append(
             {
                 "period": _label(e, period),
                 "end": e.date(),
-                "cohesion": float(np.mean(have_parts)) if have_parts else np.nan,
+                "cohesion": float(np.mean(present)) if present else np.nan,
                 "alignment": alignment_part,
                 "peace": peace,
                 "participation": participation,
@@ -734,78 +814,79 @@ def cohesion(
     )
 
 
-def _risk_parts(data: Observed, day_date: dt.date) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Per member: each risk component (0..1) and the signals behind it."""
+@dataclass
+class _RiskInputs:
+    members: list[str]
+    status: dict[str, str]
+    parts: dict[str, dict[str, float]]
+    rows: dict[str, dict[str, np.ndarray]]  # member -> component -> signal row indices
+    decayed: np.ndarray  # decayed weight of every signal on the day
+    requests: pd.DataFrame
+
+
+def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
+    """Per member: each risk component (0..1) and the signal rows behind it."""
     al = data.alliance
     day = _day(day_date)
     status = _member_on(al, day_date)
     members = sorted(m for m in status if m != al.leader)
-    sig = data.signals[data.signals.avail_day <= day].copy()
-    sig["decayed"] = sig.weight * np.exp2(-(day - sig.date_day) / HALF_LIFE_DAYS)
-    sig["pull"] = sig.decayed * sig.tone
+    known = data.avail <= day
+    decayed = np.where(known, data.weight * np.exp2(-(day - data.date) / HALF_LIFE_DAYS), 0.0)
+    n = len(data.actors)
+    outer = known & (data.kind != _MEMBER)
+    pull = np.bincount(data.member[outer], weights=(decayed * data.tone)[outer], minlength=n)
+    mass = np.bincount(data.member[outer], weights=decayed[outer], minlength=n)
+    refusing = (
+        outer
+        & data.outgoing
+        & _refusal_table()[data.type]
+        & ((data.kind == _LEADER) | (data.kind == _ALLIANCE))
+    )
+    refused = np.bincount(data.member[refusing], weights=decayed[refusing], minlength=n)
+    courting = outer & (data.kind == _RIVALS) & (data.tone < 0)
+    courted = np.bincount(
+        data.member[courting], weights=(decayed * -data.tone)[courting], minlength=n
+    )
     requests = reliability(al.code, day_date)
     pairs = dyads(data, day_date)
-    rows = []
-    behind: dict[str, pd.DataFrame] = {}
+    parts: dict[str, dict[str, float]] = {}
+    rows: dict[str, dict[str, np.ndarray]] = {}
     for m in members:
-        mine = sig[sig.member == m]
-        outer = mine[mine.kind != "member"]
-        a = float(outer.pull.sum() / (outer.decayed.sum() + PRIOR_WEIGHT))
-        refusals = outer[
-            outer.outgoing & outer.type.isin(REFUSALS) & outer.kind.isin(["leader", "alliance"])
-        ]
+        c = data.code(m)
         own = requests[requests.requester == m]
-        unanswered = 0.0
-        for outcome, asked in zip(own.outcome, own.date, strict=True):
-            age = (day_date - pd.Timestamp(asked).date()).days
-            unanswered += GRIEVANCE[str(outcome)] * 2 ** (-age / HALF_LIFE_DAYS)
+        unanswered = sum(
+            GRIEVANCE[str(outcome)]
+            * 2 ** (-(day_date - pd.Timestamp(asked).date()).days / HALF_LIFE_DAYS)
+            for outcome, asked in zip(own.outcome, own.date, strict=True)
+        )
         mine_pairs = pairs[((pairs.a == m) | (pairs.b == m)) & pairs.score.notna()]
-        worst = float(max(0.0, -mine_pairs.score.min())) if not mine_pairs.empty else 0.0
-        courting = outer[(outer.kind == "rivals") & (outer.tone < 0)]
-        parts = {
-            "misalignment": (1 - a) / 2,
-            "refusals": 1 - np.exp(-refusals.decayed.sum()),
-            "unanswered requests": 1 - np.exp(-unanswered),
-            "conflict with a member": worst,
-            "courting rivals": 1 - np.exp(-(courting.decayed * -courting.tone).sum() * 2),
+        worst = mine_pairs.sort_values("score").head(1)
+        conflict = float(max(0.0, -worst.score.iloc[0])) if not worst.empty else 0.0
+        parts[m] = {
+            "misalignment": (1 - pull[c] / (mass[c] + PRIOR_WEIGHT)) / 2,
+            "refusals": float(1 - np.exp(-refused[c])),
+            "unanswered requests": float(1 - np.exp(-unanswered)),
+            "conflict with a member": conflict,
+            "courting rivals": float(1 - np.exp(-2 * courted[c])),
         }
-        score = sum(RISK_WEIGHTS[k] * v for k, v in parts.items())
-        if status[m] != "member":
-            score = 1.0
-        rows.append({"member": m, "status": status[m], "score": score, **parts})
-        worst_pair = mine_pairs.sort_values("score").head(1)
-        behind[m] = pd.concat(
-            [
-                outer.assign(component="misalignment"),
-                refusals.assign(component="refusals"),
-                courting.assign(component="courting rivals"),
-                mine[mine.event.isin([e for ids in worst_pair.evidence for e in ids])].assign(
-                    component="conflict with a member"
-                ),
-            ]
-        )
-        behind[m] = pd.concat(
-            [
-                behind[m],
-                pd.DataFrame(
-                    {
-                        "member": m,
-                        "event": [f"{ev}" for ev in _request_ids(al, m, day_date)],
-                        "component": "unanswered requests",
-                    }
-                ),
-            ]
-        )
-    return pd.DataFrame(rows), behind
+        is_m = data.member == c
+        if worst.empty:
+            foe = -1
+        else:
+            foe = data.code(str(worst.b.iloc[0] if worst.a.iloc[0] == m else worst.a.iloc[0]))
+        rows[m] = {
+            "misalignment": np.flatnonzero(outer & is_m),
+            "refusals": np.flatnonzero(refusing & is_m),
+            "courting rivals": np.flatnonzero(courting & is_m),
+            "conflict with a member": np.flatnonzero(
+                known & is_m & (data.kind == _MEMBER) & (data.other == foe)
+            ),
+        }
+    return _RiskInputs(members, status, parts, rows, decayed, requests)
 
 
 def _request_ids(al: Alliance, member: str, day: dt.date) -> list[str]:
     return [f"{r.id}-response" for r in al.requests if r.requester == member and r.date <= day]
-
-
-def _reason(component: str, value: float, member_rows: pd.DataFrame) -> str:
-    n = int((member_rows.component == component).sum())
-    return f"{component} {value:.2f} ({n} signal{'s' if n != 1 else ''})"
 
 
 def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
@@ -817,27 +898,49 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
     """
     data = _data(alliance, db)
     day = _as_of(on)
-    parts, behind = _risk_parts(data, day)
-    if parts.empty:
-        return pd.DataFrame(columns=["rank", "member", "score", "reasons", "evidence"])
-    reasons = []
-    evidence = []
-    for row in parts.to_dict("records"):
-        values = {k: float(row[k]) for k in RISK_WEIGHTS}
+    inputs = _risk_inputs(data, day)
+    records = []
+    for m in inputs.members:
+        values = inputs.parts[m]
+        score = sum(RISK_WEIGHTS[k] * v for k, v in values.items())
         order = sorted(RISK_WEIGHTS, key=lambda k: -RISK_WEIGHTS[k] * values[k])
-        rows = behind[row["member"]]
-        rs = [_reason(k, values[k], rows) for k in order if values[k] > 0.005]
-        if row["status"] != "member":
-            rs.insert(0, f"participation already {row['status']}")
-        reasons.append(rs)
-        mag = (rows["decayed"] * rows["tone"]).abs() if "decayed" in rows else 0.0
-        weighty = rows.assign(mag=mag).sort_values("mag", ascending=False, na_position="first")
-        evidence.append(list(dict.fromkeys(weighty.event.astype(str)))[:8])
-    parts["reasons"] = pd.Series(reasons, index=parts.index, dtype=object)
-    parts["evidence"] = pd.Series(evidence, index=parts.index, dtype=object)
-    parts = parts.sort_values(["score", "member"], ascending=[False, True], ignore_index=True)
-    parts.insert(0, "rank", range(1, len(parts) + 1))
-    return parts[["rank", "member", "score", "reasons", "evidence", *RISK_WEIGHTS]]
+        counts = {k: len(r) for k, r in inputs.rows[m].items()}
+        counts["unanswered requests"] = len(_request_ids(data.alliance, m, day))
+        reasons = [
+            f"{k} {values[k]:.2f} ({counts[k]} signal{'s' if counts[k] != 1 else ''})"
+            for k in order
+            if values[k] > 0.005
+        ]
+        if inputs.status[m] != "member":
+            score = 1.0
+            reasons.insert(0, f"participation already {inputs.status[m]}")
+        mask = np.zeros(len(data.tone), dtype=bool)
+        for idx in inputs.rows[m].values():
+            mask[idx] = True
+        behind = np.flatnonzero(mask)
+        weight = np.abs(inputs.decayed[behind] * data.tone[behind])
+        if len(weight) > 6:
+            cut = np.argpartition(-weight, 6)[:6]
+            behind, weight = behind[cut], weight[cut]
+        top = behind[np.argsort(-weight, kind="stable")]
+        evidence = _request_ids(data.alliance, m, day) + [str(e) for e in data.event_ids(top)]
+        records.append(
+            {
+                "member": m,
+                "score": float(score),
+                "reasons": reasons,
+                "evidence": list(dict.fromkeys(evidence))[:8],
+                **values,
+            }
+        )
+    columns = ["rank", "member", "score", "reasons", "evidence", *RISK_WEIGHTS]
+    if not records:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(records).sort_values(
+        ["score", "member"], ascending=[False, True], ignore_index=True
+    )
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame[columns]
 
 
 def explain(
@@ -851,22 +954,38 @@ def explain(
     data = _data(alliance, db)
     day = _as_of(on)
     code = member.upper()
-    _, behind = _risk_parts(data, day)
-    if code not in behind:
+    inputs = _risk_inputs(data, day)
+    if code not in inputs.members:
         from bloc.errors import UnknownActorError
 
         raise UnknownActorError(
             f"{member!r} is not a member of {data.alliance.code} on {day.isoformat()} "
             "(or is its leading state, which is not ranked): see `bloc members`"
         )
-    rows = behind[code]
+    actors = np.array(data.actors, dtype=object)
+    frames = []
+    for component, idx in inputs.rows[code].items():
+        frames.append(
+            pd.DataFrame(
+                {
+                    "component": component,
+                    "event": data.event_ids(idx),
+                    "type": np.array(TYPES, dtype=object)[data.type[idx]],
+                    "other": actors[data.other[idx]],
+                    "tone": data.tone[idx],
+                    "decayed": inputs.decayed[idx],
+                }
+            )
+        )
+    asked = _request_ids(data.alliance, code, day)
+    frames.append(pd.DataFrame({"component": "unanswered requests", "event": asked}))
+    rows = pd.concat(frames, ignore_index=True)
     ids = sorted(set(rows.event.astype(str)))
     with opened(db) as store:
         cites = store.query(
             """
-            SELECT e.id AS event, e.date, COALESCE(e.summary, first(v.sentence)) AS summary,
-                   e.type AS etype,
-                   list(DISTINCT v.document ORDER BY v.document) AS sources
+            SELECT e.id AS event, e.date, e.summary, first(v.sentence) AS sentence,
+                   e.type AS etype, list(DISTINCT v.document ORDER BY v.document) AS sources
             FROM events e JOIN evidence v ON v.event_id = e.id
             WHERE e.id IN (SELECT unnest(?::VARCHAR[]))
             GROUP BY ALL
@@ -874,29 +993,25 @@ def explain(
             [ids],
         )
         votes = store.query(
-            "SELECT 'vote:' || resolution AS event, date, title, cite FROM votes WHERE member = ?",
+            "SELECT 'vote:' || resolution AS event, date AS date_vote, title, cite "
+            "FROM votes WHERE member = ?",
             [code],
         )
-    merged = rows.merge(cites, on="event", how="left")
-    merged = merged.merge(votes, on="event", how="left", suffixes=("", "_vote"))
-    merged["date"] = merged["date"].fillna(merged["date_vote"])
-    merged["summary"] = merged["summary"].fillna(merged["title"])
+    merged = rows.merge(cites, on="event", how="left").merge(votes, on="event", how="left")
+    merged["date"] = pd.to_datetime(merged["date"].fillna(merged["date_vote"])).dt.date
+    merged["summary"] = merged["summary"].fillna(merged["sentence"]).fillna(merged["title"])
+    merged["type"] = merged["type"].fillna(merged["etype"])
     merged["sources"] = pd.Series(
         [
-            s if isinstance(s, list | np.ndarray) else c
+            list(s) if isinstance(s, list | np.ndarray) else list(c)
             for s, c in zip(merged["sources"], merged["cite"], strict=True)
         ],
         index=merged.index,
         dtype=object,
     )
-    merged["type"] = merged["type"].fillna(merged["etype"])
-    for col in ("other", "tone", "decayed"):
-        if col not in merged:
-            merged[col] = np.nan
     out = merged[
         ["component", "date", "event", "type", "other", "tone", "decayed", "summary", "sources"]
     ]
-    out = out.assign(date=pd.to_datetime(out.date).dt.date)
     return out.sort_values(["component", "date", "event"], ignore_index=True)
 
 
