@@ -715,7 +715,7 @@ def reliability_summary(
     yes = int((frame.honoured == "yes").sum())
     partly = int((frame.honoured == "partly").sum())
     code = bundled().alliance(alliance).code
-    rows = [
+    rows: list[tuple[Any, ...]] = [
         (f"{code}: honoured in full", yes / n if n else np.nan, n, "knowledge base"),
         (
             f"{code}: honoured, partial as half",
@@ -724,8 +724,9 @@ def reliability_summary(
             "knowledge base",
         ),
     ]
-    rows += [(what, share, 0, cite) for what, share, cite in REFERENCES]
-    return pd.DataFrame(rows, columns=["what", "share", "requests", "source"])
+    rows += [(what, share, None, cite) for what, share, cite in REFERENCES]
+    frame = pd.DataFrame(rows, columns=["what", "share", "requests", "source"])
+    return frame.astype({"requests": "Int64"})
 
 
 def cohesion(
