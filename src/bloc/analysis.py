@@ -815,6 +815,17 @@ def cohesion(
     )
 
 
+def alignment_on(data: Observed, on: dt.date) -> dict[str, float]:
+    """Each actor's alignment (-1..1, shrunk toward 0) from the signals known by `on`."""
+    day = _day(on)
+    rows = np.flatnonzero((data.avail <= day) & (data.kind != _MEMBER))
+    decayed = data.weight[rows] * np.exp2(-(day - data.date[rows]) / HALF_LIFE_DAYS)
+    n = len(data.actors)
+    pull = np.bincount(data.member[rows], weights=decayed * data.tone[rows], minlength=n)
+    mass = np.bincount(data.member[rows], weights=decayed, minlength=n)
+    return {a: float(pull[i] / (mass[i] + PRIOR_WEIGHT)) for i, a in enumerate(data.actors)}
+
+
 @dataclass
 class _RiskInputs:
     members: list[str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bloc import analysis, api, findings
+from bloc import analysis, api, findings, simulate
 from bloc.errors import BlocError
 from bloc.ingest import IngestSummary, ingest
 from bloc.model import Document, Rejected
@@ -360,6 +361,86 @@ def compare_command(
     except BlocError as exc:
         _fail(exc)
     emit(frame, fmt, f"{' vs '.join(a.upper() for a in alliances)} on {on or 'today'}")
+
+
+@app.command("simulate")
+def simulate_command(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    requester: Annotated[str, typer.Option(help="The member asking for help.")],
+    threat: Annotated[
+        str, typer.Option(help="external, clash, internal or incursion (see docs/simulation.md).")
+    ],
+    aggressor: Annotated[str | None, typer.Option(help="Actor code of the aggressor.")] = None,
+    on: OnOption = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 10_000,
+    seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same output).")] = None,
+    assume: Annotated[
+        list[str] | None,
+        typer.Option(help="leader-at-war, leader-defeated or frozen:CODE (repeatable)."),
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """What each member and the alliance do when a member invokes collective defence."""
+    try:
+        scenario = simulate.parse_scenario(alliance, requester, threat, aggressor, on, assume)
+        result = simulate.simulate(scenario, draws=draws, seed=seed, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        return
+    sc = result["scenario"]
+    outcomes = pd.DataFrame(
+        {"outcome": list(result["outcomes"]), "probability": list(result["outcomes"].values())}
+    )
+    members = pd.DataFrame(result["members"])[["member", "stance", "p", "reasons"]]
+    if fmt is Format.csv:
+        sys.stdout.write(outcomes.to_csv(index=False))
+        return
+    out.print(
+        f"{sc['alliance']}: {sc['requester']} invokes {sc['provision']} "
+        f"({sc['threat']}{', aggressor ' + sc['aggressor'] if sc['aggressor'] else ''}) "
+        f"on {sc['on']}; {sc['draws']:,} draws, seed {sc['seed']}",
+        markup=False,
+        highlight=False,
+    )
+    emit(outcomes, fmt, "What the alliance does")
+    emit(members, fmt, "Each member's likely stance, and the factors that decided it")
+    bilateral = result["leader_bilateral"]
+    if bilateral:
+        out.print(
+            f"{bilateral['leader']} sends forces in {bilateral['p_sends_forces']:.0%} of draws; "
+            f"acts outside the alliance in {bilateral['p_acts_outside_alliance']:.0%}.",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command("backtest")
+def backtest_command(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws per case.")] = 2_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Predict every historical request from what was known the day before it."""
+    try:
+        frame = simulate.backtest(alliance, draws=draws, seed=seed, db=db)
+    except BlocError as exc:
+        _fail(exc)
+    hits = int(frame.hit.sum())
+    summary = (
+        f"hit rate {hits}/{len(frame)} ({hits / max(1, len(frame)):.0%}), "
+        f"mean Brier score {frame.brier.mean():.3f} (0 perfect, 2 worst; "
+        f"always guessing 1/4 each scores 0.75)"
+    )
+    emit(frame, fmt, f"{alliance.upper()}: back-test, each case as seen the day before")
+    if fmt is Format.table:
+        out.print(summary, markup=False, highlight=False)
+    else:
+        err.print(summary, markup=False, highlight=False)
 
 
 def run() -> None:  # pragma: no cover - console entry point

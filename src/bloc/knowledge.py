@@ -53,8 +53,8 @@ _KEYS = {
     "person": frozenset({"name", "aliases", "offices"}),
     "office": frozenset({"actor", "office", "start", "end", "cite"}),
     "spell": frozenset({"member", "start", "end", "status", "note", "cite"}),
-    "provision": frozenset({"id", "article", "kind", "summary", "cite"}),
-    "body": frozenset({"name", "kind", "summary", "cite"}),
+    "provision": frozenset({"id", "article", "kind", "summary", "cite", "since"}),
+    "body": frozenset({"name", "kind", "summary", "cite", "since"}),
     "request": frozenset(
         {
             "id",
@@ -317,6 +317,7 @@ class _Loader:
                     kind=p.text("kind"),
                     summary=p.text("summary"),
                     cite=self.cites(p),
+                    since=_since(p),
                 )
             )
         provision_ids = {p.id for p in provisions}
@@ -331,6 +332,7 @@ class _Loader:
                         kind=b.text("kind"),
                         summary=b.text("summary"),
                         cite=self.cites(b),
+                        since=_since(b),
                     )
                 )
             return tuple(out)
@@ -482,6 +484,11 @@ class _Loader:
             cite=self.cites(e),
             context=context,
         )
+
+
+def _since(entry: _Entry) -> dt.date | None:
+    when = entry.date("since", required=False)
+    return None if when is None else when[0]
 
 
 def _overlap(a: Spell, b: Spell) -> bool:

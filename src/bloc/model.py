@@ -113,6 +113,10 @@ class Provision:
     kind: str
     summary: str
     cite: tuple[str, ...]
+    since: dt.date | None = None  # in force from (None: from the founding treaty)
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.since is None or self.since <= day
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,7 @@ class Body:
     kind: str
     summary: str
     cite: tuple[str, ...]
+    since: dt.date | None = None  # set up on (None: as old as the alliance)
 
 
 @dataclass(frozen=True)
