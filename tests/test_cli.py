@@ -85,6 +85,8 @@ def test_demo_tells_the_csto_story(db: Path) -> None:
     result = runner.invoke(app, ["demo", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "9 members" in result.stdout and "Kazakhstan asked for help" in result.stdout
+    # Armenia, frozen since 2024, tops today's exit-risk ranking.
+    assert "Exit risk today, highest first: ARM 1.00" in result.stdout
 
 
 def test_unknown_alliance_is_a_clear_error(db: Path) -> None:

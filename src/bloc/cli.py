@@ -171,7 +171,11 @@ def demo(db: DbOption = None) -> None:
     try:
         with out.status("Loading the bundled knowledge base…"), opened(path):
             pass
-        parts = [findings.membership_finding("CSTO", db=path), findings.requests_finding("CSTO")]
+        parts = [
+            findings.membership_finding("CSTO", db=path),
+            findings.requests_finding("CSTO"),
+            findings.cohesion_finding("CSTO", db=path),
+        ]
     except BlocError as exc:
         _fail(exc)
     out.print(f"[dim]store: {path}[/]")
@@ -180,7 +184,10 @@ def demo(db: DbOption = None) -> None:
         for line in part.lines:
             out.print(line, markup=False, highlight=False)
     out.print()
-    out.print("Next: `bloc history CSTO`, `bloc members NATO --on 2024-04-01`, `bloc events`.")
+    out.print(
+        "Next: `bloc ingest ARTICLES...`, `bloc risk CSTO --on 2023-05-31`, "
+        "`bloc simulate CSTO --requester TJK --threat incursion --aggressor ISKP`."
+    )
 
 
 @app.command("ingest")

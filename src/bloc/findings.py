@@ -76,3 +76,20 @@ def requests_finding(alliance: str) -> Finding:
             f"({100 * honoured / len(al.requests):.0f}%)."
         )
     return Finding(f"Requests for help under the {al.code} treaty", lines)
+
+
+def cohesion_finding(alliance: str, db: api.DB = None) -> Finding:
+    """Cohesion by year since 2020 and the exit-risk ranking today, from the store."""
+    from bloc import analysis
+
+    code = bundled().alliance(alliance).code
+    data = analysis.observe(code, db)
+    frame = analysis.cohesion(data, by="year", since=dt.date(2020, 1, 1))
+    trend = ", ".join(f"{p} {c:.2f}" for p, c in zip(frame.period, frame.cohesion, strict=True))
+    ranked = analysis.risk(data)
+    order = ", ".join(f"{m} {s:.2f}" for m, s in zip(ranked.member, ranked.score, strict=True))
+    lines = [f"Cohesion index (0-1) at each year's end: {trend}."]
+    if order:
+        lines.append(f"Exit risk today, highest first: {order}.")
+    lines.append(f"Why: `bloc risk {code} --explain MEMBER`; formulas in docs/analysis.md.")
+    return Finding(f"Is the {code} holding?", lines)
