@@ -23,3 +23,14 @@ def seeds() -> Path:
             pytest.fail(f"the reference articles are missing at {SEEDS} (CI=true)")
         pytest.skip(f"the reference articles are not at {SEEDS}")
     return SEEDS
+
+
+# Figures a test measured (e.g. the coder's F1), shown at the end of every run.
+MEASURED: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if MEASURED:
+        terminalreporter.section("measured")
+        for line in MEASURED:
+            terminalreporter.write_line(line)

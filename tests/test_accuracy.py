@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import MEASURED
+
 from bloc.evaluate import score
 
 GOLD = Path(__file__).parent / "gold" / "seeds.yaml"
@@ -11,8 +13,9 @@ GOLD = Path(__file__).parent / "gold" / "seeds.yaml"
 
 def test_f1_on_the_reference_articles(seeds: Path) -> None:
     result = score(GOLD, seeds)
-    print(
-        f"\nseed gold: precision {result.precision:.2f}, recall {result.recall:.2f}, "
+    MEASURED.append(
+        f"coder on the five reference articles: precision {result.precision:.2f}, "
+        f"recall {result.recall:.2f}, "
         f"F1 {result.f1:.2f} ({result.true_positives} of {result.gold} gold events found, "
         f"{result.predicted} coded)"
     )
