@@ -25,12 +25,15 @@ def seeds() -> Path:
     return SEEDS
 
 
-# Figures a test measured (e.g. the coder's F1), shown at the end of every run.
-MEASURED: list[str] = []
-
-
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if MEASURED:
+    """Show what tests measured (record_property("measured", ...)) at the end of every run."""
+    lines = [
+        str(value)
+        for report in terminalreporter.stats.get("passed", [])
+        for key, value in getattr(report, "user_properties", [])
+        if key == "measured"
+    ]
+    if lines:
         terminalreporter.section("measured")
-        for line in MEASURED:
+        for line in lines:
             terminalreporter.write_line(line)

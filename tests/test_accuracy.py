@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from tests.conftest import MEASURED
+from typing import Any
 
 from bloc.evaluate import score
 
 GOLD = Path(__file__).parent / "gold" / "seeds.yaml"
 
 
-def test_f1_on_the_reference_articles(seeds: Path) -> None:
+def test_f1_on_the_reference_articles(seeds: Path, record_property: Any) -> None:
     result = score(GOLD, seeds)
-    MEASURED.append(
+    record_property(
+        "measured",
         f"coder on the five reference articles: precision {result.precision:.2f}, "
         f"recall {result.recall:.2f}, "
         f"F1 {result.f1:.2f} ({result.true_positives} of {result.gold} gold events found, "
-        f"{result.predicted} coded)"
+        f"{result.predicted} coded)",
     )
     assert result.gold == 74
     assert result.f1 >= 0.7

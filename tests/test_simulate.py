@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -36,8 +37,13 @@ def _tjk(**changes: object) -> simulate.Scenario:
     return simulate.Scenario(**base)  # type: ignore[arg-type]
 
 
-def test_backtest_hits_at_least_five_of_six_csto_cases(kb_db: Path) -> None:
+def test_backtest_hits_at_least_five_of_six_csto_cases(kb_db: Path, record_property: Any) -> None:
     frame = simulate.backtest("CSTO", draws=2000, seed=0, db=kb_db)
+    record_property(
+        "measured",
+        f"CSTO back-test (knowledge base only): {int(frame.hit.sum())} of {len(frame)} cases, "
+        f"mean Brier {frame.brier.mean():.3f}",
+    )
     assert set(frame.case) >= {"kgz-2010", "arm-2021", "kaz-2022", "arm-2022", "kgz-2021"}
     assert int(frame.hit.sum()) >= 5
     # The Brier score beats the know-nothing forecast (1/4 each scores 0.75).
