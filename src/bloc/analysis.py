@@ -90,7 +90,6 @@ class Observed:
 
     alliance: Alliance
     actors: list[str]
-    rivals: frozenset[str]
     member: np.ndarray  # actor code of the member the signal is about
     other: np.ndarray  # actor code of its counterpart
     kind: np.ndarray  # index into KINDS
@@ -326,7 +325,7 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
             ev, votes = read(s)
     sig = _signals(al, ev, actors, members, frozenset(rivals), votes)
     log.debug("%s: %d events, %d signals", al.code, len(ev["id"]), len(sig["tone"]))
-    return Observed(al, actors, frozenset(rivals), **sig)
+    return Observed(al, actors, **sig)
 
 
 def _data(alliance: str | Observed, db: DB) -> Observed:
@@ -335,22 +334,6 @@ def _data(alliance: str | Observed, db: DB) -> Observed:
 
 def _as_of(on: str | dt.date | None) -> dt.date:
     return parse_day(on) or dt.date.today()
-
-
-def _decayed(avail: np.ndarray, date: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """For each day in `at`: the sum of values * 0.5**((at - date) / half-life)
-    over the rows available (dated and known) by that day.
-
-    The decay factorises (2**(date/h) * 2**(-at/h)), so one sort and one
-    cumulative sum serve every day in `at` at once.
-    """
-    if len(avail) == 0:
-        return np.zeros(len(at))
-    order = np.argsort(avail, kind="stable")
-    scaled = values[order] * np.exp2(date[order] / HALF_LIFE_DAYS)
-    cum = np.concatenate([[0.0], np.cumsum(scaled)])
-    idx = np.searchsorted(avail[order], at, side="right")
-    return np.asarray(cum[idx] * np.exp2(-np.asarray(at, dtype="float64") / HALF_LIFE_DAYS))
 
 
 def _grouped_decayed(
@@ -362,7 +345,11 @@ def _grouped_decayed(
     weight: np.ndarray | None = None,
 ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Per group: decayed sums of weight*value and of weight at each day in `at`
-    (weight: the signals' own unless given)."""
+    (weight: the signals' own unless given), over the rows available by then.
+
+    The decay factorises (2**(date/h) * 2**(-at/h)), so one sort and one
+    cumulative sum serve every day in `at` at once.
+    """
     by_avail = data.by_avail()
     order = by_avail[mask[by_avail]]
     if len(order) == 0:
@@ -423,11 +410,7 @@ def _span(
     start = parse_day(since)
     if start is None:
         first = float(data.date.min()) if len(data.date) else np.nan
-        start = (
-            dt.date(2020, 1, 1)
-            if np.isnan(first)
-            else (_EPOCH + np.timedelta64(int(first), "D")).astype(dt.date)
-        )
+        start = dt.date(2020, 1, 1) if np.isnan(first) else _to_date(first)
     return start, end
 
 
@@ -575,6 +558,24 @@ def _pairs_on(data: Observed, day: float, members: list[str]) -> tuple[np.ndarra
     return rows, a * len(data.actors) + b
 
 
+def _salience(tone: np.ndarray, weight: np.ndarray, age_days: np.ndarray) -> np.ndarray:
+    """An event's weight in a pair's score: confidence x strength x decay.
+
+    Weighting by strength |tone| lets an armed clash (0.9) outweigh a
+    communique (0.2), so a ceasefire does not cancel a war.
+    """
+    return np.asarray(weight * np.abs(tone) * np.exp2(-age_days / HALF_LIFE_DAYS))
+
+
+def tie(store: Store, a: str, b: str, on: dt.date) -> float:
+    """Relations between any two actors as of `on`, by the dyad formula (0 without events)."""
+    ev = _load_events(store, sorted({a, b}))
+    day = _day(on)
+    rows = ev["keep"] & (ev["s"] != ev["t"]) & (np.fmax(ev["date"], ev["known"]) <= day)
+    w = _salience(ev["tone"][rows], ev["weight"][rows], day - ev["date"][rows])
+    return float((w * ev["tone"][rows]).sum() / (w.sum() + PRIOR_WEIGHT))
+
+
 def dyads(alliance: str | Observed, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
     """Relations between every pair of members on a day, most hostile first.
 
@@ -589,9 +590,7 @@ def dyads(alliance: str | Observed, on: str | dt.date | None = None, db: DB = No
     members = sorted(_member_on(data.alliance, day_date))
     rows, pair = _pairs_on(data, day, members)
     tone = data.tone[rows]
-    # Salience weighting: an armed clash (|tone| 0.9) weighs more than a
-    # communique (0.2) in the mean, so a ceasefire does not cancel a war.
-    w = data.weight[rows] * np.abs(tone) * np.exp2(-(day - data.date[rows]) / HALF_LIFE_DAYS)
+    w = _salience(tone, data.weight[rows], day - data.date[rows])
     size = len(data.actors) ** 2
     wt_sum = np.bincount(pair, weights=w * tone, minlength=size)
     w_sum = np.bincount(pair, weights=w, minlength=size)

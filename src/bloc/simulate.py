@@ -128,62 +128,31 @@ def _leader_at_war(store: Store, al: Alliance, on: dt.date) -> str | None:
     if not al.leader:
         return None
     members = [s.member for s in al.membership]
-    row = store.con.execute(
-        """
-        SELECT e.target FROM events e JOIN evidence v ON v.event_id = e.id
-        WHERE e.source = ? AND e.type = 'ASSAULT' AND e.intensity <= -8
-          AND e.target NOT IN (SELECT unnest(?::VARCHAR[]))
-          AND e.date > ? - to_days(CAST(? AS INTEGER)) AND e.date <= ?
-        GROUP BY e.id, e.target, e.origin, e.date, e.date_precision
-        HAVING CASE WHEN e.origin = 'curated' OR min(v.published) IS NULL
-                    THEN (CASE e.date_precision WHEN 'day' THEN e.date
-                          WHEN 'month' THEN last_day(e.date)
-                          ELSE make_date(year(e.date), 12, 31) END)
-                    ELSE greatest(min(v.published), e.date) END <= ?
-        ORDER BY e.date DESC LIMIT 1
-        """,
-        [al.leader, members, on, WAR_LOOKBACK_DAYS, on, on],
-    ).fetchone()
-    return None if row is None else str(row[0])
-
-
-def _tie(store: Store, a: str, b: str, on: dt.date) -> float:
-    """Relations between any two actors as of `on` (dyad formula, docs/analysis.md)."""
-    frame = store.query(
-        """
-        SELECT e.intensity / 10.0 AS tone, coalesce(e.confidence, 1.0) AS w, e.date,
-               e.origin, e.date_precision, min(v.published) AS published
-        FROM events e JOIN evidence v ON v.event_id = e.id
-        WHERE ((e.source = ? AND e.target = ?) OR (e.source = ? AND e.target = ?))
-          AND e.date <= ?
-        GROUP BY ALL
-        """,
-        [a, b, b, a, on],
+    targets = [
+        str(row[0])
+        for row in store.con.execute(
+            "SELECT DISTINCT target FROM events WHERE source = ? AND type = 'ASSAULT' "
+            "AND target NOT IN (SELECT unnest(?::VARCHAR[]))",
+            [al.leader, members],
+        ).fetchall()
+    ]
+    if not targets:
+        return None
+    actors = sorted({al.leader, *targets})
+    ev = analysis._load_events(store, actors)  # the same no-look-ahead rule as every measure
+    day = analysis._day(on)
+    rows = np.flatnonzero(
+        ev["keep"]
+        & (ev["s"] == actors.index(al.leader))
+        & (ev["t"] != actors.index(al.leader))
+        & (ev["ty"] == analysis.TYPES.index("ASSAULT"))
+        & (ev["tone"] <= -0.8)
+        & (ev["date"] > day - WAR_LOOKBACK_DAYS)
+        & (np.fmax(ev["date"], ev["known"]) <= day)
     )
-    if frame.empty:
-        return 0.0
-    day = pd.Timestamp(on)
-    date = pd.to_datetime(frame.date)
-    ends = date + pd.offsets.MonthEnd(0)
-    period_end = np.where(
-        frame.date_precision == "day",
-        date,
-        np.where(frame.date_precision == "month", ends, date + pd.offsets.YearEnd(0)),
-    )
-    published = pd.to_datetime(frame.published)
-    known = np.where(
-        (frame.origin == "curated") | published.isna(),
-        pd.to_datetime(period_end),
-        np.maximum(published.fillna(date), date),
-    )
-    mask = pd.to_datetime(known) <= day
-    if not mask.any():
-        return 0.0
-    age = (day - date[mask]).dt.days.to_numpy(dtype=float)
-    tone = frame.tone[mask].to_numpy(dtype=float)
-    weight = frame.w[mask].to_numpy(dtype=float) * np.abs(tone)
-    weight = weight * np.exp2(-age / analysis.HALF_LIFE_DAYS)
-    return float((weight * tone).sum() / (weight.sum() + analysis.PRIOR_WEIGHT))
+    if len(rows) == 0:
+        return None
+    return actors[int(ev["t"][rows[np.argmax(ev["date"][rows])]])]
 
 
 def _agents(
@@ -229,7 +198,7 @@ def _agents(
                 oppose = True
                 factors.append(("it is the aggressor", -2.0))
             else:
-                tie = _tie(store, m, scenario.aggressor, scenario.on)
+                tie = analysis.tie(store, m, scenario.aggressor, scenario.on)
                 effect = -max(0.0, tie) + 0.5 * max(0.0, -tie)
                 factors.append((f"relations with {scenario.aggressor}", effect))
         if kind == "internal":
@@ -316,15 +285,9 @@ def simulate(
     with opened(db) as store:
         observed = data if data is not None else analysis.observe(al.code, store=store)
         agents, context = _agents(store, observed, scenario, kind, covered)
+    forces_exist = _forces_exist(al, scenario.on)
     stances = _stances(agents, draws, generator)
-    outcome = _decide(
-        stances,
-        agents,
-        al.leader,
-        scenario.requester,
-        covered,
-        _forces_exist(al, scenario.on),
-    )
+    outcome = _decide(stances, agents, al.leader, scenario.requester, covered, forces_exist)
     probabilities = {o: float(np.mean(outcome == i)) for i, o in enumerate(OUTCOMES)}
     members = []
     for j, agent in enumerate(agents):
@@ -362,7 +325,7 @@ def simulate(
             "provision": provision,
             "provision_kind": provision_kind,
             "force_covered": covered,
-            "collective_forces": _forces_exist(al, scenario.on),
+            "collective_forces": forces_exist,
             "assume": list(scenario.assume),
             "draws": draws,
             "seed": seed,
