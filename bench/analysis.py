@@ -14,26 +14,17 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import events as synthetic
+from timing import best_of
 
 from bloc import analysis
 from bloc.store import Store
 
 GOAL_SECONDS = 2.0
-
-
-def best_of(runs: int, work: object) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> int:

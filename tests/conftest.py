@@ -15,7 +15,7 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "bloc.duckdb"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seeds() -> Path:
     """The five reference articles; skipped locally without ../shared, a failure under CI."""
     if not SEEDS.is_dir():
@@ -23,6 +23,17 @@ def seeds() -> Path:
             pytest.fail(f"the reference articles are missing at {SEEDS} (CI=true)")
         pytest.skip(f"the reference articles are not at {SEEDS}")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def kb_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the knowledge base only (curated events, votes, requests); read only."""
+    from bloc.store import opened
+
+    path = tmp_path_factory.mktemp("kb") / "bloc.duckdb"
+    with opened(path):
+        pass
+    return path
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

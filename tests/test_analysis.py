@@ -19,27 +19,10 @@ from bloc.store import Store, opened
 
 
 @pytest.fixture(scope="module")
-def kb_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding the knowledge base only (curated events, votes, requests)."""
-    path = tmp_path_factory.mktemp("kb") / "bloc.duckdb"
-    with opened(path):
-        pass
-    return path
-
-
-@pytest.fixture(scope="module")
-def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeds_db(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Path:
     """The knowledge base plus every event coded from the five reference articles."""
-    from tests.conftest import SEEDS
-
-    if not SEEDS.is_dir():
-        import os
-
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the reference articles are missing at {SEEDS} (CI=true)")
-        pytest.skip(f"the reference articles are not at {SEEDS}")
     path = tmp_path_factory.mktemp("seeds") / "bloc.duckdb"
-    ingest([SEEDS], db=path)
+    ingest([seeds], db=path)
     return path
 
 

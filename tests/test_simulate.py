@@ -17,14 +17,6 @@ from bloc.errors import ScenarioError
 from bloc.store import Store, opened
 
 
-@pytest.fixture(scope="module")
-def kb_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sim") / "bloc.duckdb"
-    with opened(path):
-        pass
-    return path
-
-
 def _tjk(**changes: object) -> simulate.Scenario:
     base: dict[str, object] = {
         "alliance": "CSTO",

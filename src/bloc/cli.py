@@ -283,10 +283,8 @@ def dyads_command(
     except BlocError as exc:
         _fail(exc)
     if matrix:
-        grid = analysis.dyad_matrix(frame).reset_index(names="member")
-        emit(grid, fmt, f"{alliance.upper()}: relations between members on {on or 'today'}")
-    else:
-        emit(frame, fmt, f"{alliance.upper()}: relations between members on {on or 'today'}")
+        frame = analysis.dyad_matrix(frame).reset_index(names="member")
+    emit(frame, fmt, f"{alliance.upper()}: relations between members on {on or 'today'}")
 
 
 @app.command("reliability")
