@@ -151,12 +151,16 @@ def _load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
     """
     result = store.con.execute(
         """
-        WITH first AS (
-            SELECT event_id, min(published) AS published FROM evidence GROUP BY event_id
-        ), coded AS (
+        WITH coded AS (
             SELECT e.*, list_position($actors, e.source) - 1 AS s,
                    list_position($actors, e.target) - 1 AS t
             FROM events e
+            WHERE list_position($actors, e.source) IS NOT NULL
+              AND list_position($actors, e.target) IS NOT NULL
+        ), first AS (  -- first publication, for the wanted events only
+            SELECT v.event_id, min(v.published) AS published
+            FROM evidence v SEMI JOIN coded c ON c.id = v.event_id
+            GROUP BY v.event_id
         )
         SELECT c.id, c.s, c.t, coalesce(list_position($types, c.type) - 1, -1) AS ty,
                c.intensity / 10.0 AS tone, coalesce(c.confidence, 1.0) AS weight,
@@ -168,7 +172,6 @@ def _load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
                    ELSE make_date(year(c.date), 12, 31) END) AS period_end,
                date_diff('day', DATE '1990-01-01', f.published) AS published
         FROM coded c LEFT JOIN first f ON f.event_id = c.id
-        WHERE c.s IS NOT NULL AND c.t IS NOT NULL
         """,
         {"actors": actors, "types": list(TYPES)},
     ).fetchnumpy()
@@ -567,13 +570,22 @@ def _salience(tone: np.ndarray, weight: np.ndarray, age_days: np.ndarray) -> np.
     return np.asarray(weight * np.abs(tone) * np.exp2(-age_days / HALF_LIFE_DAYS))
 
 
-def tie(store: Store, a: str, b: str, on: dt.date) -> float:
-    """Relations between any two actors as of `on`, by the dyad formula (0 without events)."""
-    ev = _load_events(store, sorted({a, b}))
+def ties(store: Store, actors: Iterable[str], other: str, on: dt.date) -> dict[str, float]:
+    """Each actor's relations with `other` as of `on`, by the dyad formula (0 without events)."""
+    names = sorted({*actors, other})
+    ev = _load_events(store, names)
     day = _day(on)
-    rows = ev["keep"] & (ev["s"] != ev["t"]) & (np.fmax(ev["date"], ev["known"]) <= day)
-    w = _salience(ev["tone"][rows], ev["weight"][rows], day - ev["date"][rows])
-    return float((w * ev["tone"][rows]).sum() / (w.sum() + PRIOR_WEIGHT))
+    o = names.index(other)
+    usable = (
+        ev["keep"] & (np.fmax(ev["date"], ev["known"]) <= day) & ((ev["s"] == o) ^ (ev["t"] == o))
+    )
+    out = {}
+    for name in actors:
+        a = names.index(name)
+        rows = usable & ((ev["s"] == a) | (ev["t"] == a))
+        w = _salience(ev["tone"][rows], ev["weight"][rows], day - ev["date"][rows])
+        out[name] = float((w * ev["tone"][rows]).sum() / (w.sum() + PRIOR_WEIGHT))
+    return out
 
 
 def dyads(alliance: str | Observed, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:

@@ -182,6 +182,11 @@ def _agents(
     at_war = "leader-at-war" in flags or war is not None
     defeated = "leader-defeated" in flags
     requester_pull = 0.5 * align.get(scenario.requester, 0.0)
+    aggressor_ties = (
+        analysis.ties(store, participants, scenario.aggressor, scenario.on)
+        if scenario.aggressor
+        else {}
+    )
     agents = []
     for m in participants:
         factors: list[tuple[str, float]] = []
@@ -198,7 +203,7 @@ def _agents(
                 oppose = True
                 factors.append(("it is the aggressor", -2.0))
             else:
-                tie = analysis.tie(store, m, scenario.aggressor, scenario.on)
+                tie = aggressor_ties[m]
                 effect = -max(0.0, tie) + 0.5 * max(0.0, -tie)
                 factors.append((f"relations with {scenario.aggressor}", effect))
         if kind == "internal":
