@@ -41,6 +41,7 @@ __all__ = [
     "dyads",
     "explain",
     "observe",
+    "relations",
     "reliability",
     "reliability_summary",
     "risk",
@@ -625,6 +626,51 @@ def dyads(alliance: str | Observed, on: str | dt.date | None = None, db: DB = No
     return frame.sort_values(["score", "a", "b"], na_position="last", ignore_index=True)
 
 
+def relations(
+    alliance: str, on: str | dt.date | None = None, db: DB = None, outside: int = 6
+) -> pd.DataFrame:
+    """Members and the outside powers that matter to them, as edges of a graph.
+
+    Member pairs come from `dyads`; the outside powers are the leading
+    state's rivals and the non-members most often in events with members,
+    `outside` at most, each tied to every member by the dyad formula.
+    Columns: a, b, kind (member, outside, or alliance for the alliance
+    itself), score (-1..1, NaN without
+    events), relation, events.
+    """
+    al = bundled().alliance(alliance)
+    day = _as_of(on)
+    members = sorted(_member_on(al, day))
+    frame = dyads(al.code, day, db)[["a", "b", "score", "relation", "events"]]
+    frame.insert(2, "kind", "member")
+    with opened(db) as store:
+        counts = store.con.execute(
+            """
+            SELECT CASE WHEN list_contains($m, source) THEN target ELSE source END AS other,
+                   CASE WHEN list_contains($m, source) THEN source ELSE target END AS member,
+                   count(*) AS n
+            FROM events
+            WHERE list_contains($m, source) <> list_contains($m, target) AND date <= $day
+            GROUP BY ALL
+            """,
+            {"m": members, "day": day},
+        ).df()
+        totals = counts.groupby("other")["n"].sum().sort_values(ascending=False)
+        rivals = [r for r in al.rivals if r not in members]
+        chosen = rivals + [o for o in totals.index if o not in rivals and o not in members]
+        rows = []
+        for other in chosen[: max(outside, len(rivals))]:
+            scores = ties(store, members, other, day)
+            for member in members:
+                n = counts[(counts.other == other) & (counts.member == member)]["n"].sum()
+                score = scores[member] if n else np.nan
+                relation = _relation(score) if n else "no events"
+                kind = "alliance" if other == al.code else "outside"
+                rows.append((member, other, kind, score, relation, int(n)))
+    extra = pd.DataFrame(rows, columns=frame.columns)
+    return pd.concat([frame, extra], ignore_index=True) if rows else frame
+
+
 def _top_events(
     group: np.ndarray, magnitude: np.ndarray, events: np.ndarray, k: int
 ) -> dict[int, list[str]]:
@@ -1026,7 +1072,9 @@ def explain(
     merged["type"] = merged["type"].fillna(merged["etype"])
     merged["sources"] = pd.Series(
         [
-            list(s) if isinstance(s, list | np.ndarray) else list(c)
+            list(s)
+            if isinstance(s, list | np.ndarray)
+            else (list(c) if isinstance(c, list | np.ndarray) else [])
             for s, c in zip(merged["sources"], merged["cite"], strict=True)
         ],
         index=merged.index,

@@ -13,12 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from bloc.errors import BlocError, UnknownActorError
+from bloc.errors import BlocError, NotFoundError, UnknownActorError
 from bloc.knowledge import bundled
 from bloc.model import PLOVER_TYPES
 from bloc.store import Store, opened, parse_day
 
-__all__ = ["events", "history", "members", "parse_day", "to_json", "to_records"]
+__all__ = ["event", "events", "history", "members", "parse_day", "to_json", "to_records"]
 
 DB = Path | str | None
 
@@ -148,6 +148,15 @@ def events(
         params.append(origin)
     with opened(db) as store:
         return _events_frame(store, " AND ".join(where), params)
+
+
+def event(event_id: str, db: DB = None) -> pd.DataFrame:
+    """One event by id, with its evidence (the columns of `events`)."""
+    with opened(db) as store:
+        frame = _events_frame(store, "e.id = ?", [event_id])
+    if frame.empty:
+        raise NotFoundError(f"no event {event_id!r} in the store: list events with `bloc events`")
+    return frame
 
 
 def _events_frame(store: Store, where: str, params: list[Any]) -> pd.DataFrame:

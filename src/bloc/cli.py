@@ -448,5 +448,41 @@ def backtest_command(
         err.print(summary, markup=False, highlight=False)
 
 
+@app.command("serve")
+def serve_command(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """The web dashboard and the JSON API (OpenAPI at /docs), until Ctrl-C."""
+    from bloc import web
+
+    try:
+        err.print(f"bloc dashboard on http://{host}:{port}/ (store {db or default_db_path()})")
+        web.serve(db, host, port)
+    except BlocError as exc:
+        _fail(exc)
+
+
+@app.command("report")
+def report_command(
+    alliance: Annotated[str, typer.Argument(help="Alliance code, e.g. CSTO.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    on: OnOption = None,
+    db: DbOption = None,
+) -> None:
+    """One self-contained HTML report (charts inside, no external requests) to share."""
+    from bloc import report
+
+    try:
+        path = report.write(alliance, out, api.parse_day(on), db)
+    except BlocError as exc:
+        _fail(exc)
+    out_size = path.stat().st_size
+    err.print(f"report written to {path} ({out_size / 1e6:.1f} MB, opens offline)")
+
+
 def run() -> None:  # pragma: no cover - console entry point
     app()

@@ -31,11 +31,15 @@ class StoreLockedError(StoreError):
     """Another process is writing to the store."""
 
 
-class UnknownAllianceError(BlocError):
+class NotFoundError(BlocError):
+    """Something asked for by name or id is not in the knowledge base or the store."""
+
+
+class UnknownAllianceError(NotFoundError):
     """The alliance code is not in the knowledge base."""
 
 
-class UnknownActorError(BlocError):
+class UnknownActorError(NotFoundError):
     """The actor code is not in the knowledge base."""
 
 
@@ -50,3 +54,7 @@ class InputError(BlocError):
 
 class ScenarioError(BlocError):
     """A simulation scenario is not well formed."""
+
+
+class TooLargeError(BlocError):
+    """An input is larger than bloc accepts in that place."""
