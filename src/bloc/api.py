@@ -18,7 +18,7 @@ from bloc.knowledge import bundled
 from bloc.model import PLOVER_TYPES
 from bloc.store import Store, opened, parse_day
 
-__all__ = ["event", "events", "history", "members", "parse_day", "to_json", "to_records"]
+__all__ = ["event", "events", "export", "history", "members", "parse_day", "to_json", "to_records"]
 
 DB = Path | str | None
 
@@ -175,6 +175,38 @@ def _events_frame(store: Store, where: str, params: list[Any]) -> pd.DataFrame:
         params,
     )
     return frame[EVENT_COLUMNS] if not frame.empty else pd.DataFrame(columns=EVENT_COLUMNS)
+
+
+EXPORT_FORMATS = {"parquet": "(FORMAT parquet)", "jsonl": "(FORMAT json)", "csv": "(FORMAT csv)"}
+EXPORT_SUFFIX = {"parquet": ".parquet", "jsonl": ".jsonl", "csv": ".csv"}
+
+
+def export(out: Path | str, fmt: str = "parquet", db: DB = None) -> list[Path]:
+    """Write the store's events, documents and evidence as files under `out`.
+
+    One file per table (events.parquet, documents.parquet, evidence.parquet,
+    or .jsonl / .csv), for pandas, Polars, R or Spark. Each file is written
+    to a temporary name and renamed, so a failed export leaves no half file.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise BlocError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BlocError(f"cannot create {folder}: {exc.strerror}; choose another place") from None
+    written = []
+    with opened(db) as store:
+        for table in ("events", "documents", "evidence"):
+            target = folder / f"{table}{EXPORT_SUFFIX[fmt]}"
+            tmp = target.with_name(target.name + ".tmp")
+            quoted = str(tmp).replace("'", "''")
+            store.con.execute(
+                f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{quoted}' {EXPORT_FORMATS[fmt]}"
+            )
+            tmp.replace(target)
+            written.append(target)
+    return written
 
 
 def plain(value: Any) -> Any:

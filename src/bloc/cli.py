@@ -40,6 +40,19 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Store file (default: $BLOC_DB or the user data directory)."),
 ]
+
+
+class Engine(enum.StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+class ExportFormat(enum.StrEnum):
+    parquet = "parquet"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -197,6 +210,16 @@ def ingest_command(
     published: Annotated[
         str | None, typer.Option(help="Publication date YYYY-MM-DD for undated text files.")
     ] = None,
+    engine: Annotated[
+        Engine, typer.Option(help="local: this process; dask: a Dask cluster.")
+    ] = Engine.local,
+    workers: Annotated[
+        int, typer.Option(help="Dask workers of the local cluster.", min=1, max=256)
+    ] = 2,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler (default: start a local cluster)."),
+    ] = None,
 ) -> None:
     """Read articles, code them into events, and store them (re-running changes nothing)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -216,7 +239,14 @@ def ingest_command(
             def tick(item: Document | Rejected) -> None:
                 bar.advance(task)
 
-            summary = ingest(paths, db=db, published=day, progress=tick)
+            if engine is Engine.dask:
+                from bloc.distributed import ingest_dask
+
+                summary = ingest_dask(
+                    paths, db, day, workers=workers, scheduler=scheduler, progress=tick
+                )
+            else:
+                summary = ingest(paths, db=db, published=day, progress=tick)
     except BlocError as exc:
         _fail(exc)
     _print_summary(summary)
@@ -446,6 +476,21 @@ def backtest_command(
         out.print(summary, markup=False, highlight=False)
     else:
         err.print(summary, markup=False, highlight=False)
+
+
+@app.command("export")
+def export_command(
+    folder: Annotated[Path, typer.Argument(help="Folder to write events, documents, evidence to.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.parquet,
+    db: DbOption = None,
+) -> None:
+    """Write the store's events, documents and evidence for pandas, Polars, R or Spark."""
+    try:
+        files = api.export(folder, fmt.value, db)
+    except BlocError as exc:
+        _fail(exc)
+    for path in files:
+        out.print(f"wrote {path}")
 
 
 @app.command("serve")
