@@ -220,6 +220,10 @@ def ingest_command(
         str | None,
         typer.Option(help="Address of a running Dask scheduler (default: start a local cluster)."),
     ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(help="Folder for Dask's Parquet shards, shared with the workers."),
+    ] = None,
 ) -> None:
     """Read articles, code them into events, and store them (re-running changes nothing)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -243,7 +247,13 @@ def ingest_command(
                 from bloc.distributed import ingest_dask
 
                 summary = ingest_dask(
-                    paths, db, day, workers=workers, scheduler=scheduler, progress=tick
+                    paths,
+                    db,
+                    day,
+                    workers=workers,
+                    scheduler=scheduler,
+                    shards=shards,
+                    progress=tick,
                 )
             else:
                 summary = ingest(paths, db=db, published=day, progress=tick)
