@@ -160,6 +160,9 @@ def create_app(db: Path | str | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    # The bundled Swagger UI (4.x) refuses an OpenAPI 3.1 document outright ("Unable to
+    # render this definition"); it renders FastAPI's schema when it is labelled 3.0.
+    app.openapi_version = "3.0.3"
     app.add_middleware(_Security)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(
