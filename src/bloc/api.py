@@ -18,7 +18,17 @@ from bloc.knowledge import bundled
 from bloc.model import PLOVER_TYPES
 from bloc.store import Store, opened, parse_day
 
-__all__ = ["event", "events", "export", "history", "members", "parse_day", "to_json", "to_records"]
+__all__ = [
+    "count_events",
+    "event",
+    "events",
+    "export",
+    "history",
+    "members",
+    "parse_day",
+    "to_json",
+    "to_records",
+]
 
 DB = Path | str | None
 
@@ -114,13 +124,47 @@ def events(
     until: str | dt.date | None = None,
     origin: str | None = None,
     db: DB = None,
+    actors: list[str] | None = None,
+    latest: int | None = None,
 ) -> pd.DataFrame:
     """Curated and text-derived events, each with its list of evidence rows.
 
-    `actor` matches the source or the target; `type` is a PLOVER type; dates
-    are inclusive. The `evidence` column holds a list of dicts
+    `actor` matches the source or the target (`actors`: any of several);
+    `type` is a PLOVER type; dates are inclusive; `latest` keeps only the
+    most recent that many. The `evidence` column holds a list of dicts
     {document, sentence, start, end, published, url}.
     """
+    where, params = _filters(actor, type, alliance, since, until, origin, actors)
+    with opened(db) as store:
+        return _events_frame(store, where, params, latest)
+
+
+def count_events(
+    actor: str | None = None,
+    type: str | None = None,
+    alliance: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    origin: str | None = None,
+    db: DB = None,
+) -> int:
+    """How many events `events` would return with the same filters."""
+    where, params = _filters(actor, type, alliance, since, until, origin, None)
+    with opened(db) as store:
+        row = store.con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _filters(
+    actor: str | None,
+    type: str | None,
+    alliance: str | None,
+    since: str | dt.date | None,
+    until: str | dt.date | None,
+    origin: str | None,
+    actors: list[str] | None,
+) -> tuple[str, list[Any]]:
+    """A WHERE clause with placeholders (never values in the SQL text), and its values."""
     where: list[str] = ["TRUE"]
     params: list[Any] = []
     if actor:
@@ -129,6 +173,9 @@ def events(
             raise UnknownActorError(f"unknown actor {actor!r}: use a code from actors.yaml")
         where.append("(e.source = ? OR e.target = ?)")
         params += [code, code]
+    if actors is not None:
+        where.append("(list_contains(?, e.source) OR list_contains(?, e.target))")
+        params += [list(actors), list(actors)]
     if type:
         if type.upper() not in PLOVER_TYPES:
             raise BlocError(f"unknown event type {type!r}: use one of {', '.join(PLOVER_TYPES)}")
@@ -146,8 +193,7 @@ def events(
     if origin:
         where.append("e.origin = ?")
         params.append(origin)
-    with opened(db) as store:
-        return _events_frame(store, " AND ".join(where), params)
+    return " AND ".join(where), params
 
 
 def event(event_id: str, db: DB = None) -> pd.DataFrame:
@@ -159,16 +205,20 @@ def event(event_id: str, db: DB = None) -> pd.DataFrame:
     return frame
 
 
-def _events_frame(store: Store, where: str, params: list[Any]) -> pd.DataFrame:
+def _events_frame(
+    store: Store, where: str, params: list[Any], latest: int | None = None
+) -> pd.DataFrame:
+    # The events are chosen first, so evidence is gathered for those alone.
+    limit = f"ORDER BY e.date DESC, e.id DESC LIMIT {int(latest)}" if latest else ""
     frame = store.query(
         f"""
+        WITH chosen AS (SELECT * FROM events e WHERE {where} {limit})
         SELECT e.id, e.date, e.date_precision, e.source, e.target, e.type, e.mode,
                e.alliance, e.intensity, e.confidence, e.origin,
                list({{'document': v.document, 'sentence': v.sentence, 'start': v.start,
                       'end': v."end", 'published': v.published, 'url': v.url}}
                     ORDER BY v.published, v.document, v.start) AS evidence
-        FROM events e JOIN evidence v ON v.event_id = e.id
-        WHERE {where}
+        FROM chosen e JOIN evidence v ON v.event_id = e.id
         GROUP BY ALL
         ORDER BY e.date, e.source, e.target, e.type, e.id
         """,

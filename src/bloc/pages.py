@@ -148,10 +148,9 @@ def overview(
     summary = analysis.reliability_summary(al.code, on, db)
     scores = dict(zip(risk["member"], risk["score"], strict=True))
     link = {} if report else member_link(al, on)
-    everything = api.events(until=on, db=db)
-    involved = set(status) | {al.code}
-    mask = everything["source"].isin(involved) | everything["target"].isin(involved)
-    latest = known_events(everything[mask], on).tail(LATEST).iloc[::-1]
+    involved = sorted(set(status) | {al.code})
+    recent = api.events(until=on, db=db, actors=involved, latest=LATEST * 4)
+    latest = known_events(recent, on).tail(LATEST).iloc[::-1]
     findings = _findings(al, on, status, coh, risk, pairs, summary, nm)
     return {
         "alliance": al,
@@ -233,7 +232,8 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
     else:
         frame = analysis.alignment(data, by="quarter", member=code, until=on)
         frame = frame[pd.to_datetime(frame["end"]) >= pd.Timestamp(2000, 1, 1)]
-    events = known_events(api.events(actor=code, until=on, db=db), on).iloc[::-1]
+    total = api.count_events(actor=code, until=on, db=db)
+    events = known_events(api.events(actor=code, until=on, db=db, latest=400), on).iloc[::-1]
     risk = analysis.risk(data, on)
     row = risk[risk["member"] == code]
     why: list[dict[str, Any]] = []
@@ -263,7 +263,7 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         "why": why,
         "note": note,
         "events": event_rows(events.head(200), on),
-        "total_events": len(events),
+        "total_events": total,
     }
 
 
@@ -430,13 +430,14 @@ def explorer(
 ) -> dict[str, Any]:
     """The events explorer: filtered events known by `on`, latest first."""
     end = min(until, on) if until else on
-    frame = api.events(actor, type, alliance, since, end, db=db)
+    total = api.count_events(actor, type, alliance, since, end, db=db)
+    frame = api.events(actor, type, alliance, since, end, db=db, latest=limit * 2)
     frame = known_events(frame, on).iloc[::-1]
     return {
         "on": on,
         "names": names(),
         "rows": event_rows(frame.head(limit), on),
-        "total": len(frame),
+        "total": total,
         "actors": sorted(bundled().actors),
         "types": list(PLOVER_TYPES),
         "filters": {

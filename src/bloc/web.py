@@ -395,7 +395,7 @@ def create_app(db: Path | str | None = None) -> FastAPI:
         """Events known by `on`, filtered, latest first, each with its evidence."""
         day = _as_of(on)
         end = min(until, day) if until else day
-        frame = api.events(actor, type, alliance, since, end, db=db)
+        frame = api.events(actor, type, alliance, since, end, db=db, latest=limit * 2)
         return api.to_records(pages.known_events(frame, day).iloc[::-1].head(limit))
 
     @app.get("/api/events/{event_id}", tags=["events"])
