@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -260,7 +261,7 @@ def export(out: Path | str, fmt: str = "parquet", db: DB = None) -> list[Path]:
 
 
 def plain(value: Any) -> Any:
-    """A JSON-ready copy of a cell: dates as ISO days, missing values as None."""
+    """A JSON-ready copy of a cell: dates as ISO days, missing and infinite values as None."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple) or hasattr(value, "tolist"):
@@ -272,8 +273,8 @@ def plain(value: Any) -> Any:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value != value:
-        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or infinity
     if hasattr(value, "item"):
         return value.item()
     return value

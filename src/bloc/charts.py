@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from bloc.api import plain
 from bloc.errors import BlocError
 from bloc.model import Alliance
 
@@ -37,23 +38,6 @@ STATUS_COLOURS = {"member": "#2c6fbb", "frozen": "#8e44ad", "suspended": "#d3540
 _FONT = {"family": "system-ui, sans-serif", "size": 12}
 
 
-def clean(value: Any) -> Any:
-    """A JSON-safe copy: NaN and infinities become null, dates ISO strings."""
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return clean(value.item())
-    return value
-
-
 def _figure(data: list[dict[str, Any]], **layout: Any) -> Figure:
     base = {
         "font": _FONT,
@@ -63,7 +47,7 @@ def _figure(data: list[dict[str, Any]], **layout: Any) -> Figure:
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     }
     base.update(layout)
-    figure: Figure = clean({"data": data, "layout": base})
+    figure: Figure = plain({"data": data, "layout": base})
     return figure
 
 
