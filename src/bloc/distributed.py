@@ -13,6 +13,7 @@ documents already stored, and a lost worker's chunk is recomputed by Dask.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -38,24 +39,10 @@ CHUNK = 100  # documents per task
 IN_FLIGHT = 3  # chunks queued per worker
 
 _DOC_COLUMNS = ["index", "id", "title", "url", "published", "sha256", "sentences", "error"]
-_EVENT_COLUMNS = [
-    "doc",
-    "date",
-    "precision",
-    "source",
-    "target",
-    "type",
-    "mode",
-    "alliance",
-    "intensity",
-    "confidence",
-    "document",
-    "sentence",
-    "start",
-    "end",
-    "published",
-    "url",
-]
+# A shard has one row per coded event: its document's place in the chunk, then
+# the event's own fields, so the columns follow `CodedEvent` as it changes.
+_FIELDS = tuple(f.name for f in dataclasses.fields(CodedEvent))
+_EVENT_COLUMNS = ["doc", *_FIELDS]
 
 
 def shard_key(documents: list[Document]) -> str:
@@ -87,27 +74,7 @@ def code_chunk(documents: list[Document], folder: str) -> str:
         docs.append(
             (i, doc.id, doc.title, doc.url, doc.published, result.sha256, result.sentences, None)
         )
-        events += [
-            (
-                i,
-                e.date,
-                e.precision,
-                e.source,
-                e.target,
-                e.type,
-                e.mode,
-                e.alliance,
-                e.intensity,
-                e.confidence,
-                e.document,
-                e.sentence,
-                e.start,
-                e.end,
-                e.published,
-                e.url,
-            )
-            for e in result.events
-        ]
+        events += [(i, *(getattr(e, f) for f in _FIELDS)) for e in result.events]
     _write_shard(path, docs, events)
     return str(path)
 
@@ -145,23 +112,7 @@ def read_shard(path: Path) -> tuple[list[DocumentResult], list[Rejected]]:
     row: Any
     for row in events.itertuples(index=False):
         by_doc.setdefault(int(row.doc), []).append(
-            CodedEvent(
-                date=_date(row.date) or dt.date.min,  # coded events always carry a date
-                precision=row.precision,
-                source=str(row.source),
-                target=str(row.target),
-                type=str(row.type),
-                mode=_opt(row.mode),
-                alliance=_opt(row.alliance),
-                intensity=float(row.intensity),
-                confidence=float(row.confidence),
-                document=str(row.document),
-                sentence=str(row.sentence),
-                start=int(row.start),
-                end=int(row.end),
-                published=_date(row.published),
-                url=_opt(row.url),
-            )
+            CodedEvent(**{f: _cell(getattr(row, f)) for f in _FIELDS})
         )
     results: list[DocumentResult] = []
     failed: list[Rejected] = []
@@ -179,6 +130,17 @@ def read_shard(path: Path) -> tuple[list[DocumentResult], list[Rejected]]:
         coded = tuple(by_doc.get(int(d["index"]), []))
         results.append(DocumentResult(doc, int(d["sentences"]), coded, str(d["sha256"])))
     return results, failed
+
+
+def _cell(value: Any) -> Any:
+    """A Parquet cell back as the plain Python value it was written from."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def _opt(value: Any) -> str | None:
