@@ -135,13 +135,21 @@ def member_link(al: Alliance, on: dt.date) -> dict[str, str]:
 
 
 def overview(
-    alliance: str, on: dt.date, db: api.DB = None, *, report: bool = False
+    alliance: str,
+    on: dt.date,
+    db: api.DB = None,
+    *,
+    report: bool = False,
+    data: analysis.Observed | None = None,
 ) -> dict[str, Any]:
-    """Membership, cohesion over time, the risk map and the latest events."""
+    """Membership, cohesion over time, the risk map and the latest events.
+
+    Pass `data` (the store read by `analysis.observe`) to share one reading.
+    """
     al = _alliance(alliance)
     nm = names()
     status = _statuses(al, on)
-    data = analysis.observe(al.code, db)
+    data = data if data is not None else analysis.observe(al.code, db)
     coh = analysis.cohesion(data, by="quarter", since=dt.date(2000, 1, 1), until=on)
     risk = analysis.risk(data, on)
     pairs = analysis.dyads(data, on)

@@ -39,13 +39,14 @@ def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
     """The report as one HTML string."""
     day = on or dt.date.today()
     al = bundled().alliance(alliance)
-    overview = pages.overview(al.code, day, db, report=True)
+    data = analysis.observe(al.code, db)  # read once for the overview and every member
+    overview = pages.overview(al.code, day, db, report=True, data=data)
     relations = pages.relations(al.code, day, db, report=True)
     reliability = pages.reliability(al.code, day, db)
     why: dict[str, list[dict[str, Any]]] = {}
     cited: list[str] = list(al.cite)
     for row in overview["risk"]:
-        frame = analysis.explain(al.code, row["member"], day, db)
+        frame = analysis.explain(data, row["member"], day, db)
         frame = frame.sort_values("decayed", ascending=False).head(WHY_PER_MEMBER)
         records = api.to_records(frame)
         for record in records:
