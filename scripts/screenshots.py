@@ -14,22 +14,16 @@ import argparse
 import datetime as dt
 import importlib.util
 import re
-import socket
 import sys
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
-import uvicorn
 from playwright.sync_api import ConsoleMessage, FloatRect, Page, sync_playwright
 
 from bloc import api
 from bloc.ingest import ingest
-from bloc.web import create_app
+from bloc.web import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -76,28 +70,6 @@ def an_event(db: Path) -> str:
     if frame.empty:
         raise SystemExit("the synthetic corpus gave no Armenian event: raise --articles")
     return str(frame["id"].iloc[-1])
-
-
-@contextmanager
-def serving(db: Path) -> Iterator[str]:
-    """The dashboard on a free loopback port, in a daemon thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(db), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise SystemExit("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def seed_shingles(window: int = 10) -> set[tuple[str, ...]]:

@@ -12,15 +12,11 @@ import datetime as dt
 import json
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
@@ -34,7 +30,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bloc import api, report
 from bloc.ingest import ingest
-from bloc.web import create_app
+from bloc.web import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -183,21 +179,8 @@ def hostile(store: Path) -> str:
 @pytest.fixture(scope="module")
 def server(store: Path) -> Iterator[str]:
     """The dashboard on a free loopback port, in a daemon thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(store) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -422,6 +427,32 @@ def create_app(db: Path | str | None = None) -> FastAPI:
         return {"sentences": coded["sentences"], "events": coded["events"]}
 
     return app
+
+
+@contextmanager
+def serving(db: Path | str | None) -> Iterator[str]:
+    """The dashboard on a free loopback port in a background thread; yields its address.
+
+    For browser tests, screenshots and notebooks; stopped when the block ends.
+    """
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(db), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    try:
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise BlocError("the dashboard did not start within 15 s: see the log above")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 def serve(db: Path | str | None, host: str, port: int) -> None:
