@@ -98,3 +98,34 @@ def test_unknown_alliance_is_a_clear_error(db: Path) -> None:
 def test_bad_date_is_a_clear_error(db: Path) -> None:
     result = runner.invoke(app, ["members", "CSTO", "--on", "yesterday", "--db", str(db)])
     assert result.exit_code == 1 and "YYYY-MM-DD" in result.stderr
+
+
+def test_check_reports_problems_by_exit_code_and_repairs_them(db: Path, kb_db: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    missing = runner.invoke(app, ["check", "--db", str(db)])
+    assert missing.exit_code == 1 and "no store at" in missing.stderr
+    assert not db.exists()
+    shutil.copy(kb_db, db)
+    healthy = _json(["check", "--db", str(db), "--format", "json"])
+    assert {r["status"] for r in healthy} == {"ok", "info"}
+    assert {"schema", "orphan_evidence", "duplicate_text_events"} <= {r["check"] for r in healthy}
+
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO evidence VALUES ('tgone', 'a.txt', 's', 0, 1, NULL, NULL)")
+    con.close()
+    broken = runner.invoke(app, ["check", "--db", str(db)])
+    assert broken.exit_code == 1
+    assert "orphan_evidence" in broken.stdout and "problem" in broken.stdout
+    assert "bloc check --repair" in broken.stdout and "tgone" in broken.stdout
+
+    result = runner.invoke(app, ["check", "--repair", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["check"]: r for r in json.loads(result.stdout)}
+    assert (rows["orphan_evidence"]["status"], rows["orphan_evidence"]["repaired"]) == (
+        "repaired",
+        1,
+    )
+    assert runner.invoke(app, ["check", "--db", str(db), "--format", "csv"]).exit_code == 0

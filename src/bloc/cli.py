@@ -18,7 +18,7 @@ from bloc import analysis, api, findings, simulate
 from bloc.errors import BlocError
 from bloc.ingest import IngestSummary, ingest
 from bloc.model import Document, Rejected
-from bloc.store import default_db_path, opened
+from bloc.store import check_path, default_db_path, opened
 
 app = typer.Typer(
     help="bloc: an observatory for military alliances (CSTO first, NATO as the comparison).",
@@ -501,6 +501,42 @@ def export_command(
         _fail(exc)
     for path in files:
         out.print(f"wrote {path}")
+
+
+@app.command("check")
+def check_command(
+    db: DbOption = None,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair", help="Upgrade an old schema and fix what is safe, in one transaction."
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Verify a store (schema, orphan evidence, duplicate events); exit 1 if problems remain."""
+    try:
+        report = check_path(db, repair=repair)
+    except BlocError as exc:
+        _fail(exc)
+    emit(
+        report.frame(),
+        fmt,
+        f"store {report.path}",
+        ["check", "status", "count", "detail", "examples", "advice"],
+    )
+    problems = report.problems
+    if not problems:
+        verdict = "the store is healthy" + (" (repaired)" if repair else "")
+    else:
+        fixable = [f.check for f in problems if f.repairable]
+        verdict = f"{len(problems)} problem(s): {', '.join(f.check for f in problems)}"
+        if fixable and not repair:
+            verdict += f"; `bloc check --repair` fixes {', '.join(fixable)}"
+        verdict += "; the advice says what to do"
+    (out if fmt is Format.table else err).print(verdict, markup=False, highlight=False)
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command("serve")

@@ -139,10 +139,21 @@ def store_results(
                     r.sentences,
                     "ok" if r.document.published else "undated",
                     dt.datetime.now(),
+                    r.document.origin or None,
                 )
                 for r in results
             ],
-            columns=["id", "url", "title", "published", "sha256", "sentences", "status", "at"],
+            columns=[
+                "id",
+                "url",
+                "title",
+                "published",
+                "sha256",
+                "sentences",
+                "status",
+                "at",
+                "origin",
+            ],
         )
         con.register("new_documents", documents)
         con.execute("INSERT INTO documents SELECT * FROM new_documents")
