@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property-based tests on the same examples every time (seeded from
+# each test's own source), so a red build can be replayed; locally they explore.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -33,6 +42,34 @@ def kb_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("kb") / "bloc.duckdb"
     with opened(path):
         pass
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, int], Path]:
+    """Write n synthetic articles as JSON lines (bench/corpus.py: the project's own words)."""
+    bench = Path(__file__).resolve().parents[1] / "bench" / "corpus.py"
+    spec = importlib.util.spec_from_file_location("bloc_bench_corpus", bench)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def write(n: int, seed: int) -> Path:
+        path: Path = module.write(n, tmp_path_factory.mktemp("corpus") / "news.jsonl", seed=seed)
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store made by a real ingest: the knowledge base and three articles' text events."""
+    path = tmp_path_factory.mktemp("ingested") / "bloc.duckdb"
+    names = ("report_a.txt", "report_b.txt", "office_2022.txt")
+    from bloc.ingest import ingest
+
+    articles = Path(__file__).parent / "data" / "articles"
+    ingest([articles / name for name in names], db=path)
     return path
 
 

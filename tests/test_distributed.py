@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -12,26 +12,20 @@ from typer.testing import CliRunner
 
 from bloc import api
 from bloc.cli import app
-from bloc.distributed import code_chunk, ingest_dask, read_shard
+from bloc.distributed import code_unit, ingest_dask, read_shard
 from bloc.ingest import ingest
-from bloc.read import read_paths
+from bloc.model import Document, Rejected
+from bloc.read import Unit, read_paths, read_unit, units
 from bloc.store import opened
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "corpus.py"
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """120 synthetic articles (the benchmark generator, the project's own words) and a bad line."""
-    spec = importlib.util.spec_from_file_location("bloc_bench_corpus", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    folder = tmp_path_factory.mktemp("corpus")
-    path = module.write(120, folder / "news.jsonl", seed=11)
+def corpus(synthetic: Callable[[int, int], Path]) -> Path:
+    """120 synthetic articles and a bad line, in a folder."""
+    path = synthetic(120, 11)
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"id": "broken", "text": 5}\n')
-    return folder
+    return path.parent
 
 
 def _tables(db: Path) -> dict[str, pd.DataFrame]:
@@ -68,17 +62,48 @@ def test_dask_and_local_engines_store_identical_events(corpus: Path, tmp_path: P
 def test_a_shard_round_trips_the_coded_results(corpus: Path, tmp_path: Path) -> None:
     from bloc.pipeline import process
 
-    docs = [d for d in read_paths([corpus]) if not hasattr(d, "reason")][:10]
-    path = Path(code_chunk(docs, str(tmp_path)))
-    results, failed = read_shard(path)
-    assert not failed
+    source = corpus / "news.jsonl"
+    unit = next(u for u in units([source], 10) if isinstance(u, Unit))
+    path = Path(code_unit(unit, str(tmp_path)))
+    shard = read_shard(path)
+    docs = [d for d in read_paths([source]) if isinstance(d, Document)][:10]
     direct = [process(d) for d in docs]
-    assert [r.events for r in results] == [r.events for r in direct]
-    assert [r.sha256 for r in results] == [r.sha256 for r in direct]
-    # Coding the same chunk again reuses the shard.
+    assert (shard.read, shard.unchanged, shard.rejected) == (10, 0, [])
+    assert [r.document.id for r in shard.results] == [d.id for d in docs]
+    assert [r.document.origin for r in shard.results] == [d.origin for d in docs]
+    assert [r.events for r in shard.results] == [r.events for r in direct]
+    assert [r.sha256 for r in shard.results] == [r.sha256 for r in direct]
+    # Coding the same unit again reuses the shard.
     before = path.stat().st_mtime_ns
-    assert code_chunk(docs, str(tmp_path)) == str(path)
+    assert code_unit(unit, str(tmp_path)) == str(path)
     assert path.stat().st_mtime_ns == before
+    # Documents already stored are skipped on the worker, not coded again.
+    stored = {r.document.id: r.sha256 for r in shard.results[:4]}
+    (tmp_path / "rerun").mkdir()
+    again = read_shard(Path(code_unit(unit, str(tmp_path / "rerun"), stored=stored)))
+    assert (again.read, again.unchanged, len(again.results)) == (10, 4, 6)
+
+
+def test_units_cover_the_corpus_in_reading_order(corpus: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Armenia said on 3 March 2023 it would skip the drills.\n")
+    (tmp_path / "b.txt").write_text("")
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_bytes((corpus / "news.jsonl").read_bytes())
+    given = [tmp_path, tmp_path / "missing.txt"]
+    whole = [
+        (type(i).__name__, getattr(i, "id", None) or getattr(i, "path", None))
+        for i in read_paths(given)
+    ]
+    for size in (1, 7, 50):
+        pieces = []
+        for unit in units(given, size):
+            items = [unit] if isinstance(unit, Rejected) else list(read_unit(unit))
+            pieces += [
+                (type(i).__name__, getattr(i, "id", None) or getattr(i, "path", None))
+                for i in items
+            ]
+        assert pieces == whole, size
+    assert any(kind == "Rejected" and "c.jsonl:121" in str(where) for kind, where in whole)
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "jsonl", "csv"])

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import json
+import os
+import random
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bloc import api
+from bloc.check import check_path
 from bloc.ingest import ingest
 from bloc.store import Store
 
@@ -67,3 +74,168 @@ def test_a_changed_article_replaces_its_evidence(db: Path, tmp_path: Path) -> No
     rows = api.to_records(api.events(origin="text", db=db))
     assert [(r["source"], r["target"]) for r in rows] == [("KAZ", "CSTO")]
     assert _count(db, "documents") == 1
+
+
+# -- crash safety and concurrency ----------------------------------------------
+
+HARNESS = """
+import json, os, signal, sys, time
+from bloc.ingest import ingest
+from bloc.model import Document
+from bloc.pipeline import process
+corpus, db = sys.argv[1], sys.argv[2]
+process(Document(id="warm-up", text="Armenia refused to send troops to Russia on 3 March 2023."))
+print("ready", flush=True)
+for line in sys.stdin:
+    pid = os.fork()
+    if pid == 0:  # the child ingests until it is killed (or finishes)
+        ingest([corpus], db, batch_size=25)
+        os._exit(0)
+    time.sleep(float(line))
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"killed": os.WIFSIGNALED(status)}), flush=True)
+"""
+
+
+def _evidence_by_document(db: Path) -> dict[str, set[tuple[object, ...]]]:
+    with Store.open(db, read_only=True) as store:
+        rows = store.con.execute(
+            'SELECT document, event_id, sentence, start, "end" FROM evidence '
+            "WHERE event_id IN (SELECT id FROM events WHERE origin = 'text')"
+        ).fetchall()
+        documents = [r[0] for r in store.con.execute("SELECT id FROM documents").fetchall()]
+    found: dict[str, set[tuple[object, ...]]] = {d: set() for d in documents}
+    for document, *rest in rows:
+        found.setdefault(document, set()).add(tuple(rest))
+    return found
+
+
+def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    with Store.open(db, read_only=True) as store:
+        return {
+            "events": store.con.execute("SELECT * FROM events ORDER BY id").fetchall(),
+            "evidence": store.con.execute("SELECT * FROM evidence ORDER BY ALL").fetchall(),
+            "documents": store.con.execute(
+                "SELECT id, url, title, published, sha256, sentences, status, origin "
+                "FROM documents ORDER BY id"
+            ).fetchall(),
+        }
+
+
+def test_sigkill_at_random_points_loses_and_duplicates_nothing(
+    synthetic: Callable[[int, int], Path], tmp_path: Path
+) -> None:
+    """An ingest killed at 20+ random moments: the store always opens and checks clean,
+    every stored article is whole, and a rerun ends exactly where a clean run does."""
+    corpus = synthetic(400, 5)
+    clean_db = tmp_path / "clean.duckdb"
+    ingest([corpus], clean_db)
+    clean = _evidence_by_document(clean_db)
+    db = tmp_path / "killed.duckdb"
+    harness = subprocess.Popen(
+        [sys.executable, "-c", HARNESS, str(corpus), str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+    )
+    assert harness.stdin and harness.stdout
+    assert harness.stdout.readline().strip() == "ready"
+    rng = random.Random(2026)
+    kills = rounds = partial = 0
+    try:
+        while kills < 20 and rounds < 100:
+            rounds += 1
+            harness.stdin.write(f"{rng.uniform(0.02, 0.5):.3f}\n")
+            harness.stdin.flush()
+            kills += json.loads(harness.stdout.readline())["killed"]
+            if not db.exists():
+                continue  # killed before it created the store
+            report = check_path(db)
+            assert report.ok, [f.advice for f in report.problems]
+            stored = _evidence_by_document(db)
+            for document, evidence in stored.items():
+                assert evidence == clean[document], f"{document} is stored only in part"
+            if 0 < len(stored) < len(clean):
+                partial += 1
+            if len(stored) == len(clean):  # it finished: start again from nothing
+                for leftover in tmp_path.glob("killed.duckdb*"):
+                    leftover.unlink()
+    finally:
+        harness.stdin.close()
+        harness.wait(timeout=30)
+    assert kills >= 20 and partial >= 5, (kills, partial, rounds)
+    again = ingest([corpus], db)
+    assert again.stored + again.unchanged == len(clean)
+    assert _tables(db) == _tables(clean_db)
+
+
+def test_two_ingests_at_once_store_each_article_once(
+    synthetic: Callable[[int, int], Path], tmp_path: Path
+) -> None:
+    corpus = synthetic(500, 9)
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(lines[:320]), encoding="utf-8")
+    second.write_text("".join(lines[180:]), encoding="utf-8")  # 140 articles in both
+    db, clean_db = tmp_path / "both.duckdb", tmp_path / "clean.duckdb"
+    ingest([corpus], clean_db)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bloc", "ingest", str(path), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in (first, second)
+    ]
+    outcomes = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outcomes
+    assert check_path(db).ok
+    both, clean = _tables(db), _tables(clean_db)
+    assert [r[:7] for r in both["documents"]] == [r[:7] for r in clean["documents"]]
+    # Which ingest stored an article first may differ, so compare what each article says.
+    assert _evidence_sentences(db) == _evidence_sentences(clean_db)
+
+
+def _evidence_sentences(db: Path) -> list[tuple[object, ...]]:
+    with Store.open(db, read_only=True) as store:
+        return store.con.execute(
+            'SELECT v.document, v.sentence, v.start, v."end", e.source, e.target, e.type '
+            "FROM evidence v JOIN events e ON e.id = v.event_id "
+            "WHERE e.origin = 'text' ORDER BY ALL"
+        ).fetchall()
+
+
+def test_the_dashboard_answers_while_an_ingest_writes(
+    synthetic: Callable[[int, int], Path], tmp_path: Path
+) -> None:
+    import httpx
+
+    from bloc.web import serving
+
+    corpus = synthetic(600, 13)
+    db = tmp_path / "served.duckdb"
+    with serving(db) as base:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "bloc", "ingest", str(corpus), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        statuses: list[int] = []
+        sizes: list[int] = []
+        with httpx.Client(base_url=base, timeout=60) as client:
+            while run.poll() is None:
+                events = client.get("/api/events", params={"limit": 10_000})
+                statuses += [events.status_code, client.get("/api/alliances/CSTO/risk").status_code]
+                if events.status_code == 200:
+                    sizes.append(sum(e["origin"] == "text" for e in events.json()))
+        _, err = run.communicate()
+    assert run.returncode == 0, err
+    assert statuses and set(statuses) == {200}, statuses
+    # It answered while the articles were arriving, and never saw the store go back.
+    assert len(set(sizes)) > 2 and sizes == sorted(sizes), sizes
+    assert check_path(db).ok
+    assert _count(db, "documents") == 600

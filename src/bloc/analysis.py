@@ -573,19 +573,28 @@ def _salience(tone: np.ndarray, weight: np.ndarray, age_days: np.ndarray) -> np.
 
 def ties(store: Store, actors: Iterable[str], other: str, on: dt.date) -> dict[str, float]:
     """Each actor's relations with `other` as of `on`, by the dyad formula (0 without events)."""
-    names = sorted({*actors, other})
+    return ties_with(store, actors, [other], on)[other]
+
+
+def ties_with(
+    store: Store, actors: Iterable[str], others: Iterable[str], on: dt.date
+) -> dict[str, dict[str, float]]:
+    """`ties` with several others at once, reading the events once."""
+    actors, others = list(actors), list(others)
+    names = sorted({*actors, *others})
     ev = _load_events(store, names)
     day = _day(on)
-    o = names.index(other)
-    usable = (
-        ev["keep"] & (np.fmax(ev["date"], ev["known"]) <= day) & ((ev["s"] == o) ^ (ev["t"] == o))
-    )
-    out = {}
-    for name in actors:
-        a = names.index(name)
-        rows = usable & ((ev["s"] == a) | (ev["t"] == a))
-        w = _salience(ev["tone"][rows], ev["weight"][rows], day - ev["date"][rows])
-        out[name] = float((w * ev["tone"][rows]).sum() / (w.sum() + PRIOR_WEIGHT))
+    known = ev["keep"] & (np.fmax(ev["date"], ev["known"]) <= day)
+    out: dict[str, dict[str, float]] = {}
+    for other in others:
+        o = names.index(other)
+        usable = known & ((ev["s"] == o) ^ (ev["t"] == o))
+        out[other] = {}
+        for name in actors:
+            a = names.index(name)
+            rows = usable & ((ev["s"] == a) | (ev["t"] == a))
+            w = _salience(ev["tone"][rows], ev["weight"][rows], day - ev["date"][rows])
+            out[other][name] = float((w * ev["tone"][rows]).sum() / (w.sum() + PRIOR_WEIGHT))
     return out
 
 
@@ -658,15 +667,17 @@ def relations(
         totals = counts.groupby("other")["n"].sum().sort_values(ascending=False)
         rivals = [r for r in al.rivals if r not in members]
         chosen = rivals + [o for o in totals.index if o not in rivals and o not in members]
-        rows = []
-        for other in chosen[: max(outside, len(rivals))]:
-            scores = ties(store, members, other, day)
-            for member in members:
-                n = counts[(counts.other == other) & (counts.member == member)]["n"].sum()
-                score = scores[member] if n else np.nan
-                relation = _relation(score) if n else "no events"
-                kind = "alliance" if other == al.code else "outside"
-                rows.append((member, other, kind, score, relation, int(n)))
+        chosen = chosen[: max(outside, len(rivals))]
+        scores = ties_with(store, members, chosen, day)
+    number = {(o, m): int(n) for o, m, n in counts[["other", "member", "n"]].itertuples(False)}
+    rows = []
+    for other in chosen:
+        for member in members:
+            n = number.get((other, member), 0)
+            score = scores[other][member] if n else np.nan
+            relation = _relation(score) if n else "no events"
+            kind = "alliance" if other == al.code else "outside"
+            rows.append((member, other, kind, score, relation, n))
     extra = pd.DataFrame(rows, columns=frame.columns)
     return pd.concat([frame, extra], ignore_index=True) if rows else frame
 

@@ -15,10 +15,11 @@ from rich.console import Console
 from rich.table import Table
 
 from bloc import analysis, api, findings, simulate
+from bloc.check import check_path
 from bloc.errors import BlocError
 from bloc.ingest import IngestSummary, ingest
 from bloc.model import Document, Rejected
-from bloc.store import check_path, default_db_path, opened
+from bloc.store import default_db_path, opened
 
 app = typer.Typer(
     help="bloc: an observatory for military alliances (CSTO first, NATO as the comparison).",

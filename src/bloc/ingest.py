@@ -32,7 +32,7 @@ from bloc.store import Store, opened
 log = logging.getLogger(__name__)
 
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
-BATCH_SIZE = 200
+BATCH_SIZE = 500
 
 
 @dataclass
@@ -71,40 +71,60 @@ def ingest(
     began = time.perf_counter()
     summary = IngestSummary()
     batch: list[Document] = []
-    with opened(db) as store:
-        for item in read_paths(paths, published):
-            if progress:
-                progress(item)
-            if isinstance(item, Rejected):
-                log.info("skipped %s: %s", item.path, item.reason)
-                summary.skipped.append(item)
-                continue
-            summary.read += 1
-            batch.append(item)
-            if len(batch) >= batch_size:
-                _flush(store, batch, summary)
-                batch = []
-        _flush(store, batch, summary)
+    with opened(db, write=True) as store:  # created, upgraded and its knowledge base loaded
+        target = store.path
+    for item in read_paths(paths, published):
+        if progress:
+            progress(item)
+        if isinstance(item, Rejected):
+            log.info("skipped %s: %s", item.path, item.reason)
+            summary.skipped.append(item)
+            continue
+        summary.read += 1
+        batch.append(item)
+        if len(batch) >= batch_size:
+            _flush(target, batch, summary)
+            batch = []
+    _flush(target, batch, summary)
     summary.seconds = time.perf_counter() - began
     return summary
 
 
-def _flush(store: Store, batch: list[Document], summary: IngestSummary) -> None:
+def _flush(target: Path, batch: list[Document], summary: IngestSummary) -> None:
+    """Code a batch and store it, holding the store only to look up and to write.
+
+    Coding, the slow part, runs with the store free, so a dashboard (or
+    another ingest) can use it meanwhile; what another ingest stored in the
+    meantime is looked up again before writing, so nothing is stored twice.
+    """
     if not batch:
         return
-    known = dict(
-        store.con.execute(
-            "SELECT id, sha256 FROM documents WHERE id IN (SELECT unnest(?))",
-            [[d.id for d in batch]],
-        ).fetchall()
-    )
+    ids = [d.id for d in batch]
+    with Store.open(target, read_only=True) as store:
+        known = stored_hashes(store, ids)
     fresh: dict[str, Document] = {}
     for doc in batch:
         if known.get(doc.id) == sha256(doc):
             summary.unchanged += 1
         else:
             fresh[doc.id] = doc  # a document repeated in one batch: the last copy wins
-    store_results(store, [process(doc) for doc in fresh.values()], summary, set(known))
+    if not fresh:
+        return
+    results = [process(doc) for doc in fresh.values()]
+    with Store.open(target) as store:
+        known = stored_hashes(store, list(fresh))
+        stored = [r for r in results if known.get(r.document.id) != r.sha256]
+        summary.unchanged += len(results) - len(stored)
+        store_results(store, stored, summary, set(known))
+
+
+def stored_hashes(store: Store, ids: list[str]) -> dict[str, str]:
+    """The content hash of each of these documents that is stored."""
+    return dict(
+        store.con.execute(
+            "SELECT id, sha256 FROM documents WHERE id IN (SELECT unnest(?))", [ids]
+        ).fetchall()
+    )
 
 
 def sha256(document: Document) -> str:

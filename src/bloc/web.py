@@ -30,7 +30,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from bloc import __version__, analysis, api, pages, simulate
-from bloc.errors import BlocError, NotFoundError, ScenarioError, TooLargeError
+from bloc.errors import (
+    BlocError,
+    NotFoundError,
+    ScenarioError,
+    StoreError,
+    StoreLockedError,
+    TooLargeError,
+)
 from bloc.knowledge import bundled
 from bloc.store import opened, parse_day
 
@@ -83,6 +90,10 @@ def _status(exc: BlocError) -> int:
         return 404
     if isinstance(exc, TooLargeError):
         return 413
+    if isinstance(exc, StoreLockedError):
+        return 503  # busy for longer than BLOC_LOCK_TIMEOUT: worth trying again
+    if isinstance(exc, StoreError):
+        return 500
     return 400
 
 
@@ -179,7 +190,10 @@ def create_app(db: Path | str | None = None) -> FastAPI:
 
     @app.exception_handler(BlocError)
     async def bloc_error(request: Request, exc: BlocError) -> Response:
-        return _error(request, _status(exc), str(exc))
+        response = _error(request, _status(exc), str(exc))
+        if isinstance(exc, StoreLockedError):
+            response.headers["Retry-After"] = "10"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -457,6 +471,12 @@ def serving(db: Path | str | None) -> Iterator[str]:
 
 def serve(db: Path | str | None, host: str, port: int) -> None:
     """Run the dashboard with uvicorn until interrupted."""
+    import pyarrow
     import uvicorn
+
+    # pandas keeps strings in Arrow memory; Arrow's own allocator holds on to what
+    # the server's many request threads free, so a long-running server grows. The
+    # system allocator gives it back (measured with bench/load.py).
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
     uvicorn.run(create_app(db), host=host, port=port, log_level="info")
