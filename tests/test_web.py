@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ with warnings.catch_warnings():
 
 from bloc import pages
 from bloc.ingest import ingest
-from bloc.web import CSP, MAX_BODY, create_app
+from bloc.web import CSP, MAX_BODY, create_app, serving
 
 HOSTILE = (
     "Armenia accused Azerbaijan of shelling Jermuk on 13 September 2022 "
@@ -214,3 +215,67 @@ def test_safe_url_only_links_web_addresses() -> None:
     assert pages.safe_url("https://example.org/a") == "https://example.org/a"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example", "/local", None, 3):
         assert pages.safe_url(bad) is None
+
+
+def _raw(base: str, request: bytes) -> tuple[int, bytes]:
+    """Send bytes exactly as written (no client tidies the path) and read the answer."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1]), answer
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../web.py",
+        "/static/../../pyproject.toml",
+        "/static/..%2fweb.py",
+        "/static/%2e%2e/%2e%2e/pyproject.toml",
+        "/static/%252e%252e/web.py",
+        "/static/....//web.py",
+        "/vendor/swagger/../../../bloc/web.py",
+        "/vendor/swagger/..%2f..%2f__init__.py",
+        "/static//etc/passwd",
+        "/static/%00.css",
+    ],
+)
+def test_path_traversal_on_static_routes_finds_nothing(hostile_db: Path, path: str) -> None:
+    with serving(hostile_db) as base:
+        status, answer = _raw(
+            base, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+        )
+    assert status in (400, 404), answer[:200]
+    assert b"import " not in answer and b"root:" not in answer and b"[project]" not in answer
+
+
+def test_a_body_without_a_length_is_refused(hostile_db: Path) -> None:
+    chunked = (
+        b"POST /api/code HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        b'9\r\n{"text": \r\n0\r\n\r\n'
+    )
+    with serving(hostile_db) as base:
+        status, answer = _raw(base, chunked)
+    assert status == 411, answer[:300]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/alliances/CSTO'%20OR%201=1--/risk",
+        "/api/events/t1'%20OR%20'1'='1",
+        "/api/events?alliance=CSTO';DROP%20TABLE%20events;--",
+        "/api/alliances/CSTO/risk/ARM%22;%20DELETE%20FROM%20events;--",
+        "/events?actor=ARM'--&type=ASSAULT",
+    ],
+)
+def test_sql_crafted_parameters_change_nothing(client: TestClient, url: str) -> None:
+    before = client.get("/api/events", params={"limit": 10_000}).json()
+    response = client.get(url)
+    assert response.status_code in (400, 404, 422), response.text[:300]
+    assert "Traceback" not in response.text
+    assert client.get("/api/events", params={"limit": 10_000}).json() == before
