@@ -87,3 +87,24 @@ def test_an_undated_article_dates_only_what_it_dates_itself() -> None:
     )
     events = process(doc).events
     assert [(e.source, e.type, e.date) for e in events] == [("ARM", "REQUEST", dt.date(2022, 9, 1))]
+
+
+def test_a_long_unpunctuated_sentence_is_coded_in_bounded_time() -> None:
+    """10,000 characters of actors and triggers took 112 s: for every trigger the coder
+    re-read the whole sentence before every actor. The pipeline skips such runs (see
+    pipeline.MAX_SENTENCE_CHARS); the coder itself must not hang on them either."""
+    import time
+
+    from bloc import coder
+    from bloc.actors import finder
+    from bloc.knowledge import bundled
+
+    kb = bundled()
+    kinds = {code: actor.kind for code, actor in kb.actors.items()}
+    unit = "Armenia asked the CSTO for help and Russia attacked Ukraine and "
+    text = (unit * (10_000 // len(unit) + 1))[:10_000]
+    mentions = finder().find(text, dt.date(2023, 1, 1))
+    began = time.perf_counter()
+    coded = coder.code_sentence(text, mentions, set(kb.alliances), "CSTO", kinds)
+    assert time.perf_counter() - began < 5.0  # about 0.3 s now
+    assert {(c.source, c.target, c.type) for c in coded} >= {("ARM", "CSTO", "REQUEST")}

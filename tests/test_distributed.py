@@ -89,6 +89,8 @@ def test_units_cover_the_corpus_in_reading_order(corpus: Path, tmp_path: Path) -
     (tmp_path / "b.txt").write_text("")
     jsonl = tmp_path / "c.jsonl"
     jsonl.write_bytes((corpus / "news.jsonl").read_bytes())
+    (tmp_path / "d.jsonl").write_bytes(b"")  # said to be empty, whole or in units
+    (tmp_path / "e.jsonl").write_bytes(b'{"id": "e", "text": "no newline at the end"}')
     given = [tmp_path, tmp_path / "missing.txt"]
     whole = [
         (type(i).__name__, getattr(i, "id", None) or getattr(i, "path", None))
@@ -104,6 +106,8 @@ def test_units_cover_the_corpus_in_reading_order(corpus: Path, tmp_path: Path) -
             ]
         assert pieces == whole, size
     assert any(kind == "Rejected" and "c.jsonl:121" in str(where) for kind, where in whole)
+    assert any(kind == "Rejected" and "d.jsonl" in str(where) for kind, where in whole)
+    assert ("Document", "e") in whole
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "jsonl", "csv"])

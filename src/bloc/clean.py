@@ -11,6 +11,8 @@ import datetime as dt
 import logging
 import re
 
+from bloc.errors import TooLargeError
+
 log = logging.getLogger(__name__)
 
 _BOILERPLATE = re.compile(
@@ -30,6 +32,11 @@ MIN_WORDS = 15
 _TICKER = re.compile(r"[-+]?\d+\.\d+")
 _BULLET_TEASER = re.compile(r"^[•·▪*-]\s*\d+\s+(?:minutes?|hours?|days?|weeks?)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+")
+MAX_TAGS = 50_000
+"""Pages with more tags are refused before extraction: a heavy news page has a
+few thousand, and the extractor spends some 30 to 70 µs on each, so 8 MB of
+empty <div>s took about a minute."""
+_TAG = re.compile(r"<[A-Za-z]")
 
 
 def is_boilerplate(line: str) -> bool:
@@ -48,12 +55,18 @@ def is_boilerplate(line: str) -> bool:
     return len(words) < 6 and not text.rstrip("”\"’')").endswith((".", "!", "?", ":"))
 
 
-def clean_text(text: str) -> str:
-    """The article's prose paragraphs, boilerplate removed, joined by blank lines."""
+def clean_text(text: str, limit: int | None = None) -> str:
+    """The article's prose paragraphs, boilerplate removed, joined by blank lines.
+
+    With a `limit`, cleaning stops at the first paragraph that takes the result
+    past `limit` characters: what a reader codes, it need not clean beyond. The
+    result is then a prefix of the unlimited one.
+    """
     from bloc.sentences import split
 
     kept: list[str] = []
     seen: set[str] = set()
+    size = -2  # no separator before the first paragraph
     for raw in text.splitlines():
         line = " ".join(raw.split())
         if len(line.split()) >= 40 and _BOILERPLATE.search(line):
@@ -68,13 +81,25 @@ def clean_text(text: str) -> str:
             continue
         seen.add(line)
         kept.append(line)
+        size += len(line) + 2
+        if limit is not None and size > limit:
+            break
     return "\n\n".join(kept)
 
 
 def extract_html(html: str) -> tuple[str, str | None, dt.date | None] | None:
-    """Main text, title and date of an HTML page, or None when no text is found."""
+    """Main text, title and date of an HTML page, or None when no text is found.
+
+    Raises TooLargeError for a page of more than MAX_TAGS tags.
+    """
     import trafilatura
 
+    tags = len(_TAG.findall(html))
+    if tags > MAX_TAGS:
+        raise TooLargeError(
+            f"HTML with {tags:,} tags, more than the {MAX_TAGS:,} bloc reads in one page "
+            "(news pages have a few thousand); save the article's text as plain text"
+        )
     try:
         result = trafilatura.bare_extraction(
             html,

@@ -213,6 +213,24 @@ _CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas|which|who)\b|\bthat\b"
 _DENIAL = re.compile(r"^\s*that\b", re.IGNORECASE)
 _OTHER_ACT = re.compile(r"\b(?:war|invasion|attack|operation|aggression)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"^\s*,\s*(?:which|who)\b", re.IGNORECASE)
+_THE_BEFORE = re.compile(r"\bthe\s+$")
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
+_IN_BEFORE = re.compile(r"\bin\s+$")
+_HOST_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")
+LOOKBACK = 80
+"""Characters read back from an actor for the cue before it ("not the", "by",
+"in"): every cue is a few words. Reading the whole sentence before every actor
+for every trigger made a long unpunctuated run cost cubic time."""
+
+
+def _cue_before(cue: re.Pattern[str], text: str, at: int) -> bool:
+    """True when `cue` (a pattern ending in $) matches the text just before `at`."""
+    return cue.search(text, max(0, at - LOOKBACK), at) is not None
+
+
+def _few_words(text: str, start: int, end: int, most: int) -> bool:
+    """True when text[start:end] holds at most `most` words; splits no further than that."""
+    return len(text[start:end].split(maxsplit=most)) <= most
 
 
 @dataclass(frozen=True)
@@ -278,6 +296,8 @@ def code_sentence(
             if not any(match.start() < m.end() and m.start() < match.end() for _, m in matches):
                 matches.append((trigger, match))
     matches.sort(key=lambda tm: tm[1].start())
+    # "not the CSTO": an actor so named is no target of any trigger (read once per actor).
+    negated = frozenset(m.start for m in mentions if _cue_before(_NEGATED_MENTION, text, m.start))
     taken: list[tuple[int, int]] = []
     pairs: set[tuple[str, str, str]] = set()
     for trigger, match in matches:
@@ -285,9 +305,9 @@ def code_sentence(
             start, end = match.span()
             if any(start < b and a < end for a, b in taken):
                 continue
-            before = text[:start]
-            if _HYPOTHETICAL.search(before[-80:]) or (
-                _NEGATION.search(before[-80:]) and trigger.type != "REJECT"
+            before = text[max(0, start - 80) : start]  # a hedge or negation is close by
+            if _HYPOTHETICAL.search(before) or (
+                _NEGATION.search(before) and trigger.type != "REJECT"
             ):
                 continue
             if _inside_quote(text, start):
@@ -304,7 +324,9 @@ def code_sentence(
             if trigger.mode == "summit":
                 roles = _summit(text, start, end, mentions, alliance_codes, context_alliance)
             else:
-                roles = _roles(trigger, text, start, end, mentions, context_alliance, kinds)
+                roles = _roles(
+                    trigger, text, start, end, mentions, context_alliance, kinds, negated
+                )
             if trigger.type == "REJECT":
                 roles = list(roles)
                 for source, target, _ in list(roles):
@@ -403,7 +425,7 @@ def _summit(
     for mention in mentions:
         if mention.code in alliance_codes or abs(mention.start - end) > 80:
             continue
-        if re.search(r"\b(?:in|at)\s+(?:the\s+)?$", text[: mention.start]):
+        if _cue_before(_HOST_BEFORE, text, mention.start):
             return [(mention.code, alliance, 0.7)]
     return []
 
@@ -416,6 +438,7 @@ def _roles(
     mentions: list[Mention],
     context_alliance: str | None,
     kinds: Mapping[str, str],
+    negated: frozenset[int],
 ) -> list[tuple[str, str, float]]:
     clause_start = max(text.rfind(";", 0, start), text.rfind(":", 0, start)) + 1
     clause_end_candidates = [i for i in (text.find(";", end),) if i != -1]
@@ -424,23 +447,20 @@ def _roles(
         m for m in mentions if clause_start <= m.start and m.end <= start and m.form != "members"
     ]
     right = [
-        m
-        for m in mentions
-        if m.start >= end and m.end <= clause_end and not _NEGATED_MENTION.search(text[: m.start])
+        m for m in mentions if m.start >= end and m.end <= clause_end and m.start not in negated
     ]
 
     if trigger.symmetric:
         fighters_left = [
             m
             for m in left
-            if kinds.get(m.code, "state") != "organisation"
-            and len(text[m.end : start].split()) <= 8
+            if kinds.get(m.code, "state") != "organisation" and _few_words(text, m.end, start, 8)
         ]
         fighters_right = [
             m
             for m in right
             if kinds.get(m.code, "state") != "organisation"
-            and len(text[end : m.start].split()) <= MAX_GAP_WORDS
+            and _few_words(text, end, m.start, MAX_GAP_WORDS)
         ]
         if re.match(
             r"^\s*(?:\w+\s+){0,2}between the (?:two )?(?:countries|states|sides|neighbou?rs)\b",
@@ -459,7 +479,7 @@ def _roles(
     if (
         left
         and not text[left[-1].end : start].strip()
-        and re.search(r"\bthe\s+$", text[: left[-1].start])
+        and _cue_before(_THE_BEFORE, text, left[-1].start)
     ):
         object_ = left.pop()
         owner = _source(left, text, start)
@@ -467,9 +487,9 @@ def _roles(
 
     passive = _PASSIVE.search(text[max(clause_start, start - 40) : start]) is not None
     if passive:
-        by = [m for m in right if re.search(r"\bby\s+(?:the\s+)?$", text[: m.start])]
+        by = next((m for m in right if _cue_before(_BY_BEFORE, text, m.start)), None)
         if by and left:
-            return [(by[0].code, left[-1].code, 0.6)]
+            return [(by.code, left[-1].code, 0.6)]
         return []
 
     if trigger.type == "COOPERATE":
@@ -477,7 +497,7 @@ def _roles(
         if listed:
             return [(listed[0].code, m.code, 0.5) for m in listed[1:] if m.code != listed[0].code]
     if trigger.type == "PROTEST":
-        place = next((m for m in right if re.search(r"\bin\s+$", text[: m.start])), None)
+        place = next((m for m in right if _cue_before(_IN_BEFORE, text, m.start)), None)
         others = [m for m in right if place and m.start > place.end and m.code != place.code]
         return [(place.code, others[0].code, 0.5)] if place and others else []
     if (
@@ -491,7 +511,7 @@ def _roles(
     source = _source(left, text, start, material=trigger.type not in VERBAL)
     if source is None:
         return []
-    near = [m for m in right if len(text[end : m.start].split()) <= MAX_GAP_WORDS]
+    near = [m for m in right if _few_words(text, end, m.start, MAX_GAP_WORDS)]
     targets = _coordinated(near, text, source.code) if near and near[0] is right[0] else []
     if len(targets) > 1:
         return [(source.code, t.code, 0.5) for t in targets]
@@ -500,7 +520,7 @@ def _roles(
             m
             for m in right
             if m.code != source.code
-            and len(text[end : m.start].split()) <= MAX_GAP_WORDS
+            and _few_words(text, end, m.start, MAX_GAP_WORDS)
             and not (trigger.type not in VIOLENT and _OTHER_ACT.search(text[end : m.start]))
             and not _CLAUSE_BREAK.search(text[end : m.start])
             and (trigger.type in GOVERNING or not _GATE.search(text[end : m.start]))
@@ -515,7 +535,7 @@ def _roles(
         return []
     if target is None:
         return []
-    adjacent = len(text[source.end : start].split()) <= 6
+    adjacent = _few_words(text, source.end, start, 6)
     confidence = 0.5 + (0.2 if adjacent else 0.0) + (0.1 if target.start - end < 40 else 0.0)
     return [(source.code, target.code, round(confidence, 2))]
 
@@ -530,10 +550,10 @@ def _source(left: list[Mention], text: str, start: int, material: bool = True) -
         if _POSSESSIVE_AFTER.match(after) and len(after.split()) <= 3 and "," not in after:
             return mention
     for mention in reversed(left):
-        if len(text[mention.end : start].split()) > MAX_GAP_WORDS:
+        if not _few_words(text, mention.end, start, MAX_GAP_WORDS):
             break
-        before = text[: mention.start]
-        if _PREPOSITION.search(before[-40:]) and not _TITLE_OF.search(before[-60:]):
+        before = text[max(0, mention.start - 60) : mention.start]
+        if _PREPOSITION.search(before[-40:]) and not _TITLE_OF.search(before):
             continue
         if material and _SPEECH.search(text[mention.end : start]):
             continue  # "Putin said the CSTO deployed…": the speaker is not the actor

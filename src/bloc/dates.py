@@ -75,6 +75,14 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _days_before(day: dt.date, days: int) -> dt.date | None:
+    """`days` before `day`, or None before the first day a date can hold."""
+    try:
+        return day - dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def _before(published: dt.date, month: int, day: int = 1) -> int:
     """The year of the latest `month`/`day` on or before publication."""
     year = published.year
@@ -167,14 +175,20 @@ def sentence_date(text: str, published: dt.date | None) -> DateGuess | None:
             year = _before(published, month)
             if match.group(0).lower().startswith("last") and year == published.year:
                 year -= 1 if month >= published.month else 0
-            candidates.append((match.start(), (dt.date(year, month, 1), "month")))
+            found = _safe(year, month, 1)
+            if found:
+                candidates.append((match.start(), (found, "month")))
     if published is not None:
         for match in _WEEKDAY.finditer(text):
             target = WEEKDAYS[match.group(2).lower()]
             back = (published.weekday() - target) % 7 or 7
-            candidates.append((match.start(), (published - dt.timedelta(days=back), "day")))
+            weekday = _days_before(published, back)
+            if weekday:
+                candidates.append((match.start(), (weekday, "day")))
         for match in _RELATIVE.finditer(text):
-            candidates.append((match.start(), _relative(match.group(1).lower(), published)))
+            relative = _relative(match.group(1).lower(), published)
+            if relative:
+                candidates.append((match.start(), relative))
     for pattern, guess in TIME_ANCHORS:
         for match in pattern.finditer(text):
             candidates.append((match.start(), guess))
@@ -202,20 +216,24 @@ def clause(text: str, position: int) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
-def _relative(phrase: str, published: dt.date) -> DateGuess:
+def _relative(phrase: str, published: dt.date) -> DateGuess | None:
+    """The date a relative phrase names, or None when it falls before year 1."""
     if phrase == "yesterday":
-        return published - dt.timedelta(days=1), "day"
+        day = _days_before(published, 1)
+        return (day, "day") if day else None
     if phrase == "today":
         return published, "day"
     if phrase == "last week":
-        return published - dt.timedelta(days=7), "day"
+        day = _days_before(published, 7)
+        return (day, "day") if day else None
     if phrase == "last month":
-        first = published.replace(day=1) - dt.timedelta(days=1)
-        return first.replace(day=1), "month"
+        last = _days_before(published.replace(day=1), 1)
+        return (last.replace(day=1), "month") if last else None
     if phrase in ("earlier this month", "this month"):
         return published.replace(day=1), "month"
     if phrase == "last year":
-        return dt.date(published.year - 1, 1, 1), "year"
+        day = _safe(published.year - 1, 1, 1)
+        return (day, "year") if day else None
     return dt.date(published.year, 1, 1), "year"
 
 

@@ -8,12 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+import logging
 from collections import Counter
 
 from bloc import clean, coder, dates, sentences
 from bloc.actors import finder
 from bloc.knowledge import bundled
-from bloc.model import CodedEvent, Document, DocumentResult, Precision
+from bloc.model import CodedEvent, Document, DocumentResult, Precision, Sentence
+
+log = logging.getLogger(__name__)
+
+MAX_SENTENCE_CHARS = 2_000
+"""A longer "sentence" is a run the splitter could not break (a table, a list, a
+page without punctuation), not prose: it is neither searched for actors nor
+coded. The longest sentence of the reference articles has 513 characters, and
+coding costs more than linear time in a sentence's length."""
+MAX_CODED_CHARS = 250_000
+"""Only the sentences within this many characters of cleaned text are coded:
+some 40,000 words, several times the longest magazine feature (the reference
+articles have 5,000 to 11,000). It bounds the time one document takes, which
+the reader's 8 MB cap alone does not: a megabyte of dense prose takes 5 to 10 s."""
 
 
 def process(document: Document) -> DocumentResult:
@@ -21,12 +36,12 @@ def process(document: Document) -> DocumentResult:
     kb = bundled()
     actors = finder()
     alliances = set(kb.alliances)
-    text = clean.clean_text(document.text)
+    text = clean.clean_text(document.text, limit=MAX_CODED_CHARS)
     digest = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
     published = document.published
-    all_sentences = list(sentences.split(text))
+    all_sentences, coded_sentences = _codable(document, text)
 
-    found_actors = [actors.find(s.text, published) for s in all_sentences]
+    found_actors = [actors.find(s.text, published) for s in coded_sentences]
     named = Counter(m.code for ms in found_actors for m in ms if m.code in alliances)
     context = named.most_common(1)[0][0] if named else None
 
@@ -38,11 +53,13 @@ def process(document: Document) -> DocumentResult:
     dated: set[tuple[str, str, str]] = set()
     seen: set[tuple[str, str, str, dt.date, str]] = set()
     carried: tuple[dt.date, Precision] | None = None
-    paragraph_start = -1
-    for sentence, plain in zip(all_sentences, found_actors, strict=True):
-        paragraph = text.rfind("\n", 0, sentence.start)
-        if paragraph != paragraph_start:
-            carried, paragraph_start = None, paragraph
+    previous_end = 0
+    for sentence, plain in zip(coded_sentences, found_actors, strict=True):
+        # A new paragraph forgets the date the last one gave. Looking only
+        # between two sentences keeps a one-line text of many sentences linear.
+        if text.find("\n", previous_end, sentence.start) != -1:
+            carried = None
+        previous_end = sentence.end
         explicit = (
             dates.sentence_date(sentence.text, published) if dates.may_date(sentence.text) else None
         )
@@ -111,6 +128,29 @@ def process(document: Document) -> DocumentResult:
         if not (fallback and event_key(e) in dated)
     )
     return DocumentResult(document, len(all_sentences), kept, digest)
+
+
+def _codable(document: Document, text: str) -> tuple[list[Sentence], list[Sentence]]:
+    """The sentences read (up to MAX_CODED_CHARS) and those of them short enough to code.
+
+    What is left uncoded is logged, once per document.
+    """
+    read = list(itertools.takewhile(lambda s: s.end <= MAX_CODED_CHARS, sentences.split(text)))
+    if len(text) > MAX_CODED_CHARS:
+        log.warning(
+            "%s: only its first %s characters of text were coded",
+            document.id,
+            f"{MAX_CODED_CHARS:,}",
+        )
+    kept = [s for s in read if len(s.text) <= MAX_SENTENCE_CHARS]
+    if len(kept) < len(read):
+        log.warning(
+            "%s: sentences longer than %s characters, not coded: %d",
+            document.id,
+            f"{MAX_SENTENCE_CHARS:,}",
+            len(read) - len(kept),
+        )
+    return read, kept
 
 
 def event_key(event: coder.Coded | CodedEvent) -> tuple[str, str, str]:

@@ -96,16 +96,24 @@ def _jsonl_units(path: Path, size: int | None) -> Iterator[Unit | Rejected]:
         yield Rejected(name, f"cannot be read ({exc.strerror or exc})")
         return
     with handle:
+        # Newlines are counted a block at a time: a huge line is never held whole.
         start = offset = count = 0
         first = 1
-        for raw in handle:
-            offset += len(raw)
-            count += 1
-            if count == size:
-                yield Unit((name,), start, count, first)
-                start, first, count = offset, first + count, 0
-        if count:
-            yield Unit((name,), start, count, first)
+        last = b"\n"
+        while block := handle.read(1 << 20):
+            at = block.find(b"\n")
+            while at != -1:
+                count += 1
+                if count == size:
+                    yield Unit((name,), start, count, first)
+                    start, first, count = offset + at + 1, first + count, 0
+                at = block.find(b"\n", at + 1)
+            offset += len(block)
+            last = block[-1:]
+        if offset == 0:
+            yield Unit((name,))  # an empty file: read whole, it says so
+        elif offset > start:
+            yield Unit((name,), start, count + (last != b"\n"), first)
 
 
 def read_unit(unit: Unit, published: dt.date | None = None) -> Iterator[Document | Rejected]:

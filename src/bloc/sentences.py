@@ -19,6 +19,12 @@ _ABBREVIATIONS = {
     "e.u", "red", "cf", "fig", "e.g", "i.e",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+_LOOKBACK = 16
+"""Characters read back from a full stop for the word it ends: more than the
+longest abbreviation, so a run of skipped stops ("Mr. Mr. Mr. …") costs a
+constant each, not the length of the paragraph so far."""
 
 
 def split(text: str) -> Iterator[Sentence]:
@@ -29,12 +35,8 @@ def split(text: str) -> Iterator[Sentence]:
         body = para.group()
         cursor = 0
         for match in _BOUNDARY.finditer(body):
-            before = body[cursor : match.start() + 1]
-            last = re.search(r"([A-Za-z.]+)\.$", before.rstrip("\"”’')]"))
-            if last:
-                word = last.group(1).lower().rstrip(".")
-                if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                    continue
+            if _abbreviation(body, cursor, match.start() + 1):
+                continue
             end = match.end()
             chunk = body[cursor:end].strip()
             if chunk:
@@ -47,3 +49,15 @@ def split(text: str) -> Iterator[Sentence]:
             offset = start + cursor + (len(body[cursor:]) - len(body[cursor:].lstrip()))
             yield Sentence(index, offset, offset + len(chunk), chunk)
             index += 1
+
+
+def _abbreviation(body: str, cursor: int, stop: int) -> bool:
+    """True when the stop ending at `stop` closes an abbreviation or an initial."""
+    begin = max(cursor, stop - _LOOKBACK)
+    last = _LAST_WORD.search(body, begin, stop)
+    if last is None:
+        return False
+    if last.start() == begin > cursor and body[begin - 1] in _WORD_CHARS:
+        return False  # the word runs on before the window: too long to be either
+    word = last.group(1).lower().rstrip(".")
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
