@@ -5,7 +5,7 @@ lines of a JSON-lines file) without reading any article. Each unit goes to a
 Dask worker, which reads it, skips documents already stored, codes the rest
 with `pipeline.process` and writes the results as one Parquet shard; the
 articles' text never passes through this process or the scheduler. This
-process merges finished shards into the store in corpus order, a thousand
+process merges finished shards into the store in corpus order, two thousand
 documents per transaction, with `ingest.store_results`, the function the
 local engine uses, so both engines store exactly the same events. At most a
 few units are in flight, so memory stays flat however large the corpus. A
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 100  # documents per unit (one task)
 IN_FLIGHT = 3  # units queued per worker
-MERGE = 1000  # documents merged into the store per transaction
+MERGE = 2000  # documents merged into the store per transaction
 
 _DOC_COLUMNS = [
     "index", "id", "title", "url", "published", "origin", "sha256", "sentences", "error",
@@ -151,10 +151,10 @@ def read_shard(path: Path) -> Shard:
     meta = json.loads((table.schema.metadata or {})[b"bloc.shard"].decode())
     by_doc: dict[int, list[CodedEvent]] = {}
     columns = table.to_pydict()
-    for n, doc in enumerate(columns["doc"]):
-        by_doc.setdefault(int(doc), []).append(
-            CodedEvent(**{f: _cell(columns[f][n]) for f in _FIELDS})
-        )
+    # Arrow gives back the plain Python values written (dates, None for nulls),
+    # in `CodedEvent`'s field order.
+    for doc, *fields in zip(columns["doc"], *(columns[f] for f in _FIELDS), strict=True):
+        by_doc.setdefault(int(doc), []).append(CodedEvent(*fields))
     shard = Shard([], [Rejected(str(w), str(r)) for w, r in meta["rejected"]], 0, 0)
     shard.read, shard.unchanged = int(meta["read"]), int(meta["unchanged"])
     for d in meta["docs"]:
@@ -172,17 +172,6 @@ def read_shard(path: Path) -> Shard:
         coded = tuple(by_doc.get(int(d["index"]), []))
         shard.results.append(DocumentResult(doc, int(d["sentences"]), coded, str(d["sha256"])))
     return shard
-
-
-def _cell(value: Any) -> Any:
-    """A Parquet cell back as the plain Python value it was written from."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def _opt(value: Any) -> str | None:

@@ -142,8 +142,8 @@ def store_results(
         return
     ids = [r.document.id for r in results]
     keys = pd.DataFrame(
-        sorted({(e.source, e.target, e.type) for r in results for e in r.events}),
-        columns=["source", "target", "type"],
+        sorted({(e.source, e.target, e.type, e.date.year) for r in results for e in r.events}),
+        columns=["source", "target", "type", "year"],
     )
     with store.transaction() as con:
         if replaced is None or replaced & set(ids):
@@ -189,29 +189,33 @@ def store_results(
 
 
 Slot = list[object]  # [id, date, precision, confidence]
+# Events that can merge share source, target, type and year (dates that agree at
+# the coarser precision are in the same year), so slots are looked up by all four:
+# a batch reads only the stored events it could merge with, not all of a pair's.
+Key = tuple[str, str, str, int]
 
 
-def _stored_events(
-    con: duckdb.DuckDBPyConnection, keys: pd.DataFrame
-) -> dict[tuple[str, str, str], list[Slot]]:
-    index: dict[tuple[str, str, str], list[Slot]] = {}
+def _stored_events(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> dict[Key, list[Slot]]:
+    index: dict[Key, list[Slot]] = {}
     if keys.empty:
         return index
     con.register("batch_keys", keys)
     rows = con.execute(
         "SELECT e.source, e.target, e.type, e.id, e.date, e.date_precision, e.confidence "
-        "FROM events e JOIN batch_keys k USING (source, target, type) "
+        "FROM events e JOIN batch_keys k ON e.source = k.source AND e.target = k.target "
+        "AND e.type = k.type AND year(e.date) = k.year "
         "WHERE e.origin = 'text' ORDER BY e.id"
     ).fetchall()
     con.unregister("batch_keys")
     for source, target, kind, eid, day, precision, confidence in rows:
-        index.setdefault((source, target, kind), []).append([eid, day, precision, confidence])
+        key = (source, target, kind, day.year)
+        index.setdefault(key, []).append([eid, day, precision, confidence])
     return index
 
 
 def _merge(
     results: list[DocumentResult],
-    index: dict[tuple[str, str, str], list[Slot]],
+    index: dict[Key, list[Slot]],
     summary: IngestSummary,
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], dict[str, Slot]]:
     """Match each coded event to a stored (or earlier in this batch) one, or make it new."""
@@ -220,7 +224,7 @@ def _merge(
     updates: dict[str, Slot] = {}
     for result in results:
         for event in result.events:
-            slots = index.setdefault((event.source, event.target, event.type), [])
+            slots = index.setdefault((event.source, event.target, event.type, event.date.year), [])
             mine: tuple[dt.date, Precision] = (event.date, event.precision)
             slot = next(
                 (s for s in slots if compatible((s[1], s[2]), mine)),  # type: ignore[arg-type]
