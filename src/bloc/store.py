@@ -7,8 +7,9 @@ touched by a knowledge-base reload.
 
 The schema carries a version in `meta`. Opening a store for writing upgrades
 an older one in one transaction (the steps in `MIGRATIONS`), and a store
-written by a newer bloc is refused rather than damaged. `check` verifies a
-store and `check(store, repair=True)` fixes what can be fixed safely.
+written by a newer bloc is refused rather than damaged (`bloc.check` verifies
+a store and repairs what is safe). Processes take turns at a store file (see
+`Turn`): readers together, one writer at a time, writers first.
 """
 
 from __future__ import annotations
@@ -462,17 +463,17 @@ class Turn:
             if gate is None:
                 return
             try:
-                self._wait(gate, fcntl.LOCK_EX, "in line")
+                self._wait(gate, fcntl.LOCK_EX)
                 self._fd = _lock_file(target, ".lock")
                 if self._fd is not None:
-                    self._wait(self._fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX, "in use")
+                    self._wait(self._fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
             finally:
                 os.close(gate)  # closing lets the next one through the gate
         except BaseException:
             self.release()
             raise
 
-    def _wait(self, fd: int, mode: int, state: str) -> None:
+    def _wait(self, fd: int, mode: int) -> None:
         pause = 0.005
         while True:
             try:
