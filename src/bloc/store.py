@@ -14,6 +14,7 @@ a store and repairs what is safe). Processes take turns at a store file (see
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -163,6 +164,8 @@ class Store:
                 ) from None
         turn = Turn(target, shared=read_only, timeout=lock_timeout())
         try:
+            if not read_only and not as_is and not target.exists():
+                _create(target)
             con = _connect(target, read_only, turn.deadline)
         except BaseException:
             turn.release()
@@ -590,6 +593,36 @@ def migrate(con: duckdb.DuckDBPyConnection, version: int, path: Path | str = "th
         what = (upgrade.__doc__ or "").strip().splitlines()[0]
         log.info("upgrading %s from store schema %d to %d: %s", path, step, step + 1, what)
         upgrade(con)
+
+
+def _create(target: Path) -> None:
+    """Make a new store whole or not at all: built beside it, then linked into place.
+
+    A process killed while DuckDB creates a file and its tables would otherwise
+    leave a file that exists but holds no tables.
+    """
+    building = target.with_name(f".{target.name}.{os.getpid()}.new")
+    leftovers = (building, building.with_name(building.name + ".wal"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(building))
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(SCHEMA)
+            _stamp(con)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.link(building, target)
+    except (OSError, duckdb.Error) as exc:
+        raise StoreError(
+            f"cannot create the store {target}: {exc}; choose another place with --db or BLOC_DB"
+        ) from None
+    finally:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
 
 
 def _stamp(con: duckdb.DuckDBPyConnection) -> None:
