@@ -33,10 +33,10 @@ from typing import Any
 import pandas as pd
 
 from bloc.errors import BlocError
-from bloc.ingest import IngestSummary, Progress, sha256, store_results, stored_hashes
+from bloc.ingest import IngestSummary, Progress, sha256, store_new
 from bloc.model import CodedEvent, Document, DocumentResult, Rejected
 from bloc.read import Unit, read_unit, units
-from bloc.store import Store, opened
+from bloc.store import opened
 
 log = logging.getLogger(__name__)
 
@@ -325,18 +325,9 @@ class _Merger:
 
     def flush(self) -> None:
         if self.results:
-            self._store()
+            # The store is open only while merging: other bloc processes can use it
+            # in between, and what DuckDB cached for this batch is let go.
+            store_new(self.db, self.results, self.summary)
         for path in self.shards:
             path.unlink(missing_ok=True)
         self.results, self.shards = [], []
-
-    def _store(self) -> None:
-        # A document repeated in the corpus: the last copy wins, as in the local engine.
-        by_id = {r.document.id: r for r in self.results}
-        # The store is open only while merging: other bloc processes can use it in
-        # between, and what DuckDB cached for this batch is let go.
-        with Store.open(self.db) as store:
-            known = stored_hashes(store, list(by_id))
-            fresh = [r for r in by_id.values() if known.get(r.document.id) != r.sha256]
-            self.summary.unchanged += len(by_id) - len(fresh)
-            store_results(store, fresh, self.summary, set(known))

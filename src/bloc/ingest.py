@@ -110,12 +110,22 @@ def _flush(target: Path, batch: list[Document], summary: IngestSummary) -> None:
             fresh[doc.id] = doc  # a document repeated in one batch: the last copy wins
     if not fresh:
         return
-    results = [process(doc) for doc in fresh.values()]
+    store_new(target, [process(doc) for doc in fresh.values()], summary)
+
+
+def store_new(target: Path, results: list[DocumentResult], summary: IngestSummary) -> None:
+    """Store the coded documents not already stored with the same content, in one turn.
+
+    They are looked up in the same turn as the write, so what another
+    process stored meanwhile is not stored twice. A document repeated among
+    the results: the last copy wins.
+    """
+    by_id = {r.document.id: r for r in results}
     with Store.open(target) as store:
-        known = stored_hashes(store, list(fresh))
-        stored = [r for r in results if known.get(r.document.id) != r.sha256]
-        summary.unchanged += len(results) - len(stored)
-        store_results(store, stored, summary, set(known))
+        known = stored_hashes(store, list(by_id))
+        fresh = [r for r in by_id.values() if known.get(r.document.id) != r.sha256]
+        summary.unchanged += len(by_id) - len(fresh)
+        store_results(store, fresh, summary, set(known))
 
 
 def stored_hashes(store: Store, ids: list[str]) -> dict[str, str]:
