@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import html
 import json
 import math
@@ -38,7 +37,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -51,6 +49,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
+from timing import Memory
 
 from bloc import analysis
 from bloc.ingest import ingest
@@ -369,47 +368,6 @@ def log_failures(log: Path) -> str:
     return f"exceptions in the server's log:\n{summary}\nthe last traceback:\n" + "\n".join(last)
 
 
-class Memory:
-    """The server's resident memory (with its children), sampled in a thread."""
-
-    def __init__(self, pid: int) -> None:
-        self.process = psutil.Process(pid)
-        self.samples: list[tuple[float, int]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def rss(self) -> int:
-        total = int(self.process.memory_info().rss)
-        for child in self.process.children(recursive=True):
-            with contextlib.suppress(psutil.Error):
-                total += child.memory_info().rss
-        return total
-
-    def cpu(self) -> float:
-        """CPU seconds used by the server so far."""
-        times = self.process.cpu_times()
-        return float(times.user + times.system)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.samples.append((time.monotonic(), self.rss()))
-            except psutil.Error:
-                return
-            self._stop.wait(SAMPLE_EVERY)
-
-    def __enter__(self) -> Memory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def between(self, start: float, end: float) -> list[int]:
-        return [rss for t, rss in self.samples if start <= t <= end]
-
-
 # -- the clients ----------------------------------------------------------------
 
 
@@ -582,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
                 failures(check, log)
                 return 1
             print(f"preflight: each of the {len(route_list)} routes answered once")
-            with Memory(server.pid) as memory:
+            with Memory(server.pid, every=SAMPLE_EVERY) as memory:
                 warm = asyncio.run(drive(base, args.clients, args.warmup, route_list, seed=1))
                 print(f"warm-up: {args.warmup:.0f} s, {warm.requests:,} requests (not counted)")
                 static = [r for r in route_list if r.name == f"GET {BASELINE}"]

@@ -24,18 +24,15 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 sys.path.insert(0, str(Path(__file__).parent))
-import contextlib
 
 import corpus
+from timing import Memory
 
 from bloc.distributed import ingest_dask
 from bloc.ingest import IngestSummary, ingest
@@ -43,40 +40,8 @@ from bloc.model import Document
 from bloc.store import opened
 
 
-class PeakMemory:
-    """Samples the resident memory of this process and all its children."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self.driver = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _total(self) -> int:
-        me = psutil.Process()
-        total = me.memory_info().rss
-        self.driver = max(self.driver, total)
-        for child in me.children(recursive=True):
-            with contextlib.suppress(psutil.Error):
-                total += child.memory_info().rss
-        return total
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._total())
-            time.sleep(0.1)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def timed(run: Callable[[], IngestSummary]) -> tuple[float, IngestSummary, int]:
-    with PeakMemory() as memory:
+    with Memory() as memory:
         began = time.perf_counter()
         summary = run()
         seconds = time.perf_counter() - began
@@ -181,11 +146,11 @@ def memory_run(n: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         big = corpus.write(n, root / f"corpus-{n}.jsonl", seed=8)
-        with PeakMemory() as memory:
+        with Memory() as memory:
             summary = ingest_dask([big], root / f"m{n}.duckdb", workers=2)
     figures = {
         "peak": memory.peak,
-        "driver": memory.driver,
+        "driver": memory.peak_alone,
         "seconds": summary.seconds,
         "stored": summary.stored,
     }
