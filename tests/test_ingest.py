@@ -116,7 +116,8 @@ def _evidence_by_document(db: Path) -> dict[str, set[tuple[object, ...]]]:
     return found
 
 
-def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
+def stored_tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of events, evidence and documents (all but when each was stored)."""
     with Store.open(db, read_only=True) as store:
         return {
             "events": store.con.execute("SELECT * FROM events ORDER BY id").fetchall(),
@@ -180,7 +181,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     )
     again = ingest([corpus], db)
     assert again.stored + again.unchanged == len(clean)
-    assert _tables(db) == _tables(clean_db)
+    assert stored_tables(db) == stored_tables(clean_db)
 
 
 def test_two_ingests_at_once_store_each_article_once(
@@ -205,7 +206,7 @@ def test_two_ingests_at_once_store_each_article_once(
     outcomes = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outcomes
     assert check_path(db).ok
-    both, clean = _tables(db), _tables(clean_db)
+    both, clean = stored_tables(db), stored_tables(clean_db)
     assert [r[:7] for r in both["documents"]] == [r[:7] for r in clean["documents"]]
     # Which ingest stored an article first may differ, so compare what each article says.
     assert _evidence_sentences(db) == _evidence_sentences(clean_db)
