@@ -6,14 +6,16 @@ import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from hypothesis import settings
 
 # CI runs the property-based tests on the same examples every time (seeded from
 # each test's own source), so a red build can be replayed; locally they explore.
+CI = os.environ.get("CI") == "true"
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-if os.environ.get("CI") == "true":
+if CI:
     settings.load_profile("ci")
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -28,10 +30,15 @@ def db(tmp_path: Path) -> Path:
 def seeds() -> Path:
     """The five reference articles; skipped locally without ../shared, a failure under CI."""
     if not SEEDS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the reference articles are missing at {SEEDS} (CI=true)")
-        pytest.skip(f"the reference articles are not at {SEEDS}")
+        missing(f"the reference articles are not at {SEEDS}")
     return SEEDS
+
+
+def missing(reason: str) -> NoReturn:
+    """Something a test needs is not on this machine: skipped locally, a failure under CI."""
+    if CI:
+        pytest.fail(f"{reason} (CI=true)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

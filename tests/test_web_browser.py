@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from playwright.sync_api import Error as PlaywrightError
 from bloc import api, report
 from bloc.ingest import ingest
 from bloc.web import serving
+from conftest import missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -145,9 +145,7 @@ class Tab:
 def chromium() -> Path:
     """Debian's Chromium; skipped locally without it, a failure under CI."""
     if not CHROMIUM.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM} (CI=true): apt-get install chromium")
-        pytest.skip(f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+        missing(f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
     return CHROMIUM
 
 
