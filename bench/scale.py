@@ -27,14 +27,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import corpus
 from timing import Memory
 
-from bloc.distributed import ingest_dask
+from bloc.distributed import dask_client, ingest_dask
 from bloc.ingest import IngestSummary, ingest
 from bloc.model import Document
 from bloc.store import opened
@@ -46,21 +45,6 @@ def timed(run: Callable[[], IngestSummary]) -> tuple[float, IngestSummary, int]:
         summary = run()
         seconds = time.perf_counter() - began
     return seconds, summary, memory.peak
-
-
-def warm_cluster(workers: int) -> tuple[Any, float]:
-    """A LocalCluster with its workers started and their coding model loaded."""
-    from dask.distributed import Client, LocalCluster
-
-    from bloc.pipeline import process
-
-    began = time.perf_counter()
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    with Client(cluster) as client:
-        client.run(process, Document(id="warm-up", text=WARM_UP))
-    return cluster, time.perf_counter() - began
 
 
 WARM_UP = "Armenia refused to send troops to Kazakhstan on 3 March 2023."
@@ -90,17 +74,18 @@ def main(argv: list[str] | None = None) -> int:
         runs["local engine"] = args.articles / seconds
         report("local engine", seconds, runs["local engine"], summary, peak)
         for n in (1, 2):
-            cluster, started = warm_cluster(n)
             name = f"dask, {n} worker{'s' * (n > 1)}"
-            try:
-                address = cluster.scheduler_address
+            began = time.perf_counter()
+            # The very local cluster `bloc ingest --engine dask` starts, warmed up first.
+            with dask_client(None, n) as client:
+                client.run(process, Document(id="warm-up", text=WARM_UP))
+                started = time.perf_counter() - began
+                address = client.scheduler.address
                 seconds, summary, peak = timed(
                     lambda n=n, address=address: ingest_dask(
                         [path], root / f"d{n}.duckdb", scheduler=address
                     )
                 )
-            finally:
-                cluster.close()
             runs[name] = args.articles / seconds
             report(name, seconds, runs[name], summary, peak, f"  (cluster start {started:.1f} s)")
         base = runs["local engine"]

@@ -219,7 +219,7 @@ def ingest_dask(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BlocError(f"cannot create the shard folder {folder}: {exc.strerror}") from None
-    with _client(scheduler, workers) as client:
+    with dask_client(scheduler, workers) as client:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         window = IN_FLIGHT * n_workers
         # Sent to every worker once (a dict given alone would be scattered item by item).
@@ -244,7 +244,7 @@ def ingest_dask(
 
 
 @contextmanager
-def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     """A client of the given scheduler, or of a local cluster started (and stopped) here."""
     from dask.distributed import Client, LocalCluster
 
