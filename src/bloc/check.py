@@ -28,11 +28,10 @@ from bloc.store import (
     SCHEMA,
     SCHEMA_VERSION,
     Store,
-    _newer_message,
-    _stamp,
     default_db_path,
-    migrate,
+    newer_message,
     stored_version,
+    upgrade,
 )
 
 log = logging.getLogger(__name__)
@@ -481,13 +480,10 @@ def _text_duplicates(
 def _repair(store: Store) -> None:
     version = stored_version(store.con)  # an unreadable version raises: nothing to go on
     if version is not None and version > SCHEMA_VERSION:
-        raise StoreError(_newer_message(store.path, version) + "; nothing was repaired")
+        raise StoreError(newer_message(store.path, version) + "; nothing was repaired")
     try:
         with store.transaction() as con:
-            if version is not None and version < SCHEMA_VERSION:
-                migrate(con, version, store.path)
-            con.execute(SCHEMA)
-            _stamp(con)
+            upgrade(con, version, store.path)
             have = _columns(con)
             if all(c in have.get(t, ()) for t, cols in _NEEDED.items() for c in cols):
                 _repair_rows(con)

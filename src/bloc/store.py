@@ -184,7 +184,7 @@ class Store:
         """Refuse a store newer than this bloc; create or upgrade one opened for writing."""
         version = stored_version(self.con)
         if version is not None and version > SCHEMA_VERSION:
-            raise StoreError(_newer_message(self.path, version))
+            raise StoreError(newer_message(self.path, version))
         if read_only:
             if version is not None and version < SCHEMA_VERSION:
                 raise StoreError(
@@ -196,11 +196,7 @@ class Store:
             return
         try:
             with self.transaction() as con:
-                if version is not None and version < SCHEMA_VERSION:
-                    migrate(con, version, self.path)
-                con.execute(SCHEMA)
-                if version != SCHEMA_VERSION:
-                    _stamp(con)
+                upgrade(con, version, self.path)
         except duckdb.Error as exc:
             raise StoreError(
                 f"could not prepare the store {self.path} (schema {version}) for this bloc "
@@ -609,8 +605,7 @@ def _create(target: Path) -> None:
         con = duckdb.connect(str(building))
         try:
             con.execute("BEGIN TRANSACTION")
-            con.execute(SCHEMA)
-            _stamp(con)
+            upgrade(con, None, target)
             con.execute("COMMIT")
         finally:
             con.close()
@@ -625,11 +620,24 @@ def _create(target: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def upgrade(con: duckdb.DuckDBPyConnection, version: int | None, path: Path | str) -> None:
+    """Bring a store at schema `version` (None: no schema yet) to this bloc's.
+
+    In the caller's transaction: the migration steps, then the DDL (which
+    creates whatever is missing), then the new version number.
+    """
+    if version is not None and version < SCHEMA_VERSION:
+        migrate(con, version, path)
+    con.execute(SCHEMA)
+    if version != SCHEMA_VERSION:
+        _stamp(con)
+
+
 def _stamp(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
-def _newer_message(path: Path, version: int) -> str:
+def newer_message(path: Path, version: int) -> str:
     return (
         f"the store {path} was written by a newer bloc (store schema {version}; this bloc "
         f"knows schema {SCHEMA_VERSION} at most); upgrade bloc (pip install --upgrade bloc) "
