@@ -33,8 +33,9 @@ from typing import Any
 import pandas as pd
 
 from bloc.errors import BlocError
-from bloc.ingest import IngestSummary, Progress, sha256, store_new
+from bloc.ingest import IngestSummary, Progress, store_new
 from bloc.model import CodedEvent, Document, DocumentResult, Rejected
+from bloc.pipeline import process, sha256
 from bloc.read import Unit, read_unit, units
 from bloc.store import opened
 
@@ -106,7 +107,7 @@ def code_unit(
         i = len(docs)
         row = (i, item.id, item.title, item.url, item.published, item.origin or None, digest)
         try:
-            result = _process(item)
+            result = process(item)
         except Exception as exc:  # one bad document must not sink the unit
             log.warning("%s: coding failed: %s", item.id, exc)
             docs.append((*row, 0, str(exc)))
@@ -121,12 +122,6 @@ def code_unit(
     }
     _write_shard(path, meta, events)
     return str(path)
-
-
-def _process(doc: Document) -> DocumentResult:
-    from bloc.pipeline import process
-
-    return process(doc)
 
 
 def _write_shard(path: Path, meta: dict[str, Any], events: list[tuple[Any, ...]]) -> None:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from bloc.dates import compatible, truncate
 from bloc.model import CodedEvent, Document, DocumentResult, Precision, Rejected
-from bloc.pipeline import process
+from bloc.pipeline import process, sha256
 from bloc.read import read_paths
 from bloc.store import Store, opened
 
@@ -135,10 +135,6 @@ def stored_hashes(store: Store, ids: list[str]) -> dict[str, str]:
             "SELECT id, sha256 FROM documents WHERE id IN (SELECT unnest(?))", [ids]
         ).fetchall()
     )
-
-
-def sha256(document: Document) -> str:
-    return hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def store_results(

@@ -37,7 +37,7 @@ def process(document: Document) -> DocumentResult:
     actors = finder()
     alliances = set(kb.alliances)
     text = clean.clean_text(document.text, limit=MAX_CODED_CHARS)
-    digest = hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = sha256(document)
     published = document.published
     all_sentences, coded_sentences = _codable(document, text)
 
@@ -128,6 +128,11 @@ def process(document: Document) -> DocumentResult:
         if not (fallback and event_key(e) in dated)
     )
     return DocumentResult(document, len(all_sentences), kept, digest)
+
+
+def sha256(document: Document) -> str:
+    """The content hash by which a stored document is known to be unchanged."""
+    return hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _codable(document: Document, text: str) -> tuple[list[Sentence], list[Sentence]]:
