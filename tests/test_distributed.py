@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from bloc import api
 from bloc.cli import app
 from bloc.distributed import code_unit, ingest_dask, read_shard
-from bloc.ingest import ingest
+from bloc.ingest import Coded, ingest
 from bloc.model import Document, Rejected
 from bloc.read import Unit, read_paths, read_unit, units
 from bloc.store import opened
@@ -48,6 +48,35 @@ def test_dask_and_local_engines_store_identical_events(corpus: Path, tmp_path: P
     assert not list(Path(str(dask_db) + ".shards").glob("*.parquet"))
 
 
+def test_an_article_repeated_in_the_corpus_is_stored_once_as_its_last_copy(
+    tmp_path: Path,
+) -> None:
+    records = [
+        {
+            "id": "a",
+            "published": "2024-03-03",
+            "text": "Armenia asked the CSTO for help on 2 March.",
+        },
+        {"id": "b", "published": "2024-03-04", "text": "Belarus hosted CSTO drills on 4 March."},
+        {
+            "id": "a",
+            "published": "2024-03-03",
+            "text": "Kazakhstan asked the CSTO for help on 2 March.",
+        },
+    ]
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records))
+    local_db, dask_db = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
+    ingest([corpus], local_db)
+    ingest_dask([corpus], dask_db, workers=1, chunk=1)  # each copy in its own shard
+    for db in (local_db, dask_db):
+        tables = stored_tables(db)
+        assert [row[0] for row in tables["documents"]] == ["a", "b"]
+        sources = {row[3] for row in tables["events"] if row[10] == "text"}
+        assert "KAZ" in sources and "ARM" not in sources, db.name
+    assert stored_tables(local_db) == stored_tables(dask_db)
+
+
 def test_a_shard_round_trips_the_coded_results(corpus: Path, tmp_path: Path) -> None:
     from bloc.pipeline import process
 
@@ -58,19 +87,22 @@ def test_a_shard_round_trips_the_coded_results(corpus: Path, tmp_path: Path) -> 
     docs = [d for d in read_paths([source]) if isinstance(d, Document)][:10]
     direct = [process(d) for d in docs]
     assert (shard.read, shard.unchanged, shard.rejected) == (10, 0, [])
-    assert [r.document.id for r in shard.results] == [d.id for d in docs]
-    assert [r.document.origin for r in shard.results] == [d.origin for d in docs]
-    assert [r.events for r in shard.results] == [r.events for r in direct]
-    assert [r.sha256 for r in shard.results] == [r.sha256 for r in direct]
+    assert shard.coded.documents["id"].to_pylist() == [d.id for d in docs]
+    assert shard.coded.documents["origin"].to_pylist() == [d.origin for d in docs]
+    assert shard.coded.documents["sha256"].to_pylist() == [r.sha256 for r in direct]
+    # The events come back as the very table the local engine hands the store.
+    assert shard.coded.events.num_rows == sum(len(r.events) for r in direct) > 0
+    assert shard.coded.events.equals(Coded.of(direct).events)
+    assert shard.coded.documents.equals(Coded.of(direct).documents)
     # Coding the same unit again reuses the shard.
     before = path.stat().st_mtime_ns
     assert code_unit(unit, str(tmp_path)) == str(path)
     assert path.stat().st_mtime_ns == before
     # Documents already stored are skipped on the worker, not coded again.
-    stored = {r.document.id: r.sha256 for r in shard.results[:4]}
+    stored = {r.document.id: r.sha256 for r in direct[:4]}
     (tmp_path / "rerun").mkdir()
     again = read_shard(Path(code_unit(unit, str(tmp_path / "rerun"), stored=stored)))
-    assert (again.read, again.unchanged, len(again.results)) == (10, 4, 6)
+    assert (again.read, again.unchanged, len(again.coded)) == (10, 4, 6)
 
 
 def test_units_cover_the_corpus_in_reading_order(corpus: Path, tmp_path: Path) -> None:

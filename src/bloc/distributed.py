@@ -5,7 +5,7 @@ lines of a JSON-lines file) without reading any article. Each unit goes to a
 Dask worker, which reads it, skips documents already stored, codes the rest
 with `pipeline.process` and writes the results as one Parquet shard; the
 articles' text never passes through this process or the scheduler. This
-process merges finished shards into the store in corpus order, two thousand
+process merges finished shards into the store in corpus order, five thousand
 documents per transaction, with `ingest.store_results`, the function the
 local engine uses, so both engines store exactly the same events. At most a
 few units are in flight, so memory stays flat however large the corpus. A
@@ -30,35 +30,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from bloc.errors import BlocError
-from bloc.ingest import IngestSummary, Progress, store_new
-from bloc.model import CodedEvent, Document, DocumentResult, Rejected
+from bloc.ingest import CODED_DOCUMENTS, CODED_EVENTS, Coded, IngestSummary, Progress, store_new
+from bloc.model import Document, DocumentResult, Rejected
 from bloc.pipeline import process, sha256
 from bloc.read import Unit, read_unit, units
 from bloc.store import opened
 
 log = logging.getLogger(__name__)
 
-CHUNK = 100  # documents per unit (one task)
+CHUNK = 250  # documents per unit (one task)
 IN_FLIGHT = 3  # units queued per worker
-MERGE = 2000  # documents merged into the store per transaction
-
-_DOC_COLUMNS = [
-    "index", "id", "title", "url", "published", "origin", "sha256", "sentences", "error",
-]  # fmt: skip
-# A shard has one row per coded event: its document's place in the unit, then
-# the event's own fields, so the columns follow `CodedEvent` as it changes.
-_FIELDS = tuple(f.name for f in dataclasses.fields(CodedEvent))
-_EVENT_COLUMNS = ["doc", *_FIELDS]
+MERGE = 5000  # documents merged into the store per transaction
 
 
 @dataclass
 class Shard:
     """What a worker made of one unit: coded documents, refusals, and what it read or skipped."""
 
-    results: list[DocumentResult]
+    coded: Coded
     rejected: list[Rejected]
     read: int
     unchanged: int
@@ -91,47 +81,36 @@ def code_unit(
     if path.exists():
         return str(path)
     known = stored or {}
-    docs: list[tuple[Any, ...]] = []
-    events: list[tuple[Any, ...]] = []
+    results: list[DocumentResult] = []
     rejected: list[tuple[str, str]] = []
+    failed: list[tuple[str, str]] = []
     read = unchanged = 0
     for item in read_unit(unit, published):
         if isinstance(item, Rejected):
             rejected.append((item.path, item.reason))
             continue
         read += 1
-        digest = sha256(item)
-        if known.get(item.id) == digest:
+        if known.get(item.id) == sha256(item):
             unchanged += 1
             continue
-        i = len(docs)
-        row = (i, item.id, item.title, item.url, item.published, item.origin or None, digest)
         try:
-            result = process(item)
+            results.append(process(item))
         except Exception as exc:  # one bad document must not sink the unit
             log.warning("%s: coding failed: %s", item.id, exc)
-            docs.append((*row, 0, str(exc)))
-            continue
-        docs.append((*row, result.sentences, None))
-        events += [(i, *(getattr(e, f) for f in _FIELDS)) for e in result.events]
-    meta = {
-        "docs": [dict(zip(_DOC_COLUMNS, d, strict=True)) for d in docs],
-        "rejected": rejected,
-        "read": read,
-        "unchanged": unchanged,
-    }
-    _write_shard(path, meta, events)
+            failed.append((item.id, str(exc)))
+    meta = {"rejected": rejected, "failed": failed, "read": read, "unchanged": unchanged}
+    _write_shard(path, Coded.of(results), meta)
     return str(path)
 
 
-def _write_shard(path: Path, meta: dict[str, Any], events: list[tuple[Any, ...]]) -> None:
-    import pyarrow as pa
+def _write_shard(path: Path, coded: Coded, meta: dict[str, Any]) -> None:
+    """The coded events as the Parquet table, the documents and counts in its metadata."""
     import pyarrow.parquet as pq
 
-    event_frame = pd.DataFrame(events, columns=_EVENT_COLUMNS)
-    table = pa.Table.from_pandas(event_frame, preserve_index=False)
-    table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), b"bloc.shard": json.dumps(meta, default=str).encode()}
+    docs = coded.documents
+    meta = {**meta, "documents": {name: docs[name].to_pylist() for name in docs.column_names}}
+    table = coded.events.replace_schema_metadata(
+        {b"bloc.shard": json.dumps(meta, default=str).encode()}
     )
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     pq.write_table(table, tmp)
@@ -139,50 +118,23 @@ def _write_shard(path: Path, meta: dict[str, Any], events: list[tuple[Any, ...]]
 
 
 def read_shard(path: Path) -> Shard:
-    """A shard back as the results the store merges, in document order."""
+    """A shard back as the coded batch the store merges, with what its worker refused."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
+    table = pq.ParquetFile(path).read()
     meta = json.loads((table.schema.metadata or {})[b"bloc.shard"].decode())
-    by_doc: dict[int, list[CodedEvent]] = {}
-    columns = table.to_pydict()
-    # Arrow gives back the plain Python values written (dates, None for nulls),
-    # in `CodedEvent`'s field order.
-    for doc, *fields in zip(columns["doc"], *(columns[f] for f in _FIELDS), strict=True):
-        by_doc.setdefault(int(doc), []).append(CodedEvent(*fields))
-    shard = Shard([], [Rejected(str(w), str(r)) for w, r in meta["rejected"]], 0, 0)
-    shard.read, shard.unchanged = int(meta["read"]), int(meta["unchanged"])
-    for d in meta["docs"]:
-        if isinstance(d["error"], str):
-            shard.rejected.append(Rejected(str(d["id"]), f"coding failed: {d['error']}"))
-            continue
-        doc = Document(
-            id=str(d["id"]),
-            text="",
-            title=_opt(d["title"]),
-            url=_opt(d["url"]),
-            published=_date(d["published"]),
-            origin=_opt(d["origin"]) or "",
-        )
-        coded = tuple(by_doc.get(int(d["index"]), []))
-        shard.results.append(DocumentResult(doc, int(d["sentences"]), coded, str(d["sha256"])))
-    return shard
-
-
-def _opt(value: Any) -> str | None:
-    return None if value is None or (isinstance(value, float) and value != value) else str(value)
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return None
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return None
+    columns = meta["documents"]
+    columns["published"] = [
+        None if d is None else dt.date.fromisoformat(d) for d in columns["published"]
+    ]
+    documents = pa.table(
+        {f.name: pa.array(columns[f.name], f.type) for f in CODED_DOCUMENTS}, schema=CODED_DOCUMENTS
+    )
+    coded = Coded(documents, table.replace_schema_metadata(None).cast(CODED_EVENTS))
+    rejected = [Rejected(str(where), str(why)) for where, why in meta["rejected"]]
+    rejected += [Rejected(str(doc), f"coding failed: {error}") for doc, error in meta["failed"]]
+    return Shard(coded, rejected, int(meta["read"]), int(meta["unchanged"]))
 
 
 def ingest_dask(
@@ -219,7 +171,7 @@ def ingest_dask(
         window = IN_FLIGHT * n_workers
         # Sent to every worker once (a dict given alone would be scattered item by item).
         known = client.scatter([stored], broadcast=True)[0]
-        pending: deque[Any] = deque()
+        pending: deque[Rejected | tuple[Any, Path]] = deque()
         merger = _Merger(target, summary, merge, progress)
         for unit in units(paths, chunk):
             if isinstance(unit, Rejected):
@@ -228,9 +180,12 @@ def ingest_dask(
                 future = client.submit(
                     code_unit, unit, str(folder), published, known, retries=2, pure=False
                 )
-                pending.append(future)
+                pending.append((future, folder / f"{shard_key(unit, published)}.parquet"))
             while len(pending) >= window:
                 merger.add(pending.popleft())
+        # Every unit is sent: merge what is here while the cluster codes the last
+        # ones, so only those are left to merge once it has finished.
+        merger.flush()
         while pending:
             merger.add(pending.popleft())
         merger.flush()
@@ -238,9 +193,25 @@ def ingest_dask(
     return summary
 
 
+# Housekeeping a local cluster does by default, and what it costs: the workers'
+# sampling profiler (every 10 ms, for the dashboard, which is off), the
+# event-loop tick (20 ms), the nannies' memory polls (100 ms) and the system
+# monitor (500 ms) took an eighth of a 2-core machine while it sat idle; at
+# these settings they take a fiftieth. Memory limits are still enforced, once
+# a second. A cluster started by hand is configured by whoever runs it
+# (docs/scaling.md).
+QUIET = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
+
+
 @contextmanager
 def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     """A client of the given scheduler, or of a local cluster started (and stopped) here."""
+    import dask
     from dask.distributed import Client, LocalCluster
 
     cluster = None
@@ -248,13 +219,14 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         if scheduler:
             client = Client(scheduler, timeout=30)
         else:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.WARNING,
-            )
+            with dask.config.set(QUIET):  # read as the scheduler and nannies start
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.WARNING,
+                )
             client = Client(cluster)
     except OSError as exc:
         raise BlocError(
@@ -285,16 +257,27 @@ class _Merger:
         self.summary = summary
         self.size = size
         self.progress = progress
-        self.results: list[DocumentResult] = []
+        self.parts: list[Coded] = []
+        self.documents = 0
         self.shards: list[Path] = []
 
-    def add(self, item: Any) -> None:
-        """Take the next unit's outcome: a future of its shard, or a path refused up front."""
+    def add(self, item: Rejected | tuple[Any, Path]) -> None:
+        """Take the next unit's outcome: a path refused up front, or its task and shard.
+
+        A finished task's shard is read from where it was asked to be written,
+        without fetching the task's result: that round trip through the
+        scheduler cost more of this process's time than reading the shard.
+        """
+        from dask.distributed import wait
+
         if isinstance(item, Rejected):
             self._refused([item])
             return
+        future, path = item
         try:
-            path = Path(item.result())
+            wait(future)
+            if future.status != "finished" or not path.exists():
+                path = Path(future.result())  # raises the task's error
         except Exception as exc:
             log.error("a unit could not be coded: %s", exc)
             self._refused([Rejected("(unit)", f"coding failed on the cluster: {exc}")])
@@ -303,12 +286,13 @@ class _Merger:
         self._refused(shard.rejected)
         self.summary.read += shard.read
         self.summary.unchanged += shard.unchanged
-        self.results += shard.results
+        self.parts.append(shard.coded)
+        self.documents += len(shard.coded)
         self.shards.append(path)
         if self.progress:
-            for result in shard.results:
-                self.progress(result.document)
-        if len(self.results) >= self.size:
+            for doc_id in shard.coded.documents["id"].to_pylist():
+                self.progress(Document(id=doc_id, text=""))
+        if self.documents >= self.size:
             self.flush()
 
     def _refused(self, items: list[Rejected]) -> None:
@@ -319,10 +303,10 @@ class _Merger:
         self.summary.skipped += items
 
     def flush(self) -> None:
-        if self.results:
+        if self.documents:
             # The store is open only while merging: other bloc processes can use it
             # in between, and what DuckDB cached for this batch is let go.
-            store_new(self.db, self.results, self.summary)
+            store_new(self.db, Coded.concat(self.parts), self.summary)
         for path in self.shards:
             path.unlink(missing_ok=True)
-        self.results, self.shards = [], []
+        self.parts, self.documents, self.shards = [], 0, []
