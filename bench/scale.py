@@ -1,6 +1,6 @@
 """Scaling of the Dask engine against the local engine, and its memory as the corpus grows.
 
-usage: python bench/scale.py [--articles 20000] [--rounds 2] [--memory 10000,50000]
+usage: python bench/scale.py [--articles 20000] [--rounds 3] [--memory 10000,50000]
 
 1. Throughput: the same synthetic corpus (bench/corpus.py) ingested into a
    fresh store by the local engine, by Dask with 1 worker and with 2
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--memory", default="10000,50000")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--memory-run", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_run:
@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                 with opened(db, write=True):
                     pass
                 runs[name].append(run(name, path, db, args.articles))
+        pairs = [two / one for one, two in zip(runs[names[1]], runs[names[2]], strict=True)]
+        print("2 workers / 1 worker, round by round: " + ", ".join(f"{r:.2f}" for r in pairs))
         best = {name: max(rates) for name, rates in runs.items()}
         mean = {name: sum(rates) / len(rates) for name, rates in runs.items()}
         print(f"best of {args.rounds} runs each (mean in brackets):")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -16,7 +17,9 @@ from hypothesis import strategies as st
 
 from bloc import api
 from bloc.check import check_path
-from bloc.ingest import ingest
+from bloc.ingest import CODED_EVENTS, Coded, ingest
+from bloc.model import CodedEvent, Document
+from bloc.pipeline import process
 from bloc.read import MAX_BYTES
 from bloc.store import Store
 from test_read import TAGS, _is_reason, bad_record, mixed_encodings
@@ -81,11 +84,33 @@ def test_a_changed_article_replaces_its_evidence(db: Path, tmp_path: Path) -> No
     assert _count(db, "documents") == 1
 
 
+def test_coded_tables_follow_the_coded_event_and_keep_each_document_with_its_events() -> None:
+    assert CODED_EVENTS.names == ["doc", *(f.name for f in dataclasses.fields(CodedEvent))]
+    results = [process(Document(id=f"d{i}", text=_TEXTS[i % 2])) for i in range(4)]
+    assert all(r.events for r in results)
+    whole = Coded.concat([Coded.of(results[:1]), Coded.of(results[1:])])
+    assert whole.events.equals(Coded.of(results).events)
+    picked = whole.take([3, 0])
+    assert picked.documents["id"].to_pylist() == ["d3", "d0"]
+    assert picked.events["document"].to_pylist() == [
+        e.document for r in (results[3], results[0]) for e in r.events
+    ]
+    assert set(picked.events["doc"].to_pylist()) == {0, 1}
+
+
+_TEXTS = [
+    "Armenia asked the CSTO for help on 13 September 2022.",
+    "Kazakhstan hosted CSTO drills on 4 March 2024. Russia sent troops to Kazakhstan in 2022.",
+]
+
+
 # -- crash safety and concurrency ----------------------------------------------
 
 HARNESS = """
 import json, os, signal, sys, time
-from bloc.ingest import ingest
+from bloc.ingest import CODED_EVENTS, Coded, ingest
+from bloc.model import CodedEvent, Document
+from bloc.pipeline import process
 from bloc.model import Document
 from bloc.pipeline import process
 corpus, db = sys.argv[1], sys.argv[2]
