@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from bloc import api
 from bloc.cli import app
-from bloc.distributed import code_unit, ingest_dask, read_shard
-from bloc.ingest import Coded, ingest
+from bloc.distributed import _Merger, code_unit, dask_client, ingest_dask, read_shard, shard_key
+from bloc.ingest import Coded, IngestSummary, ingest
 from bloc.model import Document, Rejected
 from bloc.read import Unit, read_paths, read_unit, units
 from bloc.store import opened
@@ -75,6 +75,30 @@ def test_an_article_repeated_in_the_corpus_is_stored_once_as_its_last_copy(
         sources = {row[3] for row in tables["events"] if row[10] == "text"}
         assert "KAZ" in sources and "ARM" not in sources, db.name
     assert stored_tables(local_db) == stored_tables(dask_db)
+
+
+def _fails(unit: Unit, folder: str) -> str:
+    raise ValueError(f"no such unit: {unit.files[0]}")
+
+
+def test_a_failed_unit_is_reported_and_the_others_are_stored(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    with opened(db, write=True):
+        pass
+    summary = IngestSummary()
+    merger = _Merger(db, summary, 1000, None)
+    plan = [u for u in units([corpus / "news.jsonl"], 40) if isinstance(u, Unit)]
+    with dask_client(None, 1) as client:
+        for i, unit in enumerate(plan):
+            task = _fails if i == 1 else code_unit
+            future = client.submit(task, unit, str(tmp_path), pure=False)
+            merger.add((future, tmp_path / f"{shard_key(unit, None)}.parquet"))
+        merger.flush()
+    assert [r.reason for r in summary.skipped if r.path == "(unit)"] == [
+        "coding failed on the cluster: no such unit: " + plan[1].files[0]
+    ]
+    assert summary.stored == 120 - 40
+    assert not list(tmp_path.glob("*.parquet"))
 
 
 def test_a_shard_round_trips_the_coded_results(corpus: Path, tmp_path: Path) -> None:
