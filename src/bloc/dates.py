@@ -250,9 +250,17 @@ def publication_month(published: dt.date) -> DateGuess:
 
 
 def compatible(a: DateGuess, b: DateGuess) -> bool:
-    """True when two dates can name the same happening (equal at the coarser precision)."""
-    coarse = max(a[1], b[1], key=("day", "month", "year").index)
-    return truncate(a[0], coarse) == truncate(b[0], coarse)
+    """True when two dates can name the same happening (equal at the coarser precision).
+
+    Written without truncating either date: ingest asks it for every event
+    against each stored event of the same pair, type and year.
+    """
+    (day, precision), (other, other_precision) = a, b
+    if precision == "year" or other_precision == "year":
+        return day.year == other.year
+    if precision == "month" or other_precision == "month":
+        return day.year == other.year and day.month == other.month
+    return day == other
 
 
 def truncate(day: dt.date, precision: Precision) -> dt.date:

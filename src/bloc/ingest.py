@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bloc.dates import truncate
+from bloc.dates import compatible, truncate
 from bloc.model import CodedEvent, Document, DocumentResult, Precision, Rejected
 from bloc.pipeline import process, sha256
 from bloc.read import read_paths
@@ -314,8 +314,7 @@ def store_results(
         evidence = pa.table(
             {
                 "event_id": pa.array(eids, _TEXT),
-                **{name: events[name] for name in ("document", "sentence", "start", "end")},
-                **{name: events[name] for name in ("published", "url")},
+                **{name: events[name] for name in _EVIDENCE},
             }
         )
         _insert(con, "INSERT OR IGNORE INTO evidence", evidence)
@@ -326,6 +325,7 @@ def store_results(
 
 
 _MERGING = ("date", "precision", "source", "target", "type", "confidence")
+_EVIDENCE = ("document", "sentence", "start", "end", "published", "url")  # after event_id
 Slot = list[Any]  # [id, date, precision, confidence]
 # Events that can merge share source, target, type and year (dates that agree at
 # the coarser precision are in the same year), so slots are looked up by all four:
@@ -373,20 +373,8 @@ def _merge(
     )
     for row, (day, precision, source, target, kind, confidence) in enumerate(rows):
         slots = index.setdefault((source, target, kind, day.year), [])
-        slot = None
-        for candidate in slots:
-            # `dates.compatible`, written out for the one case here: same year.
-            other, coarse = candidate[1], candidate[2]
-            if (
-                coarse == "year"
-                or precision == "year"
-                or (
-                    other.month == day.month
-                    and (coarse == "month" or precision == "month" or other == day)
-                )
-            ):
-                slot = candidate
-                break
+        mine = (day, precision)
+        slot = next((s for s in slots if compatible((s[1], s[2]), mine)), None)
         if slot is None:
             slot = [_event_id(source, target, kind, day, precision), day, precision, confidence]
             slots.append(slot)
