@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bloc import api
 from bloc.cli import app
-from bloc.distributed import _Merger, code_unit, dask_client, ingest_dask, read_shard, shard_key
+from bloc.distributed import _Merger, code_unit, dask_client, ingest_dask, read_shard, shard_path
 from bloc.ingest import Coded, IngestSummary, ingest
 from bloc.model import Document, Rejected
 from bloc.read import Unit, read_paths, read_unit, units
@@ -92,7 +92,7 @@ def test_a_failed_unit_is_reported_and_the_others_are_stored(corpus: Path, tmp_p
         for i, unit in enumerate(plan):
             task = _fails if i == 1 else code_unit
             future = client.submit(task, unit, str(tmp_path), pure=False)
-            merger.add((future, tmp_path / f"{shard_key(unit, None)}.parquet"))
+            merger.add((future, shard_path(tmp_path, unit, None)))
         merger.flush()
     assert [r.reason for r in summary.skipped if r.path == "(unit)"] == [
         "coding failed on the cluster: no such unit: " + plan[1].files[0]

@@ -54,6 +54,11 @@ class Shard:
     unchanged: int
 
 
+def shard_path(folder: str | Path, unit: Unit, published: dt.date | None) -> Path:
+    """Where a unit's shard is written: named after the unit and the state of its files."""
+    return Path(folder) / f"{shard_key(unit, published)}.parquet"
+
+
 def shard_key(unit: Unit, published: dt.date | None) -> str:
     """The unit and the state of its files: a changed file is a new shard."""
     stats = []
@@ -77,7 +82,7 @@ def code_unit(
     of the unit goes on. The shard appears whole or not at all (written to a
     temporary name, then renamed).
     """
-    path = Path(folder) / f"{shard_key(unit, published)}.parquet"
+    path = shard_path(folder, unit, published)
     if path.exists():
         return str(path)
     known = stored or {}
@@ -180,7 +185,7 @@ def ingest_dask(
                 future = client.submit(
                     code_unit, unit, str(folder), published, known, retries=2, pure=False
                 )
-                pending.append((future, folder / f"{shard_key(unit, published)}.parquet"))
+                pending.append((future, shard_path(folder, unit, published)))
             while len(pending) >= window:
                 merger.add(pending.popleft())
         # Every unit is sent: merge what is here while the cluster codes the last
