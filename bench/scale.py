@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import corpus
-from timing import Memory
+from timing import Memory, met
 
 from bloc.distributed import dask_client, ingest_dask
 from bloc.ingest import IngestSummary, ingest
@@ -72,14 +72,15 @@ def main(argv: list[str] | None = None) -> int:
         # Each configuration runs `--rounds` times, interleaved (the order reversed
         # each round), so a slow spell of a shared machine does not fall on one
         # alone; the ratios use each one's best run, as timeit does.
-        names = ["local engine", "dask, 1 worker", "dask, 2 workers"]
+        workers = {"local engine": 0, "dask, 1 worker": 1, "dask, 2 workers": 2}
+        names = list(workers)
         runs: dict[str, list[float]] = {name: [] for name in names}
         for round_ in range(args.rounds):
             for name in names if round_ % 2 == 0 else names[::-1]:
                 db = root / f"{len(runs[name])}-{name}.duckdb"
                 with opened(db, write=True):
                     pass
-                runs[name].append(run(name, path, db, args.articles))
+                runs[name].append(run(name, workers[name], path, db, args.articles))
         pairs = [two / one for one, two in zip(runs[names[1]], runs[names[2]], strict=True)]
         print("2 workers / 1 worker, round by round: " + ", ".join(f"{r:.2f}" for r in pairs))
         best = {name: max(rates) for name, rates in runs.items()}
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             a, b = names[top], names[bottom]
             print(
                 f"ratio {a} / {b}: {best[a] / best[b]:.2f}  ({mean[a] / mean[b]:.2f})"
-                + (f"  goal >= 1.8: {_met(best[a] / best[b] >= 1.8)}" if bottom == 1 else "")
+                + (f"  goal >= 1.8: {met(best[a] / best[b] >= 1.8)}" if bottom == 1 else "")
             )
 
     peaks = []
@@ -110,21 +111,20 @@ def main(argv: list[str] | None = None) -> int:
     growth = max(peaks) / min(peaks) - 1
     print(
         f"memory growth {sizes[0]:,} -> {sizes[-1]:,}: {growth:+.1%} (goal within 10%: "
-        f"{_met(abs(growth) <= 0.10)})"
+        f"{met(abs(growth) <= 0.10)})"
     )
     return 0
 
 
-def run(name: str, path: Path, db: Path, articles: int) -> float:
-    """One timed ingest of the corpus into the store `db`; its articles per second."""
-    if name == "local engine":
+def run(name: str, workers: int, path: Path, db: Path, articles: int) -> float:
+    """One timed ingest of the corpus into the store `db` (0 workers: the local engine)."""
+    if workers == 0:
         seconds, summary, peak = timed(lambda: ingest([path], db))
         report(name, seconds, articles / seconds, summary, peak)
         return articles / seconds
-    n = 2 if "2" in name else 1
     began = time.perf_counter()
     # The very local cluster `bloc ingest --engine dask` starts, warmed up first.
-    with dask_client(None, n) as client:
+    with dask_client(None, workers) as client:
         client.run(process, Document(id="warm-up", text=WARM_UP))
         started = time.perf_counter() - began
         address = client.scheduler.address
@@ -157,10 +157,6 @@ def memory_run(n: int) -> int:
     }
     print(json.dumps(figures))
     return 0
-
-
-def _met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
 
 
 if __name__ == "__main__":

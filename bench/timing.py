@@ -10,6 +10,11 @@ from collections.abc import Callable
 import psutil
 
 
+def met(ok: bool) -> str:
+    """A goal's verdict, worded the same in every benchmark."""
+    return "met" if ok else "NOT met"
+
+
 def best_of(runs: int, work: Callable[[], object]) -> float:
     """Seconds taken by the fastest of `runs` calls of `work`."""
     times = []
