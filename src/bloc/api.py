@@ -109,7 +109,7 @@ def history(alliance: str, db: DB = None) -> pd.DataFrame:
                 GROUP BY ALL
             )
             SELECT * FROM changes UNION ALL SELECT * FROM curated
-            ORDER BY date, kind DESC, source
+            ORDER BY date, kind DESC, source, target, what
             """,
             [code, code, code],
         )
