@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import events as synthetic
 from timing import best_of, met
 
-from bloc import analysis
+from bloc import measures
 from bloc.store import Store
 
 GOAL_SECONDS = 2.0
@@ -42,12 +42,12 @@ def main() -> int:
                 ).df()
 
         def everything() -> None:
-            data = analysis.observe("CSTO", db=path)
-            analysis.alignment(data, by="year", since="2000-01-01", until=on)
-            analysis.dyads(data, on=on)
-            analysis.reliability("CSTO", on=on)
-            analysis.cohesion(data, by="quarter", since="2000-01-01", until=on)
-            analysis.risk(data, on=on)
+            data = measures.observe("CSTO", db=path)
+            measures.alignment(data, by="year", since="2000-01-01", until=on)
+            measures.dyads(data, on=on)
+            measures.reliability("CSTO", on=on)
+            measures.cohesion(data, by="quarter", since="2000-01-01", until=on)
+            measures.risk(data, on=on)
 
         everything()  # warm: imports, the knowledge base, DuckDB's caches
         base = best_of(3, baseline)

@@ -26,7 +26,7 @@ from timing import met
 from bloc.ingest import ingest
 from bloc.knowledge import bundled
 from bloc.model import Document
-from bloc.pipeline import process
+from bloc.text.pipeline import process
 
 
 def main() -> int:

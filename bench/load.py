@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 from timing import Memory
 
-from bloc import analysis
+from bloc import measures
 from bloc.ingest import ingest
 from bloc.knowledge import bundled
 from bloc.store import Store
@@ -155,7 +155,7 @@ def pools(db: Path, source: Path) -> Pools:
     """Real ids and members, read before the server opens the store."""
     alliances = sorted(bundled().alliances)
     ranked = {
-        (code, day): [str(m) for m in analysis.risk(code, day, db)["member"]]
+        (code, day): [str(m) for m in measures.risk(code, day, db)["member"]]
         for code in alliances
         for day in DAYS
     }

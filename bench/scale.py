@@ -34,11 +34,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import corpus
 from timing import Memory, met
 
-from bloc.distributed import dask_client, ingest_dask
 from bloc.ingest import IngestSummary, ingest
+from bloc.ingest.distributed import dask_client, ingest_dask
 from bloc.model import Document
-from bloc.pipeline import process
 from bloc.store import opened
+from bloc.text.pipeline import process
 
 
 def timed(run: Callable[[], IngestSummary]) -> tuple[float, IngestSummary, int]:

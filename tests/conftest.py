@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 from hypothesis import settings
 
+from helpers import ARTICLES, CI, SEEDS, missing
+
 # CI runs the property-based tests on the same examples every time (seeded from
 # each test's own source), so a red build can be replayed; locally they explore.
-CI = os.environ.get("CI") == "true"
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if CI:
     settings.load_profile("ci")
-
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 
 @pytest.fixture
@@ -32,13 +29,6 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         missing(f"the reference articles are not at {SEEDS}")
     return SEEDS
-
-
-def missing(reason: str) -> NoReturn:
-    """Something a test needs is not on this machine: skipped locally, a failure under CI."""
-    if CI:
-        pytest.fail(f"{reason} (CI=true)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +65,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     names = ("report_a.txt", "report_b.txt", "office_2022.txt")
     from bloc.ingest import ingest
 
-    articles = Path(__file__).parent / "data" / "articles"
-    ingest([articles / name for name in names], db=path)
+    ingest([ARTICLES / name for name in names], db=path)
     return path
 
 

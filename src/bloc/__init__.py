@@ -7,7 +7,11 @@ store file (None for `$BLOC_DB` or the user data directory).
     >>> bloc.members("CSTO", on="1995-06-01")  # doctest: +SKIP
 """
 
-from bloc.analysis import (
+from importlib.metadata import PackageNotFoundError, version
+
+from bloc.api import events, history, members
+from bloc.errors import BlocError
+from bloc.measures import (
     alignment,
     cohesion,
     compare,
@@ -18,8 +22,6 @@ from bloc.analysis import (
     risk,
     signals,
 )
-from bloc.api import events, history, members
-from bloc.errors import BlocError
 
 __all__ = [
     "BlocError",
@@ -36,4 +38,7 @@ __all__ = [
     "risk",
     "signals",
 ]
-__version__ = "0.1.0"
+try:
+    __version__ = version("bloc")
+except PackageNotFoundError:  # run from a source tree without installing
+    __version__ = "0+unknown"

@@ -14,12 +14,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bloc import analysis, api, findings, simulate
-from bloc.check import check_path
+from bloc import api, measures, simulate
 from bloc.errors import BlocError
 from bloc.ingest import IngestSummary, ingest
 from bloc.model import Document, Rejected
 from bloc.store import default_db_path, opened
+from bloc.store.check import check_path
+from bloc.web import findings
 
 app = typer.Typer(
     help="bloc: an observatory for military alliances (CSTO first, NATO as the comparison).",
@@ -245,7 +246,7 @@ def ingest_command(
                 bar.advance(task)
 
             if engine is Engine.dask:
-                from bloc.distributed import ingest_dask
+                from bloc.ingest.distributed import ingest_dask
 
                 summary = ingest_dask(
                     paths,
@@ -304,7 +305,7 @@ def alignment_command(
 ) -> None:
     """Each member's alignment with the alliance and its leader (-1..1), per period."""
     try:
-        frame = analysis.alignment(alliance, by=by, member=member, since=since, until=until, db=db)
+        frame = measures.alignment(alliance, by=by, member=member, since=since, until=until, db=db)
     except BlocError as exc:
         _fail(exc)
     emit(frame, fmt, f"{alliance.upper()}: alignment by {by} (as of each period's end)")
@@ -320,11 +321,11 @@ def dyads_command(
 ) -> None:
     """Relations between members (-1 hostile .. +1 friendly), most hostile pair first."""
     try:
-        frame = analysis.dyads(alliance, on=on, db=db)
+        frame = measures.dyads(alliance, on=on, db=db)
     except BlocError as exc:
         _fail(exc)
     if matrix:
-        frame = analysis.dyad_matrix(frame).reset_index(names="member")
+        frame = measures.dyad_matrix(frame).reset_index(names="member")
     emit(frame, fmt, f"{alliance.upper()}: relations between members on {on or 'today'}")
 
 
@@ -340,8 +341,8 @@ def reliability_command(
 ) -> None:
     """Every request for help under the treaty, what the alliance did, and the share honoured."""
     try:
-        rows = analysis.reliability(alliance, on=on, db=db)
-        shares = analysis.reliability_summary(alliance, on=on, db=db)
+        rows = measures.reliability(alliance, on=on, db=db)
+        shares = measures.reliability_summary(alliance, on=on, db=db)
     except BlocError as exc:
         _fail(exc)
     code = alliance.upper()
@@ -364,7 +365,7 @@ def cohesion_command(
 ) -> None:
     """One cohesion index (0..1) per period, and its parts."""
     try:
-        frame = analysis.cohesion(alliance, by=by, since=since, until=until, db=db)
+        frame = measures.cohesion(alliance, by=by, since=since, until=until, db=db)
     except BlocError as exc:
         _fail(exc)
     emit(frame, fmt, f"{alliance.upper()}: cohesion by {by} (as of each period's end)")
@@ -383,10 +384,10 @@ def risk_command(
     """Members ranked by risk of leaving or freezing participation, with reasons."""
     try:
         if explain:
-            frame = analysis.explain(alliance, explain, on=on, db=db)
+            frame = measures.explain(alliance, explain, on=on, db=db)
             title = f"{alliance.upper()}: evidence behind {explain.upper()}'s exit risk"
         else:
-            frame = analysis.risk(alliance, on=on, db=db)
+            frame = measures.risk(alliance, on=on, db=db)
             title = f"{alliance.upper()}: exit risk on {on or 'today'}"
     except BlocError as exc:
         _fail(exc)
@@ -403,7 +404,7 @@ def compare_command(
 ) -> None:
     """The same measures for several alliances, side by side."""
     try:
-        frame = analysis.compare(alliances, on=on, db=db)
+        frame = measures.compare(alliances, on=on, db=db)
     except BlocError as exc:
         _fail(exc)
     emit(frame, fmt, f"{' vs '.join(a.upper() for a in alliances)} on {on or 'today'}")
@@ -547,7 +548,7 @@ def serve_command(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
 ) -> None:
     """The web dashboard and the JSON API (OpenAPI at /docs), until Ctrl-C."""
-    from bloc import web
+    from bloc.web import app as web
 
     try:
         err.print(f"bloc dashboard on http://{host}:{port}/ (store {db or default_db_path()})")
@@ -566,7 +567,7 @@ def report_command(
     db: DbOption = None,
 ) -> None:
     """One self-contained HTML report (charts inside, no external requests) to share."""
-    from bloc import report
+    from bloc.web import report
 
     try:
         path = report.write(alliance, out, api.parse_day(on), db)

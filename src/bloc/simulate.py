@@ -22,9 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bloc import analysis
+from bloc import measures
 from bloc.errors import ScenarioError
 from bloc.knowledge import bundled
+from bloc.measures.decay import day_number
+from bloc.measures.signals import TYPES, load_events, member_on
 from bloc.model import Alliance, AssistanceRequest
 from bloc.store import Store, opened, parse_day
 
@@ -139,13 +141,13 @@ def _leader_at_war(store: Store, al: Alliance, on: dt.date) -> str | None:
     if not targets:
         return None
     actors = sorted({al.leader, *targets})
-    ev = analysis._load_events(store, actors)  # the same no-look-ahead rule as every measure
-    day = analysis._day(on)
+    ev = load_events(store, actors)  # the same no-look-ahead rule as every measure
+    day = day_number(on)
     rows = np.flatnonzero(
         ev["keep"]
         & (ev["s"] == actors.index(al.leader))
         & (ev["t"] != actors.index(al.leader))
-        & (ev["ty"] == analysis.TYPES.index("ASSAULT"))
+        & (ev["ty"] == TYPES.index("ASSAULT"))
         & (ev["tone"] <= -0.8)
         & (ev["date"] > day - WAR_LOOKBACK_DAYS)
         & (np.fmax(ev["date"], ev["known"]) <= day)
@@ -156,11 +158,11 @@ def _leader_at_war(store: Store, al: Alliance, on: dt.date) -> str | None:
 
 
 def _agents(
-    store: Store, data: analysis.Observed, scenario: Scenario, kind: str, covered: bool
+    store: Store, data: measures.Observed, scenario: Scenario, kind: str, covered: bool
 ) -> tuple[list[_Agent], dict[str, Any]]:
     al = data.alliance
     flags, frozen = _parse_assume(scenario.assume, al)
-    status = analysis._member_on(al, scenario.on)
+    status = member_on(al, scenario.on)
     if scenario.requester not in status:
         raise ScenarioError(
             f"{scenario.requester} is not a member of {al.code} on {scenario.on.isoformat()}: "
@@ -171,8 +173,8 @@ def _agents(
         for m, s in sorted(status.items())
         if m != scenario.requester and s == "member" and m not in frozen
     ]
-    align = analysis.alignment_on(data, scenario.on)
-    pairs = analysis.dyads(data, scenario.on)
+    align = measures.alignment_on(data, scenario.on)
+    pairs = measures.dyads(data, scenario.on)
     scored = pairs.dropna(subset=["score"])
     pair_score = {
         frozenset((str(a), str(b))): float(score)
@@ -183,7 +185,7 @@ def _agents(
     defeated = "leader-defeated" in flags
     requester_pull = 0.5 * align.get(scenario.requester, 0.0)
     aggressor_ties = (
-        analysis.ties(store, participants, scenario.aggressor, scenario.on)
+        measures.ties(store, participants, scenario.aggressor, scenario.on)
         if scenario.aggressor
         else {}
     )
@@ -267,7 +269,7 @@ def simulate(
     seed: int | None = None,
     rng: np.random.Generator | None = None,
     db: Any = None,
-    data: analysis.Observed | None = None,
+    data: measures.Observed | None = None,
 ) -> dict[str, Any]:
     """Run the scenario `draws` times; return outcome probabilities and each member's stance.
 
@@ -288,7 +290,7 @@ def simulate(
     generator = rng if rng is not None else np.random.default_rng(seed)
     provision, provision_kind, covered = _provision(al, scenario, kind)
     with opened(db) as store:
-        observed = data if data is not None else analysis.observe(al.code, store=store)
+        observed = data if data is not None else measures.observe(al.code, store=store)
         agents, context = _agents(store, observed, scenario, kind, covered)
     forces_exist = _forces_exist(al, scenario.on)
     stances = _stances(agents, draws, generator)
@@ -373,7 +375,7 @@ def backtest(alliance: str, draws: int = 2_000, seed: int = 0, db: Any = None) -
     al = bundled().alliance(alliance)
     rows = []
     with opened(db) as store:
-        data = analysis.observe(al.code, store=store)
+        data = measures.observe(al.code, store=store)
     for i, request in enumerate(al.requests):
         rows.append(_backtest_case(al, request, draws, seed + i, db, data))
     return pd.DataFrame(
@@ -398,7 +400,7 @@ def _backtest_case(
     draws: int,
     seed: int,
     db: Any,
-    data: analysis.Observed,
+    data: measures.Observed,
 ) -> dict[str, Any]:
     # The day before the request: its own events (dated that day) are unknown.
     before = request.date - dt.timedelta(days=1)

@@ -1,0 +1,262 @@
+"""Storing coded documents: the step both engines share, and the merge rule.
+
+The same happening reported by several articles, or several times in one,
+becomes one event with several evidence rows: a new coded event merges into a
+stored text event with the same source, target and type whose date agrees
+with it at the coarser precision (the finer date is kept). A document stored
+again with new content replaces its earlier evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bloc.ingest.coded import TEXT, Coded, table
+from bloc.model import CodedEvent, Document, Precision, Rejected
+from bloc.store import Store
+from bloc.text.dates import compatible, truncate
+
+log = logging.getLogger(__name__)
+
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did, for the closing report."""
+
+    read: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    undated: list[str] = field(default_factory=list)
+    skipped: list[Rejected] = field(default_factory=list)
+    sentences: int = 0
+    events_new: int = 0
+    events_merged: int = 0
+    seconds: float = 0.0
+
+
+Progress = Callable[[Document | Rejected], None]
+
+
+def event_id(event: CodedEvent) -> str:
+    """A stable id from what the event is: who, what, whom, and when (at its precision)."""
+    return _event_id(event.source, event.target, event.type, event.date, event.precision)
+
+
+def _event_id(source: str, target: str, kind: str, day: dt.date, precision: Precision) -> str:
+    raw = f"{source}|{target}|{kind}|{truncate(day, precision).isoformat()}|{precision}"
+    return "t" + hashlib.sha1(raw.encode()).hexdigest()[:15]
+
+
+def store_new(target: Path, coded: Coded, summary: IngestSummary) -> None:
+    """Store the coded documents not already stored with the same content, in one turn.
+
+    They are looked up in the same turn as the write, so what another
+    process stored meanwhile is not stored twice. A document repeated among
+    them: the last copy wins, in the place of the first.
+    """
+    ids = coded.documents["id"].to_pylist()
+    hashes = coded.documents["sha256"].to_pylist()
+    last: dict[str, int] = {}
+    for row, doc_id in enumerate(ids):
+        last[doc_id] = row
+    with Store.open(target) as store:
+        known = stored_hashes(store, list(last))
+        fresh = [row for doc_id, row in last.items() if known.get(doc_id) != hashes[row]]
+        summary.unchanged += len(last) - len(fresh)
+        store_results(store, coded.take(fresh), summary, set(known))
+
+
+def stored_hashes(store: Store, ids: list[str]) -> dict[str, str]:
+    """The content hash of each of these documents that is stored."""
+    return dict(
+        store.con.execute(
+            "SELECT id, sha256 FROM documents WHERE id IN (SELECT unnest(?))", [ids]
+        ).fetchall()
+    )
+
+
+def store_results(
+    store: Store,
+    coded: Coded,
+    summary: IngestSummary,
+    replaced: set[str] | None = None,
+) -> None:
+    """Store coded documents in one transaction, merging their events into stored ones."""
+    if not len(coded):
+        return
+    docs, events = coded.documents, coded.events
+    ids = docs["id"].to_pylist()
+    merging = {name: events[name].to_pylist() for name in _MERGING}
+    keys = sorted(
+        {
+            (source, target, kind, day.year)
+            for source, target, kind, day in zip(
+                merging["source"], merging["target"], merging["type"], merging["date"], strict=True
+            )
+        }
+    )
+    n = len(ids)
+    documents = pa.table(
+        {
+            "id": docs["id"],
+            "url": docs["url"],
+            "title": docs["title"],
+            "published": docs["published"],
+            "sha256": docs["sha256"],
+            "sentences": docs["sentences"],
+            "status": pc.if_else(pc.is_valid(docs["published"]), "ok", "undated"),
+            "ingested_at": pa.array([dt.datetime.now()] * n, pa.timestamp("us")),
+            "origin": docs["origin"],
+        }
+    )
+    with store.transaction() as con:
+        if replaced is None or replaced & set(ids):
+            _forget(con, ids)
+        _insert(con, "INSERT INTO documents", documents)
+        index = _stored_events(con, keys)
+        eids, made, changed = _merge(merging, index, summary)
+        new = events.take(pa.array([row for row, _ in made], pa.int64()))
+        slots = [slot for _, slot in made]  # final: later reports in the batch updated them
+        _insert(
+            con,
+            "INSERT INTO events",
+            pa.table(
+                {
+                    "id": pa.array([s[0] for s in slots], TEXT),
+                    "date": pa.array([s[1] for s in slots], pa.date32()),
+                    "date_precision": pa.array([s[2] for s in slots], TEXT),
+                    "source": new["source"],
+                    "target": new["target"],
+                    "type": new["type"],
+                    "mode": new["mode"],
+                    "alliance": new["alliance"],
+                    "intensity": new["intensity"],
+                    "confidence": pa.array([s[3] for s in slots], pa.float64()),
+                    "origin": pa.array(["text"] * len(slots), TEXT),
+                    "context": pa.nulls(len(slots), TEXT),
+                    "summary": pa.nulls(len(slots), TEXT),
+                }
+            ),
+        )
+        if changed:
+            con.register("changed_events", table(CHANGE_SCHEMA, changed))
+            con.execute(
+                "UPDATE events SET date = c.date, date_precision = c.date_precision, "
+                "confidence = c.confidence FROM changed_events c WHERE events.id = c.id"
+            )
+            con.unregister("changed_events")
+        evidence = pa.table(
+            {
+                "event_id": pa.array(eids, TEXT),
+                **{name: events[name] for name in _EVIDENCE},
+            }
+        )
+        _insert(con, "INSERT OR IGNORE INTO evidence", evidence)
+    summary.stored += n
+    summary.sentences += int(pc.sum(docs["sentences"]).as_py() or 0)
+    published = docs["published"].to_pylist()
+    summary.undated += [doc_id for doc_id, day in zip(ids, published, strict=True) if day is None]
+
+
+_MERGING = ("date", "precision", "source", "target", "type", "confidence")
+_EVIDENCE = ("document", "sentence", "start", "end", "published", "url")  # after event_id
+Slot = list[Any]  # [id, date, precision, confidence]
+# Events that can merge share source, target, type and year (dates that agree at
+# the coarser precision are in the same year), so slots are looked up by all four:
+# a batch reads only the stored events it could merge with, not all of a pair's.
+Key = tuple[str, str, str, int]
+
+
+def _stored_events(con: duckdb.DuckDBPyConnection, keys: list[Key]) -> dict[Key, list[Slot]]:
+    index: dict[Key, list[Slot]] = {}
+    if not keys:
+        return index
+    con.register("batch_keys", table(KEY_SCHEMA, keys))
+    rows = con.execute(
+        "SELECT e.source, e.target, e.type, e.id, e.date, e.date_precision, e.confidence "
+        "FROM events e JOIN batch_keys k ON e.source = k.source AND e.target = k.target "
+        "AND e.type = k.type AND year(e.date) = k.year "
+        "WHERE e.origin = 'text' ORDER BY e.id"
+    ).fetchall()
+    con.unregister("batch_keys")
+    for source, target, kind, eid, day, precision, confidence in rows:
+        key = (source, target, kind, day.year)
+        index.setdefault(key, []).append([eid, day, precision, confidence])
+    return index
+
+
+def _merge(
+    merging: dict[str, list[Any]], index: dict[Key, list[Slot]], summary: IngestSummary
+) -> tuple[list[str], list[tuple[int, Slot]], list[tuple[Any, ...]]]:
+    """Match each coded event to a stored (or earlier in this batch) one, or make it new.
+
+    Returns each event's id, the events made new (their row and slot), and
+    the stored events changed.
+    """
+    eids: list[str] = []
+    made: list[tuple[int, Slot]] = []
+    updated: dict[str, Slot] = {}
+    rows = zip(
+        merging["date"],
+        merging["precision"],
+        merging["source"],
+        merging["target"],
+        merging["type"],
+        merging["confidence"],
+        strict=True,
+    )
+    for row, (day, precision, source, target, kind, confidence) in enumerate(rows):
+        slots = index.setdefault((source, target, kind, day.year), [])
+        mine = (day, precision)
+        slot = next((s for s in slots if compatible((s[1], s[2]), mine)), None)
+        if slot is None:
+            slot = [_event_id(source, target, kind, day, precision), day, precision, confidence]
+            slots.append(slot)
+            made.append((row, slot))
+            summary.events_new += 1
+        else:
+            if PRECISION_RANK[precision] < PRECISION_RANK[slot[2]]:
+                slot[1], slot[2] = day, precision
+            # Each further report raises confidence a little: sources agree.
+            slot[3] = min(0.99, max(float(slot[3]), confidence) + 0.05)
+            updated[slot[0]] = slot
+            summary.events_merged += 1
+        eids.append(slot[0])
+    fresh = {slot[0] for _, slot in made}
+    changed = [tuple(s) for eid, s in updated.items() if eid not in fresh]
+    return eids, made, changed
+
+
+def _insert(con: duckdb.DuckDBPyConnection, verb: str, rows: pa.Table) -> None:
+    if rows.num_rows:
+        con.register("batch_rows", rows)
+        con.execute(f"{verb} SELECT * FROM batch_rows")
+        con.unregister("batch_rows")
+
+
+CHANGE_SCHEMA = pa.schema(
+    [("id", TEXT), ("date", pa.date32()), ("date_precision", TEXT), ("confidence", pa.float64())]
+)
+KEY_SCHEMA = pa.schema([("source", TEXT), ("target", TEXT), ("type", TEXT), ("year", pa.int32())])
+
+
+def _forget(con: duckdb.DuckDBPyConnection, documents: list[str]) -> None:
+    """Remove earlier versions of documents: their evidence, and events left without any."""
+    con.execute("DELETE FROM evidence WHERE document IN (SELECT unnest(?))", [documents])
+    con.execute(
+        "DELETE FROM events WHERE origin = 'text' "
+        "AND id NOT IN (SELECT DISTINCT event_id FROM evidence)"
+    )
+    con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", [documents])

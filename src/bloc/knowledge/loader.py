@@ -1,0 +1,233 @@
+"""Load and validate the knowledge base: the alliance as cited data.
+
+The YAML files under `bloc/knowledge/data` are the project's own account of
+each alliance. Loading checks every entry (dates, actor codes, spells,
+citations) and names the file, the entry and the problem when one is wrong,
+so a bad edit never reaches the store.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import cast
+
+from bloc.errors import KnowledgeBaseError
+from bloc.knowledge.alliances import load_alliance
+from bloc.knowledge.entries import CODE, KEYS, Entry, read_yaml, top_list
+from bloc.model import (
+    PLOVER_TYPES,
+    VOTES,
+    Actor,
+    ActorKind,
+    Alliance,
+    CuratedEvent,
+    KnowledgeBase,
+    Office,
+    Person,
+    Resolution,
+    Source,
+)
+
+log = logging.getLogger(__name__)
+
+
+def data_dir() -> Path:
+    """The folder of the bundled knowledge base."""
+    return Path(str(resources.files("bloc.knowledge") / "data"))
+
+
+class Loader:
+    """Reads the data files in order, each entry checked against what is already loaded."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.sources: dict[str, Source] = {}
+        self.actors: dict[str, Actor] = {}
+
+    def cites(self, entry: Entry) -> tuple[str, ...]:
+        ids = entry.strs("cite")
+        if not ids:
+            raise entry.fail("has no citation: add 'cite:' with a source id from sources.yaml")
+        for sid in ids:
+            if sid not in self.sources:
+                raise entry.fail(f"cites unknown source {sid!r}: add it to sources.yaml")
+        return ids
+
+    def actor(self, entry: Entry, key: str, *, required: bool = True) -> str | None:
+        code = entry.raw.get(key)
+        if code is None and not required:
+            return None
+        if not isinstance(code, str) or code not in self.actors:
+            raise entry.fail(f"field {key!r} names unknown actor {code!r}: add it to actors.yaml")
+        return code
+
+    def load_sources(self) -> None:
+        path = self.root / "sources.yaml"
+        for i, raw in enumerate(top_list(path, read_yaml(path), "sources")):
+            e = Entry(path.name, f"sources[{i}]", raw, KEYS["source"])
+            sid = e.text("id")
+            e.name = sid
+            if sid in self.sources:
+                raise e.fail("duplicate source id")
+            found = e.date("date", required=False)
+            self.sources[sid] = Source(
+                id=sid,
+                publisher=e.text("publisher"),
+                title=e.text("title"),
+                date=found[0] if found else None,
+                url=e.opt_str("url"),
+                seed=e.opt_str("seed"),
+            )
+
+    def load_actors(self) -> None:
+        path = self.root / "actors.yaml"
+        for i, raw in enumerate(top_list(path, read_yaml(path), "actors")):
+            e = Entry(path.name, f"actors[{i}]", raw, KEYS["actor"])
+            code = e.text("code")
+            e.name = code
+            if not CODE.match(code):
+                raise e.fail(f"code {code!r} must be upper-case letters and digits")
+            if code in self.actors:
+                raise e.fail("duplicate actor code")
+            kind = e.text("kind")
+            if kind not in ("state", "organisation", "group"):
+                raise e.fail(f"kind must be state, organisation or group, got {kind!r}")
+            self.actors[code] = Actor(
+                code=code,
+                kind=cast(ActorKind, kind),
+                name=e.text("name"),
+                aliases=e.strs("aliases"),
+                capitals=e.strs("capitals"),
+                demonyms=e.strs("demonyms"),
+                cite=self.cites(e),
+            )
+
+    def load_people(self) -> tuple[Person, ...]:
+        path = self.root / "people.yaml"
+        people = []
+        for i, raw in enumerate(top_list(path, read_yaml(path), "people")):
+            e = Entry(path.name, f"people[{i}]", raw, KEYS["person"])
+            name = e.text("name")
+            e.name = name
+            offices = []
+            raw_offices = e.raw.get("offices")
+            if not isinstance(raw_offices, list) or not raw_offices:
+                raise e.fail("needs a non-empty list 'offices'")
+            for j, raw_office in enumerate(raw_offices):
+                o = Entry(path.name, f"{name} offices[{j}]", raw_office, KEYS["office"])
+                start = o.date("start")
+                end = o.date("end", required=False)
+                assert start is not None
+                if end is not None and end[0] <= start[0]:
+                    raise o.fail(f"term ends ({end[0]}) before it starts ({start[0]})")
+                offices.append(
+                    Office(
+                        actor=cast(str, self.actor(o, "actor")),
+                        office=o.text("office"),
+                        start=start[0],
+                        end=end[0] if end else None,
+                        cite=self.cites(o),
+                    )
+                )
+            people.append(Person(name=name, aliases=e.strs("aliases"), offices=tuple(offices)))
+        return tuple(people)
+
+    def load_resolutions(self) -> tuple[Resolution, ...]:
+        path = self.root / "un_votes.yaml"
+        if not path.exists():
+            return ()
+        found = []
+        for i, raw in enumerate(top_list(path, read_yaml(path), "resolutions")):
+            r = Entry(path.name, f"resolutions[{i}]", raw, KEYS["resolution"])
+            r.name = r.text("id")
+            when = r.date("date")
+            assert when is not None
+            if when[1] != "day":
+                raise r.fail("a recorded vote needs its exact day (YYYY-MM-DD)")
+            votes = r.raw.get("votes")
+            if not isinstance(votes, dict) or not votes:
+                raise r.fail("'votes' must map actor codes to yes, no, abstain or absent")
+            for actor, vote in votes.items():
+                if actor not in self.actors:
+                    raise r.fail(f"votes name unknown actor {actor!r}: add it to actors.yaml")
+                if vote not in VOTES:
+                    raise r.fail(f"vote of {actor} must be one of {', '.join(VOTES)}, got {vote!r}")
+            found.append(
+                Resolution(
+                    id=r.name,
+                    date=when[0],
+                    title=r.text("title"),
+                    topic=r.text("topic"),
+                    summary=r.text("summary"),
+                    votes={str(k): str(v) for k, v in votes.items()},
+                    cite=self.cites(r),
+                )
+            )
+        return tuple(sorted(found, key=lambda x: x.date))
+
+    def event(self, e: Entry, context: str) -> CuratedEvent:
+        eid = e.text("id")
+        e.name = eid
+        when = e.date("date")
+        assert when is not None
+        etype = e.text("type")
+        if etype not in PLOVER_TYPES:
+            raise e.fail(f"type {etype!r} is not a PLOVER type ({', '.join(PLOVER_TYPES)})")
+        alliance = e.raw.get("alliance")
+        if alliance is not None and alliance not in self.actors:
+            raise e.fail(f"field 'alliance' names unknown actor {alliance!r}")
+        return CuratedEvent(
+            id=eid,
+            date=when[0],
+            precision=when[1],
+            source=cast(str, self.actor(e, "source")),
+            target=cast(str, self.actor(e, "target")),
+            type=etype,
+            mode=e.opt_str("mode"),
+            alliance=alliance,
+            intensity=e.number("intensity", -10, 10),
+            summary=e.text("summary"),
+            cite=self.cites(e),
+            context=context,
+        )
+
+
+def load_knowledge(root: Path | None = None) -> KnowledgeBase:
+    """Read and validate every data file under `root` (the bundled data by default)."""
+    base = root or data_dir()
+    loader = Loader(base)
+    loader.load_sources()
+    loader.load_actors()
+    people = loader.load_people()
+    resolutions = loader.load_resolutions()
+    alliances: dict[str, Alliance] = {}
+    events: list[CuratedEvent] = []
+    for path in sorted((base / "alliances").glob("*.yaml")):
+        alliance, found = load_alliance(loader, path)
+        if alliance.code in alliances:
+            raise KnowledgeBaseError(path.name, alliance.code, "alliance defined twice")
+        alliances[alliance.code] = alliance
+        events.extend(found)
+    seen: set[str] = set()
+    for event in events:
+        if event.id in seen:
+            raise KnowledgeBaseError(event.context, event.id, "duplicate event id")
+        seen.add(event.id)
+    log.debug("knowledge base: %d actors, %d events", len(loader.actors), len(events))
+    return KnowledgeBase(
+        sources=loader.sources,
+        actors=loader.actors,
+        people=people,
+        alliances=alliances,
+        events=tuple(sorted(events, key=lambda ev: (ev.date, ev.id))),
+        resolutions=resolutions,
+    )
+
+
+@functools.cache
+def bundled() -> KnowledgeBase:
+    """The bundled knowledge base, loaded once per process."""
+    return load_knowledge()

@@ -1,0 +1,35 @@
+"""The measures: alignment, relations, reliability, cohesion and exit risk, over the store.
+
+Each is computed from signals (`bloc.measures.signals`) with the same decay and
+no-look-ahead rule (`bloc.measures.decay`), and returns a DataFrame.
+"""
+
+from bloc.measures.alignment import alignment, alignment_on
+from bloc.measures.cohesion import cohesion
+from bloc.measures.compare import compare
+from bloc.measures.decay import HALF_LIFE_DAYS
+from bloc.measures.relations import dyad_matrix, dyads, relations, ties, ties_with
+from bloc.measures.reliability import reliability, reliability_summary
+from bloc.measures.risk import RISK_WEIGHTS, explain, risk
+from bloc.measures.signals import Observed, observe, signals
+
+__all__ = [
+    "HALF_LIFE_DAYS",
+    "RISK_WEIGHTS",
+    "Observed",
+    "alignment",
+    "alignment_on",
+    "cohesion",
+    "compare",
+    "dyad_matrix",
+    "dyads",
+    "explain",
+    "observe",
+    "relations",
+    "reliability",
+    "reliability_summary",
+    "risk",
+    "signals",
+    "ties",
+    "ties_with",
+]

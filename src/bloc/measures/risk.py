@@ -1,0 +1,241 @@
+"""Exit risk: members ranked by how likely they are to leave or freeze, and the evidence why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bloc.measures.decay import HALF_LIFE_DAYS, PRIOR_WEIGHT, as_of, day_number
+from bloc.measures.relations import dyads
+from bloc.measures.reliability import reliability
+from bloc.measures.signals import (
+    ALLIANCE,
+    DB,
+    LEADER,
+    MEMBER,
+    RIVALS,
+    TYPES,
+    Observed,
+    data_of,
+    member_on,
+    refusal_table,
+)
+from bloc.model import Alliance
+from bloc.store import opened
+
+RISK_WEIGHTS = {
+    "misalignment": 0.35,
+    "refusals": 0.25,
+    "unanswered requests": 0.20,
+    "conflict with a member": 0.10,
+    "courting rivals": 0.10,
+}
+# How far an answer fell short of the forces the requester asked for.
+GRIEVANCE = {"deployment": 0.0, "mission": 0.5, "statement": 0.75, "nothing": 1.0}
+
+
+@dataclass
+class _RiskInputs:
+    members: list[str]
+    status: dict[str, str]
+    parts: dict[str, dict[str, float]]
+    rows: dict[str, dict[str, np.ndarray]]  # member -> component -> signal row indices
+    decayed: np.ndarray  # decayed weight of every signal on the day
+    requests: pd.DataFrame
+
+
+def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
+    """Per member: each risk component (0..1) and the signal rows behind it."""
+    al = data.alliance
+    day = day_number(day_date)
+    status = member_on(al, day_date)
+    members = sorted(m for m in status if m != al.leader)
+    known = data.avail <= day
+    decayed = np.where(known, data.weight * np.exp2(-(day - data.date) / HALF_LIFE_DAYS), 0.0)
+    n = len(data.actors)
+    outer = known & (data.kind != MEMBER)
+    pull = np.bincount(data.member[outer], weights=(decayed * data.tone)[outer], minlength=n)
+    mass = np.bincount(data.member[outer], weights=decayed[outer], minlength=n)
+    refusing = (
+        outer
+        & data.outgoing
+        & refusal_table()[data.type]
+        & ((data.kind == LEADER) | (data.kind == ALLIANCE))
+    )
+    refused = np.bincount(data.member[refusing], weights=decayed[refusing], minlength=n)
+    courting = outer & (data.kind == RIVALS) & (data.tone < 0)
+    courted = np.bincount(
+        data.member[courting], weights=(decayed * -data.tone)[courting], minlength=n
+    )
+    requests = reliability(al.code, day_date)
+    pairs = dyads(data, day_date)
+    parts: dict[str, dict[str, float]] = {}
+    rows: dict[str, dict[str, np.ndarray]] = {}
+    for m in members:
+        c = data.code(m)
+        own = requests[requests.requester == m]
+        unanswered = sum(
+            GRIEVANCE[str(outcome)]
+            * 2 ** (-(day_date - pd.Timestamp(asked).date()).days / HALF_LIFE_DAYS)
+            for outcome, asked in zip(own.outcome, own.date, strict=True)
+        )
+        mine_pairs = pairs[((pairs.a == m) | (pairs.b == m)) & pairs.score.notna()]
+        worst = mine_pairs.sort_values("score").head(1)
+        conflict = float(max(0.0, -worst.score.iloc[0])) if not worst.empty else 0.0
+        parts[m] = {
+            "misalignment": (1 - pull[c] / (mass[c] + PRIOR_WEIGHT)) / 2,
+            "refusals": float(1 - np.exp(-refused[c])),
+            "unanswered requests": float(1 - np.exp(-unanswered)),
+            "conflict with a member": conflict,
+            "courting rivals": float(1 - np.exp(-2 * courted[c])),
+        }
+        is_m = data.member == c
+        if worst.empty:
+            foe = -1
+        else:
+            foe = data.code(str(worst.b.iloc[0] if worst.a.iloc[0] == m else worst.a.iloc[0]))
+        rows[m] = {
+            "misalignment": np.flatnonzero(outer & is_m),
+            "refusals": np.flatnonzero(refusing & is_m),
+            "courting rivals": np.flatnonzero(courting & is_m),
+            "conflict with a member": np.flatnonzero(
+                known & is_m & (data.kind == MEMBER) & (data.other == foe)
+            ),
+        }
+    return _RiskInputs(members, status, parts, rows, decayed, requests)
+
+
+def _request_ids(al: Alliance, member: str, day: dt.date) -> list[str]:
+    return [f"{r.id}-response" for r in al.requests if r.requester == member and r.date <= day]
+
+
+def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
+    """Members (the leader apart) ranked by risk of leaving or freezing participation.
+
+    Columns: rank, member, score (0..1), reasons (the components, largest
+    contribution first), evidence (the ids of the weightiest events behind
+    them), and one column per component.
+    """
+    data = data_of(alliance, db)
+    day = as_of(on)
+    inputs = _risk_inputs(data, day)
+    records = []
+    for m in inputs.members:
+        values = inputs.parts[m]
+        score = sum(RISK_WEIGHTS[k] * v for k, v in values.items())
+        order = sorted(RISK_WEIGHTS, key=lambda k: -RISK_WEIGHTS[k] * values[k])
+        counts = {k: len(r) for k, r in inputs.rows[m].items()}
+        counts["unanswered requests"] = len(_request_ids(data.alliance, m, day))
+        reasons = [
+            f"{k} {values[k]:.2f} ({counts[k]} signal{'s' if counts[k] != 1 else ''})"
+            for k in order
+            if values[k] > 0.005
+        ]
+        if inputs.status[m] != "member":
+            score = 1.0
+            reasons.insert(0, f"participation already {inputs.status[m]}")
+        mask = np.zeros(len(data.tone), dtype=bool)
+        for idx in inputs.rows[m].values():
+            mask[idx] = True
+        behind = np.flatnonzero(mask)
+        weight = np.abs(inputs.decayed[behind] * data.tone[behind])
+        if len(weight) > 6:
+            cut = np.argpartition(-weight, 6)[:6]
+            behind, weight = behind[cut], weight[cut]
+        top = behind[np.argsort(-weight, kind="stable")]
+        evidence = _request_ids(data.alliance, m, day) + [str(e) for e in data.event_ids(top)]
+        records.append(
+            {
+                "member": m,
+                "score": float(score),
+                "reasons": reasons,
+                "evidence": list(dict.fromkeys(evidence))[:8],
+                **values,
+            }
+        )
+    columns = ["rank", "member", "score", "reasons", "evidence", *RISK_WEIGHTS]
+    if not records:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(records).sort_values(
+        ["score", "member"], ascending=[False, True], ignore_index=True
+    )
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame[columns]
+
+
+def explain(
+    alliance: str | Observed, member: str, on: str | dt.date | None = None, db: DB = None
+) -> pd.DataFrame:
+    """The dated, cited events behind one member's exit risk on a day.
+
+    Columns: component, date, event, type, other, tone, decayed (weight
+    after decay), summary, sources (documents or knowledge-base source ids).
+    """
+    data = data_of(alliance, db)
+    day = as_of(on)
+    code = member.upper()
+    inputs = _risk_inputs(data, day)
+    if code not in inputs.members:
+        from bloc.errors import UnknownActorError
+
+        raise UnknownActorError(
+            f"{member!r} is not a member of {data.alliance.code} on {day.isoformat()} "
+            "(or is its leading state, which is not ranked): see `bloc members`"
+        )
+    actors = np.array(data.actors, dtype=object)
+    frames = []
+    for component, idx in inputs.rows[code].items():
+        frames.append(
+            pd.DataFrame(
+                {
+                    "component": component,
+                    "event": data.event_ids(idx),
+                    "type": np.array(TYPES, dtype=object)[data.type[idx]],
+                    "other": actors[data.other[idx]],
+                    "tone": data.tone[idx],
+                    "decayed": inputs.decayed[idx],
+                }
+            )
+        )
+    asked = _request_ids(data.alliance, code, day)
+    frames.append(pd.DataFrame({"component": "unanswered requests", "event": asked}))
+    rows = pd.concat(frames, ignore_index=True)
+    ids = sorted(set(rows.event.astype(str)))
+    with opened(db) as store:
+        cites = store.query(
+            """
+            SELECT e.id AS event, e.date, e.summary,
+                   first(v.sentence ORDER BY v.published, v.document, v.start) AS sentence,
+                   e.type AS etype, list(DISTINCT v.document ORDER BY v.document) AS sources
+            FROM events e JOIN evidence v ON v.event_id = e.id
+            WHERE e.id IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY ALL
+            """,
+            [ids],
+        )
+        votes = store.query(
+            "SELECT 'vote:' || resolution AS event, date AS date_vote, title, cite "
+            "FROM votes WHERE member = ?",
+            [code],
+        )
+    merged = rows.merge(cites, on="event", how="left").merge(votes, on="event", how="left")
+    merged["date"] = pd.to_datetime(merged["date"].fillna(merged["date_vote"])).dt.date
+    merged["summary"] = merged["summary"].fillna(merged["sentence"]).fillna(merged["title"])
+    merged["type"] = merged["type"].fillna(merged["etype"])
+    merged["sources"] = pd.Series(
+        [
+            list(s)
+            if isinstance(s, list | np.ndarray)
+            else (list(c) if isinstance(c, list | np.ndarray) else [])
+            for s, c in zip(merged["sources"], merged["cite"], strict=True)
+        ],
+        index=merged.index,
+        dtype=object,
+    )
+    out = merged[
+        ["component", "date", "event", "type", "other", "tone", "decayed", "summary", "sources"]
+    ]
+    return out.sort_values(["component", "date", "event"], ignore_index=True)

@@ -1,0 +1,323 @@
+"""Signals: what the store holds about one alliance, as rows of evidence.
+
+Every measure is an aggregation of *signals*: one row per piece of evidence
+(an event between a member and its leader, the alliance, another member or a
+rival of the leader; a recorded UN vote), each with a sign in [-1, 1], a
+weight, the date it happened and the date it became known. `signals()`
+returns them, so any figure can be taken apart down to its events and their
+sources. The formulas are written out in docs/analysis.md.
+
+No look-ahead: a figure "as of" a day uses only signals dated on or before
+it *and* known by then. A text-derived event is known from the first
+publication of an article reporting it; a curated entry of the knowledge base
+is the historical record, known from the end of its dated period (the last
+day of its month for a month-precise date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bloc.knowledge import bundled
+from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
+from bloc.model import PLOVER_TYPES, VOTES, Alliance
+from bloc.store import Store, opened
+
+log = logging.getLogger(__name__)
+
+DB = Any  # a path, a str, or None for the default store
+
+RIVAL_FACTOR = 0.5  # conduct toward the leader's rivals counts half as much as toward it
+VOTE_VALUE = {"yes": 1.0, "abstain": 0.5, "absent": 0.5, "no": 0.0}
+REFUSALS = ("REJECT", "PROTEST", "ACCUSE", "SANCTION", "THREATEN", "COERCE")
+
+KINDS = ("leader", "alliance", "rivals", "member", "un vote")
+TYPES = (*PLOVER_TYPES, *VOTES)
+LEADER, ALLIANCE, RIVALS, MEMBER, VOTE = range(len(KINDS))
+
+
+@dataclass
+class Observed:
+    """What the store holds about one alliance, read once and shared by every measure.
+
+    Signals are kept as parallel NumPy arrays, actors and types as integer
+    codes into `actors` and TYPES, so a million events cost array
+    arithmetic, not string comparisons.
+    """
+
+    alliance: Alliance
+    actors: list[str]
+    member: np.ndarray  # actor code of the member the signal is about
+    other: np.ndarray  # actor code of its counterpart
+    kind: np.ndarray  # index into KINDS
+    type: np.ndarray  # index into TYPES
+    event: np.ndarray  # row into `ids`
+    ids: np.ndarray  # event ids (object), then "vote:<resolution>" for votes
+    outgoing: np.ndarray  # the member was the source
+    tone: np.ndarray  # -1..1, the sign the signal gives alignment
+    weight: np.ndarray  # the event's confidence (1 for curated entries and votes)
+    date: np.ndarray  # days since 1990-01-01
+    avail: np.ndarray  # the day it is both dated and known by
+
+    _by_avail: np.ndarray | None = None
+
+    def by_avail(self) -> np.ndarray:
+        """Signal rows in order of availability (computed once)."""
+        if self._by_avail is None:
+            self._by_avail = np.argsort(self.avail, kind="stable")
+        return self._by_avail
+
+    def event_ids(self, rows: np.ndarray) -> np.ndarray:
+        """The event ids of signal rows."""
+        return np.asarray(self.ids[self.event[rows]], dtype=object)
+
+    def code(self, actor: str) -> int:
+        return self.actors.index(actor) if actor in self.actors else -1
+
+    def codes(self, actors: Iterable[str]) -> np.ndarray:
+        return np.array([self.code(a) for a in actors], dtype=np.int64)
+
+
+def _column(values: Any, dtype: str = "float64") -> np.ndarray:
+    if isinstance(values, np.ma.MaskedArray):
+        filler = np.nan if dtype == "float64" else 0
+        return np.asarray(np.ma.filled(values.astype(dtype), filler))
+    return np.asarray(values, dtype=dtype)
+
+
+def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
+    """Events between the given actors, coded as integers, with the day each became known.
+
+    A text-derived event is known from the first publication of an article
+    reporting it; a curated entry (the historical record), or an event whose
+    articles print no date, from the end of its own dated period.
+    """
+    result = store.con.execute(
+        """
+        WITH coded AS (
+            SELECT e.*, list_position($actors, e.source) - 1 AS s,
+                   list_position($actors, e.target) - 1 AS t
+            FROM events e
+            WHERE list_position($actors, e.source) IS NOT NULL
+              AND list_position($actors, e.target) IS NOT NULL
+        ), first AS (  -- first publication, for the wanted events only
+            SELECT v.event_id, min(v.published) AS published
+            FROM evidence v SEMI JOIN coded c ON c.id = v.event_id
+            GROUP BY v.event_id
+        )
+        SELECT c.id, c.s, c.t, coalesce(list_position($types, c.type) - 1, -1) AS ty,
+               c.intensity / 10.0 AS tone, coalesce(c.confidence, 1.0) AS weight,
+               c.origin = 'curated' AS curated,
+               date_diff('day', DATE '1990-01-01', c.date) AS day,
+               date_diff('day', DATE '1990-01-01', CASE c.date_precision
+                   WHEN 'day' THEN c.date
+                   WHEN 'month' THEN last_day(c.date)
+                   ELSE make_date(year(c.date), 12, 31) END) AS period_end,
+               date_diff('day', DATE '1990-01-01', f.published) AS published
+        FROM coded c LEFT JOIN first f ON f.event_id = c.id
+        """,
+        {"actors": actors, "types": list(TYPES)},
+    ).fetchnumpy()
+    ev = {
+        "id": np.asarray(result["id"], dtype=object),
+        "s": _column(result["s"], "int64"),
+        "t": _column(result["t"], "int64"),
+        "ty": _column(result["ty"], "int64"),
+        "tone": _column(result["tone"]),
+        "weight": _column(result["weight"]),
+        "curated": _column(result["curated"], "bool"),
+        "date": _column(result["day"]),
+        "end": _column(result["period_end"]),
+    }
+    published = _column(result["published"])
+    ev["known"] = np.where(
+        ev["curated"] | np.isnan(published), ev["end"], np.fmax(published, ev["date"])
+    )
+    return _drop_duplicated_text(ev, len(actors))
+
+
+def _drop_duplicated_text(ev: dict[str, np.ndarray], n_actors: int) -> dict[str, np.ndarray]:
+    """A text event that restates a curated one (same source, target, type,
+    overlapping dates) is the same happening: keep the curated row, known
+    from the earlier of the two."""
+    key = (ev["s"] * n_actors + ev["t"]) * len(TYPES) + ev["ty"]
+    ev["keep"] = np.ones(len(key), dtype=bool)
+    curated = np.flatnonzero(ev["curated"])
+    if len(curated) == 0:
+        return ev
+    candidates = np.flatnonzero(~ev["curated"] & np.isin(key, key[curated]))
+    drop: list[int] = []
+    for c in curated:
+        same = candidates[key[candidates] == key[c]]
+        overlap = same[(ev["date"][same] <= ev["end"][c]) & (ev["date"][c] <= ev["end"][same])]
+        if len(overlap):
+            drop.extend(overlap.tolist())
+            ev["known"][c] = min(ev["known"][c], float(ev["known"][overlap].min()))
+    ev["keep"][drop] = False
+    return ev
+
+
+def _signals(
+    al: Alliance,
+    ev: dict[str, np.ndarray],
+    actors: list[str],
+    members: list[str],
+    rivals: frozenset[str],
+    votes: pd.DataFrame,
+) -> dict[str, np.ndarray]:
+    """One row per (member, piece of evidence); see the module docstring."""
+    index = {code: i for i, code in enumerate(actors)}
+
+    def lookup(codes: Iterable[str]) -> np.ndarray:
+        table = np.zeros(len(actors), dtype=bool)
+        table[[index[c] for c in codes if c in index]] = True
+        return table
+
+    leader = al.leader or ""
+    is_member, is_leader = lookup(members), lookup([leader])
+    is_alliance, is_rival = lookup([al.code]), lookup(rivals)
+    src, tgt = ev["s"], ev["t"]
+    keep = ev["keep"]
+    m_src, m_tgt = is_member[src] & keep, is_member[tgt] & keep
+    l_src, l_tgt = is_leader[src], is_leader[tgt]
+    inner = m_src & m_tgt & (src != tgt)
+    parts = (
+        (m_src & l_tgt & ~l_src, True, LEADER, 1.0),
+        (m_tgt & l_src & ~l_tgt, False, LEADER, 1.0),
+        (m_src & is_alliance[tgt] & ~l_src, True, ALLIANCE, 1.0),
+        (m_tgt & is_alliance[src] & ~l_tgt, False, ALLIANCE, 1.0),
+        (m_src & is_rival[tgt] & ~l_src, True, RIVALS, -RIVAL_FACTOR),
+        (m_tgt & is_rival[src] & ~l_tgt, False, RIVALS, -RIVAL_FACTOR),
+        # Between two members (the leader included): the stuff of dyads and peace.
+        (inner, True, MEMBER, 1.0),
+        (inner, False, MEMBER, 1.0),
+    )
+    cols: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("member", "other", "kind", "row", "outgoing", "sign")
+    }
+    for mask, forward, kind, sign in parts:
+        rows = np.flatnonzero(mask)
+        cols["row"].append(rows)
+        cols["member"].append((src if forward else tgt)[rows])
+        cols["other"].append((tgt if forward else src)[rows])
+        cols["kind"].append(np.full(len(rows), kind))
+        cols["outgoing"].append(np.full(len(rows), forward))
+        cols["sign"].append(np.full(len(rows), sign))
+    vote_ids = np.array([], dtype=object)
+    if not votes.empty and leader:
+        lead = votes[votes.member == leader][["resolution", "vote"]].rename(
+            columns={"vote": "leader_vote"}
+        )
+        mine = votes[votes.member.isin(members) & (votes.member != leader)].merge(
+            lead, on="resolution"
+        )
+        if not mine.empty:
+            gap = np.abs(
+                mine.vote.map(VOTE_VALUE).to_numpy(dtype="float64")
+                - mine.leader_vote.map(VOTE_VALUE).to_numpy(dtype="float64")
+            )
+            n = len(mine)
+            vote_ids = ("vote:" + mine.resolution).to_numpy(dtype=object)
+            cols["row"].append(len(ev["id"]) + np.arange(n))
+            cols["member"].append(np.array([index[m] for m in mine.member], dtype=np.int64))
+            cols["other"].append(np.full(n, index[leader]))
+            cols["kind"].append(np.full(n, VOTE))
+            cols["outgoing"].append(np.ones(n, dtype=bool))
+            cols["sign"].append(1.0 - 2.0 * gap)
+            day = days(mine.date)
+            vote_ty = np.array([TYPES.index(v) for v in mine.vote], dtype=np.int64)
+            ev = {
+                "ty": np.concatenate([ev["ty"], vote_ty]),
+                "tone": np.concatenate([ev["tone"], np.ones(n)]),
+                "weight": np.concatenate([ev["weight"], np.ones(n)]),
+                "date": np.concatenate([ev["date"], day]),
+                "known": np.concatenate([ev["known"], day]),
+                "id": ev["id"],
+            }
+    rows = np.concatenate(cols["row"])
+    return {
+        "member": np.concatenate(cols["member"]),
+        "other": np.concatenate(cols["other"]),
+        "kind": np.concatenate(cols["kind"]),
+        "type": ev["ty"][rows],
+        "event": rows,
+        "ids": np.concatenate([ev["id"], vote_ids]),
+        "outgoing": np.concatenate(cols["outgoing"]),
+        "tone": ev["tone"][rows] * np.concatenate(cols["sign"]),
+        "weight": ev["weight"][rows],
+        "date": ev["date"][rows],
+        "avail": np.fmax(ev["date"], ev["known"])[rows],
+    }
+
+
+def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observed:
+    """Read the events and votes that bear on `alliance`, once."""
+    kb = bundled()
+    al = kb.alliance(alliance)
+    members = sorted({s.member for s in al.membership})
+    rivals = set(al.rivals)
+    for other in al.rival_alliances:
+        rivals |= {s.member for s in kb.alliance(other).membership}
+    rivals -= set(members)
+    actors = sorted(set(members) | {al.code} | rivals | ({al.leader} if al.leader else set()))
+
+    def read(s: Store) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+        return load_events(s, actors), s.query("SELECT resolution, date, member, vote FROM votes")
+
+    if store is not None:
+        ev, votes = read(store)
+    else:
+        with opened(db) as s:
+            ev, votes = read(s)
+    sig = _signals(al, ev, actors, members, frozenset(rivals), votes)
+    log.debug("%s: %d events, %d signals", al.code, len(ev["id"]), len(sig["tone"]))
+    return Observed(al, actors, **sig)
+
+
+def data_of(alliance: str | Observed, db: DB) -> Observed:
+    return alliance if isinstance(alliance, Observed) else observe(alliance, db)
+
+
+def refusal_table() -> np.ndarray:
+    return np.isin(np.array(TYPES), REFUSALS)
+
+
+def signals(
+    alliance: str | Observed, on: str | dt.date | None = None, db: DB = None
+) -> pd.DataFrame:
+    """Every signal known by `on` (today by default), with its decayed weight then.
+
+    Columns: member, other, kind (leader, alliance, rivals, member, un vote),
+    event, type, tone (-1..1, the sign it gives alignment), weight, decayed
+    (weight after time decay to `on`), date, known.
+    """
+    data = data_of(alliance, db)
+    day = day_number(as_of(on))
+    rows = np.flatnonzero(data.avail <= day)
+    actors = np.array(data.actors, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "member": actors[data.member[rows]],
+            "other": actors[data.other[rows]],
+            "kind": np.array(KINDS, dtype=object)[data.kind[rows]],
+            "event": data.event_ids(rows),
+            "type": np.array(TYPES, dtype=object)[data.type[rows]],
+            "tone": data.tone[rows],
+            "weight": data.weight[rows],
+            "decayed": data.weight[rows] * np.exp2(-(day - data.date[rows]) / HALF_LIFE_DAYS),
+            "date": (EPOCH + data.date[rows].astype("timedelta64[D]")).astype("datetime64[s]"),
+            "known": (EPOCH + data.avail[rows].astype("timedelta64[D]")).astype("datetime64[s]"),
+        }
+    )
+    return frame.sort_values(["date", "member", "event"], ignore_index=True)
+
+
+def member_on(al: Alliance, day: dt.date) -> dict[str, str]:
+    return {s.member: s.status for s in al.members_on(day)}

@@ -1,0 +1,399 @@
+"""The store: one DuckDB file holding the knowledge base, documents, events and evidence.
+
+The knowledge base is loaded idempotently: a hash of the bundled data files is
+kept in `meta`, and the knowledge tables (and curated events) are replaced in
+one transaction only when that hash changes. Text-derived events are never
+touched by a knowledge-base reload.
+
+The schema carries a version in `meta`. Opening a store for writing upgrades
+an older one in one transaction (the steps in `MIGRATIONS`), and a store
+written by a newer bloc is refused rather than damaged (`bloc.store.schema`;
+`bloc.store.check` verifies a store and repairs what is safe). Processes take
+turns at a store file (`bloc.store.turns`): readers together, one writer at a
+time, writers first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from bloc.errors import StoreError
+from bloc.knowledge import bundled, data_dir
+from bloc.model import KnowledgeBase
+from bloc.store.schema import SCHEMA_VERSION, newer_message, stored_version, upgrade
+from bloc.store.turns import Turn, connect, connecting, lock_timeout
+
+log = logging.getLogger(__name__)
+
+_KB_TABLES = (
+    "sources",
+    "actors",
+    "aliases",
+    "offices",
+    "alliances",
+    "provisions",
+    "bodies",
+    "memberships",
+    "requests",
+    "votes",
+)
+
+
+def default_db_path() -> Path:
+    """`BLOC_DB` if set, else bloc.duckdb in the user's data directory (XDG)."""
+    env = os.environ.get("BLOC_DB")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "bloc" / "bloc.duckdb"
+
+
+@functools.lru_cache(maxsize=8)
+def knowledge_hash(root: Path | None = None) -> str:
+    """A digest of every data file, so a reload happens only when the data changed."""
+    digest = hashlib.sha256()
+    base = root or data_dir()
+    for path in sorted(base.rglob("*.yaml")):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Store:
+    """A connection to one bloc store file."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, path: Path, turn: Turn | None = None
+    ) -> None:
+        self.con = con
+        self.path = path
+        self._turn = turn
+
+    @classmethod
+    def open(
+        cls, path: Path | str | None = None, *, read_only: bool = False, as_is: bool = False
+    ) -> Store:
+        """Open (or create) a store, upgrading an older schema when opened for writing.
+
+        `as_is` opens the file without creating, upgrading or refusing anything,
+        so `check` can report on a store in whatever state it is.
+        """
+        target = Path(path) if path is not None else default_db_path()
+        if read_only and not target.exists():
+            read_only = False
+        if not read_only:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder for the store {target}: {exc}; "
+                    "choose another place with --db or BLOC_DB"
+                ) from None
+        turn = Turn(target, shared=read_only, timeout=lock_timeout())
+        try:
+            if not read_only and not as_is and not target.exists():
+                _create(target)
+            con = connect(target, read_only, turn.deadline)
+        except BaseException:
+            turn.release()
+            raise
+        store = cls(con, target, turn)
+        if as_is:
+            return store
+        try:
+            store._prepare(read_only)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _prepare(self, read_only: bool) -> None:
+        """Refuse a store newer than this bloc; create or upgrade one opened for writing."""
+        version = stored_version(self.con)
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(newer_message(self.path, version))
+        if read_only:
+            if version is not None and version < SCHEMA_VERSION:
+                raise StoreError(
+                    f"the store {self.path} uses the older store schema {version} (this bloc "
+                    f"uses {SCHEMA_VERSION}) and was opened read-only, so it cannot be upgraded "
+                    f"here; run `bloc check --repair --db {self.path}` (or any bloc command that "
+                    "writes) once to upgrade it without loss"
+                )
+            return
+        try:
+            with self.transaction() as con:
+                upgrade(con, version, self.path)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"could not prepare the store {self.path} (schema {version}) for this bloc "
+                f"(schema {SCHEMA_VERSION}): {exc}; the store is unchanged. "
+                f"Run `bloc check --db {self.path}` to see what is wrong"
+            ) from None
+
+    def close(self) -> None:
+        try:
+            with connecting:
+                self.con.close()
+        finally:
+            if self._turn is not None:
+                self._turn.release()
+                self._turn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: a failure (or a kill) leaves the store as it was."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    # -- knowledge base -------------------------------------------------------
+
+    def load_knowledge(self, kb: KnowledgeBase | None = None, *, force: bool = False) -> bool:
+        """Load the knowledge base if it changed since the last load; True if it was loaded."""
+        digest = knowledge_hash() if kb is None else f"custom-{id(kb)}"
+        if not force and self.meta("kb_hash") == digest:
+            return False
+        kb = kb or bundled()
+        with self.transaction() as con:
+            for table in _KB_TABLES:
+                con.execute(f"DELETE FROM {table}")
+            con.execute(
+                "DELETE FROM evidence WHERE event_id IN "
+                "(SELECT id FROM events WHERE origin = 'curated')"
+            )
+            con.execute("DELETE FROM events WHERE origin = 'curated'")
+            _insert_knowledge(con, kb)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('kb_hash', ?)", [digest])
+        log.info("loaded the knowledge base into %s", self.path)
+        return True
+
+
+def _insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
+    def rows(table: str, values: list[tuple[Any, ...]]) -> None:
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+
+    rows(
+        "sources",
+        [(s.id, s.publisher, s.title, s.date, s.url, s.seed) for s in kb.sources.values()],
+    )
+    rows("actors", [(a.code, a.kind, a.name, list(a.cite)) for a in kb.actors.values()])
+    alias_rows: list[tuple[Any, ...]] = []
+    for a in kb.actors.values():
+        alias_rows.append((a.name, a.code, "name"))
+        alias_rows.append((a.code, a.code, "code"))
+        alias_rows += [(x, a.code, "alias") for x in a.aliases]
+        alias_rows += [(x, a.code, "capital") for x in a.capitals]
+        alias_rows += [(x, a.code, "demonym") for x in a.demonyms]
+    rows("aliases", alias_rows)
+    rows(
+        "offices",
+        [
+            (p.name, o.actor, o.office, o.start, o.end, list(o.cite))
+            for p in kb.people
+            for o in p.offices
+        ],
+    )
+    for al in kb.alliances.values():
+        rows(
+            "alliances",
+            [
+                (
+                    al.code,
+                    al.name,
+                    al.leader,
+                    al.founded,
+                    al.treaty,
+                    al.decision_rule,
+                    al.decision_body,
+                    list(al.cite),
+                )
+            ],
+        )
+        rows(
+            "provisions",
+            [(al.code, p.id, p.article, p.kind, p.summary, list(p.cite)) for p in al.provisions],
+        )
+        rows(
+            "bodies",
+            [(al.code, b.name, b.kind, "body", b.summary, list(b.cite)) for b in al.bodies]
+            + [(al.code, b.name, b.kind, "force", b.summary, list(b.cite)) for b in al.forces],
+        )
+        rows(
+            "memberships",
+            [
+                (al.code, s.member, s.start, s.end, s.status, s.note, list(s.cite))
+                for s in al.membership
+            ],
+        )
+        rows(
+            "requests",
+            [
+                (
+                    al.code,
+                    r.id,
+                    r.requester,
+                    r.date,
+                    r.precision,
+                    r.threat,
+                    r.aggressor,
+                    r.provision,
+                    r.outcome,
+                    r.response,
+                    list(r.cite),
+                )
+                for r in al.requests
+            ],
+        )
+    rows(
+        "votes",
+        [
+            (r.id, r.date, r.title, member, vote, list(r.cite))
+            for r in kb.resolutions
+            for member, vote in sorted(r.votes.items())
+        ],
+    )
+    rows(
+        "events",
+        [
+            (
+                e.id,
+                e.date,
+                e.precision,
+                e.source,
+                e.target,
+                e.type,
+                e.mode,
+                e.alliance,
+                e.intensity,
+                1.0,
+                "curated",
+                e.context,
+                e.summary,
+            )
+            for e in kb.events
+        ],
+    )
+    rows(
+        "evidence",
+        [
+            (e.id, sid, e.summary, 0, None, kb.sources[sid].date, kb.sources[sid].url)
+            for e in kb.events
+            for sid in e.cite
+        ],
+    )
+
+
+@contextmanager
+def opened(path: Path | str | None = None, *, write: bool = False) -> Iterator[Store]:
+    """Open a store with the bundled knowledge base loaded, and close it afterwards.
+
+    Readers open it read-only, so any number of them (a dashboard's requests,
+    commands) share it; only when the store is missing, older than this bloc
+    or its knowledge base out of date is it first opened for writing, briefly,
+    to bring it up to date. `write=True` is for the commands that change it.
+    """
+    target = Path(path) if path is not None else default_db_path()
+    store = None if write else _current(target)
+    if store is None:
+        store = Store.open(target)
+        try:
+            store.load_knowledge()
+        except BaseException:
+            store.close()
+            raise
+        if not write:
+            store.close()
+            store = Store.open(target, read_only=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _current(target: Path) -> Store | None:
+    """The store opened read-only if it is up to date, else None."""
+    if not target.exists():
+        return None
+    store = Store.open(target, as_is=True, read_only=True)
+    try:
+        if stored_version(store.con) == SCHEMA_VERSION and store.meta("kb_hash") == (
+            knowledge_hash()
+        ):
+            return store
+    except duckdb.Error:
+        pass
+    store.close()
+    return None
+
+
+def _create(target: Path) -> None:
+    """Make a new store whole or not at all: built beside it, then linked into place.
+
+    A process killed while DuckDB creates a file and its tables would otherwise
+    leave a file that exists but holds no tables.
+    """
+    building = target.with_name(f".{target.name}.{os.getpid()}.new")
+    leftovers = (building, building.with_name(building.name + ".wal"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(building))
+        try:
+            con.execute("BEGIN TRANSACTION")
+            upgrade(con, None, target)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.link(building, target)
+    except (OSError, duckdb.Error) as exc:
+        raise StoreError(
+            f"cannot create the store {target}: {exc}; choose another place with --db or BLOC_DB"
+        ) from None
+    finally:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+
+
+def parse_day(value: str | dt.date | None) -> dt.date | None:
+    """Parse an ISO date given on the command line or to the API."""
+    from bloc.errors import BlocError
+
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BlocError(f"{value!r} is not a date: write it as YYYY-MM-DD") from None

@@ -1,0 +1,179 @@
+"""The store's schema, its version, and the steps that upgrade an older store.
+
+The schema carries a version in `meta`. Opening a store for writing upgrades
+an older one in one transaction (the steps in `MIGRATIONS`), and a store
+written by a newer bloc is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from bloc.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS sources (
+    id VARCHAR PRIMARY KEY, publisher VARCHAR, title VARCHAR, date DATE, url VARCHAR,
+    seed VARCHAR);
+CREATE TABLE IF NOT EXISTS actors (
+    code VARCHAR PRIMARY KEY, kind VARCHAR, name VARCHAR, cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS aliases (alias VARCHAR, code VARCHAR, form VARCHAR);
+CREATE TABLE IF NOT EXISTS offices (
+    person VARCHAR, actor VARCHAR, office VARCHAR, start DATE, "end" DATE, cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS alliances (
+    code VARCHAR PRIMARY KEY, name VARCHAR, leader VARCHAR, founded DATE, treaty VARCHAR,
+    decision_rule VARCHAR, decision_body VARCHAR, cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS provisions (
+    alliance VARCHAR, id VARCHAR, article VARCHAR, kind VARCHAR, summary VARCHAR,
+    cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS bodies (
+    alliance VARCHAR, name VARCHAR, kind VARCHAR, category VARCHAR, summary VARCHAR,
+    cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS memberships (
+    alliance VARCHAR, member VARCHAR, start DATE, "end" DATE, status VARCHAR, note VARCHAR,
+    cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS requests (
+    alliance VARCHAR, id VARCHAR PRIMARY KEY, requester VARCHAR, date DATE, date_precision VARCHAR,
+    threat VARCHAR, aggressor VARCHAR, provision VARCHAR, outcome VARCHAR, response VARCHAR,
+    cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS votes (
+    resolution VARCHAR, date DATE, title VARCHAR, member VARCHAR, vote VARCHAR,
+    cite VARCHAR[]);
+CREATE TABLE IF NOT EXISTS documents (
+    id VARCHAR PRIMARY KEY, url VARCHAR, title VARCHAR, published DATE, sha256 VARCHAR,
+    sentences INTEGER, status VARCHAR, ingested_at TIMESTAMP, origin VARCHAR);
+CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, source VARCHAR,
+    target VARCHAR, type VARCHAR, mode VARCHAR, alliance VARCHAR, intensity DOUBLE,
+    confidence DOUBLE, origin VARCHAR, context VARCHAR, summary VARCHAR);
+CREATE TABLE IF NOT EXISTS evidence (
+    event_id VARCHAR, document VARCHAR, sentence VARCHAR, start INTEGER, "end" INTEGER,
+    published DATE, url VARCHAR, PRIMARY KEY (event_id, document, start));
+"""
+
+
+def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2: where each document was read from (a path, or path:line for JSON lines).
+
+    Appended last, so documents stored before it keep their rows and read NULL.
+    """
+    con.execute("ALTER TABLE IF EXISTS documents ADD COLUMN IF NOT EXISTS origin VARCHAR")
+
+
+# The step that upgrades a store from each version to the next, oldest first.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _add_document_origin,
+}
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = 'main'"
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version a store records; None for a file bloc has not written to yet."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.CatalogException:  # no meta table
+        row = None
+    if row is None:
+        # No record: a new file, or tables older than the record (the first schema).
+        return 1 if "documents" in _tables(con) else None
+    try:
+        version = int(row[0])
+    except (TypeError, ValueError):
+        version = 0
+    if version < 1:
+        raise StoreError(
+            f"the store records the schema version {row[0]!r}, which no bloc writes (the meta "
+            "table was changed by hand): set schema_version back to the version the tables "
+            "have, or point --db at another store"
+        )
+    return version
+
+
+def migrate(con: duckdb.DuckDBPyConnection, version: int, path: Path | str = "the store") -> None:
+    """Upgrade the tables from `version` to `SCHEMA_VERSION`, inside the caller's transaction."""
+    for step in range(version, SCHEMA_VERSION):
+        upgrade = MIGRATIONS[step]
+        what = (upgrade.__doc__ or "").strip().splitlines()[0]
+        log.info("upgrading %s from store schema %d to %d: %s", path, step, step + 1, what)
+        upgrade(con)
+
+
+def upgrade(con: duckdb.DuckDBPyConnection, version: int | None, path: Path | str) -> None:
+    """Bring a store at schema `version` (None: no schema yet) to this bloc's.
+
+    In the caller's transaction: the migration steps, then the DDL (which
+    creates whatever is missing), then the new version number.
+    """
+    if version is not None and version < SCHEMA_VERSION:
+        migrate(con, version, path)
+    con.execute(SCHEMA)
+    if version != SCHEMA_VERSION:
+        _stamp(con)
+
+
+def _stamp(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+def newer_message(path: Path, version: int) -> str:
+    return (
+        f"the store {path} was written by a newer bloc (store schema {version}; this bloc "
+        f"knows schema {SCHEMA_VERSION} at most); upgrade bloc (pip install --upgrade bloc) "
+        "to use it, or point --db at another store"
+    )
+
+
+Columns = dict[str, tuple[str, ...]]  # table -> its columns (or its primary key's)
+
+# The columns the data checks read; without them those checks cannot run.
+NEEDED = {
+    "events": ("id", "date", "date_precision", "source", "target", "type", "confidence", "origin"),
+    "evidence": ("event_id", "document", "start"),
+    "documents": ("id",),
+}
+
+
+def table_columns(con: duckdb.DuckDBPyConnection) -> Columns:
+    rows = con.execute(
+        "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'main' GROUP BY table_name"
+    ).fetchall()
+    return {str(table): tuple(columns) for table, columns in rows}
+
+
+def primary_keys(con: duckdb.DuckDBPyConnection) -> Columns:
+    rows = con.execute(
+        "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+        "WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    return {str(table): tuple(columns) for table, columns in rows}
+
+
+@functools.cache
+def expected_tables() -> tuple[Columns, Columns, dict[str, str]]:
+    """Every table's columns, primary key and CREATE statement as SCHEMA makes them."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(SCHEMA)
+        ddl = con.execute("SELECT table_name, sql FROM duckdb_tables()").fetchall()
+        return table_columns(con), primary_keys(con), {str(t): str(sql) for t, sql in ddl}
+    finally:
+        con.close()

@@ -1,0 +1,127 @@
+"""Clean article text: strip page boilerplate so it cannot produce events.
+
+News pages carry newsletter sign-ups, menus, stock tickers, photo credits and
+lists of related stories. HTML goes through trafilatura's main-content
+extractor; plain text (often copied from a page) is filtered line by line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from bloc.errors import TooLargeError
+
+log = logging.getLogger(__name__)
+
+_BOILERPLATE = re.compile(
+    r"sign(?:ing)? up|newsletter|subscribe|inbox|terms of service|privacy policy|cookie"
+    r"|download the (?:free )?app|download the free|loading something is loading"
+    r"|back to homepage|leave a comment|read more|related:|also see|also read|more info"
+    r"|premium content|please enable javascript|share this|follow us|all rights reserved"
+    r"|advertisement|click here|\bviews?$|^image:|^photo:|^source:"
+    r"|^by [A-Z][\w.]+(?: [A-Z][\w.]+)*$|^author:|getty images|reuters/|/ ?afp|\bafp\b"
+    r"|ap photo|/sputnik|photo by|photo: |\bpool photo"
+    r"|^(?:buy|sell|open)\b|trading vol|telegram: @|executive editor|the commentary represents"
+    r"|the no\. 1 source",
+    re.IGNORECASE,
+)
+MIN_WORDS = 15
+"""Fewer words than this, extracted from a page, is not an article."""
+_TICKER = re.compile(r"[-+]?\d+\.\d+")
+_BULLET_TEASER = re.compile(r"^[•·▪*-]\s*\d+\s+(?:minutes?|hours?|days?|weeks?)\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+")
+MAX_TAGS = 50_000
+"""Pages with more tags are refused before extraction: a heavy news page has a
+few thousand, and the extractor spends some 30 to 70 µs on each, so 8 MB of
+empty <div>s took about a minute."""
+_TAG = re.compile(r"<[A-Za-z]")
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a line of page furniture rather than article prose."""
+    text = line.strip()
+    if not text:
+        return True
+    if _BOILERPLATE.search(text) or _BULLET_TEASER.match(text):
+        return True
+    if text.endswith(("…", "...")):  # a truncated teaser for another story
+        return True
+    words = _WORD.findall(text)
+    if len(_TICKER.findall(text)) >= 2 and len(words) < 12:
+        return True
+    # Headings, bylines and menu items: short and without sentence punctuation.
+    return len(words) < 6 and not text.rstrip("”\"’')").endswith((".", "!", "?", ":"))
+
+
+def clean_text(text: str, limit: int | None = None) -> str:
+    """The article's prose paragraphs, boilerplate removed, joined by blank lines.
+
+    With a `limit`, cleaning stops at the first paragraph that takes the result
+    past `limit` characters: what a reader codes, it need not clean beyond. The
+    result is then a prefix of the unlimited one.
+    """
+    from bloc.text.sentences import split
+
+    kept: list[str] = []
+    seen: set[str] = set()
+    size = -2  # no separator before the first paragraph
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if len(line.split()) >= 40 and _BOILERPLATE.search(line):
+            # A long paragraph is prose; drop only an inline teaser or credit in it.
+            line = " ".join(s.text for s in split(line) if not _BOILERPLATE.search(s.text))
+        elif is_boilerplate(line):
+            continue
+        if not line:
+            continue
+        # Pages repeat their headline and teasers; keep the first copy only.
+        if line in seen:
+            continue
+        seen.add(line)
+        kept.append(line)
+        size += len(line) + 2
+        if limit is not None and size > limit:
+            break
+    return "\n\n".join(kept)
+
+
+def extract_html(html: str) -> tuple[str, str | None, dt.date | None] | None:
+    """Main text, title and date of an HTML page, or None when no text is found.
+
+    Raises TooLargeError for a page of more than MAX_TAGS tags.
+    """
+    import trafilatura
+
+    tags = len(_TAG.findall(html))
+    if tags > MAX_TAGS:
+        raise TooLargeError(
+            f"HTML with {tags:,} tags, more than the {MAX_TAGS:,} bloc reads in one page "
+            "(news pages have a few thousand); save the article's text as plain text"
+        )
+    try:
+        result = trafilatura.bare_extraction(
+            html,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
+            favor_precision=True,
+        )
+    except Exception as exc:  # trafilatura raises many kinds on broken markup
+        log.debug("trafilatura failed: %s", exc)
+        return None
+    if result is None:
+        return None
+    text = getattr(result, "text", None)
+    if not text or len(text.split()) < MIN_WORDS:
+        return None
+    title = getattr(result, "title", None)
+    date: dt.date | None = None
+    raw_date = getattr(result, "date", None)
+    if raw_date:
+        try:
+            date = dt.date.fromisoformat(str(raw_date)[:10])
+        except ValueError:
+            date = None
+    return str(text), (str(title) if title else None), date

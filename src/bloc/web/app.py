@@ -1,0 +1,158 @@
+"""`bloc serve`: the dashboard (server-rendered pages) and a JSON API under /api.
+
+Every figure is computed as of the day in the `on` parameter, with the same
+no-look-ahead rule as the command line. Article text is untrusted: templates
+escape it, charts receive it only as JSON data, and a Content-Security-Policy
+lets the browser run bloc's own scripts and nothing else. All scripts and
+styles (Plotly, Swagger UI) come from installed packages and are served here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import version
+from pathlib import Path
+
+import swagger_ui_bundle
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from bloc.errors import BlocError, StoreLockedError
+from bloc.store import opened
+from bloc.web.api_routes import api_routes
+from bloc.web.http import error, status_of
+from bloc.web.page_routes import page_routes
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1_000_000  # bytes accepted in a request body
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+STATIC = Path(__file__).parent / "static"
+
+
+def plotly_js() -> Path:
+    """The Plotly.js bundle that ships inside the `plotly` package."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise BlocError("the dashboard needs the plotly package: pip install -e .")
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
+
+
+class _Security(BaseHTTPMiddleware):
+    """Security headers on every response; request bodies capped before they are read."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if request.method in ("POST", "PUT", "PATCH"):
+            length = request.headers.get("content-length")
+            if length is None or not length.isdigit():
+                return error(request, 411, "send a Content-Length header with the request body")
+            if int(length) > MAX_BODY:
+                return error(
+                    request, 413, f"the request body is {int(length):,} bytes; at most {MAX_BODY:,}"
+                )
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+
+def create_app(db: Path | str | None = None) -> FastAPI:
+    """The dashboard and API over one store (its knowledge base loaded once, here)."""
+    with opened(db):
+        pass
+    app = FastAPI(
+        title="bloc",
+        version=version("bloc"),
+        description="An observatory for military alliances: every figure as of a day.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    # The bundled Swagger UI (4.x) refuses an OpenAPI 3.1 document outright ("Unable to
+    # render this definition"); it renders FastAPI's schema when it is labelled 3.0.
+    app.openapi_version = "3.0.3"
+    app.add_middleware(_Security)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount(
+        "/vendor/swagger",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="swagger",
+    )
+    bundle = plotly_js()
+
+    @app.exception_handler(BlocError)
+    async def bloc_error(request: Request, exc: BlocError) -> Response:
+        response = error(request, status_of(exc), str(exc))
+        if isinstance(exc, StoreLockedError):
+            response.headers["Retry-After"] = "10"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+            for e in exc.errors()
+        )
+        return error(request, 422, f"invalid request ({problems})")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error(request, exc.status_code, str(exc.detail))
+
+    app.include_router(page_routes(db, bundle))
+    app.include_router(api_routes(db))
+    return app
+
+
+@contextmanager
+def serving(db: Path | str | None) -> Iterator[str]:
+    """The dashboard on a free loopback port in a background thread; yields its address.
+
+    For browser tests, screenshots and notebooks; stopped when the block ends.
+    """
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(db), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    try:
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise BlocError("the dashboard did not start within 15 s: see the log above")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def serve(db: Path | str | None, host: str, port: int) -> None:
+    """Run the dashboard with uvicorn until interrupted."""
+    import pyarrow
+    import uvicorn
+
+    # pandas keeps strings in Arrow memory; Arrow's own allocator holds on to what
+    # the server's many request threads free, so a long-running server grows. The
+    # system allocator gives it back (measured with bench/load.py).
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")

@@ -1,0 +1,91 @@
+"""What every route needs: the as-of day, dates from the query, errors and rendering.
+
+Pages and the JSON API share these, so a bad date or an unknown alliance gets
+the same status and message on both (JSON under /api, an error page elsewhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from bloc.errors import BlocError, NotFoundError, StoreError, StoreLockedError, TooLargeError
+from bloc.knowledge import bundled
+from bloc.store import parse_day
+from bloc.web import pages
+
+log = logging.getLogger(__name__)
+
+EARLIEST = dt.date(1990, 1, 1)
+
+OnQuery = Annotated[
+    dt.date | None, Query(description="Day to compute as of (YYYY-MM-DD), today by default.")
+]
+
+
+def as_of(on: dt.date | None) -> dt.date:
+    today = dt.date.today()
+    day = on or today
+    if not EARLIEST <= day <= today:
+        raise BlocError(
+            f"as-of day {day.isoformat()} is out of range: choose a day from "
+            f"{EARLIEST.isoformat()} to today ({today.isoformat()})"
+        )
+    return day
+
+
+def query_day(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return parse_day(value)
+    except BlocError:
+        raise BlocError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def status_of(exc: BlocError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, TooLargeError):
+        return 413
+    if isinstance(exc, StoreLockedError):
+        return 503  # busy for longer than BLOC_LOCK_TIMEOUT: worth trying again
+    if isinstance(exc, StoreError):
+        return 500
+    return 400
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
+
+ENV = pages.environment()
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    """A page: the template with what every page needs (navigation, as-of control)."""
+    values: dict[str, Any] = {
+        "standalone": False,
+        "assets": None,
+        "on": None,
+        "alliance": None,
+        "all_alliances": sorted(bundled().alliances),
+        "today": dt.date.today().isoformat(),
+        "keep": [(k, v) for k, v in request.query_params.multi_items() if k != "on"],
+    }
+    values.update(context)
+    return HTMLResponse(ENV.get_template(template).render(values), status_code=status)
+
+
+def error(request: Request, status: int, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": message}, status_code=status)
+    try:
+        return render(request, "error.html", {"status": status, "message": message}, status)
+    except Exception:  # the error page itself must not fail
+        log.exception("error page failed")
+        return Response(message, status_code=status, media_type="text/plain")

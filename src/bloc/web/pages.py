@@ -1,0 +1,472 @@
+"""What each dashboard page (and the report) shows, computed from the measures as of a day.
+
+The server and `bloc report` both render these dicts with the templates in
+`bloc/web/templates`, which escape every string; article text is untrusted and
+is never marked safe. Only the SVG map, built by `charts.risk_map` from
+packaged geometry with its own strings escaped, goes in as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from bloc import api, measures, simulate
+from bloc.errors import TooLargeError, UnknownActorError
+from bloc.knowledge import bundled
+from bloc.model import PLOVER_TYPES, Alliance, Document
+from bloc.text import clean
+from bloc.text.pipeline import process
+from bloc.web import charts
+
+log = logging.getLogger(__name__)
+
+MAX_CODE_CHARS = 100_000  # what the code-an-article page accepts
+LATEST = 12  # events on the overview page
+
+
+def environment() -> jinja2.Environment:
+    """The templates, with autoescaping on for every file."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("bloc.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["num"] = _num
+    env.filters["pct"] = lambda v: "-" if _missing(v) else f"{float(v):.0%}"
+    env.globals["safe_url"] = safe_url
+    return env
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    if _missing(value):
+        return "-"
+    if isinstance(value, int | str):
+        return str(value)
+    return f"{float(value):.{digits}f}"
+
+
+def safe_url(url: Any) -> str | None:
+    """A link target only for plain http(s) addresses; anything else is not linked."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def names() -> dict[str, str]:
+    return {code: actor.name for code, actor in bundled().actors.items()}
+
+
+def sources(ids: list[str], urls: dict[str, str | None] | None = None) -> list[dict[str, Any]]:
+    """Citable entries for knowledge-base source ids and ingested document ids."""
+    kb = bundled()
+    out = []
+    for sid in dict.fromkeys(ids):
+        if sid in kb.sources:
+            src = kb.sources[sid]
+            out.append({"id": sid, "label": src.cite(), "url": safe_url(src.url)})
+        else:
+            url = (urls or {}).get(sid)
+            out.append({"id": sid, "label": sid, "url": safe_url(url)})
+    return out
+
+
+def known_events(frame: pd.DataFrame, on: dt.date) -> pd.DataFrame:
+    """Events dated by `on` whose evidence was published by then (curated ones are the record)."""
+    if frame.empty:
+        return frame
+    keep = []
+    for date, origin, evidence in zip(
+        frame["date"], frame["origin"], frame["evidence"], strict=True
+    ):
+        if pd.Timestamp(date).date() > on:
+            keep.append(False)
+            continue
+        published = [e.get("published") for e in evidence]
+        keep.append(
+            origin == "curated" or any(p is None or pd.Timestamp(p).date() <= on for p in published)
+        )
+    return frame[keep]
+
+
+def event_rows(frame: pd.DataFrame, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """Events as dicts for templates, evidence limited to what was published by `on`."""
+    rows = []
+    for record in api.to_records(frame):
+        evidence = record.get("evidence") or []
+        if on is not None:
+            evidence = [
+                e
+                for e in evidence
+                if e.get("published") is None or e["published"] <= on.isoformat()
+            ] or evidence[:1]
+        for e in evidence:
+            e["link"] = safe_url(e.get("url"))
+        record["evidence"] = evidence
+        rows.append(record)
+    return rows
+
+
+def _alliance(code: str) -> Alliance:
+    return bundled().alliance(code)
+
+
+def _statuses(al: Alliance, on: dt.date) -> dict[str, str]:
+    return {s.member: s.status for s in al.members_on(on)}
+
+
+def member_link(al: Alliance, on: dt.date) -> dict[str, str]:
+    return {
+        s.member: f"/alliances/{al.code}/members/{s.member}?on={on.isoformat()}"
+        for s in al.members_on(on)
+    }
+
+
+def overview(
+    alliance: str,
+    on: dt.date,
+    db: api.DB = None,
+    *,
+    report: bool = False,
+    data: measures.Observed | None = None,
+) -> dict[str, Any]:
+    """Membership, cohesion over time, the risk map and the latest events.
+
+    Pass `data` (the store read by `measures.observe`) to share one reading.
+    """
+    al = _alliance(alliance)
+    nm = names()
+    status = _statuses(al, on)
+    data = data if data is not None else measures.observe(al.code, db)
+    coh = measures.cohesion(data, by="quarter", since=dt.date(2000, 1, 1), until=on)
+    risk = measures.risk(data, on)
+    pairs = measures.dyads(data, on)
+    summary = measures.reliability_summary(al.code, on, db)
+    scores = dict(zip(risk["member"], risk["score"], strict=True))
+    link = {} if report else member_link(al, on)
+    involved = sorted(set(status) | {al.code})
+    recent = api.events(until=on, db=db, actors=involved, latest=LATEST * 4)
+    latest = known_events(recent, on).tail(LATEST).iloc[::-1]
+    findings = _findings(al, on, status, coh, risk, pairs, summary, nm)
+    return {
+        "alliance": al,
+        "on": on,
+        "status": status,
+        "names": nm,
+        "findings": findings,
+        "timeline": charts.membership_timeline(al, on, nm),
+        "cohesion": charts.cohesion_chart(coh),
+        "cohesion_rows": api.to_records(coh.tail(8)),
+        "risk": api.to_records(risk),
+        "risk_chart": charts.risk_chart(risk, list(measures.RISK_WEIGHTS), measures.RISK_WEIGHTS),
+        "map": Markup(charts.risk_map(status, scores, nm, link, al.leader)),
+        "latest": event_rows(latest, on),
+        "links": link,
+    }
+
+
+def _findings(
+    al: Alliance,
+    on: dt.date,
+    status: dict[str, str],
+    coh: pd.DataFrame,
+    risk: pd.DataFrame,
+    pairs: pd.DataFrame,
+    summary: pd.DataFrame,
+    nm: dict[str, str],
+) -> list[str]:
+    """The state of the alliance in a few plain sentences."""
+    lines = []
+    inactive = [f"{nm[m]} ({s})" for m, s in status.items() if s != "member"]
+    lines.append(
+        f"On {on.isoformat()} the {al.code} has {len(status)} members"
+        + (f", of whom {', '.join(inactive)}." if inactive else ".")
+    )
+    if not coh.empty:
+        last = coh.iloc[-1]
+        year_ago = coh[pd.to_datetime(coh["end"]) <= pd.Timestamp(on) - pd.Timedelta(days=365)]
+        trend = ""
+        if not year_ago.empty:
+            before = float(year_ago.iloc[-1]["cohesion"])
+            trend = (
+                f", {'up' if last.cohesion > before else 'down'} from {before:.2f} a year earlier"
+            )
+        lines.append(f"Cohesion index {float(last.cohesion):.2f} (0 to 1){trend}.")
+    if not risk.empty:
+        top = risk.iloc[0]
+        lines.append(
+            f"Highest exit risk: {nm[top.member]} ({top.score:.2f}), mainly "
+            f"{top.reasons[0] if len(top.reasons) else 'no signal'}; lowest: "
+            f"{nm[risk.iloc[-1].member]} ({risk.iloc[-1].score:.2f})."
+        )
+    hostile = pairs.dropna(subset=["score"])
+    if not hostile.empty and hostile.iloc[0].score < -0.1:
+        h = hostile.iloc[0]
+        lines.append(
+            f"Most strained pair: {nm[h.a]} and {nm[h.b]} ({h.relation}, {h.score:+.2f}, "
+            f"{h.events} events)."
+        )
+    n = summary.requests.iloc[0]
+    if n:
+        lines.append(
+            f"Requests for help known by then: {n}; honoured in full: "
+            f"{summary.share.iloc[0]:.0%} (published reference after 1945: 22%)."
+        )
+    return lines
+
+
+def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str, Any]:
+    """One member: its alignment over time, its events and why its risk is what it is."""
+    al = _alliance(alliance)
+    code = code.upper()
+    if code not in {s.member for s in al.membership}:
+        raise UnknownActorError(f"{code!r} was never a member of {al.code}: see `bloc members`")
+    nm = names()
+    data = measures.observe(al.code, db)
+    if code == al.leader:  # alignment is measured toward the leader: it has none of its own
+        frame = pd.DataFrame(columns=["member", "end", "alignment"])
+    else:
+        frame = measures.alignment(data, by="quarter", member=code, until=on)
+        frame = frame[pd.to_datetime(frame["end"]) >= pd.Timestamp(2000, 1, 1)]
+    total = api.count_events(actor=code, until=on, db=db)
+    events = known_events(api.events(actor=code, until=on, db=db, latest=400), on).iloc[::-1]
+    risk = measures.risk(data, on)
+    row = risk[risk["member"] == code]
+    why: list[dict[str, Any]] = []
+    note = None
+    if code == al.leader:
+        note = "the leading state is not ranked for exit risk"
+    elif row.empty:
+        note = f"not a member on {on.isoformat()}"
+    else:
+        explained = measures.explain(data, code, on, db=db)
+        urls = _document_urls(events)
+        for record in api.to_records(explained):
+            record["cited"] = sources(record.get("sources") or [], urls)
+            why.append(record)
+    spells = [s for s in al.membership if s.member == code]
+    return {
+        "alliance": al,
+        "on": on,
+        "code": code,
+        "name": nm.get(code, code),
+        "names": nm,
+        "spells": spells,
+        "alignment": charts.alignment_chart(frame),
+        "alignment_now": None if frame.empty else frame.iloc[-1]["alignment"],
+        "risk": None if row.empty else api.to_records(row)[0],
+        "weights": measures.RISK_WEIGHTS,
+        "why": why,
+        "note": note,
+        "events": event_rows(events.head(200), on),
+        "total_events": total,
+    }
+
+
+def _document_urls(events: pd.DataFrame) -> dict[str, str | None]:
+    urls: dict[str, str | None] = {}
+    for evidence in events.get("evidence", []):
+        for e in evidence:
+            urls.setdefault(str(e["document"]), e.get("url"))
+    return urls
+
+
+def relations(
+    alliance: str, on: dt.date, db: api.DB = None, *, report: bool = False
+) -> dict[str, Any]:
+    """The member-relations graph and the dyad matrix."""
+    al = _alliance(alliance)
+    nm = names()
+    frame = measures.relations(al.code, on, db)
+    members = sorted(_statuses(al, on))
+    pairs = frame[frame["kind"] == "member"]
+    matrix = measures.dyad_matrix(pairs) if not pairs.empty else pd.DataFrame()
+    return {
+        "alliance": al,
+        "on": on,
+        "names": nm,
+        "graph": charts.relations_graph(frame, members, {} if report else member_link(al, on), nm),
+        "heatmap": charts.dyad_heatmap(matrix) if not matrix.empty else None,
+        "pairs": api.to_records(frame.dropna(subset=["score"])),
+    }
+
+
+def reliability(alliance: str, on: dt.date, db: api.DB = None) -> dict[str, Any]:
+    """Every request for assistance and the answer, beside the reference figures."""
+    al = _alliance(alliance)
+    frame = measures.reliability(al.code, on, db)
+    summary = measures.reliability_summary(al.code, on, db)
+    rows = api.to_records(frame)
+    for row in rows:
+        row["cited"] = sources(row.get("sources") or [])
+    refs = api.to_records(summary)
+    for ref in refs:
+        ref["cited"] = sources([ref["source"]]) if ref["source"] != "knowledge base" else []
+    return {
+        "alliance": al,
+        "on": on,
+        "names": names(),
+        "requests": rows,
+        "summary": refs,
+        "share_chart": charts.reliability_chart(summary),
+    }
+
+
+def simulation(
+    alliance: str,
+    on: dt.date,
+    requester: str | None,
+    threat: str,
+    aggressor: str | None,
+    assume: list[str],
+    seed: int,
+    draws: int,
+    db: api.DB = None,
+) -> dict[str, Any]:
+    """The scenario form and, when a requester is given, the simulated answer."""
+    al = _alliance(alliance)
+    page: dict[str, Any] = {
+        "alliance": al,
+        "on": on,
+        "names": names(),
+        "members": sorted(_statuses(al, on)),
+        "threats": simulate.THREATS,
+        "assumptions": simulate.ASSUMPTIONS,
+        "actors": sorted(bundled().actors),
+        "form": {
+            "requester": requester or "",
+            "threat": threat,
+            "aggressor": aggressor or "",
+            "assume": assume,
+            "seed": seed,
+            "draws": draws,
+        },
+        "result": None,
+        "outcomes_chart": None,
+    }
+    if requester:
+        scenario = simulate.parse_scenario(al.code, requester, threat, aggressor, on, assume)
+        result = simulate.simulate(scenario, draws=draws, seed=seed, db=db)
+        page["result"] = result
+        page["outcomes_chart"] = charts.outcomes_chart(result["outcomes"])
+    return page
+
+
+def comparison(alliances: list[str], on: dt.date, db: api.DB = None) -> dict[str, Any]:
+    """The same measures for several alliances side by side, and their cohesion over time."""
+    codes = [_alliance(a).code for a in alliances]
+    frame = measures.compare(codes, on, db)
+    series = []
+    for code in codes:
+        coh = measures.cohesion(code, by="year", since=dt.date(2000, 1, 1), until=on, db=db)
+        series.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": code,
+                "x": list(coh["end"]),
+                "y": list(coh["cohesion"]),
+            }
+        )
+    chart = charts._figure(series, height=320, yaxis={"range": [0, 1.02]})
+    return {
+        "on": on,
+        "codes": codes,
+        "rows": api.to_records(frame),
+        "cohesion_chart": chart,
+    }
+
+
+def coded_text(text: str, published: dt.date | None) -> dict[str, Any]:
+    """Code a pasted text without storing it: its events, and the text with them marked."""
+    if len(text) > MAX_CODE_CHARS:
+        raise TooLargeError(
+            f"the text has {len(text):,} characters; paste at most {MAX_CODE_CHARS:,} "
+            "(ingest longer articles with `bloc ingest`)"
+        )
+    document = Document(id="pasted", text=text, published=published, origin="paste")
+    result = process(document)
+    cleaned = clean.clean_text(text)
+    spans = sorted({(e.start, e.end) for e in result.events})
+    segments: list[tuple[str, int | None]] = []
+    at = 0
+    for number, (start, end) in enumerate(spans, 1):
+        if start < at:
+            continue
+        segments.append((cleaned[at:start], None))
+        segments.append((cleaned[start:end], number))
+        at = end
+    segments.append((cleaned[at:], None))
+    marks = {span: n for n, span in enumerate(spans, 1)}
+    events = [
+        {
+            "mark": marks[(e.start, e.end)],
+            "date": e.date.isoformat(),
+            "precision": e.precision,
+            "source": e.source,
+            "target": e.target,
+            "type": e.type,
+            "mode": e.mode,
+            "confidence": e.confidence,
+        }
+        for e in result.events
+    ]
+    return {"segments": segments, "events": events, "sentences": result.sentences}
+
+
+def explorer(
+    on: dt.date,
+    actor: str | None = None,
+    type: str | None = None,
+    alliance: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    db: api.DB = None,
+    limit: int = 300,
+) -> dict[str, Any]:
+    """The events explorer: filtered events known by `on`, latest first."""
+    end = min(until, on) if until else on
+    total = api.count_events(actor, type, alliance, since, end, db=db)
+    frame = api.events(actor, type, alliance, since, end, db=db, latest=limit * 2)
+    frame = known_events(frame, on).iloc[::-1]
+    return {
+        "on": on,
+        "names": names(),
+        "rows": event_rows(frame.head(limit), on),
+        "total": total,
+        "actors": sorted(bundled().actors),
+        "types": list(PLOVER_TYPES),
+        "filters": {
+            "actor": actor or "",
+            "type": type or "",
+            "alliance": alliance or "",
+            "since": since.isoformat() if since else "",
+            "until": until.isoformat() if until else "",
+        },
+    }
+
+
+def event(event_id: str, db: api.DB = None) -> dict[str, Any]:
+    """One event with all of its evidence."""
+    frame = api.event(event_id, db)
+    rows = event_rows(frame)
+    row = rows[0]
+    row["cited"] = sources(
+        [e["document"] for e in row["evidence"]],
+        {e["document"]: e.get("url") for e in row["evidence"]},
+    )
+    return {"event": row, "names": names()}
