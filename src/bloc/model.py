@@ -63,6 +63,7 @@ class Actor:
     capitals: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
     cite: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # cities and regions that stand for it as a place
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 # The fields each kind of entry may have.
 KEYS = {
     "source": frozenset({"id", "publisher", "title", "date", "url", "seed"}),
-    "actor": frozenset({"code", "kind", "name", "aliases", "capitals", "demonyms", "cite"}),
+    "actor": frozenset(
+        {"code", "kind", "name", "aliases", "capitals", "demonyms", "places", "cite"}
+    ),
     "person": frozenset({"name", "aliases", "offices"}),
     "office": frozenset({"actor", "office", "start", "end", "cite"}),
     "spell": frozenset({"member", "start", "end", "status", "note", "cite"}),

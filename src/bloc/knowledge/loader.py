@@ -17,6 +17,7 @@ from typing import cast
 from bloc.errors import KnowledgeBaseError
 from bloc.knowledge.alliances import load_alliance
 from bloc.knowledge.entries import CODE, KEYS, Entry, read_yaml, top_list
+from bloc.knowledge.world import forms, merge, world_actors
 from bloc.model import (
     PLOVER_TYPES,
     VOTES,
@@ -83,7 +84,12 @@ class Loader:
             )
 
     def load_actors(self) -> None:
+        """The world's states from the libraries, then actors.yaml: organisations,
+        groups, and for states what the libraries lack (an entry for a state the
+        libraries know adds to it; its name, if given, replaces theirs)."""
+        world = world_actors()
         path = self.root / "actors.yaml"
+        curated: dict[str, set[str]] = {}
         for i, raw in enumerate(top_list(path, read_yaml(path), "actors")):
             e = Entry(path.name, f"actors[{i}]", raw, KEYS["actor"])
             code = e.text("code")
@@ -95,7 +101,9 @@ class Loader:
             kind = e.text("kind")
             if kind not in ("state", "organisation", "group"):
                 raise e.fail(f"kind must be state, organisation or group, got {kind!r}")
-            self.actors[code] = Actor(
+            if code in world and kind != "state":
+                raise e.fail(f"{code} is a state's ISO code: give the {kind} another code")
+            actor = Actor(
                 code=code,
                 kind=cast(ActorKind, kind),
                 name=e.text("name"),
@@ -103,7 +111,14 @@ class Loader:
                 capitals=e.strs("capitals"),
                 demonyms=e.strs("demonyms"),
                 cite=self.cites(e),
+                places=e.strs("places"),
             )
+            curated[code] = set(forms(actor))
+            self.actors[code] = actor
+        claimed = {form: code for code, own in curated.items() for form in own}
+        for code, state in world.items():
+            theirs = {f for f in forms(state) if claimed.get(f, code) != code}
+            self.actors[code] = merge(state, self.actors.get(code), theirs)
 
     def load_people(self) -> tuple[Person, ...]:
         path = self.root / "people.yaml"

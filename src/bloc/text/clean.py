@@ -39,6 +39,19 @@ empty <div>s took about a minute."""
 _TAG = re.compile(r"<[A-Za-z]")
 
 
+_SPORT = re.compile(
+    r"\b(?:football|soccer|match(?:es)?|goals?|league|tournament|cup|qualifier|striker|midfielder"
+    r"|goalkeeper|coach|stadium|fans|championship|players?|national team|kick-?off|penalt(?:y|ies)"
+    r"|scored?|referee|semi-?final|final whistle|wrestl(?:er|ing) (?:bout|championship)|olympic)\b",
+    re.IGNORECASE,
+)
+
+
+def sporting(text: str) -> bool:
+    """Two or more words of sport: the clashes and attacks are on a pitch."""
+    return len({m.group().lower() for m in _SPORT.finditer(text)}) >= 2
+
+
 def is_boilerplate(line: str) -> bool:
     """True for a line of page furniture rather than article prose."""
     text = line.strip()

@@ -1,236 +1,57 @@
-"""Code sentences into PLOVER events: who did what to whom.
+"""Code a parsed sentence into PLOVER events: who did what to whom.
 
-The coder works in the manner of the classic dictionary coders (TABARI,
-PETRARCH's verb dictionaries), kept fast by a cheap gate: a sentence is looked
-at only if it names two different actors and contains a trigger word. For
-those, it decides
-
-- the type and mode, from a trigger lexicon (`TRIGGERS`, documented in
-  docs/codebook.md);
-- whether the sentence reports something that happened: questions,
-  conditionals, modal predictions and negated triggers are not events, and a
-  trigger governed by "refused to"/"declined to" yields only the REJECT;
-- the source and target: the subject-like actor before the trigger (a
-  possessor for noun triggers: "Russia's invasion of Ukraine"), the first
-  actor after it; the passive ("was hit by") swaps them; symmetric triggers
-  (clashes, fighting, peace deals) code both directions.
+In the manner of the dictionary coders (TABARI, PETRARCH), with roles read
+from the dependency parse rather than from word order:
+- triggers are lemmas of the lexicon (`bloc.text.lexicon`), the most
+  specific reading first ("lift a curfew" CONCEDE, "lift a blockade" RETREAT);
+- a trigger whose complement is what was refused, threatened, offered or
+  asked for governs it ("refused to send troops": one REJECT, no AID);
+- the source is the subject (the agent of a passive), climbing through
+  control verbs and conjoined verbs; a light verb lends its subject to its
+  noun ("held talks with", "issued an ultimatum to"); the target is the
+  object, then a phrase with one of the type's prepositions, then the
+  subject of a complement clause ("demanded that the US cancel");
+- not events: questions, conditionals, speculation (may, might, could),
+  and negated acts; a negated acceptance is a REJECT ("will not accept");
+- an intention (will, would, offered to, is willing to) to cooperate is an
+  AGREE, to harm a THREATEN, as PLOVER codes them; in reported speech the
+  speaker is the source only of speech acts and of what "it" or "they" do,
+  and "X said Y must..." is X's REQUEST of Y.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from bloc.model import TYPE_INTENSITY, Mention
+from bloc.text.lexicon import Entry, Lexicon
+from bloc.text.parse import Parse, Token
+from bloc.text.roles import DOMESTIC, PRONOUNS, RELATIVES, Actors, Context, Found
 
-
-@dataclass(frozen=True)
-class Trigger:
-    type: str
-    mode: str | None
-    pattern: re.Pattern[str]
-    symmetric: bool = False
-    alliance_default: bool = False  # with no target, the act is toward the alliance in context
-
-
-def _t(
-    type: str, mode: str | None, rx: str, *, symmetric: bool = False, alliance: bool = False
-) -> Trigger:
-    return Trigger(type, mode, re.compile(rx, re.IGNORECASE), symmetric, alliance)
-
-
-# Order matters: where two triggers overlap, the earlier in this list wins.
-TRIGGERS: tuple[Trigger, ...] = (
-    _t("REJECT", "declaration", r"\brefus\w* to sign\b", alliance=True),
-    _t(
-        "REJECT",
-        "exercise",
-        r"\b(?:cancel+(?:ed|s|ing)?|called off|call off)\b(?=[^.;]{0,60}\b(?:exercise|drills?|manoeuvres|maneuvers)\b)",
-        alliance=True,
-    ),
-    _t(
-        "REJECT",
-        "participation",
-        r"\b(?:suspend(?:ed|s|ing)?|froze|freez(?:e|es|ing)|boycott(?:ed|s|ing)?)\b(?=[^.;]{0,40}\b(?:cooperation|participation|membership|work)\b)",
-        alliance=True,
-    ),
-    _t(
-        "REJECT",
-        "recognition",
-        r"\bno question of recogni[sz]\w*|\brefus\w* to recogni[sz]\w*|\bwill not recogni[sz]e",
-    ),
-    _t(
-        "REJECT",
-        "military aid",
-        r"\bruled out\b|\bturned down\b|\bdeclin(?:ed|ing) to\b|\brefus(?:ed|es|al|ing)\b|\bden(?:ied|ying|y)\b|\breject(?:ed|s|ing|ion)?\b",
-    ),
-    _t(
-        "REJECT",
-        "participation",
-        r"\b(?:leave|quit|withdr[ae]w from|pull(?:ed)? out of)\b(?=[^.;]{0,30}\b(?:CSTO|NATO|alliance|bloc|organi[sz]ation|grouping|treaty)\b)",
-        alliance=True,
-    ),
-    _t(
-        "REQUEST",
-        "military aid",
-        r"\binvok(?:ed|es|ing|e)\b|\binvocation\b|\bappeal(?:ed|s)?\b|\bcall(?:ed|s|ing)? (?:on|upon)\b|\brequest(?:ed|s|ing)?\b|\bask(?:ed|s|ing)? (?:for|to)\b|\bask(?:ed|s|ing)?\b(?=[^.;]{0,30}\bfor (?:help|assistance|support|aid|troops|forces|weapons|peacekeepers)\b)|\bsought\b|\bseek(?:s|ing)?\b|\bapplied to\b|\bturn(?:ed|ing)? to\b(?=[^.;]{0,40}\bfor help\b)|\bdemand(?:ed|ing|s)?\b|\burg(?:ed|es|ing)\b",
-        alliance=True,
-    ),
-    _t(
-        "ACCUSE",
-        "criticism",
-        r"\bcritici[sz](?:ed|es|ing|e)\b|\baccus(?:ed|es|ing|e)\b|\bblam(?:ed|es|ing|e)\b|\bcondemn(?:ed|s|ing)?\b|\bdenounc(?:ed|es|ing|e)\b|\bfault(?:ed|s)?\b|\blash(?:ed|es)? out\b|\battack on (?=[A-Z])",
-    ),
-    _t(
-        "COERCE",
-        "occupation",
-        r"\bannex(?:ed|es|ing|ation)?\b|\boccup(?:y|ied|ies|ying|ation)\b|\binfiltrat(?:ed|ion|es)\b|\bseiz(?:ed|es|ing|ure)\b",
-    ),
-    _t(
-        "ASSAULT",
-        "border clash",
-        r"\bclash(?:es|ed)?\b|\bfight(?:ing)?\b|\bfought\b|\bskirmish(?:es)?\b|\bexchanged (?:small arms|fire|artillery)|\bwrestled violently\b|\bgrappled\b|\bconfrontation with\b|\bborder (?:war|conflict)\b",
-        symmetric=True,
-    ),
-    _t(
-        "ASSAULT",
-        "armed attack",
-        r"\binva(?:de|ded|des|ding|sion)\b|\battack(?:ed|s|ing)?\b|\bshell(?:ed|ing)\b|\bbomb(?:ed|ing)\b|\bfired (?:rockets|missiles|shells)\b|\bdrone (?:attacks|strikes)\b|\bwar (?:against|on)\b|\bhit by artillery\b",
-    ),
-    _t(
-        "CONSULT",
-        "mission",
-        r"\bsend(?:ing)? its secretary[- ]general\b|\bworking group\b|\bfact-finding\b|\bmonitoring mission\b",
-    ),
-    _t("CONSULT", "mediation", r"\bbroker(?:ed|s|ing)?\b|\bmediat(?:ed|es|ing|ion)\b"),
-    _t(
-        "CONSULT",
-        "summit",
-        r"\bsummit\b",
-        alliance=True,
-    ),
-    _t(
-        "CONSULT",
-        "meeting",
-        r"\bheld talks\b|\btalks with\b|\bmet with\b|\bvisit(?:ed|s)?\b|\bphone call\b|\bconsultations with\b",
-    ),
-    _t(
-        "AID",
-        "military",
-        r"\bdeploy(?:ed|s|ing|ment)?\b|\bsen(?:d|t|ding|ds) (?:a |an |its )?(?:contingent|troops|forces|peacekeepers|aid|weapons|help|assistance)\b|\bsuppl(?:y|ies|ied|ying) (?:\w+ ){0,6}weapons\b|\bpeacekeeping force\b|\bintervention in\b|\bintervened in\b|\bprovid(?:ed|es|ing) (?:\w+ ){0,3}(?:aid|assistance|troops|peacekeep\w*)\b|\bselling weapons\b|\barming\b",
-    ),
-    _t(
-        "COOPERATE",
-        "exercise",
-        r"\bexercises?\b|\bdrills\b|\bmanoeuvres\b|\bmaneuvers\b|\bmilitary cooperation\b|\bcloser ties\b",
-    ),
-    _t(
-        "AGREE",
-        "agreement",
-        r"\bsign(?:ed|s|ing)\b(?=[^.;]{0,40}\b(?:deal|agreement|accord|treaty|protocol|declaration|statement)\b)|\bpeace deal\b|\bceasefire agreement\b",
-        symmetric=True,
-    ),
-    _t(
-        "AGREE",
-        "accession",
-        r"\bjoin(?:ed|s|ing)\b|\baccession\b|\bacceded\b|\bbec(?:ame|omes|oming) (?:a |the )?(?:\w+ )?member\b",
-        alliance=True,
-    ),
-    _t(
-        "RETREAT",
-        "withdrawal",
-        r"\bwithdraw(?:al|n|s|ing)?\b|\bwithdrew\b|\bpull(?:ed|ing)? (?:out|back)\b",
-    ),
-    _t(
-        "PROTEST",
-        "demonstration",
-        r"\bprotest(?:ers|ors|ed|s)?\b|\bdemonstrat(?:ors|ions?|ed)\b|\brall(?:y|ied)\b",
-    ),
-    _t(
-        "SUPPORT",
-        "statement",
-        r"\bsupport(?:ed|s|ing)?\b|\bback(?:ed|s|ing)\b|\bendors(?:ed|es|ing|e)\b|\bprais(?:ed|es|ing|e)\b|\bhelped\b|\bunified front\b",
-    ),
-    _t(
-        "THREATEN",
-        "warning",
-        r"\bthreaten(?:ed|s|ing)?\b|\bwarn(?:ed|s|ing)?\b|\bultimatum\b|\bwill depend on\b",
-    ),
-    _t(
-        "SANCTION",
-        "sanctions",
-        r"\bsanction(?:ed|s|ing)?\b|\bexpel+(?:ed|s|ing)?\b|\bembargo\b|\bcut ties\b|\bhalt(?:ed|s)? (?:its )?payments\b",
-    ),
-    _t("MOBILIZE", "mobilisation", r"\bmobili[sz](?:ed|es|ing|ation)\b|\bmass(?:ed|ing) troops\b"),
-)
-
-_GATE = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.IGNORECASE)
-_HYPOTHETICAL = re.compile(
-    r"\b(?:would|could|might|may|will|shall|should|can|cannot|can't|won't|wouldn't|likely to"
-    r"|unlikely to|going to|want(?:s|ed)? to|wish(?:es)? to|hopes? to|aspir\w+ to|if|unless|whether"
-    r"|able to|ready to|willing to|prepared to|expected to|plans? to|fear|imagine|on the verge of"
-    r"|aspirations? (?:to|towards)|about to|poised to)\b[^.;,]{0,40}$",
-    re.IGNORECASE,
-)
-_CONDITIONAL_START = re.compile(r"^\s*(?:if|should|unless|were|had)\b", re.IGNORECASE)
-_NEGATION = re.compile(
-    r"\b(?:not|n't|never|no|nor|neither|without|lack of|failed to|unwilling to|refrained from"
-    r"|refus\w* to|declin\w* to|withh\w+|instead of|rather than|did not|avoid\w*)\b[^.;,]{0,30}$",
-    re.IGNORECASE,
-)
-_PASSIVE = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+|\w+-\w+\s+)?$", re.IGNORECASE
-)
-_PREPOSITION = re.compile(
-    r"\b(?:in|of|from|at|on|to|into|against|with|for|between|over|across|near|toward|towards"
-    r"|within|about|among|amid|like|than|including|despite|after|before|during|under|by)\s+"
-    r"(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_POSSESSIVE_AFTER = re.compile(r"^(?:['’]s?)")
-_SPEECH = re.compile(
-    r"\b(?:said|says|told|noted|added|argues|argued|suggests|suggested|believes|thinks|described"
-    r"|called it|wrote|claims|claimed)\b",
-    re.IGNORECASE,
-)
-
-
-MAX_GAP_WORDS = 12
-"""A target further than this many words after its trigger belongs to another clause."""
-GOVERNING = frozenset({"REJECT", "ACCUSE"})
-"""Triggers whose complement is what was refused or blamed, not a second event."""
-VERBAL = frozenset({"REJECT", "ACCUSE", "REQUEST", "THREATEN", "SUPPORT", "PROTEST"})
 VIOLENT = frozenset({"ASSAULT", "COERCE"})
-_TITLE_OF = re.compile(
-    r"\b(?:president|prime minister|premier|minister|government|leader|leadership|king|army"
-    r"|armed forces|forces|people|parliament|foreign ministry|ministry of \w+|head|chief)"
-    r"\s+of\s+(?:the\s+)?$",
-    re.IGNORECASE,
+IN_PLACE = frozenset(
+    {"CONCEDE", "COERCE", "ASSAULT", "PROTEST", "MOBILIZE", "SANCTION", "AID", "RETREAT"}
 )
-_NEGATED_MENTION = re.compile(r"\b(?:not|rather than|instead of)\s+(?:the\s+)?$", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas|which|who)\b|\bthat\b", re.IGNORECASE)
-_DENIAL = re.compile(r"^\s*that\b", re.IGNORECASE)
-_OTHER_ACT = re.compile(r"\b(?:war|invasion|attack|operation|aggression)\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"^\s*,\s*(?:which|who)\b", re.IGNORECASE)
-_THE_BEFORE = re.compile(r"\bthe\s+$")
-_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
-_IN_BEFORE = re.compile(r"\bin\s+$")
-_HOST_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")
-LOOKBACK = 80
-"""Characters read back from an actor for the cue before it ("not the", "by",
-"in"): every cue is a few words. Reading the whole sentence before every actor
-for every trigger made a long unpunctuated run cost cubic time."""
-
-
-def _cue_before(cue: re.Pattern[str], text: str, at: int) -> bool:
-    """True when `cue` (a pattern ending in $) matches the text just before `at`."""
-    return cue.search(text, max(0, at - LOOKBACK), at) is not None
-
-
-def _few_words(text: str, start: int, end: int, most: int) -> bool:
-    """True when text[start:end] holds at most `most` words; splits no further than that."""
-    return len(text[start:end].split(maxsplit=most)) <= most
+"""Types whose act falls on a place named with "in" ("a curfew in Abidjan")."""
+DOMESTIC_TYPES = frozenset({"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION"})
+MUTUAL = frozenset({"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "ASSAULT", "RETREAT"})
+"""Acts that two parties named together do with each other ("X and Y met")."""
+HOSTILE = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST", "ACCUSE"})
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+FUTURE = frozenset({"will", "shall", "would", "wo", "'ll", "going", "gonna"})
+SPECULATIVE = frozenset({"may", "might", "could", "can", "ca"})
+STATIVE = frozenset({"oppose", "commit", "determine", "prepare", "dedicate", "devote", "resolve"})
+"""Passives that describe the subject's own stance ("Israel is opposed to...")."""
+MUST = frozenset({"must", "should", "ought"})
+INTENT = frozenset(
+    {"plan", "intend", "want", "prepare", "aim", "hope", "wish", "willing", "ready",
+     "prepared", "determined", "eager", "poised", "set", "keen"}
+)  # fmt: skip
+RELUCTANT = frozenset({"unwilling", "reluctant", "fail", "hesitant", "loath", "loth"})
+NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "не", "ни", "нет"})
+CONDITIONAL = frozenset({"if", "unless", "whether", "если", "ли"})
+_COMPLEMENTS = ("xcomp", "ccomp")
 
 
 @dataclass(frozen=True)
@@ -245,365 +66,747 @@ class Coded:
     intensity: float
     confidence: float
     at: int = 0  # where the trigger starts in the sentence, to date it by its clause
+    route: str = ""  # how the roles were found (for calibration)
+    clause: tuple[int, int] = (0, 0)  # the trigger's clause (characters), to date it by
+    subordinate: bool = False  # in a relative or other dependent clause
 
 
-_SPORT = re.compile(
-    r"\b(?:football|soccer|match(?:es)?|goals?|league|tournament|cup|qualifier|striker|midfielder"
-    r"|goalkeeper|coach|stadium|fans|championship|players?|national team|kick-?off|penalt(?:y|ies)"
-    r"|scored?|referee|semi-?final|final whistle|wrestl(?:er|ing) (?:bout|championship)|olympic)\b",
-    re.IGNORECASE,
-)
+@dataclass(frozen=True)
+class _Trigger:
+    token: Token
+    entry: Entry
 
 
-def sporting(text: str) -> bool:
-    """Two or more words of sport: the clashes and attacks are on a pitch."""
-    return len({m.group().lower() for m in _SPORT.finditer(text)}) >= 2
-
-
-def worth_coding(text: str, mentions: list[Mention]) -> bool:
-    """The cheap gate: two different actors and at least one trigger word."""
-    return len({m.code for m in mentions}) >= 2 and _GATE.search(text) is not None
-
-
-def code_sentence(
-    text: str,
-    mentions: list[Mention],
-    alliances: Iterable[str],
-    context_alliance: str | None,
-    kinds: Mapping[str, str] | None = None,
-    use_parse: bool = False,
+def code_parse(
+    parse: Parse, mentions: Iterable[Mention], context: Context, lex: Lexicon
 ) -> list[Coded]:
-    """The events one sentence reports (an empty list for most sentences).
-
-    `use_parse` asks the dependency parse (bloc.text.parse) for roles word order
-    could not assign. Off by default: on the reference articles it added only
-    false positives (F1 0.70 with it, 0.72 without; see README).
-
-    `kinds` maps actor codes to their kind (state, organisation, group): armed
-    attacks and occupations are coded only between states and armed groups.
-    """
-    kinds = kinds or {}
-    sport = sporting(text)
-    if not worth_coding(text, mentions):
+    """The events one parsed sentence reports (an empty list for most sentences)."""
+    if parse.text.rstrip("”\"’') ").endswith("?"):
         return []
-    if text.rstrip("”\"’') ").endswith("?") or _CONDITIONAL_START.match(text):
-        return []
-    alliance_codes = set(alliances)
+    actors = Actors(parse, mentions, context)
+    triggers = {t.token.i: t for t in _triggers(parse, actors, lex)}
     out: list[Coded] = []
-    matches: list[tuple[Trigger, re.Match[str]]] = []
-    for trigger in TRIGGERS:
-        for match in trigger.pattern.finditer(text):
-            if not any(match.start() < m.end() and m.start() < match.end() for _, m in matches):
-                matches.append((trigger, match))
-    matches.sort(key=lambda tm: tm[1].start())
-    # "not the CSTO": an actor so named is no target of any trigger (read once per actor).
-    negated = frozenset(m.start for m in mentions if _cue_before(_NEGATED_MENTION, text, m.start))
-    taken: list[tuple[int, int]] = []
-    pairs: set[tuple[str, str, str]] = set()
-    for trigger, match in matches:
-        if True:
-            start, end = match.span()
-            if any(start < b and a < end for a, b in taken):
-                continue
-            before = text[max(0, start - 80) : start]  # a hedge or negation is close by
-            if _HYPOTHETICAL.search(before) or (
-                _NEGATION.search(before) and trigger.type != "REJECT"
-            ):
-                continue
-            if _inside_quote(text, start):
-                continue
-            if sport and trigger.type in VIOLENT:
-                continue  # "Armenia clashed with Azerbaijan in the qualifier" is football
-            if trigger.type == "REJECT" and _DENIAL.match(text[end:]):
-                continue  # "denied that…" disputes a claim; nothing is refused
-            if trigger.type in GOVERNING:
-                # "cancelled the drills", "refused to send troops": the object is
-                # what was refused, not a second event.
-                governed = re.search(r"[,;]", text[end:])
-                taken.append((end, end + (governed.start() if governed else len(text))))
-            if trigger.mode == "summit":
-                roles = _summit(text, start, end, mentions, alliance_codes, context_alliance)
-            else:
-                roles = _roles(
-                    trigger, text, start, end, mentions, context_alliance, kinds, negated
-                )
-            if trigger.type == "REJECT":
-                roles = list(roles)
-                for source, target, _ in list(roles):
-                    asked = re.match(
-                        r"^\s*(?:\w+\s+){0,2}?(?:the\s+)?([^\s]+)['’]s (?:request|appeal|demand|call)\b",
-                        text[end:],
-                    )
-                    if asked and any(
-                        m.code == target and m.start == end + asked.start(1) for m in mentions
-                    ):
-                        out.append(
-                            Coded(
-                                target,
-                                source,
-                                "REQUEST",
-                                "military aid",
-                                None,
-                                TYPE_INTENSITY["REQUEST"],
-                                0.5,
-                                start,
-                            )
-                        )
-            if not roles and use_parse and trigger.type not in VIOLENT and not trigger.symmetric:
-                roles = _parsed_roles(text, start, mentions)
-            for source, target, confidence in roles:
-                if source == target or (source, target, trigger.type) in pairs:
-                    continue
-                kind = trigger.type
-                if kind == "ASSAULT" and match.group().lower().startswith("attack on"):
-                    kind = "ACCUSE"
-                if kind in VIOLENT and not (
-                    kinds.get(source, "state") != "organisation"
-                    and kinds.get(target, "state") != "organisation"
-                ):
-                    continue
-                pairs.add((source, target, trigger.type))
-                alliance = next(
-                    (c for c in (target, source) if c in alliance_codes),
-                    context_alliance
-                    if trigger.alliance_default and context_alliance in _codes(mentions)
-                    else None,
-                )
-                out.append(
-                    Coded(
-                        source=source,
-                        target=target,
-                        type=kind,
-                        mode=trigger.mode if kind == trigger.type else "verbal",
-                        alliance=alliance,
-                        intensity=TYPE_INTENSITY[kind],
-                        confidence=confidence,
-                        at=start,
-                    )
-                )
+    seen: set[tuple[str, str, str]] = set()
+    for trigger in triggers.values():
+        if _governor(parse, trigger.token, triggers) is not None:
+            continue  # folded into the act that governs it
+        if _about_a_thing(parse, trigger.token, actors):
+            continue
+        for coded in _code(parse, trigger, triggers, actors, lex):
+            key = (coded.source, coded.target, coded.type)
+            if key not in seen:
+                seen.add(key)
+                out.append(coded)
+    for coded in _asked(parse, triggers, actors) + _must(parse, actors, lex, triggers):
+        key = (coded.source, coded.target, coded.type)
+        if key not in seen:
+            seen.add(key)
+            out.append(coded)
     return out
 
 
-def _codes(mentions: list[Mention]) -> set[str]:
-    return {m.code for m in mentions}
+def _triggers(parse: Parse, actors: Actors, lex: Lexicon) -> list[_Trigger]:
+    found = []
+    for token in parse.tokens:
+        if token.i in actors.at:
+            continue  # part of a name ("Shanghai Cooperation Organisation")
+        for entry in lex.entries_for(token.lemma, token.pos, token.text):
+            if _fits(parse, token, entry, lex):
+                found.append(_Trigger(token, entry))
+                break
+    return found
 
 
-def _inside_quote(text: str, position: int) -> bool:
-    """Words inside quotation marks are someone's opinion, not the reported act."""
-    opened = text.count("“", 0, position) - text.count("”", 0, position)
-    straight = text.count('"', 0, position) % 2
-    return opened > 0 or straight == 1
+def _fits(parse: Parse, token: Token, entry: Entry, lex: Lexicon) -> bool:
+    """Whether a token's context selects this reading of it."""
+    if entry.particle and not any(
+        c.lemma == entry.particle for c in parse.children(token.i, "compound:prt", "advmod")
+    ):
+        return False
+    if entry.prep and entry.prep not in _cases(parse, token):
+        return False
+    if entry.objects and not entry.objects & _object_lemmas(parse, token):
+        return False
+    return True
 
 
-def _parsed_roles(text: str, start: int, mentions: list[Mention]) -> list[tuple[str, str, float]]:
-    """Ask the dependency parse when word order could not assign both roles."""
-    from bloc.text import parse
+def _cases(parse: Parse, token: Token) -> set[str]:
+    found = {parse.case(c.i) for c in parse.children(token.i, "obl", "nmod")}
+    found |= {c.lemma for c in parse.children(token.i, "dep", "compound:prt") if c.pos == "ADP"}
+    return found
 
-    source, target = parse.roles(text, start, mentions)
-    if source and target and source != target:
-        return [(source, target, 0.45)]
+
+def _object_lemmas(parse: Parse, token: Token) -> set[str]:
+    """The words that can select a trigger's sense: its object's head and the words that
+    name it ("the state of emergency", "war games"), and the trigger's own modifiers."""
+    lemmas: set[str] = set()
+    for child in parse.children(token.i, "obj", "nsubj:pass", "xcomp", "iobj"):
+        lemmas |= _naming(parse, child, 2)
+    for child in parse.children(token.i, "obl", "compound", "amod", "nmod", "conj", "nsubj"):
+        lemmas.add(child.lemma)
+        lemmas |= {parse.case(child.i)}
+    head = parse.head(token.i)
+    if head is not None and token.pos in ("NOUN", "PROPN"):
+        lemmas.add(head.lemma)
+    if token.pos == "VERB" and not parse.children(token.i, "obj", "xcomp", "nsubj:pass"):
+        # The parser found no object ("cancelled planned CSTO drills" read as a clause):
+        # the words right after the verb, up to the end of the clause.
+        for t in parse.tokens[token.i + 1 : token.i + 7]:
+            if t.pos == "PUNCT" or t.lemma in ("and", "but", "that"):
+                break
+            lemmas.add(t.lemma)
+            lemmas.add(t.text.lower().rstrip("s"))
+    return lemmas
+
+
+def _naming(parse: Parse, token: Token, depth: int) -> set[str]:
+    found = {token.lemma}
+    if depth:
+        for child in parse.children(token.i, "compound", "amod", "nmod", "flat", "conj", "obj"):
+            if child.dep != "nmod:poss":
+                found |= _naming(parse, child, depth - 1)
+    return found
+
+
+def _governor(parse: Parse, token: Token, triggers: dict[int, _Trigger]) -> _Trigger | None:
+    """The trigger whose complement this one is ("refused to [send]", "threatened to [ban]",
+    "agreed to undertake [exercises]")."""
+    current = token
+    head = parse.head(current.i)
+    if token.pos == "NOUN" and token.dep == "obj" and head is not None and head.pos == "VERB":
+        owned = parse.children(token.i, "nmod:poss", "amod", "compound")
+        if head.i in triggers and not owned:
+            return triggers[head.i]  # "extend the curfew": the verb says it
+        current = head  # a light verb's noun: governed as its verb is
+    while (
+        current.dep in _COMPLEMENTS
+        or (current.dep == "obl" and parse.case(current.i) == "to")
+        or (
+            current.dep == "advcl"
+            and any(m.lemma in ("of", "for") for m in parse.children(current.i, "mark"))
+        )
+    ):
+        head = parse.head(current.i)
+        if head is None:
+            return None
+        governing = triggers.get(head.i)
+        if governing is not None and (governing.entry.governs or governing.entry.intent):
+            return governing
+        if governing is not None:
+            return None
+        current = head
+    return None
+
+
+def _about_a_thing(parse: Parse, token: Token, actors: Actors) -> bool:
+    """Inside a relative clause about a thing ("a resolution that aims to impose a
+    blockade"): what the thing is for, not what someone did."""
+    current = token
+    for up in parse.ancestors(token.i):
+        if current.dep == "acl:relcl" and up.pos in ("NOUN", "PROPN"):
+            return not actors.of(up.i)
+        if current.dep in ("acl", "advcl") and up.pos == "NOUN" and not actors.of(up.i):
+            marks = {m.lemma for m in parse.children(current.i, "mark")}
+            governor = parse.head(up.i)
+            light = up.dep == "obj" and governor is not None and governor.pos == "VERB"
+            if "of" in marks or not light:
+                return True  # "the decision of sending troops": what was decided about
+        current = up
+    return False
+
+
+def _complement(parse: Parse, token: Token, triggers: dict[int, _Trigger]) -> _Trigger | None:
+    for child in parse.children(token.i, *_COMPLEMENTS, "obl"):
+        if child.dep == "obl" and parse.case(child.i) != "to":
+            continue
+        if child.i in triggers:
+            return triggers[child.i]
+        deeper = _complement(parse, child, triggers)
+        if deeper is not None:
+            return deeper
+    return None
+
+
+def _mood(parse: Parse, token: Token) -> tuple[bool, bool, bool, bool]:
+    """(speculative, conditional, negated, future) for a trigger, up its chain of verbs.
+
+    Future is "will", "would", "going to", or an intention word above it
+    ("is willing to send"); an intention is "intent", which survives a condition
+    ("willing to send troops if it is attacked" is still an offer).
+    """
+    hypothetical = conditional = negated = future = intent = False
+    chain = [token]
+    for up in parse.ancestors(token.i):
+        if chain[-1].dep not in (*_COMPLEMENTS, "conj", "aux"):
+            break
+        chain.append(up)
+    generic = (
+        token.tense == "Pres"
+        and token.finite
+        and token.pos == "VERB"
+        and not any(c.dep.startswith("aux") for c in parse.children(token.i))
+    )
+    for node in chain:
+        for child in parse.children(node.i):
+            if child.lemma in NEGATIONS and child.dep in ("neg", "advmod", "det", "aux"):
+                negated = True
+            if child.dep.startswith("nsubj") and any(
+                c.lemma in NEGATIONS or c.lemma == "none"
+                for c in parse.children(child.i, "det", "advmod", "neg", "amod")
+            ):
+                negated = True  # "no member has recognised", "not a single member..."
+            if child.dep.startswith("aux"):
+                if child.lemma in FUTURE:
+                    future = True
+                elif child.lemma in SPECULATIVE:
+                    hypothetical = True
+            if child.dep == "advcl" and any(
+                m.lemma in CONDITIONAL for m in parse.children(child.i, "mark")
+            ):
+                conditional = True
+        if node is not token and node.lemma in INTENT:
+            future = intent = True
+        if node is not token and node.lemma in ("expect", "likely", "unlikely", "possible"):
+            hypothetical = True  # "expected to be joined by...": a forecast, not an act
+        if node is not token and node.lemma in RELUCTANT:
+            negated = True  # "unwilling to provide help", "failed to send troops"
+    for node in [token, *parse.ancestors(token.i)]:
+        if node.dep == "advcl" and any(
+            m.lemma in CONDITIONAL for m in parse.children(node.i, "mark")
+        ):
+            conditional = hypothetical = True  # inside the if-clause itself
+    # A bare present ("the CSTO allows Moscow to...") describes a state of affairs;
+    # news reports acts in the past, the perfect or the progressive.
+    return hypothetical or generic, conditional and not intent, negated, future
+
+
+def _generic(token: Token, parse: Parse) -> bool:
+    return (
+        token.tense == "Pres"
+        and token.finite
+        and token.pos == "VERB"
+        and not any(c.dep.startswith("aux") for c in parse.children(token.i))
+    )
+
+
+def _speaker(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> Found | None:
+    """The actor whose reported words hold this token ("X said [it would ...]")."""
+    current = token
+    for up in parse.ancestors(token.i):
+        if current.dep in ("ccomp", "parataxis", "conj", "xcomp", "advcl") and lex.is_speech(
+            up.lemma, up.text
+        ):
+            subject = _subject(parse, up)
+            if subject is not None:
+                found = actors.of(subject.i)
+                return found[0] if found else None
+            return None
+        current = up
+    return None
+
+
+def _subject(parse: Parse, token: Token) -> Token | None:
+    """The subject of a verb, climbing through control verbs and conjoined verbs."""
+    current = token
+    for _ in range(6):
+        subject = parse.child(current.i, "nsubj", "csubj")
+        if subject is not None:
+            return subject
+        head = parse.head(current.i)
+        if head is None:
+            return None
+        if current.dep in ("xcomp", "conj") or (current.dep == "advcl" and head.pos == "VERB"):
+            current = head
+            continue
+        if current.dep == "acl" and head.pos in ("NOUN", "PROPN"):
+            governor = parse.head(head.i)
+            if head.dep == "obj" and governor is not None and governor.pos == "VERB":
+                current = governor  # "issued a statement supporting X": who issued it
+                continue
+            return head
+        return None
+    return None
+
+
+def _code(
+    parse: Parse,
+    trigger: _Trigger,
+    triggers: dict[int, _Trigger],
+    actors: Actors,
+    lex: Lexicon,
+) -> list[Coded]:
+    token, entry = trigger.token, trigger.entry
+    speculative, conditional, negated, future = _mood(parse, token)
+    speaker = _speaker(parse, token, actors, lex)
+    if speculative and speaker is not None and _generic(token, parse):
+        speculative = False  # "Palestinians reject the changes, their negotiator said"
+    complement = _complement(parse, token, triggers) if entry.governs or entry.intent else None
+    if complement is not None and entry.type != "THREATEN":
+        inner = _mood(parse, complement.token)
+        negated = negated or (inner[2] and complement.entry.negates is None)
+    if (speculative or conditional) and not (entry.type == "THREATEN" or entry.intent):
+        return []
+    kind, mode = entry.type, entry.mode
+    if negated:
+        if entry.negates is None:
+            return []
+        kind, mode = entry.negates, "refusal"
+    elif entry.intent and complement is not None:
+        if complement.entry.type in HOSTILE:
+            kind, mode = "THREATEN", "threat"
+    elif future and kind in COOPERATIVE:
+        kind, mode = "AGREE", "intent"
+    elif future and kind in HOSTILE - {"ACCUSE"}:
+        kind, mode = "THREATEN", "threat"
+    sources, targets, route = _roles(parse, trigger, complement, actors, lex, speaker)
+    events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
+    clause, subordinate = _clause(parse, token)
+    return [replace(e, clause=clause, subordinate=subordinate) for e in events]
+
+
+_CLAUSES = frozenset({"root", "ccomp", "acl:relcl", "acl", "advcl", "parataxis", "csubj"})
+
+
+def _clause(parse: Parse, token: Token) -> tuple[tuple[int, int], bool]:
+    """The span of the clause a trigger belongs to, and whether that clause is dependent
+    (a relative clause, a participle phrase): its date is its own, not the sentence's."""
+    head = token
+    for node in [token, *parse.ancestors(token.i)]:
+        head = node
+        if node.pos in ("VERB", "AUX") and node.dep in _CLAUSES:
+            break
+    nested = {
+        t.i
+        for c in parse.children(head.i)
+        if c.dep in ("acl:relcl", "acl", "ccomp", "advcl", "parataxis")
+        and c.i != token.i
+        and not any(a.i == c.i for a in parse.ancestors(token.i))
+        for t in parse.subtree(c.i)
+    }
+    inside = [t for t in parse.subtree(head.i) if t.i not in nested]
+    span = (min(t.start for t in inside), max(t.end for t in inside))
+    relative = head.dep == "acl:relcl" and any(t.lemma in RELATIVES for t in parse.children(head.i))
+    return span, relative
+
+
+def _roles(
+    parse: Parse,
+    trigger: _Trigger,
+    complement: _Trigger | None,
+    actors: Actors,
+    lex: Lexicon,
+    speaker: Found | None,
+) -> tuple[list[Found], list[Found], str]:
+    token, entry = trigger.token, trigger.entry
+    preps = lex.targets[entry.type]
+    if token.pos in ("NOUN", "PROPN"):
+        sources, targets, route = _noun_roles(parse, token, entry, actors, lex, preps, speaker)
+        return _at_place(parse, token, entry, actors, sources, targets, route)
+    subject = _subject(parse, token)
+    sources = actors.of(subject.i, speaker) if subject is not None else []
+    route = "subj" if sources and sources[0].depth == 0 else "subj-inner"
+    targets: list[Found] = []
+    agent = next(iter(parse.children(token.i, "obl:agent")), None)
+    if token.passive and (agent is not None or token.lemma not in STATIVE):
+        sources = actors.of(agent.i) if agent is not None else []
+        targets = actors.of(subject.i) if subject is not None else []
+        if not sources and entry.type == "REJECT" and entry.governs:
+            # "...only to be turned down": by the alliance the sentence is about
+            named = [m for m in actors.mentions if m.code in actors.context.alliances]
+            sources = [Found(named[-1].code, named[-1], 2)] if named else []
+        return sources, targets, "passive"
+    targets, how = _targets(parse, token, entry, actors, preps)
+    if not targets and (entry.governs or entry.intent):
+        # "offered to hand over to Britain", "threatened to ban X": the complement's roles
+        inner = complement.token if complement is not None else parse.child(token.i, *_COMPLEMENTS)
+        if inner is not None:
+            inner_entry = complement.entry if complement is not None else entry
+            targets, how = _targets(parse, inner, inner_entry, actors, preps)
+            if not targets:
+                inner_subject = parse.child(inner.i, "nsubj")
+                if inner_subject is not None:
+                    targets, how = actors.of(inner_subject.i), "comp-subj"
+    if not targets and entry.speech:
+        for clause in parse.children(token.i, "ccomp"):
+            inner_subject = parse.child(clause.i, "nsubj", "nsubj:pass")
+            if inner_subject is not None:
+                targets, how = actors.of(inner_subject.i), "comp-subj"
+                break
+    return _at_place(parse, token, entry, actors, sources, targets, f"{route}-{how}")
+
+
+def _at_place(
+    parse: Parse,
+    token: Token,
+    entry: Entry,
+    actors: Actors,
+    sources: list[Found],
+    targets: list[Found],
+    route: str,
+) -> tuple[list[Found], list[Found], str]:
+    """A protest is the place's where no one else is named: "Albanians demonstrated in
+    Serbia" is a protest in Serbia, by people of Serbia, against its government."""
+    if entry.type != "PROTEST" or (sources and targets):
+        return sources, targets, route
+    verb = token
+    head = parse.head(token.i)
+    if token.pos == "NOUN":
+        if head is None or token.dep != "obj" or not route.startswith("light"):
+            return sources, targets, route  # "amid protests in the country": background
+        verb = head
+    for child in parse.children(verb.i, "obl", "nmod"):
+        if parse.case(child.i) in ("in", "outside", "at", "в", "у"):
+            place = actors.of(child.i)
+            if place:
+                purpose = _purpose(parse, verb, actors, {f.code for f in place})
+                return sources or place, targets or purpose or place, route + "-place"
+    return sources, targets, route
+
+
+def _purpose(parse: Parse, verb: Token, actors: Actors, besides: set[str]) -> list[Found]:
+    """Whom a protest is against, from its purpose ("gathered to demand that their country
+    leave the CSTO"): the first actor named there other than the protesters' own."""
+    for clause in parse.children(verb.i, "advcl", "xcomp"):
+        for t in parse.subtree(clause.i):
+            mention = actors.own(t.i)
+            if mention is not None and mention.code not in besides:
+                return [Found(mention.code, mention, 2)]
+    return []
+
+
+def _targets(
+    parse: Parse, token: Token, entry: Entry, actors: Actors, preps: tuple[str, ...]
+) -> tuple[list[Found], str]:
+    for dep in ("obj", "iobj"):
+        for child in parse.children(token.i, dep):
+            found = actors.of(child.i)
+            if found:
+                return found, dep if found[0].depth == 0 else f"{dep}-inner"
+    obliques = parse.children(token.i, "obl", "nmod")
+    for prep in preps:
+        if prep == "in" and not (entry.place or entry.type in IN_PLACE):
+            continue
+        for child in obliques:
+            if parse.case(child.i) == prep:
+                found = actors.of(child.i)
+                if found:
+                    return found, f"obl-{prep}"
+    # "in front of Putin", "in the presence of the envoy": the one before whom it was done
+    for child in obliques:
+        if child.lemma in ("front", "presence"):
+            for inner in parse.children(child.i, "nmod"):
+                if parse.case(inner.i) == "of" and (found := actors.of(inner.i)):
+                    return found, "obl-front"
+    # "imposed restrictions against German goods": the object's own phrase
+    for obj in parse.children(token.i, "obj"):
+        for child in parse.children(obj.i, "nmod"):
+            if parse.case(child.i) in preps and parse.case(child.i) not in ("of", "in"):
+                found = actors.of(child.i)
+                if found:
+                    return found, "obj-nmod"
+    return [], "none"
+
+
+def _noun_roles(
+    parse: Parse,
+    token: Token,
+    entry: Entry,
+    actors: Actors,
+    lex: Lexicon,
+    preps: tuple[str, ...],
+    speaker: Found | None,
+) -> tuple[list[Found], list[Found], str]:
+    """A noun trigger: roles from its light verb ("launched an attack on"), or its own
+    possessor and phrases ("Azerbaijan's attack on Armenia")."""
+    head = parse.head(token.i)
+    if (
+        head is not None
+        and head.pos == "NOUN"
+        and token.dep == "nmod"
+        and parse.case(token.i) == "of"
+        and head.dep == "obj"
+    ):
+        token_for_verb = head  # "launched ten days of war games": the days are launched
+    else:
+        token_for_verb = token
+    light = parse.head(token_for_verb.i)
+    owner: list[Found] = []
+    for child in parse.children(token.i, "nmod:poss", "amod", "compound"):
+        mention = actors.own(child.i)
+        if mention is not None and mention.form != "members":
+            owner = [Found(mention.code, mention, 0)]
+            owner += [f for c in actors.conjuncts(child.i) for f in actors.of(c)]
+            break
+        if child.dep == "nmod:poss" and child.lemma in PRONOUNS:
+            owner = actors.of(child.i, speaker)  # "its intervention": the last actor
+            break
+    by = [c for c in parse.children(token.i, "nmod") if parse.case(c.i) == "by"]
+    if not owner and by:
+        owner = actors.of(by[0].i)
+    own_preps = preps if entry.type in VIOLENT else tuple(p for p in preps if p != "of")
+    targets, how = [], "none"
+    for prep in own_preps:
+        if prep == "in" and not entry.place:
+            continue
+        for child in parse.children(token.i, "nmod", "obl"):
+            if parse.case(child.i) == prep:
+                targets = actors.of(child.i)
+                if targets:
+                    how = f"nmod-{prep}"
+                    break
+        if targets:
+            break
+    if entry.mode == "summit":
+        return _summit(parse, token, actors, owner, light)
+    listed = _participants(parse, token, actors)
+    if len(listed) >= 2:
+        return listed[:1], listed[1:], "noun-involving"
+    if (
+        light is not None
+        and token_for_verb.dep in ("obj", "nsubj:pass")
+        and lex.is_light(light.lemma, light.text)
+    ):
+        subject = _subject(parse, light)
+        sources = actors.of(subject.i, speaker) if subject is not None else []
+        if token_for_verb.dep == "nsubj:pass":
+            agent = next(iter(parse.children(light.i, "obl:agent")), None)
+            sources = actors.of(agent.i) if agent is not None else []
+        if not targets:
+            targets, how = _targets(parse, light, entry, actors, preps)
+        return sources or owner, targets, f"light-{how}"
+    if entry.symmetric and entry.type == "ASSAULT":
+        mutual = _between(parse, token, actors)
+        if len(mutual) >= 2:
+            return mutual, mutual, "noun-between"
+        if not targets and len(owner) >= 2:
+            return owner, owner, "noun-mutual"
+        if targets and not owner and entry.type == "ASSAULT":
+            # "called for help during border clashes with Azerbaijan": the clause's subject
+            verb = next((a for a in parse.ancestors(token.i) if a.pos == "VERB"), None)
+            subject = _subject(parse, verb) if verb is not None else None
+            if subject is not None:
+                owner = actors.of(subject.i, speaker)
+    return owner, targets, f"noun-{how}"
+
+
+def _participants(parse: Parse, token: Token, actors: Actors) -> list[Found]:
+    """ "An exercise involving the United States, Tajikistan and Kazakhstan": the first
+    named leads, the others take part."""
+    for clause in parse.children(token.i, "acl"):
+        if clause.lemma in ("involve", "include", "bring"):
+            for obj in parse.children(clause.i, "obj"):
+                return actors.of(obj.i)
     return []
 
 
 def _summit(
-    text: str,
-    start: int,
-    end: int,
-    mentions: list[Mention],
-    alliance_codes: set[str],
-    context_alliance: str | None,
-) -> list[tuple[str, str, float]]:
-    """A summit: the host ("a summit in Dushanbe", "held in Yerevan") consults the alliance."""
-    near = [
-        m
-        for m in mentions
-        if m.code in alliance_codes and (abs(m.start - end) <= 60 or abs(start - m.end) <= 30)
-    ]
-    if not near:
-        return []  # a summit of some other body
-    alliance = near[0].code
-    for mention in mentions:
-        if mention.code in alliance_codes or abs(mention.start - end) > 80:
+    parse: Parse, token: Token, actors: Actors, owner: list[Found], light: Token | None
+) -> tuple[list[Found], list[Found], str]:
+    """A summit: its host ("in Moscow", "held in Yerevan") consults the alliance whose summit
+    it is ("the CSTO summit", "the summit of the CSTO")."""
+    alliances = actors.context.alliances
+    whose = [f for f in owner if f.code in alliances]
+    host: list[Found] = []
+    spots = [token, *parse.children(token.i, "acl")]
+    if light is not None and light.pos == "VERB":
+        spots.append(light)  # "was holding a summit in Dushanbe"
+    for spot in spots:
+        for child in parse.children(spot.i, "nmod", "obl"):
+            case = parse.case(child.i)
+            if case == "of" and not whose:
+                whose = [f for f in actors.of(child.i) if f.code in alliances]
+            elif case in ("in", "at") and not host:
+                host = [f for f in actors.of(child.i) if f.code not in alliances]
+    if not whose:
+        named = [m for m in actors.mentions if m.code in alliances and m.form != "members"]
+        whose = [Found(named[0].code, named[0], 1)] if named else []
+    return host, whose, "summit"
+
+
+def _between(parse: Parse, token: Token, actors: Actors) -> list[Found]:
+    """ "Clashes between Armenia and Azerbaijan"; "between the two countries": the last two
+    states the sentence named before it. The phrase may hang from the noun, from its
+    verb ("clashes broke out between..."), or from a place ("across the border between")."""
+    places = [token]
+    head = parse.head(token.i)
+    if head is not None and head.pos == "VERB" and token.dep.startswith("nsubj"):
+        places.append(head)
+    phrases = []
+    for place in places:
+        for child in parse.children(place.i, "nmod", "obl"):
+            phrases.append(child)
+            phrases += parse.children(child.i, "nmod")
+    for child in phrases:
+        if parse.case(child.i) != "between":
             continue
-        if _cue_before(_HOST_BEFORE, text, mention.start):
-            return [(mention.code, alliance, 0.7)]
+        found = actors.of(child.i)
+        if len(found) >= 2:
+            return found
+        if child.lemma in ("country", "side", "neighbour", "neighbor", "state", "nation"):
+            kinds = actors.context.kinds
+            states: list[Found] = []
+            for m in reversed(actors.mentions):
+                if m.end <= token.start and kinds.get(m.code) == "state":
+                    if all(f.code != m.code for f in states):
+                        states.append(Found(m.code, m, 1))
+                if len(states) == 2:
+                    return states[::-1]
     return []
 
 
-def _roles(
-    trigger: Trigger,
-    text: str,
-    start: int,
-    end: int,
-    mentions: list[Mention],
-    context_alliance: str | None,
-    kinds: Mapping[str, str],
-    negated: frozenset[int],
-) -> list[tuple[str, str, float]]:
-    clause_start = max(text.rfind(";", 0, start), text.rfind(":", 0, start)) + 1
-    clause_end_candidates = [i for i in (text.find(";", end),) if i != -1]
-    clause_end = min(clause_end_candidates) if clause_end_candidates else len(text)
-    left = [
-        m for m in mentions if clause_start <= m.start and m.end <= start and m.form != "members"
+def _events(
+    parse: Parse,
+    trigger: _Trigger,
+    kind: str,
+    mode: str | None,
+    sources: list[Found],
+    targets: list[Found],
+    route: str,
+    actors: Actors,
+) -> list[Coded]:
+    entry, context = trigger.entry, actors.context
+    sources = [
+        s
+        for s in sources
+        if s.code != DOMESTIC and (s.mention is None or s.mention.form != "members")
     ]
-    right = [
-        m for m in mentions if m.start >= end and m.end <= clause_end and m.start not in negated
+    home = [s for s in sources if context.kinds.get(s.code) == "state"]
+    targets = [
+        Found(home[0].code, None, 2) if t.code == DOMESTIC else t
+        for t in targets
+        if t.code != DOMESTIC or (home and kind in DOMESTIC_TYPES)
     ]
+    if len(sources) >= 2 and not targets and (entry.symmetric or kind in MUTUAL):
+        targets = sources  # "Israel and Lebanon renewed negotiations": each with the other
+    if not targets and entry.alliance and sources:
+        named = [m for m in actors.mentions if m.code in context.alliances and m.form != "members"]
+        before = [m for m in named if m.start < trigger.token.start]
+        chosen = (before[-1] if before else named[0]).code if named else None
+        if chosen and all(s.code != chosen for s in sources):
+            targets = [Found(chosen, None, 2)]
+            route += "-alliance"
+    mutual = route.endswith("-place")
+    pairs = [(s, t) for s in sources for t in targets if mutual or _distinct(s, t)]
+    if entry.symmetric:
+        pairs += [(t, s) for s, t in pairs if (t, s) not in pairs]
+    out = []
+    for source, target in pairs:
+        if kind == "ASSAULT" and _people(source, target):
+            kind, mode = "ACCUSE", "criticism"  # "Rahmon's attack on Putin": words
+        if kind in VIOLENT and context.kinds.get(source.code) == "organisation":
+            if source.code not in context.alliances:
+                continue
+        alliance = next(
+            (c for c in (target.code, source.code) if c in context.alliances),
+            targets[0].code if entry.alliance and route.endswith("-alliance") else None,
+        )
+        out.append(
+            Coded(
+                source=source.code,
+                target=target.code,
+                type=kind,
+                mode=mode,
+                alliance=alliance,
+                intensity=TYPE_INTENSITY[kind],
+                confidence=_confidence(route, source, target),
+                at=trigger.token.start,
+                route=route,
+            )
+        )
+    return out
 
-    if trigger.symmetric:
-        fighters_left = [
-            m
-            for m in left
-            if kinds.get(m.code, "state") != "organisation" and _few_words(text, m.end, start, 8)
-        ]
-        fighters_right = [
-            m
-            for m in right
-            if kinds.get(m.code, "state") != "organisation"
-            and _few_words(text, end, m.start, MAX_GAP_WORDS)
-        ]
-        if re.match(
-            r"^\s*(?:\w+\s+){0,2}between the (?:two )?(?:countries|states|sides|neighbou?rs)\b",
-            text[end:],
-        ):
-            states = list(dict.fromkeys(m.code for m in left if kinds.get(m.code) == "state"))
-            if len(states) >= 2:
-                return [(states[-2], states[-1], 0.5), (states[-1], states[-2], 0.5)]
-        pair = _symmetric_pair(fighters_left, fighters_right, text, start)
-        if pair:
-            a, b = pair
-            return [(a, b, 0.6), (b, a, 0.6)]
-        return []
 
-    # "the Ukraine invasion": an actor right before a noun trigger is its object.
-    if (
-        left
-        and not text[left[-1].end : start].strip()
-        and _cue_before(_THE_BEFORE, text, left[-1].start)
-    ):
-        object_ = left.pop()
-        owner = _source(left, text, start)
-        return [(owner.code, object_.code, 0.5)] if owner else []
+def _people(source: Found, target: Found) -> bool:
+    return all(f.mention is not None and f.mention.form == "person" for f in (source, target))
 
-    passive = _PASSIVE.search(text[max(clause_start, start - 40) : start]) is not None
-    if passive:
-        by = next((m for m in right if _cue_before(_BY_BEFORE, text, m.start)), None)
-        if by and left:
-            return [(by.code, left[-1].code, 0.6)]
-        return []
 
-    if trigger.type == "COOPERATE":
-        listed = _participants(right, text, end)
-        if listed:
-            return [(listed[0].code, m.code, 0.5) for m in listed[1:] if m.code != listed[0].code]
-    if trigger.type == "PROTEST":
-        place = next((m for m in right if _cue_before(_IN_BEFORE, text, m.start)), None)
-        others = [m for m in right if place and m.start > place.end and m.code != place.code]
-        return [(place.code, others[0].code, 0.5)] if place and others else []
-    if (
-        trigger.type in ("SUPPORT", "AID")
-        and right
-        and re.match(r"^\s*from\s+(?:the\s+)?$", text[end : right[0].start])
-    ):
-        giver = right[0]  # "support from Lukashenko": the giver is the source
-        receiver = _source(left, text, start, material=False)
-        return [(giver.code, receiver.code, 0.5)] if receiver else []
-    source = _source(left, text, start, material=trigger.type not in VERBAL)
-    if source is None:
-        return []
-    near = [m for m in right if _few_words(text, end, m.start, MAX_GAP_WORDS)]
-    targets = _coordinated(near, text, source.code) if near and near[0] is right[0] else []
-    if len(targets) > 1:
-        return [(source.code, t.code, 0.5) for t in targets]
-    target = next(
-        (
-            m
-            for m in right
-            if m.code != source.code
-            and _few_words(text, end, m.start, MAX_GAP_WORDS)
-            and not (trigger.type not in VIOLENT and _OTHER_ACT.search(text[end : m.start]))
-            and not _CLAUSE_BREAK.search(text[end : m.start])
-            and (trigger.type in GOVERNING or not _GATE.search(text[end : m.start]))
-        ),
-        None,
+def _distinct(source: Found, target: Found) -> bool:
+    """Two roles name two parties: different actors, or one state's two sides."""
+    if source.code != target.code:
+        return True
+    if target.mention is None and target.depth == 2 and source.mention is not None:
+        return True  # a domestic group acted on by its own state
+    return (
+        source.mention is not None
+        and target.mention is not None
+        and source.mention.start != target.mention.start
     )
-    if target is None and trigger.alliance_default and context_alliance:
-        in_sentence = any(m.code == context_alliance for m in mentions)
-        others_after = any(kinds.get(m.code) == "state" and m.code != source.code for m in right)
-        if context_alliance != source.code and in_sentence and not others_after:
-            return [(source.code, context_alliance, 0.4)]
-        return []
-    if target is None:
-        return []
-    adjacent = _few_words(text, source.end, start, 6)
-    confidence = 0.5 + (0.2 if adjacent else 0.0) + (0.1 if target.start - end < 40 else 0.0)
-    return [(source.code, target.code, round(confidence, 2))]
 
 
-def _source(left: list[Mention], text: str, start: int, material: bool = True) -> Mention | None:
-    """The subject-like actor: a possessor right before a noun trigger, else the
-    last actor before the trigger not governed by a preposition."""
-    if left and _RELATIVE.match(text[left[-1].end : start]):
-        return left[-1]  # "…to Kyrgyzstan, which has requested…"
-    for mention in reversed(left):
-        after = text[mention.end : start]
-        if _POSSESSIVE_AFTER.match(after) and len(after.split()) <= 3 and "," not in after:
-            return mention
-    for mention in reversed(left):
-        if not _few_words(text, mention.end, start, MAX_GAP_WORDS):
-            break
-        before = text[max(0, mention.start - 60) : mention.start]
-        if _PREPOSITION.search(before[-40:]) and not _TITLE_OF.search(before):
+def _confidence(route: str, source: Found, target: Found) -> float:
+    """A raw score from how the roles were found; `bloc.text.calibration` maps it to a
+    probability of being right."""
+    score = 0.8
+    if "inner" in route or route.startswith("noun"):
+        score -= 0.15
+    if "alliance" in route or "comp-subj" in route:
+        score -= 0.15
+    score -= 0.1 * max(source.depth, target.depth)
+    return round(max(0.1, score), 2)
+
+
+def _asked(parse: Parse, triggers: dict[int, _Trigger], actors: Actors) -> list[Coded]:
+    """ "Kazakhstan denied Russia's request": the request, made of the one who refused it."""
+    out = []
+    for trigger in triggers.values():
+        if trigger.entry.type != "REJECT" or trigger.token.pos != "VERB":
             continue
-        if material and _SPEECH.search(text[mention.end : start]):
-            continue  # "Putin said the CSTO deployed…": the speaker is not the actor
-        return mention
-    return None
+        subject = _subject(parse, trigger.token)
+        rejecters = actors.of(subject.i) if subject is not None else []
+        for obj in parse.children(trigger.token.i, "obj"):
+            if obj.lemma not in ("request", "appeal", "plea"):
+                continue
+            owners = [
+                actors.own(c.i) for c in parse.children(obj.i, "nmod:poss", "amod", "compound")
+            ]
+            for owner in [o for o in owners if o is not None][:1]:
+                for rejecter in rejecters:
+                    if owner.code != rejecter.code:
+                        out.append(
+                            Coded(
+                                owner.code,
+                                rejecter.code,
+                                "REQUEST",
+                                "request",
+                                None,
+                                TYPE_INTENSITY["REQUEST"],
+                                _confidence("asked", Found(owner.code, owner, 0), rejecter),
+                                obj.start,
+                                "asked",
+                            )
+                        )
+    return out
 
 
-def _symmetric_pair(
-    left: list[Mention], right: list[Mention], text: str, start: int
-) -> tuple[str, str] | None:
-    codes_left = [m.code for m in left]
-    codes_right = [m.code for m in right]
-    # "clashes between X and Y", "X and Y clashed", "X's clash with Y"
-    for pool in (codes_right[:2], codes_left[-2:]):
-        if len(set(pool)) == 2:
-            window = text
-            if re.search(r"\band\b|\bbetween\b|-", window):
-                return pool[0], pool[1]
-    if codes_left and codes_right and codes_left[-1] != codes_right[0]:
-        return codes_left[-1], codes_right[0]
-    return None
-
-
-def _coordinated(right: list[Mention], text: str, source: str) -> list[Mention]:
-    """The first target and the actors coordinated with it ("X, Y and Z")."""
-    if not right:
-        return []
-    chain = [right[0]]
-    for mention in right[1:]:
-        gap = text[chain[-1].end : mention.start]
-        if re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?", gap):
-            chain.append(mention)
-        else:
-            break
-    if len(chain) > 1 and re.match(r"^\s+\w+(?:ing|ed)\b", text[chain[-1].end :]):
-        chain = chain[:1]  # "…to Ukraine, Armenia and Kazakhstan voting…": a new clause
-    return [m for m in chain if m.code != source]
-
-
-def _participants(right: list[Mention], text: str, end: int) -> list[Mention]:
-    """'an exercise involving X, Y and Z': X leads, the others take part."""
-    if not right or not re.match(
-        r"^\s*(?:[\w-]+\s+){0,2}(?:involving|including|between|among)\s+(?:the\s+)?$",
-        text[end : right[0].start],
-    ):
-        return []
-    chain = [right[0]]
-    for mention in right[1:]:
-        if re.fullmatch(r"\s*(?:,|,?\s+and)\s+(?:the\s+)?", text[chain[-1].end : mention.start]):
-            chain.append(mention)
-        else:
-            break
-    return chain if len(chain) >= 2 else []
+def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, _Trigger]) -> list[Coded]:
+    """ "X said Y must (should) do Z": X's demand of Y."""
+    out = []
+    for token in parse.tokens:
+        if token.pos != "VERB" or token.dep != "ccomp":
+            continue
+        if not any(c.lemma in MUST for c in parse.children(token.i, "aux")):
+            continue
+        head = parse.head(token.i)
+        if head is None or not lex.is_speech(head.lemma, head.text) or head.i in triggers:
+            continue
+        speaker_subject = _subject(parse, head)
+        subject = parse.child(token.i, "nsubj")
+        if speaker_subject is None or subject is None:
+            continue
+        for source in actors.of(speaker_subject.i):
+            for target in actors.of(subject.i):
+                if _distinct(source, target):
+                    out.append(
+                        Coded(
+                            source.code,
+                            target.code,
+                            "REQUEST",
+                            "demand",
+                            None,
+                            TYPE_INTENSITY["REQUEST"],
+                            _confidence("must", source, target),
+                            token.start,
+                            "must",
+                        )
+                    )
+    return out

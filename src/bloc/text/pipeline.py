@@ -1,7 +1,10 @@
-"""One document through every stage: clean -> sentences -> actors -> coder -> dates.
+"""One document through every stage: clean -> sentences -> actors -> gate -> parse ->
+code -> dates.
 
 `process` is a pure function of the document (and the bundled knowledge
-base), so the local engine and Dask map the very same code.
+base, lexicon and parser), so the local engine and Dask map the very same
+code. Only the sentences that pass the cheap gate (an actor named and a
+trigger word present) are parsed, all of a document's at once.
 """
 
 from __future__ import annotations
@@ -10,51 +13,70 @@ import datetime as dt
 import hashlib
 import itertools
 import logging
+import re
 from collections import Counter
 
 from bloc.knowledge import bundled
-from bloc.model import CodedEvent, Document, DocumentResult, Precision, Sentence
-from bloc.text import clean, coder, dates, sentences
+from bloc.model import CodedEvent, Document, DocumentResult, Mention, Precision, Sentence
+from bloc.text import clean, dates, sentences
 from bloc.text.actors import finder
+from bloc.text.coder import VIOLENT, Coded, code_parse
+from bloc.text.lexicon import lexicon
+from bloc.text.parse import MAX_PARSE_TOKENS, parse_batch
+from bloc.text.roles import Context
 
 log = logging.getLogger(__name__)
 
 MAX_SENTENCE_CHARS = 2_000
 """A longer "sentence" is a run the splitter could not break (a table, a list, a
 page without punctuation), not prose: it is neither searched for actors nor
-coded. The longest sentence of the reference articles has 513 characters, and
-coding costs more than linear time in a sentence's length."""
+coded. The longest sentence of the reference articles has 513 characters."""
 MAX_CODED_CHARS = 250_000
 """Only the sentences within this many characters of cleaned text are coded:
 some 40,000 words, several times the longest magazine feature (the reference
 articles have 5,000 to 11,000). It bounds the time one document takes, which
-the reader's 8 MB cap alone does not: a megabyte of dense prose takes 5 to 10 s."""
+the reader's 8 MB cap alone does not."""
+MAX_PARSE_CHARS = MAX_PARSE_TOKENS * 6
+"""A sentence longer than this is cut at a word boundary before parsing."""
+_GATE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_EXTRA_GATE = frozenset({"must", "should"})
 
 
 def process(document: Document) -> DocumentResult:
     """Code one document into dated events, each with its supporting sentence."""
     kb = bundled()
     actors = finder()
-    alliances = set(kb.alliances)
+    lex = lexicon("en")
     text = clean.clean_text(document.text, limit=MAX_CODED_CHARS)
     digest = sha256(document)
     published = document.published
     all_sentences, coded_sentences = _codable(document, text)
 
     found_actors = [actors.find(s.text, published) for s in coded_sentences]
+    alliances = frozenset(kb.alliances)
     named = Counter(m.code for ms in found_actors for m in ms if m.code in alliances)
-    context = named.most_common(1)[0][0] if named else None
-
-    kinds = {code: actor.kind for code, actor in kb.actors.items()}
-    # A sports report: no clash or attack in it is armed.
-    sport = coder.sporting(" ".join(s.text for s in all_sentences[:40])) and coder.sporting(text)
+    context = Context(
+        alliances=alliances,
+        alliance=named.most_common(1)[0][0] if named else None,
+        kinds={code: actor.kind for code, actor in kb.actors.items()},
+    )
+    sport = clean.sporting(" ".join(s.text for s in all_sentences[:40])) and clean.sporting(text)
+    gated = [
+        i
+        for i, (s, ms) in enumerate(zip(coded_sentences, found_actors, strict=True))
+        if ms and _gate(s.text, lex.forms)
+    ]
+    parses = dict(
+        zip(gated, parse_batch("en", [_cut(coded_sentences[i], document) for i in gated],
+                               document.id), strict=True)
+    )  # fmt: skip
     found: list[CodedEvent] = []
     undated: list[bool] = []
     dated: set[tuple[str, str, str]] = set()
     seen: set[tuple[str, str, str, dt.date, str]] = set()
     carried: tuple[dt.date, Precision] | None = None
     previous_end = 0
-    for sentence, plain in zip(coded_sentences, found_actors, strict=True):
+    for index, (sentence, plain) in enumerate(zip(coded_sentences, found_actors, strict=True)):
         # A new paragraph forgets the date the last one gave. Looking only
         # between two sentences keeps a one-line text of many sentences linear.
         if text.find("\n", previous_end, sentence.start) != -1:
@@ -63,33 +85,24 @@ def process(document: Document) -> DocumentResult:
         explicit = (
             dates.sentence_date(sentence.text, published) if dates.may_date(sentence.text) else None
         )
+        before = carried
         if explicit:
             carried = explicit
-        mentions = actors.with_anaphors(sentence.text, plain, context)
-        coded = coder.code_sentence(sentence.text, mentions, alliances, context, kinds)
+        mentions = actors.with_anaphors(sentence.text, plain, context.alliance)
+        parse = parses.get(index)
+        coded = code_parse(parse, mentions, context, lex) if parse is not None else []
         if sport:
-            coded = [c for c in coded if c.type not in coder.VIOLENT]
-        named_here = [m.code for m in mentions if m.code in alliances and m.form != "anaphor"]
-        if named_here:
-            context = named_here[-1]
+            coded = [c for c in coded if c.type not in VIOLENT]
+        _remember(context, mentions, coded, alliances)
         for event in coded:
-            part = dates.clause(sentence.text, event.at)
-            own = dates.sentence_date(part, published) if part != sentence.text else None
-            if part != sentence.text:
-                # One clause of several: another clause's date is not this one's.
-                when = own or (dates.anchor_date(part) if event.type in coder.VIOLENT else None)
-                when = when or carried
-            else:
-                when = explicit
-                if when is None and event.type in coder.VIOLENT:
-                    when = dates.anchor_date(part)
-                when = when or carried
-            stated = when is not None
+            when, stated = _when(sentence.text, event, explicit, before, published)
             if when is None:
-                if published is None:
-                    continue  # an undated article: relative dates cannot be resolved
-                when = dates.publication_month(published)
-            years = dates.listed_years(part)
+                continue  # an undated article: relative dates cannot be resolved
+            years = dates.listed_years(_own(sentence.text, event)) or (
+                []
+                if event.subordinate
+                else dates.listed_years(dates.clause(sentence.text, event.at))
+            )
             moments = [(dt.date(y, 1, 1), "year") for y in years] if years else [when]
             for day, precision in moments:
                 if published and day > published:
@@ -130,6 +143,88 @@ def process(document: Document) -> DocumentResult:
     return DocumentResult(document, len(all_sentences), kept, digest)
 
 
+def _gate(text: str, forms: frozenset[str]) -> bool:
+    """The cheap gate: a word of the trigger lexicon in the sentence."""
+    words = set(_GATE_WORD.findall(text.lower()))
+    return not words.isdisjoint(forms) or not words.isdisjoint(_EXTRA_GATE)
+
+
+def _cut(sentence: Sentence, document: Document) -> str:
+    """The sentence to parse, cut at a word boundary when it is too long (and logged)."""
+    if len(sentence.text) <= MAX_PARSE_CHARS:
+        return sentence.text
+    log.info(
+        "%s: sentence %d cut to %d characters for parsing (it has %d)",
+        document.id,
+        sentence.index,
+        MAX_PARSE_CHARS,
+        len(sentence.text),
+    )
+    return sentence.text[:MAX_PARSE_CHARS].rsplit(" ", 1)[0]
+
+
+def _remember(
+    context: Context, mentions: list[Mention], coded: list[Coded], alliances: frozenset[str]
+) -> None:
+    """Carry the document's last-named alliance, state and organisation, and last actor."""
+    for mention in mentions:
+        kind = context.kinds.get(mention.code)
+        if mention.code in alliances and mention.form != "anaphor":
+            context.alliance = mention.code
+        elif kind == "state":
+            context.state = mention.code
+        elif kind == "organisation":
+            context.organisation = mention.code
+    if coded:
+        context.previous = coded[0].source
+    elif mentions:
+        context.previous = mentions[0].code
+
+
+def _when(
+    text: str,
+    event: Coded,
+    explicit: tuple[dt.date, Precision] | None,
+    carried: tuple[dt.date, Precision] | None,
+    published: dt.date | None,
+) -> tuple[tuple[dt.date, Precision] | None, bool]:
+    """The date of one coded act, and whether the text states it.
+
+    The act's own clause first ("which requested help in 2010"); then, for an act
+    in the main clause, the sentence's date; then the date the paragraph last gave.
+    A dependent clause with no date of its own does not borrow the sentence's.
+    """
+    own_text = _own(text, event)
+    when = dates.sentence_date(own_text, published) if dates.may_date(own_text) else None
+    if when is None and event.type in VIOLENT:
+        when = dates.anchor_date(own_text)
+    part = dates.clause(text, event.at)
+    if when is None and not event.subordinate:
+        if part != text:
+            # One clause of several: another clause's date is not this one's.
+            when = dates.sentence_date(part, published)
+        else:
+            when = explicit
+    when = when or carried
+    if when is not None:
+        return when, True
+    if published is None:
+        return None, False
+    return dates.publication_month(published), False
+
+
+def _own(text: str, event: Coded) -> str:
+    """The text of an act's own clause (the sentence if the coder gave none), within
+    its part of the sentence between semicolons."""
+    low = text.rfind(";", 0, event.at) + 1
+    high = text.find(";", event.at)
+    high = len(text) if high == -1 else high
+    start, end = event.clause
+    if end <= start:
+        start, end = low, high
+    return text[max(start, low) : min(end, high)]
+
+
 def sha256(document: Document) -> str:
     """The content hash by which a stored document is known to be unchanged."""
     return hashlib.sha256(document.text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -158,5 +253,5 @@ def _codable(document: Document, text: str) -> tuple[list[Sentence], list[Senten
     return read, kept
 
 
-def event_key(event: coder.Coded | CodedEvent) -> tuple[str, str, str]:
+def event_key(event: Coded | CodedEvent) -> tuple[str, str, str]:
     return (event.source, event.target, event.type)
