@@ -190,6 +190,55 @@ class Alliance:
 
 VOTES: tuple[str, ...] = ("yes", "no", "abstain", "absent")
 
+# Kinds of standing tie between states, and the PLOVER type the codebook
+# gives the act that makes each (docs/codebook.md): a tie's tone is that
+# type's default intensity, so a tie weighs like the event that made it.
+TIE_KINDS: dict[str, str] = {
+    "alliance": "AGREE",  # a treaty or declaration of alliance or mutual help
+    "partnership": "AGREE",  # a strategic partnership
+    "organisation": "AGREE",  # founding or joining the same organisation
+    "arms": "AID",  # arms supplies
+    "base": "COOPERATE",  # one state's military base on the other's soil
+}
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A standing tie between states, in force from `start` until `end` (exclusive).
+
+    Unlike an event it does not fade with age while it holds: an alliance
+    treaty binds as much in its tenth year as in its first.
+    """
+
+    id: str
+    actors: tuple[str, ...]
+    kind: str
+    start: dt.date
+    precision: Precision
+    end: dt.date | None
+    summary: str
+    cite: tuple[str, ...]
+
+    @property
+    def tone(self) -> float:
+        """-1..1: the default intensity of the PLOVER type of the act that made it, over 10."""
+        return TYPE_INTENSITY[TIE_KINDS[self.kind]] / 10.0
+
+    def known_from(self) -> dt.date:
+        """The day it counts from: the end of its start's dated period, as for curated events."""
+        if self.precision == "day":
+            return self.start
+        if self.precision == "month":
+            following = self.start.replace(day=28) + dt.timedelta(days=4)
+            return following - dt.timedelta(days=following.day)
+        return dt.date(self.start.year, 12, 31)
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.known_from() <= day and (self.end is None or day < self.end)
+
+    def links(self, a: str, b: str) -> bool:
+        return a != b and a in self.actors and b in self.actors
+
 
 @dataclass(frozen=True)
 class Resolution:
@@ -212,6 +261,7 @@ class KnowledgeBase:
     alliances: dict[str, Alliance]
     events: tuple[CuratedEvent, ...] = field(default=())
     resolutions: tuple[Resolution, ...] = field(default=())
+    ties: tuple[Tie, ...] = field(default=())
 
     def alliance(self, code: str) -> Alliance:
         from bloc.errors import UnknownAllianceError
