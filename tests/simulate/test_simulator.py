@@ -1,4 +1,4 @@
-"""The collective-defence simulator and its back-test on the knowledge base's requests."""
+"""The collective-defence simulator: members, the consensus rule, the requester's standing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from bloc import simulate
 from bloc.cli import app
 from bloc.errors import ScenarioError
-from bloc.store import Store, opened
 
 
 def _tjk(**changes: object) -> simulate.Scenario:
@@ -29,56 +28,8 @@ def _tjk(**changes: object) -> simulate.Scenario:
     return simulate.Scenario(**base)  # type: ignore[arg-type]
 
 
-def test_backtest_hits_at_least_five_of_six_csto_cases(kb_db: Path, record_property: Any) -> None:
-    frame = simulate.backtest("CSTO", draws=2000, seed=0, db=kb_db)
-    record_property(
-        "measured",
-        f"CSTO back-test (knowledge base only): {int(frame.hit.sum())} of {len(frame)} cases, "
-        f"mean Brier {frame.brier.mean():.3f}",
-    )
-    assert set(frame.case) >= {"kgz-2010", "arm-2021", "kaz-2022", "arm-2022", "kgz-2021"}
-    assert int(frame.hit.sum()) >= 5
-    # The Brier score beats the know-nothing forecast (1/4 each scores 0.75).
-    assert frame.brier.mean() < 0.75
-    kaz = frame[frame.case == "kaz-2022"].iloc[0]
-    assert kaz.predicted == "deployment"
-    assert abs(sum(kaz.probabilities.values()) - 1) < 1e-9
-
-
-def test_backtest_sees_only_the_past(tmp_path: Path) -> None:
-    """Adding events after a request changes none of the back-test's predictions."""
-    db = tmp_path / "bloc.duckdb"
-    with opened(db):
-        pass
-    before = simulate.backtest("CSTO", draws=500, seed=3, db=db)
-    # After the last request (2022-09-13); and one dated before several
-    # requests but first published after all of them.
-    added = [
-        ("2022-09-14", "2022-09-14", "RUS", "ARM"),
-        ("2023-03-01", "2023-03-02", "BLR", "KAZ"),
-        ("2009-06-01", "2023-01-10", "KAZ", "KGZ"),
-    ]
-    with Store.open(db) as store:
-        for i, (day, published, src, tgt) in enumerate(added):
-            store.con.execute(
-                "INSERT INTO events VALUES (?, ?, 'day', ?, ?, 'ASSAULT', NULL, NULL, -10, 1.0,"
-                " 'text', NULL, NULL)",
-                [f"future-{i}", day, src, tgt],
-            )
-            store.con.execute(
-                "INSERT INTO evidence VALUES (?, 'f.txt', 's', 0, 1, ?, NULL)",
-                [f"future-{i}", published],
-            )
-    after = simulate.backtest("CSTO", draws=500, seed=3, db=db)
-    assert before.probabilities.tolist() == after.probabilities.tolist()
-    # ...while the same events do move a forecast made after they were published.
-    late = dt.date(2023, 6, 1)
-    scenario = _tjk(requester="ARM", threat="external", aggressor="AZE", on=late)
-    moved = simulate.simulate(scenario, draws=500, seed=3, db=db)
-    fresh = tmp_path / "fresh.duckdb"
-    with opened(fresh):
-        pass
-    assert moved != simulate.simulate(scenario, draws=500, seed=3, db=fresh)
+def _by_member(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {m["member"]: m for m in result["members"]}
 
 
 def test_same_seed_same_answer_and_probabilities_sum_to_one(kb_db: Path) -> None:
@@ -86,9 +37,10 @@ def test_same_seed_same_answer_and_probabilities_sum_to_one(kb_db: Path) -> None
     again = simulate.simulate(_tjk(), draws=3000, seed=1, db=kb_db)
     assert first == again
     assert abs(sum(first["outcomes"].values()) - 1) < 1e-9
+    assert abs(sum(first["member_model"].values()) - 1) < 1e-9
     other = simulate.simulate(_tjk(), draws=3000, seed=2, db=kb_db)
-    assert other["outcomes"] != first["outcomes"]
-    by_member = {m["member"]: m for m in first["members"]}
+    assert other["member_model"] != first["member_model"]
+    by_member = _by_member(first)
     assert set(by_member) == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
     assert all(1 <= len(m["reasons"]) <= 3 for m in first["members"])
     # Russia is at war in Ukraine by then, which holds back its forces.
@@ -109,9 +61,10 @@ def test_the_aggressor_member_opposes_and_blocks_consensus(kb_db: Path) -> None:
         seed=0,
         db=kb_db,
     )
-    tjk = next(m for m in result["members"] if m["member"] == "TJK")
+    tjk = _by_member(result)["TJK"]
     assert tjk["stance"] == "oppose" and tjk["p"] == 1.0
     assert result["outcomes"]["nothing"] == 1.0
+    assert result["repertoire"]["possible"] == ["nothing"]
 
 
 def test_internal_unrest_before_december_2010_is_not_covered(kb_db: Path) -> None:
@@ -138,11 +91,11 @@ def test_assumptions_change_the_answer(kb_db: Path) -> None:
     defeated = simulate.simulate(
         _tjk(on=dt.date(2021, 6, 1), assume=("leader-defeated",)), draws=3000, seed=4, db=kb_db
     )
-    rus = next(m for m in defeated["members"] if m["member"] == "RUS")
+    rus = _by_member(defeated)["RUS"]
     assert rus["stances"]["forces"] == 0.0
     assert defeated["outcomes"]["deployment"] < base["outcomes"]["deployment"]
     frozen = simulate.simulate(_tjk(assume=("frozen:BLR",)), draws=1000, seed=4, db=kb_db)
-    assert "BLR" not in {m["member"] for m in frozen["members"]}
+    assert "BLR" not in _by_member(frozen)
     with pytest.raises(ScenarioError, match="unknown assumption 'leader-asleep'"):
         simulate.simulate(_tjk(assume=("leader-asleep",)), draws=10, seed=0, db=kb_db)
 
@@ -150,8 +103,138 @@ def test_assumptions_change_the_answer(kb_db: Path) -> None:
 def test_bad_scenarios_fail_clearly(kb_db: Path) -> None:
     with pytest.raises(ScenarioError, match="unknown threat 'meteor'"):
         simulate.simulate(_tjk(threat="meteor"), draws=10, seed=0, db=kb_db)
-    with pytest.raises(ScenarioError, match="not a member of CSTO on 2023-06-01"):
-        simulate.simulate(_tjk(requester="UZB"), draws=10, seed=0, db=kb_db)
+    with pytest.raises(ScenarioError, match="FIN is not a member of CSTO on 2023-06-01"):
+        simulate.simulate(_tjk(requester="FIN"), draws=10, seed=0, db=kb_db)
+
+
+# -- standing: who is in, who is out ------------------------------------------
+
+
+def test_armenia_frozen_in_2025_gets_talk_at_most_and_is_told_why(kb_db: Path) -> None:
+    """Issue 19: Armenia invoking against Azerbaijan on 2025-06-01."""
+    result = simulate.simulate(
+        _tjk(requester="ARM", threat="external", aggressor="AZE", on=dt.date(2025, 6, 1)),
+        draws=4000,
+        seed=0,
+        db=kb_db,
+    )
+    assert result["predicted"] in ("nothing", "statement")
+    assert result["outcomes"]["mission"] == 0 and result["outcomes"]["deployment"] == 0
+    requester = result["standing"]["requester"]
+    assert requester["status"] == "frozen" and requester["since"] == "2024-02-22"
+    assert not requester["owed_help"]
+    assert "froze its participation on 2024-02-22" in result["reasons"][0]
+    for member in result["members"]:
+        assert member["reasons"][0].startswith("ARM froze its participation")
+    # The same request while Armenia still took part could end in a mission.
+    member = simulate.simulate(
+        _tjk(requester="ARM", threat="external", aggressor="AZE", on=dt.date(2023, 6, 1)),
+        draws=4000,
+        seed=0,
+        db=kb_db,
+    )
+    assert member["standing"]["requester"]["owed_help"]
+    assert member["outcomes"]["mission"] > 0.2
+
+
+def test_a_frozen_member_takes_no_part_in_the_decision(kb_db: Path) -> None:
+    while_in = simulate.simulate(_tjk(), draws=2000, seed=5, db=kb_db)
+    frozen = simulate.simulate(_tjk(on=dt.date(2025, 6, 1)), draws=2000, seed=5, db=kb_db)
+    assert "ARM" in _by_member(while_in)
+    assert "ARM" not in _by_member(frozen)
+    rows = {r["member"]: r for r in frozen["standing"]["members"]}
+    assert rows["ARM"]["status"] == "frozen" and not rows["ARM"]["takes_part"]
+    assert rows["KAZ"]["takes_part"] and not rows["TJK"]["takes_part"]  # TJK is the requester
+    assert any(r.startswith("ARM: ARM froze its participation") for r in frozen["reasons"])
+    # Uzbekistan's suspended participation in 2012 works the same way.
+    suspended = simulate.simulate(
+        _tjk(requester="KGZ", on=dt.date(2012, 9, 1)), draws=500, seed=5, db=kb_db
+    )
+    assert "UZB" not in _by_member(suspended)
+    assert {"member": "UZB", "status": "suspended"}.items() <= next(
+        r for r in suspended["standing"]["members"] if r["member"] == "UZB"
+    ).items()
+
+
+def test_a_state_that_left_is_not_owed_help(kb_db: Path) -> None:
+    result = simulate.simulate(
+        _tjk(requester="UZB", threat="incursion", aggressor="ISKP"), draws=2000, seed=0, db=kb_db
+    )
+    requester = result["standing"]["requester"]
+    assert requester["status"] == "left" and requester["since"] == "2012-12-19"
+    assert not result["scenario"]["obliged"] and not result["scenario"]["force_covered"]
+    assert result["outcomes"]["deployment"] == 0 and result["outcomes"]["mission"] == 0
+    assert "UZB left the alliance on 2012-12-19" in result["reasons"][0]
+
+
+# -- ties with the aggressor ----------------------------------------------------
+
+
+def test_ties_with_the_aggressor_are_a_factor_with_evidence(kb_db: Path) -> None:
+    """Armenia, the day before its 2022 request: Russia's ties with Azerbaijan and
+    Turkey weigh on its forces, with the knowledge-base facts behind them."""
+    day = dt.date(2022, 9, 12)
+    result = simulate.simulate(
+        _tjk(requester="ARM", threat="external", aggressor="AZE", on=day),
+        draws=2000,
+        seed=0,
+        db=kb_db,
+    )
+    assert result["scenario"]["aggressor_allies"] == ["TUR"]
+    members = _by_member(result)
+    rus = members["RUS"]["ties"]
+    assert rus["with"] == ["AZE", "TUR"]
+    assert {"rus-aze-allied-2022", "rus-aze-arms-2010"} <= set(rus["aggressor"]["facts"])
+    assert rus["allies"]["TUR"]["facts"] == ["rus-tur-s400-2019"]
+    assert rus["score"] > 0.4
+    assert any("ties with AZE" in r for r in members["RUS"]["reasons"])
+    assert members["RUS"]["support_for_forces"] < members["RUS"]["support"]
+    assert members["KAZ"]["ties"]["aggressor"]["facts"] == ["turkic-council-2009"]
+    assert members["TJK"]["ties"]["score"] == 0.0
+    # Ties weigh on forces only: support for helping at all is the same without an aggressor.
+    plain = simulate.simulate(
+        _tjk(requester="ARM", threat="external", aggressor=None, on=day),
+        draws=2000,
+        seed=0,
+        db=kb_db,
+    )
+    assert _by_member(plain)["RUS"]["support"] == pytest.approx(members["RUS"]["support"])
+
+
+def test_ties_use_only_what_was_known_on_the_day(kb_db: Path) -> None:
+    """Before the Shusha declaration (June 2021) and Russia's allied declaration
+    with Azerbaijan (February 2022) neither counts."""
+    result = simulate.simulate(
+        _tjk(requester="ARM", threat="external", aggressor="AZE", on=dt.date(2021, 5, 13)),
+        draws=500,
+        seed=0,
+        db=kb_db,
+    )
+    assert result["scenario"]["aggressor_allies"] == []
+    rus = _by_member(result)["RUS"]["ties"]
+    assert rus["aggressor"]["facts"] == ["rus-aze-arms-2010"]
+
+
+def test_events_between_a_member_and_the_aggressor_move_its_ties(tmp_path: Path) -> None:
+    from bloc.store import Store, opened
+
+    db = tmp_path / "bloc.duckdb"
+    with opened(db):
+        pass
+    scenario = _tjk(requester="ARM", threat="external", aggressor="AZE", on=dt.date(2021, 5, 13))
+    before = _by_member(simulate.simulate(scenario, draws=200, seed=0, db=db))["TJK"]["ties"]
+    with Store.open(db) as store:
+        store.con.execute(
+            "INSERT INTO events VALUES ('tjk-aze-deal', DATE '2021-03-01', 'day', 'TJK', 'AZE',"
+            " 'COOPERATE', NULL, NULL, 5, 1.0, 'text', NULL, NULL)"
+        )
+        store.con.execute(
+            "INSERT INTO evidence VALUES ('tjk-aze-deal', 'f.txt', 's', 0, 1, DATE '2021-03-02',"
+            " NULL)"
+        )
+    after = _by_member(simulate.simulate(scenario, draws=200, seed=0, db=db))["TJK"]["ties"]
+    assert before["score"] == 0.0
+    assert after["score"] > 0.1 and after["aggressor"]["events"] == ["tjk-aze-deal"]
 
 
 def test_cli_simulate_json_is_reproducible(kb_db: Path) -> None:
@@ -167,16 +250,5 @@ def test_cli_simulate_json_is_reproducible(kb_db: Path) -> None:
     assert first.stdout == again.stdout
     result = json.loads(first.stdout)
     assert set(result) >= {"scenario", "outcomes", "members", "leader_bilateral"}
+    assert set(result) >= {"standing", "repertoire", "reasons", "member_model"}
     assert set(result["outcomes"]) == set(simulate.OUTCOMES)
-
-
-def test_cli_backtest_json_prints_brier(kb_db: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["backtest", "CSTO", "--draws", "500", "--format", "json", "--db", str(kb_db)]
-    )
-    assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
-    assert len(rows) == 6 and all("brier" in r and "probabilities" in r for r in rows)
-    assert "Brier" in result.stderr
-    nato = CliRunner().invoke(app, ["backtest", "NATO", "--draws", "300", "--db", str(kb_db)])
-    assert nato.exit_code == 0 and "usa-2001" in nato.stdout
