@@ -124,6 +124,25 @@ def test_cli_backtest_json_prints_brier(kb_db: Path) -> None:
     rows = json.loads(result.stdout)
     assert len(rows) == 6 and all("brier" in r and "probabilities" in r for r in rows)
     assert all("brier_base_rate" in r and "precedents" in r for r in rows)
-    assert "Brier" in result.stderr
+    assert "Brier" in result.stderr and "base rate" in result.stderr
     nato = CliRunner().invoke(app, ["backtest", "NATO", "--draws", "300", "--db", str(kb_db)])
     assert nato.exit_code == 0 and "usa-2001" in nato.stdout
+
+
+def test_cli_backtest_calibration(kb_db: Path) -> None:
+    runner = CliRunner()
+    every = runner.invoke(
+        app, ["backtest", "--calibration", "--draws", "300", "--format", "json", "--db", str(kb_db)]
+    )
+    assert every.exit_code == 0, every.output
+    body = json.loads(every.stdout)
+    assert [r["outcome"] for r in body["outcomes"]] == list(simulate.OUTCOMES)
+    assert {r["cases"] for r in body["outcomes"]} == {14}
+    assert [r["alliance"] for r in body["brier"]] == ["CSTO", "NATO", "all"]
+    one = runner.invoke(
+        app, ["backtest", "CSTO", "--calibration", "--draws", "300", "--db", str(kb_db)]
+    )
+    assert one.exit_code == 0, one.output
+    assert "Calibration over 6 back-test cases (CSTO)" in one.stdout and "base_rate" in one.stdout
+    missing = runner.invoke(app, ["backtest", "--db", str(kb_db)])
+    assert missing.exit_code == 2 and "--calibration" in missing.stderr
