@@ -453,6 +453,8 @@ def simulate_command(
         highlight=False,
     )
     emit(outcomes, fmt, "What the alliance does")
+    for reason in result["reasons"]:
+        out.print(f"- {reason}", markup=False, highlight=False)
     emit(members, fmt, "Each member's likely stance, and the factors that decided it")
     bilateral = result["leader_bilateral"]
     if bilateral:

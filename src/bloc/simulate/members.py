@@ -138,12 +138,13 @@ def _ties_factor(
     effect = -FRIENDLY_TIE * max(0.0, tie) + HOSTILE_TIE * max(0.0, -tie)
     facts = sorted({f for s in [own, *with_allies] for f in s.facts})
     named = aggressor + (f" and its allies ({', '.join(allies)})" if allies else "")
-    basis = f"; {', '.join(facts)}" if facts else ""
+    basis = f" [{', '.join(facts)}]" if facts else ""
     if tie == 0.0:
         name = f"no ties with {named} on record"
+    elif effect < 0:
+        name = f"friendly ties with {named} hold it back from sending forces{basis}"
     else:
-        verb = "hold it back from" if effect < 0 else "push it toward"
-        name = f"ties with {named} {verb} sending forces ({tie:+.2f}{basis})"
+        name = f"hostility to {named} pushes it toward sending forces{basis}"
     evidence = {
         "with": [aggressor, *allies],
         "score": tie,
