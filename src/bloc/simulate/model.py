@@ -326,13 +326,14 @@ def _alliance_reasons(
             )
         else:
             out.append("no provision in force covers this threat with force")
+    if not applied:
+        return out
     if record.precedents:
         counts = ", ".join(f"{o} {n}" for o, n in record.counts().items() if n)
         cases = ", ".join(p.case for p in record.precedents)
-        how = "weighs with" if applied else "is set aside against"
         out.append(
             f"{al.code} answered {len(record.precedents)} earlier request(s) like this one"
-            f" ({cases}: {counts}); its record {how} the members' forecast"
+            f" ({cases}: {counts}); its record weighs with the members' forecast"
         )
     else:
         out.append(f"{al.code} has no earlier request like this one on record")
