@@ -38,6 +38,19 @@ OUTCOMES: tuple[Outcome, ...] = ("deployment", "mission", "statement", "nothing"
 MEMBER_STATUSES: tuple[str, ...] = ("member", "suspended", "frozen")
 
 
+def period_end(day: dt.date, precision: Precision) -> dt.date:
+    """The last day of the period a date of this precision names (the day, its month, its year).
+
+    A curated entry is known from then (the no-look-ahead rule of bloc.measures.signals).
+    """
+    if precision == "day":
+        return day
+    if precision == "month":
+        following = day.replace(day=28) + dt.timedelta(days=4)
+        return following - dt.timedelta(days=following.day)
+    return dt.date(day.year, 12, 31)
+
+
 @dataclass(frozen=True)
 class Source:
     """A citable publication: where a fact in the knowledge base comes from."""
@@ -226,12 +239,7 @@ class Tie:
 
     def known_from(self) -> dt.date:
         """The day it counts from: the end of its start's dated period, as for curated events."""
-        if self.precision == "day":
-            return self.start
-        if self.precision == "month":
-            following = self.start.replace(day=28) + dt.timedelta(days=4)
-            return following - dt.timedelta(days=following.day)
-        return dt.date(self.start.year, 12, 31)
+        return period_end(self.start, self.precision)
 
     def holds_on(self, day: dt.date) -> bool:
         return self.known_from() <= day and (self.end is None or day < self.end)

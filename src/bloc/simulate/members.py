@@ -198,8 +198,6 @@ def build_agents(
         ties = None
         if terms.obliged:
             factors.append(Factor("the treaty obliges help against this threat", OBLIGATION))
-        if not requester.full:
-            factors.append(Factor(f"{requester.describe()}: the treaty owes it no help", 0.0))
         if m != al.leader:
             factors.append(Factor(f"{m}'s alignment with the alliance", 0.5 * align.get(m, 0.0)))
         factors.append(Factor(f"{scenario.requester}'s own alignment", requester_pull))
@@ -233,6 +231,5 @@ def reasons(agent: Agent, requester: Standing) -> list[str]:
     """At most three reasons: the requester's standing when it is not a full
     member, then the factors that weigh most."""
     first = [] if requester.full else [f"{requester.describe()}: the treaty owes it no help"]
-    weighed = [f for f in agent.factors if f.value != 0.0 or not first]
-    top = sorted(weighed, key=lambda f: -abs(f.value))[: 3 - len(first)]
+    top = sorted(agent.factors, key=lambda f: -abs(f.value))[: 3 - len(first)]
     return first + [f"{f.name} ({f.value:+.2f})" for f in top]

@@ -13,6 +13,7 @@ states every assumption and how the constants were chosen.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 FORCES, POLITICAL, STAY_OUT, OPPOSE = range(len(STANCES))
 
 
-def forces_exist(al: Alliance, day: Any) -> bool:
+def forces_exist(al: Alliance, day: dt.date) -> bool:
     """Collective forces set up by `day` (an alliance that lists none is assumed to have them)."""
     return any(f.since is None or f.since <= day for f in al.forces) or not al.forces
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bloc.model import Alliance, AssistanceRequest
+from bloc.model import Alliance, AssistanceRequest, period_end
 from bloc.simulate.constants import MODEL_WEIGHT
 from bloc.simulate.scenario import KB_THREAT, OUTCOMES, Scenario, standing_on, terms
 
@@ -44,12 +44,7 @@ class Record:
 
 def known_from(request: AssistanceRequest) -> dt.date:
     """The day a knowledge-base request counts from: the end of its dated period."""
-    if request.precision == "day":
-        return request.date
-    if request.precision == "month":
-        following = request.date.replace(day=28) + dt.timedelta(days=4)
-        return following - dt.timedelta(days=following.day)
-    return dt.date(request.date.year, 12, 31)
+    return period_end(request.date, request.precision)
 
 
 def threat_of(request: AssistanceRequest) -> str:
