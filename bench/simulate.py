@@ -26,6 +26,9 @@ import numpy as np
 from timing import best_of, met
 
 from bloc import simulate
+from bloc.simulate.members import Agent, Factor
+from bloc.simulate.model import decide, sample_stances
+from bloc.simulate.scenario import Terms
 from bloc.store import opened
 
 GOAL_SECONDS = 1.0
@@ -47,9 +50,10 @@ def main() -> int:
         result = simulate.simulate(scenario, draws=draws, seed=1, db=db)  # warm up
         members = len(result["members"])
         agents = [
-            simulate._Agent(m["member"], m["support"], [], m["stances"]["oppose"] == 1.0)
+            Agent(m["member"], [Factor("support", m["support"])], m["stances"]["oppose"] == 1.0)
             for m in result["members"]
         ]
+        treaty = Terms("art4", "collective_defence", obliged=True, force=True)
 
         def baseline() -> None:
             rng = np.random.default_rng(1)
@@ -58,8 +62,8 @@ def main() -> int:
 
         def sampling() -> None:
             rng = np.random.default_rng(1)
-            stances = simulate._stances(agents, draws, rng)
-            simulate._decide(stances, agents, "RUS", "TJK", True, True)
+            stances = sample_stances(agents, draws, rng)
+            decide(stances, agents, "RUS", treaty, True)
 
         def whole() -> None:
             simulate.simulate(scenario, draws=draws, seed=1, db=db)

@@ -453,6 +453,8 @@ def simulate_command(
         highlight=False,
     )
     emit(outcomes, fmt, "What the alliance does")
+    for reason in result["reasons"]:
+        out.print(f"- {reason}", markup=False, highlight=False)
     emit(members, fmt, "Each member's likely stance, and the factors that decided it")
     bilateral = result["leader_bilateral"]
     if bilateral:
@@ -466,13 +468,30 @@ def simulate_command(
 
 @app.command("backtest")
 def backtest_command(
-    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    alliance: Annotated[
+        str | None,
+        typer.Argument(help="Alliance code (with --calibration: all alliances if left out)."),
+    ] = None,
+    calibration: Annotated[
+        bool,
+        typer.Option(
+            "--calibration",
+            help="Predicted probability against observed frequency per outcome, and the "
+            "Brier score beside the uniform and base-rate guesses.",
+        ),
+    ] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per case.")] = 2_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Predict every historical request from what was known the day before it."""
+    if calibration:
+        _calibration(alliance, draws, seed, db, fmt)
+        return
+    if alliance is None:
+        err.print("error: name an alliance (e.g. CSTO) or use --calibration", highlight=False)
+        raise typer.Exit(2)
     try:
         frame = simulate.backtest(alliance, draws=draws, seed=seed, db=db)
     except BlocError as exc:
@@ -481,13 +500,42 @@ def backtest_command(
     summary = (
         f"hit rate {hits}/{len(frame)} ({hits / max(1, len(frame)):.0%}), "
         f"mean Brier score {frame.brier.mean():.3f} (0 perfect, 2 worst; "
-        f"always guessing 1/4 each scores 0.75)"
+        f"always guessing 1/4 each scores 0.75, the alliance's base rate "
+        f"{frame.brier_base_rate.mean():.3f})"
     )
-    emit(frame, fmt, f"{alliance.upper()}: back-test, each case as seen the day before")
+    columns = [c for c in frame.columns if c not in ("member_model", "base_rate")]
+    emit(frame, fmt, f"{alliance.upper()}: back-test, each case as seen the day before", columns)
     if fmt is Format.table:
         out.print(summary, markup=False, highlight=False)
     else:
         err.print(summary, markup=False, highlight=False)
+
+
+def _calibration(alliance: str | None, draws: int, seed: int, db: Path | None, fmt: Format) -> None:
+    """`bloc backtest --calibration`: over every alliance's cases, or the named one's."""
+    try:
+        frame = simulate.backtest_all([alliance] if alliance else None, draws, seed, db)
+    except BlocError as exc:
+        _fail(exc)
+    table = simulate.calibration(frame=frame)
+    scores = simulate.brier_scores(frame=frame)
+    scope = alliance.upper() if alliance else " + ".join(frame.alliance.unique())
+    if fmt is Format.json:
+        body = {"outcomes": api.to_records(table), "brier": api.to_records(scores)}
+        sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(table.to_csv(index=False) + "\n" + scores.to_csv(index=False))
+        return
+    emit(table, fmt, f"Calibration over {len(frame)} back-test cases ({scope})")
+    emit(scores, fmt, "Mean Brier score: the model, a uniform guess, the base-rate guess")
+    out.print(
+        "predicted: mean probability the model gave the outcome; observed: share of cases "
+        "in which it happened. Brier: 0 perfect, 2 worst; base rate: the alliance's own "
+        "earlier outcome shares (uniform before its first request).",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command("export")

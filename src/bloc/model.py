@@ -38,6 +38,19 @@ OUTCOMES: tuple[Outcome, ...] = ("deployment", "mission", "statement", "nothing"
 MEMBER_STATUSES: tuple[str, ...] = ("member", "suspended", "frozen")
 
 
+def period_end(day: dt.date, precision: Precision) -> dt.date:
+    """The last day of the period a date of this precision names (the day, its month, its year).
+
+    A curated entry is known from then (the no-look-ahead rule of bloc.measures.signals).
+    """
+    if precision == "day":
+        return day
+    if precision == "month":
+        following = day.replace(day=28) + dt.timedelta(days=4)
+        return following - dt.timedelta(days=following.day)
+    return dt.date(day.year, 12, 31)
+
+
 @dataclass(frozen=True)
 class Source:
     """A citable publication: where a fact in the knowledge base comes from."""
@@ -191,6 +204,50 @@ class Alliance:
 
 VOTES: tuple[str, ...] = ("yes", "no", "abstain", "absent")
 
+# Kinds of standing tie between states, and the PLOVER type the codebook
+# gives the act that makes each (docs/codebook.md): a tie's tone is that
+# type's default intensity, so a tie weighs like the event that made it.
+TIE_KINDS: dict[str, str] = {
+    "alliance": "AGREE",  # a treaty or declaration of alliance or mutual help
+    "partnership": "AGREE",  # a strategic partnership
+    "organisation": "AGREE",  # founding or joining the same organisation
+    "arms": "AID",  # arms supplies
+    "base": "COOPERATE",  # one state's military base on the other's soil
+}
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A standing tie between states, in force from `start` until `end` (exclusive).
+
+    Unlike an event it does not fade with age while it holds: an alliance
+    treaty binds as much in its tenth year as in its first.
+    """
+
+    id: str
+    actors: tuple[str, ...]
+    kind: str
+    start: dt.date
+    precision: Precision
+    end: dt.date | None
+    summary: str
+    cite: tuple[str, ...]
+
+    @property
+    def tone(self) -> float:
+        """-1..1: the default intensity of the PLOVER type of the act that made it, over 10."""
+        return TYPE_INTENSITY[TIE_KINDS[self.kind]] / 10.0
+
+    def known_from(self) -> dt.date:
+        """The day it counts from: the end of its start's dated period, as for curated events."""
+        return period_end(self.start, self.precision)
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.known_from() <= day and (self.end is None or day < self.end)
+
+    def links(self, a: str, b: str) -> bool:
+        return a != b and a in self.actors and b in self.actors
+
 
 @dataclass(frozen=True)
 class Resolution:
@@ -213,6 +270,7 @@ class KnowledgeBase:
     alliances: dict[str, Alliance]
     events: tuple[CuratedEvent, ...] = field(default=())
     resolutions: tuple[Resolution, ...] = field(default=())
+    ties: tuple[Tie, ...] = field(default=())
 
     def alliance(self, code: str) -> Alliance:
         from bloc.errors import UnknownAllianceError

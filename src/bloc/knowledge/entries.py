@@ -45,6 +45,7 @@ KEYS = {
     ),
     "rivals": frozenset({"actors", "alliances", "summary", "cite"}),
     "resolution": frozenset({"id", "date", "title", "topic", "summary", "votes", "cite"}),
+    "tie": frozenset({"id", "between", "kind", "start", "end", "summary", "cite"}),
     "event": frozenset(
         {
             "id",

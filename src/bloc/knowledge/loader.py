@@ -20,6 +20,7 @@ from bloc.knowledge.entries import CODE, KEYS, Entry, read_yaml, top_list
 from bloc.knowledge.world import forms, merge, world_actors
 from bloc.model import (
     PLOVER_TYPES,
+    TIE_KINDS,
     VOTES,
     Actor,
     ActorKind,
@@ -30,6 +31,7 @@ from bloc.model import (
     Person,
     Resolution,
     Source,
+    Tie,
 )
 
 log = logging.getLogger(__name__)
@@ -183,6 +185,43 @@ class Loader:
             )
         return tuple(sorted(found, key=lambda x: x.date))
 
+    def load_ties(self) -> tuple[Tie, ...]:
+        """Standing ties between states (ties.yaml), each checked like any other entry."""
+        path = self.root / "ties.yaml"
+        if not path.exists():
+            return ()
+        found: dict[str, Tie] = {}
+        for i, raw in enumerate(top_list(path, read_yaml(path), "ties")):
+            t = Entry(path.name, f"ties[{i}]", raw, KEYS["tie"])
+            t.name = t.text("id")
+            if t.name in found:
+                raise t.fail("duplicate tie id")
+            actors = t.strs("between")
+            if len(set(actors)) < 2:
+                raise t.fail("'between' needs two or more different actor codes")
+            for code in actors:
+                if code not in self.actors:
+                    raise t.fail(f"'between' names unknown actor {code!r}: add it to actors.yaml")
+            kind = t.text("kind")
+            if kind not in TIE_KINDS:
+                raise t.fail(f"kind must be one of {', '.join(TIE_KINDS)}, got {kind!r}")
+            start = t.date("start")
+            end = t.date("end", required=False)
+            assert start is not None
+            if end is not None and end[0] <= start[0]:
+                raise t.fail(f"tie ends ({end[0]}) before it starts ({start[0]})")
+            found[t.name] = Tie(
+                id=t.name,
+                actors=actors,
+                kind=kind,
+                start=start[0],
+                precision=start[1],
+                end=end[0] if end else None,
+                summary=t.text("summary"),
+                cite=self.cites(t),
+            )
+        return tuple(sorted(found.values(), key=lambda x: (x.start, x.id)))
+
     def event(self, e: Entry, context: str) -> CuratedEvent:
         eid = e.text("id")
         e.name = eid
@@ -218,6 +257,7 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     loader.load_actors()
     people = loader.load_people()
     resolutions = loader.load_resolutions()
+    ties = loader.load_ties()
     alliances: dict[str, Alliance] = {}
     events: list[CuratedEvent] = []
     for path in sorted((base / "alliances").glob("*.yaml")):
@@ -239,6 +279,7 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
         alliances=alliances,
         events=tuple(sorted(events, key=lambda ev: (ev.date, ev.id))),
         resolutions=resolutions,
+        ties=ties,
     )
 
 

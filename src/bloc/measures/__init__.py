@@ -8,7 +8,15 @@ from bloc.measures.alignment import alignment, alignment_on
 from bloc.measures.cohesion import cohesion
 from bloc.measures.compare import compare
 from bloc.measures.decay import HALF_LIFE_DAYS
-from bloc.measures.relations import dyad_matrix, dyads, relations, ties, ties_with
+from bloc.measures.relations import (
+    TieScore,
+    dyad_matrix,
+    dyads,
+    relations,
+    tie_scores,
+    ties,
+    ties_with,
+)
 from bloc.measures.reliability import reliability, reliability_summary
 from bloc.measures.risk import RISK_WEIGHTS, explain, risk
 from bloc.measures.signals import Observed, observe, signals
@@ -17,6 +25,7 @@ __all__ = [
     "HALF_LIFE_DAYS",
     "RISK_WEIGHTS",
     "Observed",
+    "TieScore",
     "alignment",
     "alignment_on",
     "cohesion",
@@ -30,6 +39,7 @@ __all__ = [
     "reliability_summary",
     "risk",
     "signals",
+    "tie_scores",
     "ties",
     "ties_with",
 ]

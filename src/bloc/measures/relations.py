@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ import pandas as pd
 from bloc.knowledge import bundled
 from bloc.measures.decay import PRIOR_WEIGHT, as_of, day_number, salience
 from bloc.measures.signals import DB, MEMBER, Observed, data_of, load_events, member_on
+from bloc.model import Tie
 from bloc.store import Store, opened
 
 
@@ -40,21 +42,59 @@ def ties_with(
     store: Store, actors: Iterable[str], others: Iterable[str], on: dt.date
 ) -> dict[str, dict[str, float]]:
     """`ties` with several others at once, reading the events once."""
+    scored = tie_scores(store, actors, others, on)
+    return {o: {a: t.score for a, t in row.items()} for o, row in scored.items()}
+
+
+@dataclass(frozen=True)
+class TieScore:
+    """One actor's relations with another on a day, and what they rest on."""
+
+    score: float  # -1 hostile .. +1 friendly; 0 without evidence
+    facts: tuple[str, ...]  # ids of the standing ties (knowledge base) in force
+    events: tuple[str, ...]  # ids of the weightiest events between them, at most five
+
+
+def tie_scores(
+    store: Store,
+    actors: Iterable[str],
+    others: Iterable[str],
+    on: dt.date,
+    standing: Sequence[Tie] = (),
+) -> dict[str, dict[str, TieScore]]:
+    """Each actor's relations with each of `others` as of `on`, with their evidence.
+
+    The dyad formula over the events between the two known by `on`; each
+    standing tie in force (`standing`, e.g. the knowledge base's alliances
+    and arms supplies) counts as one more event of its own tone that does
+    not fade while it holds, so a treaty signed ten years ago still binds.
+    """
     actors, others = list(actors), list(others)
     names = sorted({*actors, *others})
     ev = load_events(store, names)
     day = day_number(on)
     known = ev["keep"] & (np.fmax(ev["date"], ev["known"]) <= day)
-    out: dict[str, dict[str, float]] = {}
+    holding = [t for t in standing if t.holds_on(on)]
+    out: dict[str, dict[str, TieScore]] = {}
     for other in others:
         o = names.index(other)
         usable = known & ((ev["s"] == o) ^ (ev["t"] == o))
         out[other] = {}
         for name in actors:
             a = names.index(name)
-            rows = usable & ((ev["s"] == a) | (ev["t"] == a))
-            w = salience(ev["tone"][rows], ev["weight"][rows], day - ev["date"][rows])
-            out[other][name] = float((w * ev["tone"][rows]).sum() / (w.sum() + PRIOR_WEIGHT))
+            rows = np.flatnonzero(usable & ((ev["s"] == a) | (ev["t"] == a)))
+            tone = ev["tone"][rows]
+            w = salience(tone, ev["weight"][rows], day - ev["date"][rows])
+            facts = [t for t in holding if t.links(name, other)]
+            fact_tone = np.array([t.tone for t in facts])
+            num = float((w * tone).sum() + (np.abs(fact_tone) * fact_tone).sum())
+            den = float(w.sum() + np.abs(fact_tone).sum())
+            top = rows[np.argsort(-np.abs(w * tone), kind="stable")[:5]]
+            out[other][name] = TieScore(
+                score=num / (den + PRIOR_WEIGHT),
+                facts=tuple(t.id for t in facts),
+                events=tuple(str(e) for e in ev["id"][top]),
+            )
     return out
 
 
