@@ -31,7 +31,7 @@ from bloc.text.roles import DOMESTIC, PRONOUNS, RELATIVES, Actors, Context, Foun
 
 VIOLENT = frozenset({"ASSAULT", "COERCE"})
 IN_PLACE = frozenset(
-    {"CONCEDE", "COERCE", "ASSAULT", "PROTEST", "MOBILIZE", "SANCTION", "AID", "RETREAT"}
+    {"CONCEDE", "COERCE", "ASSAULT", "PROTEST", "MOBILIZE", "SANCTION", "AID", "RETREAT", "REJECT"}
 )
 """Types whose act falls on a place named with "in" ("a curfew in Abidjan")."""
 DOMESTIC_TYPES = frozenset({"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION"})
