@@ -15,6 +15,7 @@ import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from bloc.model import Actor
 
@@ -48,7 +49,7 @@ def _usable(form: str | None) -> str | None:
     if not form:
         return None
     form = re.sub(r"\s*\([^)]*\)", "", form).strip()
-    if "," in form or len(form) < 3 or form.isupper() and len(form) <= 3:
+    if "," in form or len(form) < 3 or (form.isupper() and len(form) <= 3):
         return None
     return form if _LATIN.match(form) else None
 
@@ -67,7 +68,7 @@ def world_states() -> dict[str, WorldState]:
     import pycountry
     from countryinfo import CountryInfo
 
-    info_by_code: dict[str, list[dict[str, object]]] = defaultdict(list)
+    info_by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in CountryInfo.all().values():
         iso = entry.get("ISO") or {}
         code = iso.get("alpha3") if isinstance(iso, dict) else None
@@ -84,15 +85,20 @@ def world_states() -> dict[str, WorldState]:
     raw: dict[str, dict[str, set[str]]] = {}
     for country in pycountry.countries:
         code = country.alpha_3
-        names = {getattr(country, k, None) for k in ("name", "official_name", "common_name")}
+        names: set[str | None] = {
+            getattr(country, k, None) for k in ("name", "official_name", "common_name")
+        }
         entries = info_by_code.get(code, [])
         # Subdivisions share their state's code in countryinfo (Wales has GBR): prefer
         # the entry that pycountry's names or its own spellings recognise.
-        entries.sort(key=lambda e: str(e.get("name")) not in names and not names & set(
-            map(str, e.get("altSpellings") or [])
-        ))
-        best = entries[0] if entries else {}
-        aliases = set(names) | set(map(str, best.get("altSpellings") or [])) | {best.get("name")}
+        entries.sort(
+            key=lambda e: (
+                str(e.get("name")) not in names
+                and not names & {str(a) for a in e.get("altSpellings") or []}
+            )
+        )
+        best: dict[str, Any] = entries[0] if entries else {}
+        aliases = names | {str(a) for a in best.get("altSpellings") or []} | {best.get("name")}
         demonyms = {d.strip() for d in str(best.get("demonym") or "").split(",") if d.strip()}
         geo = geo_by_code.get(code, {})
         populous = int(geo.get("population") or 0) >= MIN_CAPITAL_POPULATION

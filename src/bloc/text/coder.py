@@ -39,18 +39,7 @@ MUTUAL = frozenset({"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "ASSAULT", "RETR
 """Acts that two parties named together do with each other ("X and Y met")."""
 HOSTILE = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST", "ACCUSE"})
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
-FUTURE = frozenset({"will", "shall", "would", "wo", "'ll", "going", "gonna"})
-SPECULATIVE = frozenset({"may", "might", "could", "can", "ca"})
-STATIVE = frozenset({"oppose", "commit", "determine", "prepare", "dedicate", "devote", "resolve"})
 """Passives that describe the subject's own stance ("Israel is opposed to...")."""
-MUST = frozenset({"must", "should", "ought"})
-INTENT = frozenset(
-    {"plan", "intend", "want", "prepare", "aim", "hope", "wish", "willing", "ready",
-     "prepared", "determined", "eager", "poised", "set", "keen"}
-)  # fmt: skip
-RELUCTANT = frozenset({"unwilling", "reluctant", "fail", "hesitant", "loath", "loth"})
-NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "не", "ни", "нет"})
-CONDITIONAL = frozenset({"if", "unless", "whether", "если", "ли"})
 _COMPLEMENTS = ("xcomp", "ccomp")
 
 
@@ -125,9 +114,7 @@ def _fits(parse: Parse, token: Token, entry: Entry, lex: Lexicon) -> bool:
         return False
     if entry.prep and entry.prep not in _cases(parse, token):
         return False
-    if entry.objects and not entry.objects & _object_lemmas(parse, token):
-        return False
-    return True
+    return not (entry.objects and not entry.objects & _object_lemmas(parse, token))
 
 
 def _cases(parse: Parse, token: Token) -> set[str]:
@@ -227,14 +214,16 @@ def _complement(parse: Parse, token: Token, triggers: dict[int, _Trigger]) -> _T
     return None
 
 
-def _mood(parse: Parse, token: Token) -> tuple[bool, bool, bool, bool]:
+def _mood(parse: Parse, token: Token, lex: Lexicon) -> tuple[bool, bool, bool, bool]:
     """(speculative, conditional, negated, future) for a trigger, up its chain of verbs.
 
     Future is "will", "would", "going to", or an intention word above it
     ("is willing to send"); an intention is "intent", which survives a condition
     ("willing to send troops if it is attacked" is still an offer).
     """
+    words = lex.words
     hypothetical = conditional = negated = future = intent = False
+    future = token.tense == "Fut"  # a language with a future form (Russian perfective)
     chain = [token]
     for up in parse.ancestors(token.i):
         if chain[-1].dep not in (*_COMPLEMENTS, "conj", "aux"):
@@ -248,31 +237,31 @@ def _mood(parse: Parse, token: Token) -> tuple[bool, bool, bool, bool]:
     )
     for node in chain:
         for child in parse.children(node.i):
-            if child.lemma in NEGATIONS and child.dep in ("neg", "advmod", "det", "aux"):
+            if child.lemma in words["negation"] and child.dep in ("neg", "advmod", "det", "aux"):
                 negated = True
             if child.dep.startswith("nsubj") and any(
-                c.lemma in NEGATIONS or c.lemma == "none"
+                c.lemma in words["negation"] or c.lemma == "none"
                 for c in parse.children(child.i, "det", "advmod", "neg", "amod")
             ):
                 negated = True  # "no member has recognised", "not a single member..."
             if child.dep.startswith("aux"):
-                if child.lemma in FUTURE:
+                if child.lemma in words["future"]:
                     future = True
-                elif child.lemma in SPECULATIVE:
+                elif child.lemma in words["speculative"]:
                     hypothetical = True
             if child.dep == "advcl" and any(
-                m.lemma in CONDITIONAL for m in parse.children(child.i, "mark")
+                m.lemma in words["conditional"] for m in parse.children(child.i, "mark")
             ):
                 conditional = True
-        if node is not token and node.lemma in INTENT:
+        if node is not token and node.lemma in words["intent"]:
             future = intent = True
-        if node is not token and node.lemma in ("expect", "likely", "unlikely", "possible"):
+        if node is not token and node.lemma in words["forecast"]:
             hypothetical = True  # "expected to be joined by...": a forecast, not an act
-        if node is not token and node.lemma in RELUCTANT:
+        if node is not token and node.lemma in words["reluctant"]:
             negated = True  # "unwilling to provide help", "failed to send troops"
     for node in [token, *parse.ancestors(token.i)]:
         if node.dep == "advcl" and any(
-            m.lemma in CONDITIONAL for m in parse.children(node.i, "mark")
+            m.lemma in words["conditional"] for m in parse.children(node.i, "mark")
         ):
             conditional = hypothetical = True  # inside the if-clause itself
     # A bare present ("the CSTO allows Moscow to...") describes a state of affairs;
@@ -336,13 +325,13 @@ def _code(
     lex: Lexicon,
 ) -> list[Coded]:
     token, entry = trigger.token, trigger.entry
-    speculative, conditional, negated, future = _mood(parse, token)
+    speculative, conditional, negated, future = _mood(parse, token, lex)
     speaker = _speaker(parse, token, actors, lex)
     if speculative and speaker is not None and _generic(token, parse):
         speculative = False  # "Palestinians reject the changes, their negotiator said"
     complement = _complement(parse, token, triggers) if entry.governs or entry.intent else None
     if complement is not None and entry.type != "THREATEN":
-        inner = _mood(parse, complement.token)
+        inner = _mood(parse, complement.token, lex)
         negated = negated or (inner[2] and complement.entry.negates is None)
     if (speculative or conditional) and not (entry.type == "THREATEN" or entry.intent):
         return []
@@ -405,9 +394,8 @@ def _roles(
     subject = _subject(parse, token)
     sources = actors.of(subject.i, speaker) if subject is not None else []
     route = "subj" if sources and sources[0].depth == 0 else "subj-inner"
-    targets: list[Found] = []
     agent = next(iter(parse.children(token.i, "obl:agent")), None)
-    if token.passive and (agent is not None or token.lemma not in STATIVE):
+    if token.passive and (agent is not None or token.lemma not in lex.words["stative"]):
         sources = actors.of(agent.i) if agent is not None else []
         targets = actors.of(subject.i) if subject is not None else []
         if not sources and entry.type == "REJECT" and entry.governs:
@@ -415,13 +403,13 @@ def _roles(
             named = [m for m in actors.mentions if m.code in actors.context.alliances]
             sources = [Found(named[-1].code, named[-1], 2)] if named else []
         return sources, targets, "passive"
-    targets, how = _targets(parse, token, entry, actors, preps)
+    targets, how = _targets(parse, token, entry, actors, preps, lex)
     if not targets and (entry.governs or entry.intent):
         # "offered to hand over to Britain", "threatened to ban X": the complement's roles
         inner = complement.token if complement is not None else parse.child(token.i, *_COMPLEMENTS)
         if inner is not None:
             inner_entry = complement.entry if complement is not None else entry
-            targets, how = _targets(parse, inner, inner_entry, actors, preps)
+            targets, how = _targets(parse, inner, inner_entry, actors, preps, lex)
             if not targets:
                 inner_subject = parse.child(inner.i, "nsubj")
                 if inner_subject is not None:
@@ -475,7 +463,12 @@ def _purpose(parse: Parse, verb: Token, actors: Actors, besides: set[str]) -> li
 
 
 def _targets(
-    parse: Parse, token: Token, entry: Entry, actors: Actors, preps: tuple[str, ...]
+    parse: Parse,
+    token: Token,
+    entry: Entry,
+    actors: Actors,
+    preps: tuple[str, ...],
+    lex: Lexicon,
 ) -> tuple[list[Found], str]:
     for dep in ("obj", "iobj"):
         for child in parse.children(token.i, dep):
@@ -493,7 +486,7 @@ def _targets(
                     return found, f"obl-{prep}"
     # "in front of Putin", "in the presence of the envoy": the one before whom it was done
     for child in obliques:
-        if child.lemma in ("front", "presence"):
+        if child.lemma in lex.words["before"]:
             for inner in parse.children(child.i, "nmod"):
                 if parse.case(inner.i) == "of" and (found := actors.of(inner.i)):
                     return found, "obl-front"
@@ -558,7 +551,7 @@ def _noun_roles(
             break
     if entry.mode == "summit":
         return _summit(parse, token, actors, owner, light)
-    listed = _participants(parse, token, actors)
+    listed = _participants(parse, token, actors, lex)
     if len(listed) >= 2:
         return listed[:1], listed[1:], "noun-involving"
     if (
@@ -572,7 +565,7 @@ def _noun_roles(
             agent = next(iter(parse.children(light.i, "obl:agent")), None)
             sources = actors.of(agent.i) if agent is not None else []
         if not targets:
-            targets, how = _targets(parse, light, entry, actors, preps)
+            targets, how = _targets(parse, light, entry, actors, preps, lex)
         return sources or owner, targets, f"light-{how}"
     if entry.symmetric and entry.type == "ASSAULT":
         mutual = _between(parse, token, actors)
@@ -589,11 +582,11 @@ def _noun_roles(
     return owner, targets, f"noun-{how}"
 
 
-def _participants(parse: Parse, token: Token, actors: Actors) -> list[Found]:
+def _participants(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> list[Found]:
     """ "An exercise involving the United States, Tajikistan and Kazakhstan": the first
     named leads, the others take part."""
     for clause in parse.children(token.i, "acl"):
-        if clause.lemma in ("involve", "include", "bring"):
+        if clause.lemma in lex.words["involving"]:
             for obj in parse.children(clause.i, "obj"):
                 return actors.of(obj.i)
     return []
@@ -646,9 +639,12 @@ def _between(parse: Parse, token: Token, actors: Actors) -> list[Found]:
             kinds = actors.context.kinds
             states: list[Found] = []
             for m in reversed(actors.mentions):
-                if m.end <= token.start and kinds.get(m.code) == "state":
-                    if all(f.code != m.code for f in states):
-                        states.append(Found(m.code, m, 1))
+                if (
+                    m.end <= token.start
+                    and kinds.get(m.code) == "state"
+                    and all(f.code != m.code for f in states)
+                ):
+                    states.append(Found(m.code, m, 1))
                 if len(states) == 2:
                     return states[::-1]
     return []
@@ -693,9 +689,12 @@ def _events(
     for source, target in pairs:
         if kind == "ASSAULT" and _people(source, target):
             kind, mode = "ACCUSE", "criticism"  # "Rahmon's attack on Putin": words
-        if kind in VIOLENT and context.kinds.get(source.code) == "organisation":
-            if source.code not in context.alliances:
-                continue
+        if (
+            kind in VIOLENT
+            and context.kinds.get(source.code) == "organisation"
+            and source.code not in context.alliances
+        ):
+            continue  # an organisation does not shell anyone; an alliance may
         alliance = next(
             (c for c in (target.code, source.code) if c in context.alliances),
             targets[0].code if entry.alliance and route.endswith("-alliance") else None,
@@ -784,7 +783,7 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, _Trigg
     for token in parse.tokens:
         if token.pos != "VERB" or token.dep != "ccomp":
             continue
-        if not any(c.lemma in MUST for c in parse.children(token.i, "aux")):
+        if not any(c.lemma in lex.words["must"] for c in parse.children(token.i, "aux")):
             continue
         head = parse.head(token.i)
         if head is None or not lex.is_speech(head.lemma, head.text) or head.i in triggers:

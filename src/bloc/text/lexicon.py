@@ -19,6 +19,11 @@ import yaml
 from bloc.errors import BlocError
 from bloc.model import PLOVER_TYPES
 
+WORDS = (
+    "future", "speculative", "must", "intent", "forecast", "reluctant", "negation",
+    "conditional", "stative", "before", "involving",
+)  # fmt: skip
+"""The closed word classes of a language that the role logic reads (see lexicon.yaml)."""
 KEYS = frozenset(
     {
         "lemma", "pos", "type", "mode", "particle", "prep", "with", "symmetric", "alliance",
@@ -58,6 +63,7 @@ class Lexicon:
     targets: dict[str, tuple[str, ...]]
     forms: frozenset[str]
     lemmas: dict[str, str]  # an inflected form -> its lemma, for the parser's slips
+    words: dict[str, frozenset[str]]  # the closed classes the role logic reads (WORDS)
 
     def entries_for(self, lemma: str, pos: str, text: str = "") -> tuple[Entry, ...]:
         """A word's readings; by its form when the parser's lemma is unknown ("staged")."""
@@ -154,6 +160,11 @@ def lexicon(lang: str = "en") -> Lexicon:
         raise _fail(f"{lang} targets", f"no prepositions for {', '.join(sorted(missing))}")
     inflect = _inflections if lang == "en" else (lambda lemma, pos: {lemma})
     forms = {f for (pos, lemma) in entries for f in inflect(lemma, pos)}
+    words_section = section.get("words") or {}
+    missing_words = [w for w in WORDS if w not in words_section]
+    if missing_words:
+        raise _fail(f"{lang} words", f"no list for {', '.join(missing_words)}")
+    words = {w: frozenset(str(x).lower() for x in words_section[w]) for w in WORDS}
     light = frozenset(section.get("light") or ())
     speech = frozenset(section.get("speech") or ())
     lemmas: dict[str, str] = {}
@@ -168,6 +179,7 @@ def lexicon(lang: str = "en") -> Lexicon:
         targets=targets,
         forms=frozenset(forms),
         lemmas=lemmas,
+        words=words,
     )
 
 

@@ -200,11 +200,8 @@ def _when(
         when = dates.anchor_date(own_text)
     part = dates.clause(text, event.at)
     if when is None and not event.subordinate:
-        if part != text:
-            # One clause of several: another clause's date is not this one's.
-            when = dates.sentence_date(part, published)
-        else:
-            when = explicit
+        # One clause of several (between semicolons): another clause's date is not this one's.
+        when = dates.sentence_date(part, published) if part != text else explicit
     when = when or carried
     if when is not None:
         return when, True

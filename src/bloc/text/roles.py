@@ -173,9 +173,12 @@ class Actors:
             return None
         for deps in _INNER:
             for child in self.parse.children(i, *deps):
-                if child.dep.startswith("nmod") and child.dep != "nmod:poss":
-                    if self.parse.case(child.i) not in _NMOD_CASES:
-                        continue
+                if (
+                    child.dep.startswith("nmod")
+                    and child.dep != "nmod:poss"
+                    and self.parse.case(child.i) not in _NMOD_CASES
+                ):
+                    continue
                 if child.dep == "acl":
                     places = [
                         c
@@ -206,9 +209,11 @@ class Actors:
 
     def description(self, token: Token) -> Found | None:
         """ "The country", "the organisation": the last of that kind the document named."""
-        if not any(c.lemma in ("the", "this", "that") for c in self.parse.children(token.i, "det")):
-            if self.parse.lang == "en":
-                return None
+        determined = any(
+            c.lemma in ("the", "this", "that") for c in self.parse.children(token.i, "det")
+        )
+        if not determined and self.parse.lang == "en":
+            return None
         if token.text.lower() != token.lemma and self.parse.lang == "en":
             return None  # "the states": several, not the one last named
         if token.lemma in DESCRIPTIONS["state"]:
