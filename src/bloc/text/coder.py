@@ -139,7 +139,7 @@ def _object_lemmas(parse: Parse, token: Token) -> set[str]:
         # The parser found no object ("cancelled planned CSTO drills" read as a clause):
         # the words right after the verb, up to the end of the clause.
         for t in parse.tokens[token.i + 1 : token.i + 7]:
-            if t.pos == "PUNCT" or t.lemma in ("and", "but", "that"):
+            if (t.pos == "PUNCT" and t.text not in "-–") or t.lemma in ("and", "but", "that"):
                 break
             lemmas.add(t.lemma)
             lemmas.add(t.text.lower().rstrip("s"))
@@ -162,8 +162,11 @@ def _governor(parse: Parse, token: Token, triggers: dict[int, _Trigger]) -> _Tri
     head = parse.head(current.i)
     if token.pos == "NOUN" and token.dep == "obj" and head is not None and head.pos == "VERB":
         owned = parse.children(token.i, "nmod:poss", "amod", "compound")
-        if head.i in triggers and not owned:
-            return triggers[head.i]  # "extend the curfew": the verb says it
+        governing = triggers.get(head.i)
+        if governing is not None and (
+            not owned or (governing.entry.type == "REJECT" and token.lemma in ("request", "appeal"))
+        ):
+            return governing  # "extend the curfew": the verb says it; "denied X's request"
         current = head  # a light verb's noun: governed as its verb is
     while (
         current.dep in _COMPLEMENTS
@@ -226,7 +229,11 @@ def _mood(parse: Parse, token: Token, lex: Lexicon) -> tuple[bool, bool, bool, b
     future = token.tense == "Fut"  # a language with a future form (Russian perfective)
     chain = [token]
     for up in parse.ancestors(token.i):
-        if chain[-1].dep not in (*_COMPLEMENTS, "conj", "aux"):
+        last = chain[-1]
+        means = last.dep == "advcl" and any(
+            m.lemma == "by" for m in parse.children(last.i, "mark")
+        )  # "stand to gain little by supporting": the support is as hypothetical as the gain
+        if last.dep not in (*_COMPLEMENTS, "conj", "aux") and not means:
             break
         chain.append(up)
     generic = (
@@ -390,6 +397,8 @@ def _roles(
     preps = lex.targets[entry.type]
     if token.pos in ("NOUN", "PROPN"):
         sources, targets, route = _noun_roles(parse, token, entry, actors, lex, preps, speaker)
+        if token.dep.startswith("nsubj") and route.startswith("noun"):
+            route = "topic-" + route  # "The CSTO's intervention showed...": talked about
         return _at_place(parse, token, entry, actors, sources, targets, route)
     subject = _subject(parse, token)
     sources = actors.of(subject.i, speaker) if subject is not None else []
@@ -434,6 +443,7 @@ def _at_place(
 ) -> tuple[list[Found], list[Found], str]:
     """A protest is the place's where no one else is named: "Albanians demonstrated in
     Serbia" is a protest in Serbia, by people of Serbia, against its government."""
+    sources = [s for s in sources if s.code != DOMESTIC]
     if entry.type != "PROTEST" or (sources and targets):
         return sources, targets, route
     verb = token
@@ -447,7 +457,9 @@ def _at_place(
             place = actors.of(child.i)
             if place:
                 purpose = _purpose(parse, verb, actors, {f.code for f in place})
-                return sources or place, targets or purpose or place, route + "-place"
+                if purpose or not targets or targets == place:
+                    targets = purpose or place
+                return sources or place, targets, route + "-place"
     return sources, targets, route
 
 
@@ -536,10 +548,12 @@ def _noun_roles(
     by = [c for c in parse.children(token.i, "nmod") if parse.case(c.i) == "by"]
     if not owner and by:
         owner = actors.of(by[0].i)
-    own_preps = preps if entry.type in VIOLENT else tuple(p for p in preps if p != "of")
+    # "the invasion of Ukraine", "the annexation of Crimea": "of" names the one acted on
+    # only for armed acts ("the withdrawal of Serbian forces" names who withdraws).
+    own_preps = (*preps, "of") if entry.type in VIOLENT else tuple(p for p in preps if p != "of")
     targets, how = [], "none"
     for prep in own_preps:
-        if prep == "in" and not entry.place:
+        if prep == "in" and not (entry.place or entry.type in IN_PLACE):
             continue
         for child in parse.children(token.i, "nmod", "obl"):
             if parse.case(child.i) == prep:

@@ -67,7 +67,9 @@ class Lexicon:
 
     def entries_for(self, lemma: str, pos: str, text: str = "") -> tuple[Entry, ...]:
         """A word's readings; by its form when the parser's lemma is unknown ("staged")."""
-        kind = "noun" if pos == "NOUN" else "verb" if pos == "VERB" else ""
+        kind = "noun" if pos in ("NOUN", "PROPN") else "verb" if pos == "VERB" else ""
+        if pos == "PROPN" and lemma in _CALENDAR:
+            return ()  # "March", "May": months, not marches
         found = self.entries.get((kind, lemma), ())
         if not found and text:
             found = self.entries.get((kind, self.lemmas.get(text.lower(), "")), ())
@@ -78,6 +80,13 @@ class Lexicon:
 
     def is_speech(self, lemma: str, text: str) -> bool:
         return lemma in self.speech or self.lemmas.get(text.lower()) in self.speech
+
+
+_CALENDAR = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+     "saturday", "sunday"}
+)  # fmt: skip
 
 
 class _Loader(yaml.SafeLoader):

@@ -195,7 +195,12 @@ def _when(
     A dependent clause with no date of its own does not borrow the sentence's.
     """
     own_text = _own(text, event)
-    when = dates.sentence_date(own_text, published) if dates.may_date(own_text) else None
+    named = event.type in VIOLENT and event.route.startswith("noun")
+    # A war or invasion named as a thing ("the Russian invasion of Ukraine") is dated as
+    # that happening, whatever date its sentence gives for something else.
+    when = dates.anchor_date(own_text) if named else None
+    if when is None:
+        when = dates.sentence_date(own_text, published) if dates.may_date(own_text) else None
     if when is None and event.type in VIOLENT:
         when = dates.anchor_date(own_text)
     part = dates.clause(text, event.at)
@@ -205,7 +210,9 @@ def _when(
     when = when or carried
     if when is not None:
         return when, True
-    if published is None:
+    if published is None or "topic" in event.route:
+        # An act named as a thing ("the CSTO's intervention showed...") with no date is a
+        # recap of something earlier: left out rather than dated to the publication.
         return None, False
     return dates.publication_month(published), False
 

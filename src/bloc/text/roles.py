@@ -95,15 +95,17 @@ class Actors:
         self.parse = parse
         self.context = context
         self.at: dict[int, Mention] = {}
-        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mentions: list[Mention] = []
         for m in mentions:
             tokens = parse.at(m.start, m.end)
             if m.form == "demonym" and any(_ethnic(parse, t) for t in tokens):
                 continue  # "ethnic Albanians": a people, not the state of that name
             if _ALTERNATIVE.search(parse.text, max(0, m.start - 60), m.start):
                 continue  # "provided a force, not the CSTO", "rather than via the CSTO"
+            self.mentions.append(m)
             for token in tokens:
                 self.at.setdefault(token.i, m)
+        self.mentions.sort(key=lambda m: m.start)
 
     def own(self, i: int) -> Mention | None:
         return self.at.get(i)
@@ -133,13 +135,15 @@ class Actors:
         todo = [c.i for c in self.parse.children(i, "conj")]
         while todo:
             j = todo.pop(0)
-            if self.parse.children(j, "acl", "nsubj", "acl:relcl") and self.parse[j].pos in (
-                "PROPN",
-                "NOUN",
-            ):
-                clause = self.parse.children(j, "acl")
-                if clause and clause[0].pos == "VERB" and clause[0].text.endswith("ing"):
-                    break
+            after = self.parse[j + 1] if j + 1 < len(self.parse) else None
+            if after is not None and after.pos == "VERB" and after.text.endswith("ing"):
+                # "aid to Ukraine, Armenia and Kazakhstan voting...": a new clause, whose
+                # subject may be the pair joined by "and" after the last comma
+                if done and self.parse[j - 1].lemma in ("and", "or"):
+                    previous = done[-1]
+                    if previous > 0 and self.parse[previous - 1].text == ",":
+                        done.pop()
+                break
             done.append(j)
             todo += [c.i for c in self.parse.children(j, "conj")]
         return done
@@ -199,11 +203,51 @@ class Actors:
         return None
 
     def pronoun(self, token: Token, speaker: Found | None) -> Found | None:
-        """ "It", "they", "he": the speaker whose words these are, else the last actor."""
-        if token.lemma in ("we", "i", "us", "me", "you"):
+        """ "It", "they", "its": whom they stand for, nearest first.
+
+        The speaker whose words these are ("Hungary said it would..."); the subject of
+        the clause this one is joined to ("no allies recognised it, and they refused...");
+        for a possessive, the actor named just before it in the sentence ("the CSTO's
+        only action: its intervention in Kazakhstan"); else the last actor to act.
+        """
+        if token.lemma in ("we", "i", "us", "me", "you", "мы", "я", "вы"):
             return None
         if speaker is not None:
             return Found(speaker.code, speaker.mention, 1)
+        verb = self.parse.head(token.i)
+        if verb is not None and token.dep.startswith("nsubj") and verb.dep == "conj":
+            first = self.parse.head(verb.i)
+            subject = self.parse.child(first.i, "nsubj") if first is not None else None
+            if subject is not None and subject.i != token.i:
+                found = self.of(subject.i)
+                if found:
+                    return Found(found[0].code, found[0].mention, 1)
+        if token.dep == "nmod:poss":
+            # "Putin, with support from Lukashenko, rallied no one for his war": the subject
+            owner = self.parse.head(token.i)
+            clause = (
+                next((a for a in self.parse.ancestors(owner.i) if a.pos in ("VERB", "AUX")), None)
+                if owner is not None
+                else None
+            )
+            subject = None
+            while clause is not None:
+                subject = self.parse.child(clause.i, "nsubj")
+                if subject is not None or clause.dep not in ("xcomp", "conj"):
+                    break
+                clause = self.parse.head(clause.i)
+            if subject is not None and subject.i not in (token.i, owner.i if owner else -1):
+                mention = self.at.get(subject.i)
+                if mention is not None and mention.form != "members":
+                    return Found(mention.code, mention, 1)
+            kinds = self.context.kinds
+            earlier = [
+                m
+                for m in self.mentions
+                if m.end <= token.start and kinds.get(m.code) in ("state", "organisation")
+            ]
+            if earlier:
+                return Found(earlier[-1].code, earlier[-1], 1)
         code = self.context.previous
         return Found(code, None, 2) if code else None
 
