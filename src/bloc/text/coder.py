@@ -316,7 +316,8 @@ def _subject(parse: Parse, token: Token) -> Token | None:
             continue
         if current.dep == "acl" and head.pos in ("NOUN", "PROPN"):
             governor = parse.head(head.i)
-            if head.dep == "obj" and governor is not None and governor.pos == "VERB":
+            named = head.pos == "PROPN" or parse.children(head.i, "nmod:poss", "compound", "amod")
+            if not named and head.dep == "obj" and governor is not None and governor.pos == "VERB":
                 current = governor  # "issued a statement supporting X": who issued it
                 continue
             return head
@@ -497,7 +498,9 @@ def _targets(
                 if found:
                     return found, f"obl-{prep}"
     # "in front of Putin", "in the presence of the envoy": the one before whom it was done
-    for child in obliques:
+    # (the phrase may hang higher up: "X's president demanding respect ... in front of Y")
+    high = [h for h in parse.ancestors(token.i) if h.pos in ("VERB", "AUX")][:2]
+    for child in [*obliques, *(c for h in high for c in parse.children(h.i, "obl"))]:
         if child.lemma in lex.words["before"]:
             for inner in parse.children(child.i, "nmod"):
                 if parse.case(inner.i) == "of" and (found := actors.of(inner.i)):
@@ -581,6 +584,14 @@ def _noun_roles(
         if not targets:
             targets, how = _targets(parse, light, entry, actors, preps, lex)
         return sources or owner, targets, f"light-{how}"
+    if not targets and entry.place and head is not None and head.pos == "VERB":
+        if token.dep.startswith("nsubj"):
+            # "the CSTO exercise was moved to Tajikistan", "...held in Dushanbe"
+            verbs = [head, *parse.children(head.i, "conj")]
+            for child in (c for v in verbs for c in parse.children(v.i, "obl")):
+                if parse.case(child.i) in ("to", "in", "в", "на") and (found := actors.of(child.i)):
+                    targets, how = found, "where"
+                    break
     if entry.symmetric and entry.type == "ASSAULT":
         mutual = _between(parse, token, actors)
         if len(mutual) >= 2:
