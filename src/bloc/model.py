@@ -320,6 +320,7 @@ class Document:
     published: dt.date | None = None
     origin: str = ""
     kind: str = "txt"
+    published_precision: Precision = "day"  # "month" for a date given as YYYY-MM
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ CODED_DOCUMENTS = pa.schema(
     [
         ("id", TEXT), ("url", TEXT), ("title", TEXT), ("published", pa.date32()),
         ("origin", TEXT), ("sha256", TEXT), ("sentences", pa.int32()),
+        ("published_precision", TEXT),
     ]
 )  # fmt: skip
 CODED_EVENTS = pa.schema(
@@ -61,6 +62,7 @@ class Coded:
                 r.document.origin or None,
                 r.sha256,
                 r.sentences,
+                None if r.document.published_precision == "day" else r.document.published_precision,
             )
             for r in results
         ]

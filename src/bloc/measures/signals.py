@@ -107,9 +107,13 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
             FROM events e
             WHERE list_position($actors, e.source) IS NOT NULL
               AND list_position($actors, e.target) IS NOT NULL
-        ), first AS (  -- first publication, for the wanted events only
-            SELECT v.event_id, min(v.published) AS published
+        ), first AS (  -- first publication, for the wanted events only; a publication
+                       -- known only to the month is known from the month's last day
+            SELECT v.event_id,
+                   min(CASE d.published_precision WHEN 'month' THEN last_day(v.published)
+                       ELSE v.published END) AS published
             FROM evidence v SEMI JOIN coded c ON c.id = v.event_id
+            LEFT JOIN documents d ON d.id = v.document
             GROUP BY v.event_id
         )
         SELECT c.id, c.s, c.t, coalesce(list_position($types, c.type) - 1, -1) AS ty,

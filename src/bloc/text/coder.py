@@ -584,14 +584,19 @@ def _noun_roles(
         if not targets:
             targets, how = _targets(parse, light, entry, actors, preps, lex)
         return sources or owner, targets, f"light-{how}"
-    if not targets and entry.place and head is not None and head.pos == "VERB":
-        if token.dep.startswith("nsubj"):
-            # "the CSTO exercise was moved to Tajikistan", "...held in Dushanbe"
-            verbs = [head, *parse.children(head.i, "conj")]
-            for child in (c for v in verbs for c in parse.children(v.i, "obl")):
-                if parse.case(child.i) in ("to", "in", "в", "на") and (found := actors.of(child.i)):
-                    targets, how = found, "where"
-                    break
+    if (
+        not targets
+        and entry.place
+        and head is not None
+        and head.pos == "VERB"
+        and token.dep.startswith("nsubj")
+    ):
+        # "the CSTO exercise was moved to Tajikistan", "...held in Dushanbe"
+        verbs = [head, *parse.children(head.i, "conj")]
+        for child in (c for v in verbs for c in parse.children(v.i, "obl")):
+            if parse.case(child.i) in ("to", "in", "в", "на") and (found := actors.of(child.i)):
+                targets, how = found, "where"
+                break
     if entry.symmetric and entry.type == "ASSAULT":
         mutual = _between(parse, token, actors)
         if len(mutual) >= 2:

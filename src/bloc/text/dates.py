@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import re
 
-from bloc.model import Precision
+from bloc.model import Precision, period_end
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -39,7 +39,7 @@ _YEAR_ONLY = re.compile(
     rf"\b(?:in|of|since|during|until|by)\s+(?:early\s+|mid-?|late\s+)?{_YEAR}\b"
 )
 _WEEKDAY = re.compile(
-    r"\b(last|on|this past)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"\b(last|on|this past|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 _RELATIVE = re.compile(
     r"\b(yesterday|today|last week|last month|earlier this month|this month|last year|this year|"
@@ -132,12 +132,21 @@ def may_date(text: str) -> bool:
     return _MAY_DATE.search(text) is not None
 
 
-def sentence_date(text: str, published: dt.date | None) -> DateGuess | None:
+def sentence_date(
+    text: str, published: dt.date | None, precision: Precision = "day"
+) -> DateGuess | None:
     """The date a sentence gives for what it reports, or None when it gives none.
 
-    Source citations such as "(Interfax, October 9)" date the source, not the act.
+    Source citations such as "(Interfax, October 9)" date the source, not the act. A
+    weekday is the latest such day on or before publication, the same day included
+    ("on Wednesday" in Wednesday's paper is that day); "last Wednesday" on a Wednesday
+    is the week before. With a publication known only to the month, a weekday or
+    "yesterday" cannot be placed and is not read.
     """
     text = _CITATION.sub(lambda m: " " * len(m.group()), text)
+    day_known = precision == "day"
+    if published is not None and not day_known:
+        published = period_end(published, precision)
     candidates: list[tuple[int, DateGuess]] = []
 
     for match in _ISO.finditer(text):
@@ -179,14 +188,19 @@ def sentence_date(text: str, published: dt.date | None) -> DateGuess | None:
             if found:
                 candidates.append((match.start(), (found, "month")))
     if published is not None:
-        for match in _WEEKDAY.finditer(text):
+        for match in _WEEKDAY.finditer(text) if day_known else ():
             target = WEEKDAYS[match.group(2).lower()]
-            back = (published.weekday() - target) % 7 or 7
+            back = (published.weekday() - target) % 7
+            if back == 0 and match.group(1) == "last":
+                back = 7
             weekday = _days_before(published, back)
             if weekday:
                 candidates.append((match.start(), (weekday, "day")))
         for match in _RELATIVE.finditer(text):
-            relative = _relative(match.group(1).lower(), published)
+            phrase = match.group(1).lower()
+            if not day_known and phrase in ("yesterday", "today", "last week"):
+                continue
+            relative = _relative(phrase, published)
             if relative:
                 candidates.append((match.start(), relative))
     for pattern, guess in TIME_ANCHORS:

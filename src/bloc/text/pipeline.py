@@ -17,7 +17,15 @@ import re
 from collections import Counter
 
 from bloc.knowledge import bundled
-from bloc.model import CodedEvent, Document, DocumentResult, Mention, Precision, Sentence
+from bloc.model import (
+    CodedEvent,
+    Document,
+    DocumentResult,
+    Mention,
+    Precision,
+    Sentence,
+    period_end,
+)
 from bloc.text import clean, dates, sentences
 from bloc.text.actors import finder
 from bloc.text.coder import VIOLENT, Coded, code_parse
@@ -50,6 +58,8 @@ def process(document: Document) -> DocumentResult:
     text = clean.clean_text(document.text, limit=MAX_CODED_CHARS)
     digest = sha256(document)
     published = document.published
+    exactness = document.published_precision
+    latest = period_end(published, exactness) if published else None
     all_sentences, coded_sentences = _codable(document, text)
 
     found_actors = [actors.find(s.text, published) for s in coded_sentences]
@@ -83,7 +93,9 @@ def process(document: Document) -> DocumentResult:
             carried = None
         previous_end = sentence.end
         explicit = (
-            dates.sentence_date(sentence.text, published) if dates.may_date(sentence.text) else None
+            dates.sentence_date(sentence.text, published, exactness)
+            if dates.may_date(sentence.text)
+            else None
         )
         before = carried
         if explicit:
@@ -95,7 +107,7 @@ def process(document: Document) -> DocumentResult:
             coded = [c for c in coded if c.type not in VIOLENT]
         _remember(context, mentions, coded, alliances)
         for event in coded:
-            when, stated = _when(sentence.text, event, explicit, before, published)
+            when, stated = _when(sentence.text, event, explicit, before, published, exactness)
             if when is None:
                 continue  # an undated article: relative dates cannot be resolved
             years = dates.listed_years(_own(sentence.text, event)) or (
@@ -104,10 +116,10 @@ def process(document: Document) -> DocumentResult:
                 else dates.listed_years(dates.clause(sentence.text, event.at))
             )
             moments = [(dt.date(y, 1, 1), "year") for y in years] if years else [when]
-            for day, precision in moments:
-                if published and day > published:
+            for day, grain in moments:
+                if latest and day > latest:
                     continue  # a date after publication is a misreading, not news
-                key = (event.source, event.target, event.type, day, precision)
+                key = (event.source, event.target, event.type, day, grain)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -116,7 +128,7 @@ def process(document: Document) -> DocumentResult:
                 found.append(
                     CodedEvent(
                         date=day,
-                        precision=precision,  # type: ignore[arg-type]
+                        precision=grain,  # type: ignore[arg-type]
                         source=event.source,
                         target=event.target,
                         type=event.type,
@@ -187,6 +199,7 @@ def _when(
     explicit: tuple[dt.date, Precision] | None,
     carried: tuple[dt.date, Precision] | None,
     published: dt.date | None,
+    precision: Precision = "day",
 ) -> tuple[tuple[dt.date, Precision] | None, bool]:
     """The date of one coded act, and whether the text states it.
 
@@ -200,13 +213,17 @@ def _when(
     # that happening, whatever date its sentence gives for something else.
     when = dates.anchor_date(own_text) if named else None
     if when is None:
-        when = dates.sentence_date(own_text, published) if dates.may_date(own_text) else None
+        when = (
+            dates.sentence_date(own_text, published, precision)
+            if dates.may_date(own_text)
+            else None
+        )
     if when is None and event.type in VIOLENT:
         when = dates.anchor_date(own_text)
     part = dates.clause(text, event.at)
     if when is None and not event.subordinate:
         # One clause of several (between semicolons): another clause's date is not this one's.
-        when = dates.sentence_date(part, published) if part != text else explicit
+        when = dates.sentence_date(part, published, precision) if part != text else explicit
     when = when or carried
     if when is not None:
         return when, True

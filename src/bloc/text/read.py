@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from bloc.errors import TooLargeError
-from bloc.model import Document, Rejected
+from bloc.model import Document, Precision, Rejected
 from bloc.text import clean
 from bloc.text.dates import find_publication_date
 
@@ -31,6 +31,7 @@ NO_TEXT = f"HTML with no article text that could be extracted (under {clean.MIN_
 MAX_BYTES = 8 * 1024 * 1024
 """Larger articles are refused: no news article is 8 MB of text, and a cap
 bounds the time one document can take."""
+_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -302,13 +303,22 @@ def parse_record(record: Any, where: str) -> Document | Rejected:
             return Rejected(where, f"field {field!r} must be a string")
     published = record.get("published")
     day: dt.date | None = None
+    precision: Precision = "day"
     if published not in (None, ""):
         if not isinstance(published, str):
             return Rejected(where, "field 'published' must be an ISO date string")
         try:
-            day = dt.date.fromisoformat(published[:10])
+            if _YEAR_MONTH.fullmatch(published.strip()):
+                # A month is a good publication date ("2024-03"): kept at that precision.
+                day = dt.date.fromisoformat(published.strip() + "-01")
+                precision = "month"
+            else:
+                day = dt.date.fromisoformat(published[:10])
         except ValueError:
-            return Rejected(where, f"field 'published' is not an ISO date: {published!r:.40}")
+            return Rejected(
+                where,
+                f"field 'published' is not an ISO date (YYYY-MM-DD or YYYY-MM): {published!r:.40}",
+            )
         if not dt.date(1900, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=2):
             return Rejected(where, f"field 'published' is out of range: {day}")
     body, title, url = text, record.get("title"), record.get("url")
@@ -331,6 +341,7 @@ def parse_record(record: Any, where: str) -> Document | Rejected:
         published=day,
         origin=where,
         kind="jsonl",
+        published_precision=precision,
     )
 
 
