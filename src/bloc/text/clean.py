@@ -57,8 +57,10 @@ def is_boilerplate(line: str) -> bool:
     text = line.strip()
     if not text:
         return True
-    if _BOILERPLATE.search(text) or _BULLET_TEASER.match(text):
+    if _BOILERPLATE.search(text) or _BULLET_TEASER.match(text) or _STAMP.match(text):
         return True
+    if _BULLET.match(text) and not text.rstrip("”\"’')").endswith((".", "!", "?")):
+        return True  # "- Armenia refuses to host CSTO drills": a list of other stories
     if text.endswith(("…", "...")):  # a truncated teaser for another story
         return True
     words = _WORD.findall(text)
@@ -66,6 +68,20 @@ def is_boilerplate(line: str) -> bool:
         return True
     # Headings, bylines and menu items: short and without sentence punctuation.
     return len(words) < 6 and not text.rstrip("”\"’')").endswith((".", "!", "?", ":"))
+
+
+_BULLET = re.compile(r"^[-–—•·▪*►>]\s+")
+_STAMP = re.compile(r"^(?:published|updated|posted|last updated|modified)\b[^.]{0,60}$", re.I)
+_LIST_HEAD = re.compile(
+    r"^(?:related|related (?:stories|articles|news|coverage)|read (?:more|also|next)|see also"
+    r"|more (?:on this|from|stories|news)|recommended|most (?:read|popular|viewed)"
+    r"|latest (?:news|stories)|top stories|you may also like|also on|in other news"
+    r"|more in|trending|editor'?s picks)(?:\s+\w+){0,2}\s*:?$",
+    re.IGNORECASE,
+)
+_PROSE_WORDS = 20
+"""After a list heading ("Related stories"), lines are other stories' headlines until
+one of at least this many words ends like a sentence: the article's prose again."""
 
 
 def clean_text(text: str, limit: int | None = None) -> str:
@@ -80,8 +96,19 @@ def clean_text(text: str, limit: int | None = None) -> str:
     kept: list[str] = []
     seen: set[str] = set()
     size = -2  # no separator before the first paragraph
+    listing = False  # inside a list of other stories' headlines
     for raw in text.splitlines():
         line = " ".join(raw.split())
+        if _LIST_HEAD.match(line):
+            listing = True
+            continue
+        if listing and line:
+            prose = len(line.split()) >= _PROSE_WORDS and line.rstrip("”\"’')").endswith(
+                (".", "!", "?")
+            )
+            if not prose:
+                continue
+            listing = False
         if len(line.split()) >= 40 and _BOILERPLATE.search(line):
             # A long paragraph is prose; drop only an inline teaser or credit in it.
             line = " ".join(s.text for s in split(line) if not _BOILERPLATE.search(s.text))

@@ -609,6 +609,12 @@ def _noun_roles(
             subject = _subject(parse, verb) if verb is not None else None
             if subject is not None:
                 owner = actors.of(subject.i, speaker)
+    if not owner and targets and token.dep == "root":
+        # The parser read the sentence as one noun phrase ("Armenia hosted talks with
+        # France" with "hosted" as an adjective): the actor named first acts.
+        first = next((m for m in actors.mentions if m.end <= token.start), None)
+        if first is not None and all(first.code != t.code for t in targets):
+            return [Found(first.code, first, 2)], targets, f"fallback-{how}"
     return owner, targets, f"noun-{how}"
 
 
