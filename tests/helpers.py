@@ -13,6 +13,7 @@ TESTS = Path(__file__).resolve().parent
 ARTICLES = TESTS / "data" / "articles"
 GOLD = TESTS / "gold"
 SEEDS = TESTS.parents[1] / "shared" / "seeds"
+PLOVER = TESTS.parents[1] / "shared" / "data" / "plover-gsr"
 
 
 def missing(reason: str) -> NoReturn:

@@ -127,15 +127,18 @@ def events(
     db: DB = None,
     actors: list[str] | None = None,
     latest: int | None = None,
+    min_confidence: float | None = None,
 ) -> pd.DataFrame:
     """Curated and text-derived events, each with its list of evidence rows.
 
     `actor` matches the source or the target (`actors`: any of several);
     `type` is a PLOVER type; dates are inclusive; `latest` keeps only the
-    most recent that many. The `evidence` column holds a list of dicts
-    {document, sentence, start, end, published, url}.
+    most recent that many; `min_confidence` keeps events at least that likely
+    to be right (the coder's calibrated confidence; curated events count 1).
+    The `evidence` column holds a list of dicts {document, sentence, start,
+    end, published, url}.
     """
-    where, params = _filters(actor, type, alliance, since, until, origin, actors)
+    where, params = _filters(actor, type, alliance, since, until, origin, actors, min_confidence)
     with opened(db) as store:
         return _events_frame(store, where, params, latest)
 
@@ -164,6 +167,7 @@ def _filters(
     until: str | dt.date | None,
     origin: str | None,
     actors: list[str] | None,
+    min_confidence: float | None = None,
 ) -> tuple[str, list[Any]]:
     """A WHERE clause with placeholders (never values in the SQL text), and its values."""
     where: list[str] = ["TRUE"]
@@ -194,6 +198,11 @@ def _filters(
     if origin:
         where.append("e.origin = ?")
         params.append(origin)
+    if min_confidence is not None:
+        if not 0.0 <= min_confidence <= 1.0:
+            raise BlocError(f"--min-confidence must lie between 0 and 1, not {min_confidence}")
+        where.append("coalesce(e.confidence, 1.0) >= ?")
+        params.append(min_confidence)
     return " AND ".join(where), params
 
 

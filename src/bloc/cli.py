@@ -155,12 +155,21 @@ def events(
     since: Annotated[str | None, typer.Option(help="From this date (inclusive).")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this date (inclusive).")] = None,
     origin: Annotated[str | None, typer.Option(help="curated or text.")] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--min-confidence",
+            help="Only events at least this likely to be right (0-1; docs/codebook.md).",
+        ),
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Curated and text-derived events, each with its evidence."""
     try:
-        frame = api.events(actor, type, alliance, since, until, origin, db=db)
+        frame = api.events(
+            actor, type, alliance, since, until, origin, db=db, min_confidence=min_confidence
+        )
     except BlocError as exc:
         _fail(exc)
     emit(frame, fmt, f"{len(frame)} events", EVENT_TABLE)

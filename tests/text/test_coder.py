@@ -167,3 +167,32 @@ def test_a_publication_month_is_a_good_date(tmp_path: Path) -> None:
         dt.date(2024, 3, 1),
         "month",
     )
+
+
+def test_confidence_is_calibrated_and_filters_events(tmp_path: Path) -> None:
+    """Every coded event carries a calibrated confidence (a step of calibration.yaml), and
+    `bloc events --min-confidence` keeps only those at least that likely to be right."""
+    from typer.testing import CliRunner
+
+    from bloc.cli import app
+    from bloc.text.calibration import _table
+
+    steps = set(_table()[1])
+    db = tmp_path / "c.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(ARTICLES), "--db", str(db)]).exit_code == 0
+    listed = runner.invoke(app, ["events", "--origin", "text", "--format", "json", "--db", str(db)])
+    coded = json.loads(listed.stdout)
+    assert coded and all(e["confidence"] in steps or e["confidence"] > max(steps) for e in coded)
+    levels = sorted({e["confidence"] for e in coded})
+    assert len(levels) >= 2, levels  # the articles give events of more than one level
+    cut = levels[1]
+    kept = runner.invoke(
+        app,
+        ["events", "--origin", "text", "--min-confidence", str(cut), "--format", "json"]
+        + ["--db", str(db)],
+    )
+    high = json.loads(kept.stdout)
+    assert 0 < len(high) < len(coded) and all(e["confidence"] >= cut for e in high)
+    bad = runner.invoke(app, ["events", "--min-confidence", "2", "--db", str(db)])
+    assert bad.exit_code == 1 and "between 0 and 1" in bad.output

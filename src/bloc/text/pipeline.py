@@ -28,6 +28,7 @@ from bloc.model import (
 )
 from bloc.text import clean, dates, sentences
 from bloc.text.actors import finder
+from bloc.text.calibration import calibrated
 from bloc.text.coder import VIOLENT, Coded, code_parse
 from bloc.text.lexicon import lexicon
 from bloc.text.parse import MAX_PARSE_TOKENS, parse_batch
@@ -50,8 +51,11 @@ _GATE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _EXTRA_GATE = frozenset({"must", "should"})
 
 
-def process(document: Document) -> DocumentResult:
-    """Code one document into dated events, each with its supporting sentence."""
+def process(document: Document, raw: bool = False) -> DocumentResult:
+    """Code one document into dated events, each with its supporting sentence.
+
+    `raw` keeps the coder's own scores as confidence (for fitting the calibration).
+    """
     kb = bundled()
     actors = finder()
     lex = lexicon("en")
@@ -135,7 +139,7 @@ def process(document: Document) -> DocumentResult:
                         mode=event.mode,
                         alliance=event.alliance,
                         intensity=event.intensity,
-                        confidence=min(0.95, event.confidence + (0.1 if stated else 0.0)),
+                        confidence=event.confidence if raw else calibrated(event.confidence),
                         document=document.id,
                         sentence=sentence.text,
                         start=sentence.start,
