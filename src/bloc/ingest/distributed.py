@@ -35,7 +35,7 @@ from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, Coded
 from bloc.ingest.merge import IngestSummary, Progress, store_new
 from bloc.model import Document, DocumentResult, Rejected
 from bloc.store import opened
-from bloc.text.pipeline import process, sha256
+from bloc.text.pipeline import process, process_many, sha256
 from bloc.text.read import Unit, read_unit, units
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def code_unit(
     rejected: list[tuple[str, str]] = []
     failed: list[tuple[str, str]] = []
     read = unchanged = 0
+    fresh: list[Document] = []
     for item in read_unit(unit, published):
         if isinstance(item, Rejected):
             rejected.append((item.path, item.reason))
@@ -99,11 +100,16 @@ def code_unit(
         if known.get(item.id) == sha256(item):
             unchanged += 1
             continue
-        try:
-            results.append(process(item))
-        except Exception as exc:  # one bad document must not sink the unit
-            log.warning("%s: coding failed: %s", item.id, exc)
-            failed.append((item.id, str(exc)))
+        fresh.append(item)
+    try:
+        results = process_many(fresh)
+    except Exception:  # one bad document must not sink the unit: code them one by one
+        for item in fresh:
+            try:
+                results.append(process(item))
+            except Exception as exc:
+                log.warning("%s: coding failed: %s", item.id, exc)
+                failed.append((item.id, str(exc)))
     meta = {"rejected": rejected, "failed": failed, "read": read, "unchanged": unchanged}
     _write_shard(path, Coded.of(results), meta)
     return str(path)

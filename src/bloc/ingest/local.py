@@ -18,7 +18,7 @@ from bloc.ingest.coded import Coded
 from bloc.ingest.merge import IngestSummary, Progress, store_new, stored_hashes
 from bloc.model import Document, Rejected
 from bloc.store import Store, opened
-from bloc.text.pipeline import process, sha256
+from bloc.text.pipeline import process_many, sha256
 from bloc.text.read import read_paths
 
 log = logging.getLogger(__name__)
@@ -76,4 +76,4 @@ def _flush(target: Path, batch: list[Document], summary: IngestSummary) -> None:
             fresh[doc.id] = doc  # a document repeated in one batch: the last copy wins
     if not fresh:
         return
-    store_new(target, Coded.of([process(doc) for doc in fresh.values()]), summary)
+    store_new(target, Coded.of(process_many(list(fresh.values()))), summary)

@@ -139,11 +139,14 @@ def _load_builtin(lang: str) -> None:
         register("en", english.parser)
 
 
-def parse_batch(lang: str, texts: Sequence[str], where: str = "") -> list[Parse | None]:
-    """Parse sentences, each cut to MAX_PARSE_TOKENS; a failure is logged, never raised.
+def parse_batch(
+    lang: str, texts: Sequence[str], where: str | Sequence[str] = ""
+) -> list[Parse | None]:
+    """Parse sentences; a failure is logged, never raised.
 
     A parse that fails (the model raising on odd input) leaves that sentence
-    uncoded and names the document (`where`) in the log; the batch goes on.
+    uncoded and names it in the log (`where`: the document, or one label per
+    sentence); the batch goes on.
     """
     parser = parser_for(lang)
     if parser is None or not texts:
@@ -151,12 +154,13 @@ def parse_batch(lang: str, texts: Sequence[str], where: str = "") -> list[Parse 
     try:
         return list(parser(texts))
     except Exception:  # a model error on one batch: retry one by one
-        log.warning("%s: the %s parser failed on a batch; parsing one by one", where, lang)
+        log.warning("the %s parser failed on a batch; parsing one by one", lang)
     out: list[Parse | None] = []
     for n, text in enumerate(texts):
         try:
             out.append(parser([text])[0])
         except Exception as exc:
-            log.warning("%s: sentence %d not parsed (%s: %s)", where, n, type(exc).__name__, exc)
+            label = f"{where}: sentence {n}" if isinstance(where, str) else where[n]
+            log.warning("%s not parsed (%s: %s)", label, type(exc).__name__, exc)
             out.append(None)
     return out

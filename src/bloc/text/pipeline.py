@@ -10,11 +10,14 @@ trigger word present) are parsed, all of a document's at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from bloc.knowledge import bundled
 from bloc.model import (
@@ -31,7 +34,7 @@ from bloc.text.actors import finder
 from bloc.text.calibration import calibrated
 from bloc.text.coder import VIOLENT, Coded, code_parse
 from bloc.text.lexicon import lexicon
-from bloc.text.parse import MAX_PARSE_TOKENS, parse_batch
+from bloc.text.parse import MAX_PARSE_TOKENS, Parse, parse_batch
 from bloc.text.roles import Context
 
 log = logging.getLogger(__name__)
@@ -56,23 +59,59 @@ def process(document: Document, raw: bool = False) -> DocumentResult:
 
     `raw` keeps the coder's own scores as confidence (for fitting the calibration).
     """
-    kb = bundled()
+    return process_many([document], raw)[0]
+
+
+def process_many(documents: Sequence[Document], raw: bool = False) -> list[DocumentResult]:
+    """Code several documents, parsing all their gated sentences in one batch.
+
+    The same results as `process` on each; the parser is several times faster on
+    one batch of hundreds of sentences than on many batches of a few.
+    """
+    prepared = [_prepare(d) for d in documents]
+    cuts = [(p, i) for p in prepared for i in p.gated]
+    parses = parse_batch(
+        "en",
+        [_cut(p.coded[i], p.document) for p, i in cuts],
+        [f"{p.document.id} sentence {p.coded[i].index}" for p, i in cuts],
+    )
+    for (p, i), found in zip(cuts, parses, strict=True):
+        p.parses[i] = found
+    return [_finish(p, raw) for p in prepared]
+
+
+@dataclass
+class _Prepared:
+    """A document cleaned, split, its actors found and its sentences gated, before parsing."""
+
+    document: Document
+    text: str
+    read: list[Sentence]
+    coded: list[Sentence]
+    mentions: list[list[Mention]]
+    context: Context
+    sport: bool
+    gated: list[int]
+    parses: dict[int, Parse | None] = field(default_factory=dict)
+
+
+@functools.cache
+def _kinds() -> dict[str, str]:
+    return {code: actor.kind for code, actor in bundled().actors.items()}
+
+
+def _prepare(document: Document) -> _Prepared:
     actors = finder()
     lex = lexicon("en")
     text = clean.clean_text(document.text, limit=MAX_CODED_CHARS)
-    digest = sha256(document)
-    published = document.published
-    exactness = document.published_precision
-    latest = period_end(published, exactness) if published else None
     all_sentences, coded_sentences = _codable(document, text)
-
-    found_actors = [actors.find(s.text, published) for s in coded_sentences]
-    alliances = frozenset(kb.alliances)
+    found_actors = [actors.find(s.text, document.published) for s in coded_sentences]
+    alliances = frozenset(bundled().alliances)
     named = Counter(m.code for ms in found_actors for m in ms if m.code in alliances)
     context = Context(
         alliances=alliances,
         alliance=named.most_common(1)[0][0] if named else None,
-        kinds={code: actor.kind for code, actor in kb.actors.items()},
+        kinds=_kinds(),
     )
     sport = clean.sporting(" ".join(s.text for s in all_sentences[:40])) and clean.sporting(text)
     gated = [
@@ -80,10 +119,24 @@ def process(document: Document, raw: bool = False) -> DocumentResult:
         for i, (s, ms) in enumerate(zip(coded_sentences, found_actors, strict=True))
         if ms and _gate(s.text, lex.forms)
     ]
-    parses = dict(
-        zip(gated, parse_batch("en", [_cut(coded_sentences[i], document) for i in gated],
-                               document.id), strict=True)
-    )  # fmt: skip
+    return _Prepared(
+        document, text, all_sentences, coded_sentences, found_actors, context, sport, gated
+    )
+
+
+def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
+    """Code the parsed sentences of a prepared document, and date what they report."""
+    document, text = prepared.document, prepared.text
+    actors = finder()
+    lex = lexicon("en")
+    context, sport, parses = prepared.context, prepared.sport, prepared.parses
+    all_sentences, coded_sentences = prepared.read, prepared.coded
+    found_actors = prepared.mentions
+    alliances = context.alliances
+    digest = sha256(document)
+    published = document.published
+    exactness = document.published_precision
+    latest = period_end(published, exactness) if published else None
     found: list[CodedEvent] = []
     undated: list[bool] = []
     dated: set[tuple[str, str, str]] = set()
