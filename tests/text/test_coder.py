@@ -187,11 +187,9 @@ def test_confidence_is_calibrated_and_filters_events(tmp_path: Path) -> None:
     levels = sorted({e["confidence"] for e in coded})
     assert len(levels) >= 2, levels  # the articles give events of more than one level
     cut = levels[1]
-    kept = runner.invoke(
-        app,
-        ["events", "--origin", "text", "--min-confidence", str(cut), "--format", "json"]
-        + ["--db", str(db)],
-    )
+    args = ["events", "--origin", "text", "--min-confidence", str(cut)]
+    args.extend(["--format", "json", "--db", str(db)])
+    kept = runner.invoke(app, args)
     high = json.loads(kept.stdout)
     assert 0 < len(high) < len(coded) and all(e["confidence"] >= cut for e in high)
     bad = runner.invoke(app, ["events", "--min-confidence", "2", "--db", str(db)])
