@@ -145,6 +145,30 @@ def test_a_page_another_feed_stored_is_not_fetched_again(server: FeedServer, db:
     assert rows(db, "SELECT count(*) FROM documents") == [(2,)]
 
 
+def test_an_item_is_marked_done_in_the_transaction_that_stores_its_page(
+    server: FeedServer, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bloc.ingest.watch as watching
+
+    add_feed(serve_feed(server, "wire", range(1)), "wire", db=db)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(watching, "mark", broken)
+    with pytest.raises(RuntimeError):
+        one_pass(db)
+    # The page's document went with the failed mark: nothing half done.
+    assert rows(db, "SELECT count(*) FROM documents") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM evidence WHERE document LIKE 'http%'") == [(0,)]
+    assert rows(db, "SELECT status FROM feed_items") == [("new",)]
+    monkeypatch.undo()
+    assert one_pass(db).feeds[0].stored == 1
+    assert rows(db, "SELECT status, document FROM feed_items") == [
+        ("stored", server.url("/wire/0"))
+    ]
+
+
 # -- politeness -------------------------------------------------------------------
 
 

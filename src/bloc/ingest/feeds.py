@@ -284,7 +284,10 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> Parsed:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    except Exception as exc:  # the parser's own failure on hostile input: that feed only
+        raise FeedError(f"the feed could not be parsed ({type(exc).__name__}: {exc})") from None
     # Served as text/html, or in another encoding than declared: noted, not a fault.
     minor = isinstance(parsed.get("bozo_exception"), feedparser.ThingsNobodyCaresAboutButMe)
     problem = _where(parsed) if parsed.get("bozo") and not minor else None
