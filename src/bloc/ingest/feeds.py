@@ -153,11 +153,16 @@ FEED_COLUMNS = [
 ]  # fmt: skip
 
 
+_TIMES = ("added_at", "last_polled", "last_ok")  # shown to the second, as text
+
+
 def feeds_frame(db: Path | str | None = None) -> pd.DataFrame:
     """Every feed with its state and the count of its items by status."""
     with opened(db) as store:
         return store.query(
-            "SELECT f.name, f.url, f.lang, f.added_at, f.last_polled, f.last_ok, "
+            "SELECT f.name, f.url, f.lang, "
+            + ", ".join(f"strftime(f.{c}, '%Y-%m-%d %H:%M:%S') AS {c}" for c in _TIMES)
+            + ", "
             "count(i.item) AS items, "
             "count(i.item) FILTER (WHERE i.status = 'stored') AS stored, "
             "count(i.item) FILTER (WHERE i.status IN ('new', 'retry')) AS pending, "

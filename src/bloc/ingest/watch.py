@@ -206,7 +206,7 @@ def _poll(target: Path, feed: Feed, fetcher: Fetcher, summary: IngestSummary) ->
     except FeedError as exc:
         reason = exc.reason if isinstance(exc, FetchError) else str(exc)
         outcome.error = reason
-        log.warning("feed %s (%s): %s", feed.name, feed.url, reason)
+        log.info("feed %s (%s): %s", feed.name, feed.url, reason)
         with Store.open(target) as store:
             record_failure(store, feed, reason)
     # Items seen before and not yet fetched are fetched even when the feed failed now.
@@ -263,7 +263,7 @@ def _fetch_item(
 def _fail(
     target: Path, feed: Feed, item: Pending, reason: str, again: bool, outcome: FeedOutcome
 ) -> None:
-    log.warning("feed %s: item %s: %s", feed.name, item.url, reason)
+    log.info("feed %s: item %s: %s", feed.name, item.url, reason)
     outcome.failures.append(ItemFailure(item.url, reason, again))
     status: Status = "retry" if again else "failed"
     _write(target, lambda con: mark(con, feed, item.key, status, error=reason))
