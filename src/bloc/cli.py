@@ -703,7 +703,7 @@ def feeds_starter(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Add the bundled starter outlets (state agencies, RFE/RL services, independent media)."""
-    from bloc.ingest.feeds import add_starter, starter, starter_note
+    from bloc.ingest.starter import add_starter, starter, starter_note
 
     code = lang.value if lang else None
     try:

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 
 from bloc.cli import app
 from bloc.errors import FeedError, NotFoundError
-from bloc.ingest.feeds import add_feed, add_starter, feeds_frame, parse_feed, remove_feed, starter
+from bloc.ingest.feeds import add_feed, feeds_frame, parse_feed, remove_feed
 from bloc.ingest.fetch import Fetcher, Politeness
+from bloc.ingest.starter import add_starter, starter
 from bloc.ingest.watch import PassReport, parse_interval, watch, watch_once
 from bloc.store import SCHEMA_VERSION, Store
 from bloc.store.check import check_path

@@ -16,14 +16,12 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
-import yaml
 
 from bloc.errors import FeedError, NotFoundError
 from bloc.store import Store, opened
@@ -100,10 +98,11 @@ def add_feed(
     if lang not in LANGS:
         raise FeedError(f"language {lang!r:.20} is not one bloc reads; use one of {LANGS}")
     with opened(db, write=True) as store, store.transaction() as con:
-        return name, _add(con, name, url, lang)
+        return name, insert_feed(con, name, url, lang)
 
 
-def _add(con: duckdb.DuckDBPyConnection, name: str, url: str, lang: str) -> str:
+def insert_feed(con: duckdb.DuckDBPyConnection, name: str, url: str, lang: str) -> str:
+    """Add a checked feed in the caller's transaction; what happened (see `add_feed`)."""
     same_name = con.execute("SELECT url, lang FROM feeds WHERE name = ?", [name]).fetchone()
     same_url = con.execute("SELECT name FROM feeds WHERE url = ?", [url]).fetchone()
     if same_name is not None and same_name[0] != url:
@@ -351,64 +350,3 @@ def _date(value: Any) -> dt.date | None:
 def in_range(day: dt.date) -> bool:
     """A plausible publication date: from 1900 to two days from now (as ingest accepts)."""
     return dt.date(1900, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=2)
-
-
-# -- the starter list ---------------------------------------------------------------
-
-KINDS = ("state agency", "official", "regional service", "independent")
-
-
-@dataclass(frozen=True)
-class Outlet:
-    name: str
-    outlet: str
-    url: str
-    lang: str
-    kind: str
-    covers: tuple[str, ...]
-
-
-def starter(lang: str | None = None) -> list[Outlet]:
-    """The outlets shipped in feeds.yaml (none of whose URLs was checked: see its note)."""
-    raw = yaml.safe_load(resources.files("bloc.ingest").joinpath("feeds.yaml").read_text("utf-8"))
-    outlets = [_outlet(entry, n) for n, entry in enumerate(raw.get("outlets") or [], 1)]
-    names = [o.name for o in outlets]
-    if len(set(names)) != len(names):
-        raise FeedError("feeds.yaml: two outlets share a name; names must be unique")
-    return [o for o in outlets if lang is None or o.lang == lang]
-
-
-def starter_note() -> str:
-    raw = yaml.safe_load(resources.files("bloc.ingest").joinpath("feeds.yaml").read_text("utf-8"))
-    return " ".join(str(raw.get("note", "")).split())
-
-
-def _outlet(entry: Any, number: int) -> Outlet:
-    where = f"feeds.yaml: outlet {number}"
-    if not isinstance(entry, dict):
-        raise FeedError(f"{where}: expected a mapping")
-    for key in ("name", "outlet", "url", "lang", "kind"):
-        if not isinstance(entry.get(key), str):
-            raise FeedError(f"{where}: missing or non-text field {key!r}")
-    if entry["lang"] not in LANGS or entry["kind"] not in KINDS:
-        raise FeedError(f"{where}: lang must be one of {LANGS} and kind one of {KINDS}")
-    check_url(entry["url"])
-    covers = tuple(str(c) for c in entry.get("covers") or ())
-    return Outlet(
-        entry["name"], entry["outlet"], entry["url"], entry["lang"], entry["kind"], covers
-    )
-
-
-def add_starter(db: Path | str | None = None, lang: str | None = None) -> list[tuple[Outlet, str]]:
-    """Add the starter outlets (of one language, if given); each with what happened.
-
-    One already there by name or URL is left as it is.
-    """
-    results: list[tuple[Outlet, str]] = []
-    with opened(db, write=True) as store, store.transaction() as con:
-        for outlet in starter(lang):
-            try:
-                results.append((outlet, _add(con, outlet.name, outlet.url, outlet.lang)))
-            except FeedError as exc:
-                results.append((outlet, f"skipped: {exc}"))
-    return results
