@@ -58,3 +58,17 @@ class ScenarioError(BlocError):
 
 class TooLargeError(BlocError):
     """An input is larger than bloc accepts in that place."""
+
+
+class FeedError(BlocError):
+    """A feed cannot be added, fetched or read; when polling, the other feeds go on."""
+
+
+class FetchError(FeedError):
+    """A URL could not be fetched; `transient` when trying again later may work."""
+
+    def __init__(self, url: str, reason: str, *, transient: bool = False) -> None:
+        self.url = url
+        self.reason = reason
+        self.transient = transient
+        super().__init__(f"{url}: {reason}")

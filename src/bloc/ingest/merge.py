@@ -47,6 +47,8 @@ class IngestSummary:
 
 
 Progress = Callable[[Document | Rejected], None]
+Also = Callable[[duckdb.DuckDBPyConnection], None]
+"""A caller's own write, made in the transaction that stores its documents."""
 
 
 def event_id(event: CodedEvent) -> str:
@@ -59,12 +61,14 @@ def _event_id(source: str, target: str, kind: str, day: dt.date, precision: Prec
     return "t" + hashlib.sha1(raw.encode()).hexdigest()[:15]
 
 
-def store_new(target: Path, coded: Coded, summary: IngestSummary) -> None:
+def store_new(target: Path, coded: Coded, summary: IngestSummary, then: Also | None = None) -> None:
     """Store the coded documents not already stored with the same content, in one turn.
 
     They are looked up in the same turn as the write, so what another
     process stored meanwhile is not stored twice. A document repeated among
-    them: the last copy wins, in the place of the first.
+    them: the last copy wins, in the place of the first. `then`, if given,
+    runs in the same transaction (even when nothing new is stored), so a
+    caller's own record of what it stored is written with it or not at all.
     """
     ids = coded.documents["id"].to_pylist()
     hashes = coded.documents["sha256"].to_pylist()
@@ -75,7 +79,7 @@ def store_new(target: Path, coded: Coded, summary: IngestSummary) -> None:
         known = stored_hashes(store, list(last))
         fresh = [row for doc_id, row in last.items() if known.get(doc_id) != hashes[row]]
         summary.unchanged += len(last) - len(fresh)
-        store_results(store, coded.take(fresh), summary, set(known))
+        store_results(store, coded.take(fresh), summary, set(known), then)
 
 
 def stored_hashes(store: Store, ids: list[str]) -> dict[str, str]:
@@ -92,9 +96,16 @@ def store_results(
     coded: Coded,
     summary: IngestSummary,
     replaced: set[str] | None = None,
+    then: Also | None = None,
 ) -> None:
-    """Store coded documents in one transaction, merging their events into stored ones."""
+    """Store coded documents in one transaction, merging their events into stored ones.
+
+    `then` runs last in that transaction (see `store_new`).
+    """
     if not len(coded):
+        if then is not None:
+            with store.transaction() as con:
+                then(con)
         return
     docs, events = coded.documents, coded.events
     ids = docs["id"].to_pylist()
@@ -165,6 +176,8 @@ def store_results(
             }
         )
         _insert(con, "INSERT OR IGNORE INTO evidence", evidence)
+        if then is not None:
+            then(con)
     summary.stored += n
     summary.sentences += int(pc.sum(docs["sentences"]).as_py() or 0)
     published = docs["published"].to_pylist()

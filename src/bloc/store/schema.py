@@ -18,7 +18,7 @@ from bloc.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -62,6 +62,21 @@ CREATE TABLE IF NOT EXISTS evidence (
     published DATE, url VARCHAR, PRIMARY KEY (event_id, document, start));
 """
 
+FEEDS_DDL = """
+CREATE TABLE IF NOT EXISTS feeds (
+    name VARCHAR PRIMARY KEY, url VARCHAR, lang VARCHAR, added_at TIMESTAMP, etag VARCHAR,
+    last_modified VARCHAR, last_polled TIMESTAMP, last_ok TIMESTAMP, last_error VARCHAR);
+CREATE TABLE IF NOT EXISTS feed_items (
+    feed VARCHAR, item VARCHAR, url VARCHAR, title VARCHAR, published DATE,
+    first_seen TIMESTAMP, fetched_at TIMESTAMP, document VARCHAR, status VARCHAR,
+    error VARCHAR, attempts INTEGER, PRIMARY KEY (feed, item));
+"""
+"""The feeds `bloc watch` polls (with what each server last said about its feed) and
+every item seen in them: `status` is new (not yet fetched), retry (a transient failure),
+stored (its page is the document `document`), or failed (with `error`)."""
+
+SCHEMA += FEEDS_DDL
+
 
 def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
     """Schema 2: where each document was read from (a path, or path:line for JSON lines).
@@ -81,10 +96,19 @@ def _add_published_precision(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _add_feeds(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 4: the feeds `bloc watch` polls and the items seen in them.
+
+    Two new tables; nothing stored before changes.
+    """
+    con.execute(FEEDS_DDL)
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
     2: _add_published_precision,
+    3: _add_feeds,
 }
 
 
