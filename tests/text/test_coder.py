@@ -126,6 +126,19 @@ def test_weekdays_are_the_latest_such_day_on_or_before_publication() -> None:
     assert ("TJK", "ACCUSE", "KGZ", "2024-03-08") in events
 
 
+def test_pronouns_and_descriptions_resolve_to_the_actor_in_focus() -> None:
+    """ "It", "the country", "the organisation", "the Moscow-led bloc" and "the Kremlin";
+    a request known only from its refusal is not a second request."""
+    assert _events("references.txt") == {
+        ("KGZ", "REQUEST", "RUS", "2023-05-08"),
+        ("KGZ", "REQUEST", "CSTO", "2023-05-09"),  # "It also appealed to the CSTO"
+        ("KGZ", "ACCUSE", "TJK", "2023-05-09"),  # "The country accused Tajikistan"
+        ("CSTO", "REJECT", "KGZ", "2023-05-10"),  # "The organisation turned down..."
+        ("CSTO", "REJECT", "ARM", "2023-05-10"),  # "The Moscow-led bloc also rejected..."
+        ("RUS", "ACCUSE", "ARM", "2023-05-09"),  # "The Kremlin criticised..."
+    }
+
+
 def test_a_list_of_other_stories_headlines_is_not_coded() -> None:
     assert _events("headlines.txt") == {("ARM", "REJECT", "CSTO", "2024-02-22")}
 

@@ -133,6 +133,33 @@ def test_sentence_dates() -> None:
     assert sentence_date("Cancelled (Interfax, October 9).", published) is None
 
 
+def test_dates_as_a_reader_takes_them() -> None:
+    """Issue 14: relative phrases and bare months against the publication date."""
+    january = dt.date(2023, 1, 18)  # a Wednesday
+    # a bare month is the latest such month before publication: last year's February
+    assert sentence_date("The ministers met in February.", january) == (
+        dt.date(2022, 2, 1),
+        "month",
+    )
+    assert sentence_date("Earlier this year it asked for help.", january) == (
+        dt.date(2023, 1, 1),
+        "year",
+    )
+    december = (dt.date(2022, 12, 1), "month")
+    assert sentence_date("It asked for help last month.", january) == december
+    # a recap with its own full date keeps it, whatever the publication
+    assert sentence_date("On 14 September 2021 it asked for help.", january) == (
+        dt.date(2021, 9, 14),
+        "day",
+    )
+    # "last week" names no day: the month it fell in, not an invented day
+    assert sentence_date("It asked for help last week.", dt.date(2023, 2, 3)) == (
+        dt.date(2023, 1, 1),
+        "month",
+    )
+    assert sentence_date("It asked on Wednesday.", january) == (january, "day")
+
+
 # -- fuzzing the readers (Hypothesis) -----------------------------------------
 # Whatever the bytes, a reader yields Documents (with text and an id) or
 # Rejected records naming the file (and line) with a reason in words, and every

@@ -237,9 +237,9 @@ def _relative(phrase: str, published: dt.date) -> DateGuess | None:
         return (day, "day") if day else None
     if phrase == "today":
         return published, "day"
-    if phrase == "last week":
+    if phrase == "last week":  # no day is named: the month that day falls in
         day = _days_before(published, 7)
-        return (day, "day") if day else None
+        return (day.replace(day=1), "month") if day else None
     if phrase == "last month":
         last = _days_before(published.replace(day=1), 1)
         return (last.replace(day=1), "month") if last else None

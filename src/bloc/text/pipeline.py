@@ -180,7 +180,10 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
                 if key in seen:
                     continue
                 seen.add(key)
-                if stated:
+                # A request known only from its answer ("rejected Armenia's request") is
+                # a recap: the article's own report of the request, if any, stands.
+                implied = event.route == "asked"
+                if stated and not implied:
                     dated.add(event_key(event))
                 found.append(
                     CodedEvent(
@@ -201,7 +204,7 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
                         url=document.url,
                     )
                 )
-                undated.append(not stated)
+                undated.append(implied or not stated)
     # A later mention with no date of its own ("Russia's invasion") of an act the
     # article dates elsewhere is the same happening, not a new one.
     kept = tuple(

@@ -252,7 +252,11 @@ class Actors:
         return Found(code, None, 2) if code else None
 
     def description(self, token: Token) -> Found | None:
-        """ "The country", "the organisation": the last of that kind the document named."""
+        """ "The country", "the organisation": the one of that kind the document is about.
+
+        A state named earlier in the sentence; else the last state to act (a subject
+        holds the reader's focus, as in centering theory); else the last state named.
+        """
         determined = any(
             c.lemma in ("the", "this", "that") for c in self.parse.children(token.i, "det")
         )
@@ -267,7 +271,11 @@ class Actors:
             ]
             if earlier:
                 return Found(earlier[-1].code, None, 2)
-            return Found(self.context.state, None, 2) if self.context.state else None
+            # the state in focus: the last to act, if a state, else the last named
+            code = self.context.previous
+            if code is None or kinds.get(code) != "state":
+                code = self.context.state
+            return Found(code, None, 2) if code else None
         if token.lemma in DESCRIPTIONS["organisation"]:
             code = self.context.alliance or self.context.organisation
             return Found(code, None, 2) if code else None
