@@ -118,6 +118,20 @@ def test_clean_text_drops_page_furniture() -> None:
     assert clean_text(text) == "The alliance met in Minsk on Monday and discussed the border."
 
 
+def test_captions_bylines_and_read_more_blocks_are_not_the_story() -> None:
+    """Issue 14: furniture around wire copy, including other stories' quoted headlines."""
+    text = (
+        "Armenia asked Russia for help on Monday, officials said.\n\n"
+        "Photo: Armenian soldiers near the border. (Reuters/Jane Roe)\n\n"
+        "By Anna Petrova\n\n"
+        'Also read: "Russia accuses Armenia of betrayal"\n\n'
+        "READ MORE\n"
+        "Kazakhstan condemns Kyrgyzstan over border shooting\n"
+        "- Armenia refuses to host CSTO drills on its soil\n"
+    )
+    assert clean_text(text) == "Armenia asked Russia for help on Monday, officials said."
+
+
 def test_sentence_dates() -> None:
     published = dt.date(2022, 10, 18)
     assert sentence_date("On September 14, it asked.", published) == (dt.date(2022, 9, 14), "day")
