@@ -35,7 +35,7 @@ from bloc.text.calibration import calibrated
 from bloc.text.coder import VIOLENT, Coded, code_parse
 from bloc.text.lexicon import lexicon
 from bloc.text.parse import MAX_PARSE_TOKENS, Parse, parse_batch
-from bloc.text.roles import Context
+from bloc.text.reference import Context
 
 log = logging.getLogger(__name__)
 

@@ -1,282 +1,358 @@
-"""Who did it and to whom: actors found in a parse's subjects, objects and phrases.
+"""The roles stage: who did it and to whom, from the dependency parse.
 
-Language-neutral: everything here reads the UD-style relations of
-`bloc.text.parse`, so English and Russian share it. An argument's actor is
-the mention covering its head word, else one inside the phrase (a
-possessor, a demonym, "of"/"in" phrases: "the rebels in Darfur"), searched
-nearest first; coordinated phrases give one actor each ("Iran, Libya and
-Sudan"). Pronouns and descriptions ("it", "the country") resolve through the
-document's context.
+The source is the subject (the agent of a passive), climbing through control
+verbs and conjoined verbs; a light verb lends its subject to its noun ("held
+talks with", "issued an ultimatum to"); the target is the object, then a
+phrase with one of the type's prepositions, then the subject of a complement
+clause ("demanded that the US cancel"). A noun trigger takes its possessor and
+its own phrases ("Azerbaijan's attack on Armenia"); a summit is its host's; a
+clash "between" two states is both's. Which actor a phrase names is
+`bloc.text.reference`'s answer.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-
-from bloc.model import Mention
+from bloc.text.lexicon import Entry, Lexicon
 from bloc.text.parse import Parse, Token
-
-PRONOUNS = frozenset(
-    {"it", "they", "he", "she", "we", "its", "their", "his", "her", "our", "them", "him",
-     "он", "она", "оно", "они", "его", "её", "ее", "их", "ему", "ей", "им"}
-)  # fmt: skip
-RELATIVES = frozenset({"which", "who", "that", "whom", "whose", "который", "которая", "которые"})
-DESCRIPTIONS = {
-    "state": frozenset(
-        {"country", "state", "government", "nation", "republic", "kingdom", "regime",
-         "authorities", "leadership", "cabinet", "administration",
-         "страна", "государство", "правительство", "республика", "власти", "руководство"}
-    ),
-    "organisation": frozenset(
-        {"organization", "organisation", "body", "agency", "alliance", "bloc", "grouping",
-         "организация", "альянс", "блок", "объединение"}
-    ),
-}  # fmt: skip
-# Inside a phrase, the relations that may hold its actor, nearest first; clauses
-# (acl, relative clauses) and other roles' phrases are not searched.
-_INNER = (
-    ("compound", "flat", "amod", "nmod:poss", "appos", "nummod"),
-    ("nmod",),
-    ("acl",),  # "refugees fleeing the war in Liberia": where they are from
-)
-_NMOD_CASES = frozenset({"of", "from", "in", "at", "for", "within", "by", "", "из", "в", "во", "у"})
-GROUPS = frozenset(
-    {"demonstrator", "protester", "protestor", "opposition", "student", "worker", "civilian",
-     "refugee", "detainee", "prisoner", "villager", "candidate", "journalist", "activist",
-     "dissident", "striker", "resident", "citizen", "crowd", "rally", "dissent",
-     "демонстрант", "протестующий", "оппозиция", "студент", "рабочий", "житель", "беженец",
-     "заключенный", "активист", "журналист"}
-)  # fmt: skip
-"""People of no named state who, acted on by a state's own forces, are of that state
-("Egyptian police dispersed demonstrators"): CAMEO's domestic default."""
-DOMESTIC = "@domestic"
+from bloc.text.reference import DOMESTIC, PRONOUNS, Actors, Found
+from bloc.text.types import COMPLEMENTS, IN_PLACE, VIOLENT, Trigger
 
 
-def _ethnic(parse: Parse, token: Token) -> bool:
-    near = parse.children(token.i, "amod")
-    head = parse.head(token.i)
-    if head is not None and token.dep == "amod":
-        near += parse.children(head.i, "amod")
-    return any(t.lemma in ("ethnic", "этнический") for t in near)
+def speaker_of(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> Found | None:
+    """The actor whose reported words hold this token ("X said [it would ...]")."""
+    current = token
+    for up in parse.ancestors(token.i):
+        if current.dep in ("ccomp", "parataxis", "conj", "xcomp", "advcl") and lex.is_speech(
+            up.lemma, up.text
+        ):
+            subject = subject_of(parse, up)
+            if subject is not None:
+                found = actors.of(subject.i)
+                return found[0] if found else None
+            return None
+        current = up
+    return None
 
 
-_ALTERNATIVE = re.compile(
-    r"(?:\b(?:not|не)\s+(?:to\s+|with\s+|by\s+|via\s+|through\s+|from\s+)?"
-    r"|\b(?:rather than|instead of)\s+(?:[\w-]+\s+){0,7}?)(?:the\s+)?$",
-    re.IGNORECASE,
-)
-
-
-@dataclass
-class Context:
-    """What a sentence's coder may resolve pronouns and descriptions against."""
-
-    alliances: frozenset[str] = frozenset()
-    alliance: str | None = None  # the alliance the document last named
-    state: str | None = None  # the state the document last named
-    organisation: str | None = None
-    previous: str | None = None  # the last actor to act (a source) in the document
-    kinds: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Found:
-    code: str
-    mention: Mention | None  # None when resolved from context
-    depth: int  # 0: the argument's own head; more: found deeper in its phrase
-
-
-class Actors:
-    """The mentions of one sentence laid over its parse."""
-
-    def __init__(self, parse: Parse, mentions: Iterable[Mention], context: Context) -> None:
-        self.parse = parse
-        self.context = context
-        self.at: dict[int, Mention] = {}
-        self.mentions: list[Mention] = []
-        for m in mentions:
-            tokens = parse.at(m.start, m.end)
-            if m.form == "demonym" and any(_ethnic(parse, t) for t in tokens):
-                continue  # "ethnic Albanians": a people, not the state of that name
-            if _ALTERNATIVE.search(parse.text, max(0, m.start - 60), m.start):
-                continue  # "provided a force, not the CSTO", "rather than via the CSTO"
-            self.mentions.append(m)
-            for token in tokens:
-                self.at.setdefault(token.i, m)
-        self.mentions.sort(key=lambda m: m.start)
-
-    def own(self, i: int) -> Mention | None:
-        return self.at.get(i)
-
-    def of(self, i: int, speaker: Found | None = None) -> list[Found]:
-        """The actors of the phrase headed by token i (one per coordinated part:
-        "Iran, Libya and Sudan", "the Turkish and Greek sides")."""
-        out: list[Found] = []
-        for part in [i, *self.conjuncts(i)]:
-            found = self._one(part, speaker)
-            if found is None:
+def subject_of(parse: Parse, token: Token) -> Token | None:
+    """The subject of a verb, climbing through control verbs and conjoined verbs."""
+    current = token
+    for _ in range(6):
+        subject = parse.child(current.i, "nsubj", "csubj")
+        if subject is not None:
+            return subject
+        head = parse.head(current.i)
+        if head is None:
+            return None
+        if current.dep in ("xcomp", "conj") or (current.dep == "advcl" and head.pos == "VERB"):
+            current = head
+            continue
+        if current.dep == "acl" and head.pos in ("NOUN", "PROPN"):
+            governor = parse.head(head.i)
+            named = head.pos == "PROPN" or parse.children(head.i, "nmod:poss", "compound", "amod")
+            if not named and head.dep == "obj" and governor is not None and governor.pos == "VERB":
+                current = governor  # "issued a statement supporting X": who issued it
                 continue
-            more = [found]
-            if found.depth and found.mention is not None:
-                holder = self.parse.at(found.mention.start, found.mention.end)
-                for conj in self.conjuncts(holder[-1].i) if holder else []:
-                    mention = self.at.get(conj)
-                    if mention is not None:
-                        more.append(Found(mention.code, mention, found.depth))
-            out += [f for f in more if all(f.code != o.code for o in out)]
-        return out
+            return head
+        return None
+    return None
 
-    def conjuncts(self, i: int) -> list[int]:
-        """The parts coordinated with token i; a part that opens a clause of its own
-        ("to Ukraine, Armenia and Kazakhstan voting...") ends the list."""
-        done: list[int] = []
-        todo = [c.i for c in self.parse.children(i, "conj")]
-        while todo:
-            j = todo.pop(0)
-            after = self.parse[j + 1] if j + 1 < len(self.parse) else None
-            if after is not None and after.pos == "VERB" and after.text.endswith("ing"):
-                # "aid to Ukraine, Armenia and Kazakhstan voting...": a new clause, whose
-                # subject may be the pair joined by "and" after the last comma
-                if done and self.parse[j - 1].lemma in ("and", "or"):
-                    previous = done[-1]
-                    if previous > 0 and self.parse[previous - 1].text == ",":
-                        done.pop()
-                break
-            done.append(j)
-            todo += [c.i for c in self.parse.children(j, "conj")]
-        return done
 
-    def _one(self, i: int, speaker: Found | None) -> Found | None:
-        token = self.parse[i]
-        mention = self.at.get(i)
-        if mention is not None and mention.form == "members":
-            # "CSTO allies Kyrgyzstan and Tajikistan": the members named beside them
-            named = self.parse.child(i, "appos")
-            return self._one(named.i, speaker) if named is not None else None
-        if mention is not None:
-            return Found(mention.code, mention, 0)
-        if token.lemma in RELATIVES:
-            head = self.parse.head(i)
-            antecedent = self.parse.head(head.i) if head is not None else None
-            if antecedent is not None and head is not None and head.dep == "acl:relcl":
-                return self._one(antecedent.i, speaker)
-            return None
-        if token.pos == "PRON" or token.lemma in PRONOUNS:
-            return self.pronoun(token, speaker)
-        inner = self._inside(i, 1)
+def find_roles(
+    parse: Parse,
+    trigger: Trigger,
+    complement: Trigger | None,
+    actors: Actors,
+    lex: Lexicon,
+    speaker: Found | None,
+) -> tuple[list[Found], list[Found], str]:
+    token, entry = trigger.token, trigger.entry
+    preps = lex.targets[entry.type]
+    if token.pos in ("NOUN", "PROPN"):
+        sources, targets, route = _noun_roles(parse, token, entry, actors, lex, preps, speaker)
+        if token.dep.startswith("nsubj") and route.startswith("noun"):
+            route = "topic-" + route  # "The CSTO's intervention showed...": talked about
+        return _at_place(parse, token, entry, actors, sources, targets, route)
+    subject = subject_of(parse, token)
+    sources = actors.of(subject.i, speaker) if subject is not None else []
+    route = "subj" if sources and sources[0].depth == 0 else "subj-inner"
+    agent = next(iter(parse.children(token.i, "obl:agent")), None)
+    if token.passive and (agent is not None or token.lemma not in lex.words["stative"]):
+        sources = actors.of(agent.i) if agent is not None else []
+        targets = actors.of(subject.i) if subject is not None else []
+        if not sources and entry.type == "REJECT" and entry.governs:
+            # "...only to be turned down": by the alliance the sentence is about
+            named = [m for m in actors.mentions if m.code in actors.context.alliances]
+            sources = [Found(named[-1].code, named[-1], 2)] if named else []
+        return sources, targets, "passive"
+    targets, how = _targets(parse, token, entry, actors, preps, lex)
+    if not targets and (entry.governs or entry.intent):
+        # "offered to hand over to Britain", "threatened to ban X": the complement's roles
+        inner = complement.token if complement is not None else parse.child(token.i, *COMPLEMENTS)
         if inner is not None:
-            return inner
-        if token.lemma in GROUPS:
-            return Found(DOMESTIC, None, 1)
-        return self.description(token)
+            inner_entry = complement.entry if complement is not None else entry
+            targets, how = _targets(parse, inner, inner_entry, actors, preps, lex)
+            if not targets:
+                inner_subject = parse.child(inner.i, "nsubj")
+                if inner_subject is not None:
+                    targets, how = actors.of(inner_subject.i), "comp-subj"
+    if not targets and entry.speech:
+        for clause in parse.children(token.i, "ccomp"):
+            inner_subject = parse.child(clause.i, "nsubj", "nsubj:pass")
+            if inner_subject is not None:
+                targets, how = actors.of(inner_subject.i), "comp-subj"
+                break
+    return _at_place(parse, token, entry, actors, sources, targets, f"{route}-{how}")
 
-    def _inside(self, i: int, depth: int) -> Found | None:
-        if depth > 3:
-            return None
-        for deps in _INNER:
-            for child in self.parse.children(i, *deps):
-                if (
-                    child.dep.startswith("nmod")
-                    and child.dep != "nmod:poss"
-                    and self.parse.case(child.i) not in _NMOD_CASES
-                ):
-                    continue
-                if child.dep == "acl":
-                    places = [
-                        c
-                        for c in self.parse.children(child.i, "obl")
-                        if self.parse.case(c.i) in ("in", "from", "в", "из")
-                    ]
-                    for place in places:
-                        mention = self.at.get(place.i)
-                        if mention is not None:
-                            return Found(mention.code, mention, depth + 1)
-                    continue
-                mention = self.at.get(child.i)
-                if mention is not None and mention.form != "members":
-                    return Found(mention.code, mention, depth)
-                deeper = self._inside(child.i, depth + 1)
-                if deeper is not None:
-                    return deeper
-        return None
 
-    def pronoun(self, token: Token, speaker: Found | None) -> Found | None:
-        """ "It", "they", "its": whom they stand for, nearest first.
+def _at_place(
+    parse: Parse,
+    token: Token,
+    entry: Entry,
+    actors: Actors,
+    sources: list[Found],
+    targets: list[Found],
+    route: str,
+) -> tuple[list[Found], list[Found], str]:
+    """A protest is the place's where no one else is named: "Albanians demonstrated in
+    Serbia" is a protest in Serbia, by people of Serbia, against its government."""
+    sources = [s for s in sources if s.code != DOMESTIC]
+    if entry.type != "PROTEST" or (sources and targets):
+        return sources, targets, route
+    verb = token
+    head = parse.head(token.i)
+    if token.pos == "NOUN":
+        if head is None or token.dep != "obj" or not route.startswith("light"):
+            return sources, targets, route  # "amid protests in the country": background
+        verb = head
+    for child in parse.children(verb.i, "obl", "nmod"):
+        if parse.case(child.i) in ("in", "outside", "at", "в", "у"):
+            place = actors.of(child.i)
+            if place:
+                purpose = _purpose(parse, verb, actors, {f.code for f in place})
+                if purpose or not targets or targets == place:
+                    targets = purpose or place
+                return sources or place, targets, route + "-place"
+    return sources, targets, route
 
-        The speaker whose words these are ("Hungary said it would..."); the subject of
-        the clause this one is joined to ("no allies recognised it, and they refused...");
-        for a possessive, the actor named just before it in the sentence ("the CSTO's
-        only action: its intervention in Kazakhstan"); else the last actor to act.
-        """
-        if token.lemma in ("we", "i", "us", "me", "you", "мы", "я", "вы"):
-            return None
-        if speaker is not None:
-            return Found(speaker.code, speaker.mention, 1)
-        verb = self.parse.head(token.i)
-        if verb is not None and token.dep.startswith("nsubj") and verb.dep == "conj":
-            first = self.parse.head(verb.i)
-            subject = self.parse.child(first.i, "nsubj") if first is not None else None
-            if subject is not None and subject.i != token.i:
-                found = self.of(subject.i)
+
+def _purpose(parse: Parse, verb: Token, actors: Actors, besides: set[str]) -> list[Found]:
+    """Whom a protest is against, from its purpose ("gathered to demand that their country
+    leave the CSTO"): the first actor named there other than the protesters' own."""
+    for clause in parse.children(verb.i, "advcl", "xcomp"):
+        for t in parse.subtree(clause.i):
+            mention = actors.own(t.i)
+            if mention is not None and mention.code not in besides:
+                return [Found(mention.code, mention, 2)]
+    return []
+
+
+def _targets(
+    parse: Parse,
+    token: Token,
+    entry: Entry,
+    actors: Actors,
+    preps: tuple[str, ...],
+    lex: Lexicon,
+) -> tuple[list[Found], str]:
+    for dep in ("obj", "iobj"):
+        for child in parse.children(token.i, dep):
+            found = actors.of(child.i)
+            if found:
+                return found, dep if found[0].depth == 0 else f"{dep}-inner"
+    obliques = parse.children(token.i, "obl", "nmod")
+    for prep in preps:
+        if prep == "in" and not (entry.place or entry.type in IN_PLACE):
+            continue
+        for child in obliques:
+            if parse.case(child.i) == prep:
+                found = actors.of(child.i)
                 if found:
-                    return Found(found[0].code, found[0].mention, 1)
-        if token.dep == "nmod:poss":
-            # "Putin, with support from Lukashenko, rallied no one for his war": the subject
-            owner = self.parse.head(token.i)
-            clause = (
-                next((a for a in self.parse.ancestors(owner.i) if a.pos in ("VERB", "AUX")), None)
-                if owner is not None
-                else None
-            )
-            subject = None
-            while clause is not None:
-                subject = self.parse.child(clause.i, "nsubj")
-                if subject is not None or clause.dep not in ("xcomp", "conj"):
+                    return found, f"obl-{prep}"
+    # "in front of Putin", "in the presence of the envoy": the one before whom it was done
+    # (the phrase may hang higher up: "X's president demanding respect ... in front of Y")
+    high = [h for h in parse.ancestors(token.i) if h.pos in ("VERB", "AUX")][:2]
+    for child in [*obliques, *(c for h in high for c in parse.children(h.i, "obl"))]:
+        if child.lemma in lex.words["before"]:
+            for inner in parse.children(child.i, "nmod"):
+                if parse.case(inner.i) == "of" and (found := actors.of(inner.i)):
+                    return found, "obl-front"
+    # "imposed restrictions against German goods": the object's own phrase
+    for obj in parse.children(token.i, "obj"):
+        for child in parse.children(obj.i, "nmod"):
+            if parse.case(child.i) in preps and parse.case(child.i) not in ("of", "in"):
+                found = actors.of(child.i)
+                if found:
+                    return found, "obj-nmod"
+    return [], "none"
+
+
+def _noun_roles(
+    parse: Parse,
+    token: Token,
+    entry: Entry,
+    actors: Actors,
+    lex: Lexicon,
+    preps: tuple[str, ...],
+    speaker: Found | None,
+) -> tuple[list[Found], list[Found], str]:
+    """A noun trigger: roles from its light verb ("launched an attack on"), or its own
+    possessor and phrases ("Azerbaijan's attack on Armenia")."""
+    head = parse.head(token.i)
+    if (
+        head is not None
+        and head.pos == "NOUN"
+        and token.dep == "nmod"
+        and parse.case(token.i) == "of"
+        and head.dep == "obj"
+    ):
+        token_for_verb = head  # "launched ten days of war games": the days are launched
+    else:
+        token_for_verb = token
+    light = parse.head(token_for_verb.i)
+    owner: list[Found] = []
+    for child in parse.children(token.i, "nmod:poss", "amod", "compound"):
+        mention = actors.own(child.i)
+        if mention is not None and mention.form != "members":
+            owner = [Found(mention.code, mention, 0)]
+            owner += [f for c in actors.conjuncts(child.i) for f in actors.of(c)]
+            break
+        if child.dep == "nmod:poss" and child.lemma in PRONOUNS:
+            owner = actors.of(child.i, speaker)  # "its intervention": the last actor
+            break
+    by = [c for c in parse.children(token.i, "nmod") if parse.case(c.i) == "by"]
+    if not owner and by:
+        owner = actors.of(by[0].i)
+    # "the invasion of Ukraine", "the annexation of Crimea": "of" names the one acted on
+    # only for armed acts ("the withdrawal of Serbian forces" names who withdraws).
+    own_preps = (*preps, "of") if entry.type in VIOLENT else tuple(p for p in preps if p != "of")
+    targets, how = [], "none"
+    for prep in own_preps:
+        if prep == "in" and not (entry.place or entry.type in IN_PLACE):
+            continue
+        for child in parse.children(token.i, "nmod", "obl"):
+            if parse.case(child.i) == prep:
+                targets = actors.of(child.i)
+                if targets:
+                    how = f"nmod-{prep}"
                     break
-                clause = self.parse.head(clause.i)
-            if subject is not None and subject.i not in (token.i, owner.i if owner else -1):
-                mention = self.at.get(subject.i)
-                if mention is not None and mention.form != "members":
-                    return Found(mention.code, mention, 1)
-            kinds = self.context.kinds
-            earlier = [
-                m
-                for m in self.mentions
-                if m.end <= token.start and kinds.get(m.code) in ("state", "organisation")
-            ]
-            if earlier:
-                return Found(earlier[-1].code, earlier[-1], 1)
-        code = self.context.previous
-        return Found(code, None, 2) if code else None
+        if targets:
+            break
+    if entry.mode == "summit":
+        return _summit(parse, token, actors, owner, light)
+    listed = _participants(parse, token, actors, lex)
+    if len(listed) >= 2:
+        return listed[:1], listed[1:], "noun-involving"
+    if (
+        light is not None
+        and token_for_verb.dep in ("obj", "nsubj:pass")
+        and lex.is_light(light.lemma, light.text)
+    ):
+        subject = subject_of(parse, light)
+        sources = actors.of(subject.i, speaker) if subject is not None else []
+        if token_for_verb.dep == "nsubj:pass":
+            agent = next(iter(parse.children(light.i, "obl:agent")), None)
+            sources = actors.of(agent.i) if agent is not None else []
+        if not targets:
+            targets, how = _targets(parse, light, entry, actors, preps, lex)
+        return sources or owner, targets, f"light-{how}"
+    if (
+        not targets
+        and entry.place
+        and head is not None
+        and head.pos == "VERB"
+        and token.dep.startswith("nsubj")
+    ):
+        # "the CSTO exercise was moved to Tajikistan", "...held in Dushanbe"
+        verbs = [head, *parse.children(head.i, "conj")]
+        for child in (c for v in verbs for c in parse.children(v.i, "obl")):
+            if parse.case(child.i) in ("to", "in", "в", "на") and (found := actors.of(child.i)):
+                targets, how = found, "where"
+                break
+    if entry.symmetric and entry.type == "ASSAULT":
+        mutual = _between(parse, token, actors)
+        if len(mutual) >= 2:
+            return mutual, mutual, "noun-between"
+        if not targets and len(owner) >= 2:
+            return owner, owner, "noun-mutual"
+        if targets and not owner and entry.type == "ASSAULT":
+            # "called for help during border clashes with Azerbaijan": the clause's subject
+            verb = next((a for a in parse.ancestors(token.i) if a.pos == "VERB"), None)
+            subject = subject_of(parse, verb) if verb is not None else None
+            if subject is not None:
+                owner = actors.of(subject.i, speaker)
+    if not owner and targets and token.dep == "root":
+        # The parser read the sentence as one noun phrase ("Armenia hosted talks with
+        # France" with "hosted" as an adjective): the actor named first acts.
+        first = next((m for m in actors.mentions if m.end <= token.start), None)
+        if first is not None and all(first.code != t.code for t in targets):
+            return [Found(first.code, first, 2)], targets, f"fallback-{how}"
+    return owner, targets, f"noun-{how}"
 
-    def description(self, token: Token) -> Found | None:
-        """ "The country", "the organisation": the one of that kind the document is about.
 
-        A state named earlier in the sentence; else the last state to act (a subject
-        holds the reader's focus, as in centering theory); else the last state named.
-        """
-        determined = any(
-            c.lemma in ("the", "this", "that") for c in self.parse.children(token.i, "det")
-        )
-        if not determined and self.parse.lang == "en":
-            return None
-        if token.text.lower() != token.lemma and self.parse.lang == "en":
-            return None  # "the states": several, not the one last named
-        if token.lemma in DESCRIPTIONS["state"]:
-            kinds = self.context.kinds
-            earlier = [
-                m for m in self.mentions if m.end <= token.start and kinds.get(m.code) == "state"
-            ]
-            if earlier:
-                return Found(earlier[-1].code, None, 2)
-            # the state in focus: the last to act, if a state, else the last named
-            code = self.context.previous
-            if code is None or kinds.get(code) != "state":
-                code = self.context.state
-            return Found(code, None, 2) if code else None
-        if token.lemma in DESCRIPTIONS["organisation"]:
-            code = self.context.alliance or self.context.organisation
-            return Found(code, None, 2) if code else None
-        return None
+def _participants(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> list[Found]:
+    """ "An exercise involving the United States, Tajikistan and Kazakhstan": the first
+    named leads, the others take part."""
+    for clause in parse.children(token.i, "acl"):
+        if clause.lemma in lex.words["involving"]:
+            for obj in parse.children(clause.i, "obj"):
+                return actors.of(obj.i)
+    return []
+
+
+def _summit(
+    parse: Parse, token: Token, actors: Actors, owner: list[Found], light: Token | None
+) -> tuple[list[Found], list[Found], str]:
+    """A summit: its host ("in Moscow", "held in Yerevan") consults the alliance whose summit
+    it is ("the CSTO summit", "the summit of the CSTO")."""
+    alliances = actors.context.alliances
+    whose = [f for f in owner if f.code in alliances]
+    host: list[Found] = []
+    spots = [token, *parse.children(token.i, "acl")]
+    if light is not None and light.pos == "VERB":
+        spots.append(light)  # "was holding a summit in Dushanbe"
+    for spot in spots:
+        for child in parse.children(spot.i, "nmod", "obl"):
+            case = parse.case(child.i)
+            if case == "of" and not whose:
+                whose = [f for f in actors.of(child.i) if f.code in alliances]
+            elif case in ("in", "at") and not host:
+                host = [f for f in actors.of(child.i) if f.code not in alliances]
+    if not whose:
+        named = [m for m in actors.mentions if m.code in alliances and m.form != "members"]
+        whose = [Found(named[0].code, named[0], 1)] if named else []
+    return host, whose, "summit"
+
+
+def _between(parse: Parse, token: Token, actors: Actors) -> list[Found]:
+    """ "Clashes between Armenia and Azerbaijan"; "between the two countries": the last two
+    states the sentence named before it. The phrase may hang from the noun, from its
+    verb ("clashes broke out between..."), or from a place ("across the border between")."""
+    places = [token]
+    head = parse.head(token.i)
+    if head is not None and head.pos == "VERB" and token.dep.startswith("nsubj"):
+        places.append(head)
+    phrases = []
+    for place in places:
+        for child in parse.children(place.i, "nmod", "obl"):
+            phrases.append(child)
+            phrases += parse.children(child.i, "nmod")
+    for child in phrases:
+        if parse.case(child.i) != "between":
+            continue
+        found = actors.of(child.i)
+        if len(found) >= 2:
+            return found
+        if child.lemma in ("country", "side", "neighbour", "neighbor", "state", "nation"):
+            kinds = actors.context.kinds
+            states: list[Found] = []
+            for m in reversed(actors.mentions):
+                if (
+                    m.end <= token.start
+                    and kinds.get(m.code) == "state"
+                    and all(f.code != m.code for f in states)
+                ):
+                    states.append(Found(m.code, m, 1))
+                if len(states) == 2:
+                    return states[::-1]
+    return []

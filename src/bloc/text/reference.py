@@ -1,0 +1,283 @@
+"""Whom a phrase of the parse refers to: names, pronouns, descriptions, conjuncts.
+
+The roles stage (`bloc.text.roles`) asks this module which actor a subject,
+object or phrase names. Language-neutral: everything here reads the UD-style relations of
+`bloc.text.parse`, so English and Russian share it. An argument's actor is
+the mention covering its head word, else one inside the phrase (a
+possessor, a demonym, "of"/"in" phrases: "the rebels in Darfur"), searched
+nearest first; coordinated phrases give one actor each ("Iran, Libya and
+Sudan"). Pronouns and descriptions ("it", "the country") resolve through the
+document's context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bloc.model import Mention
+from bloc.text.parse import Parse, Token
+
+PRONOUNS = frozenset(
+    {"it", "they", "he", "she", "we", "its", "their", "his", "her", "our", "them", "him",
+     "он", "она", "оно", "они", "его", "её", "ее", "их", "ему", "ей", "им"}
+)  # fmt: skip
+RELATIVES = frozenset({"which", "who", "that", "whom", "whose", "который", "которая", "которые"})
+DESCRIPTIONS = {
+    "state": frozenset(
+        {"country", "state", "government", "nation", "republic", "kingdom", "regime",
+         "authorities", "leadership", "cabinet", "administration",
+         "страна", "государство", "правительство", "республика", "власти", "руководство"}
+    ),
+    "organisation": frozenset(
+        {"organization", "organisation", "body", "agency", "alliance", "bloc", "grouping",
+         "организация", "альянс", "блок", "объединение"}
+    ),
+}  # fmt: skip
+# Inside a phrase, the relations that may hold its actor, nearest first; clauses
+# (acl, relative clauses) and other roles' phrases are not searched.
+_INNER = (
+    ("compound", "flat", "amod", "nmod:poss", "appos", "nummod"),
+    ("nmod",),
+    ("acl",),  # "refugees fleeing the war in Liberia": where they are from
+)
+_NMOD_CASES = frozenset({"of", "from", "in", "at", "for", "within", "by", "", "из", "в", "во", "у"})
+GROUPS = frozenset(
+    {"demonstrator", "protester", "protestor", "opposition", "student", "worker", "civilian",
+     "refugee", "detainee", "prisoner", "villager", "candidate", "journalist", "activist",
+     "dissident", "striker", "resident", "citizen", "crowd", "rally", "dissent",
+     "демонстрант", "протестующий", "оппозиция", "студент", "рабочий", "житель", "беженец",
+     "заключенный", "активист", "журналист"}
+)  # fmt: skip
+"""People of no named state who, acted on by a state's own forces, are of that state
+("Egyptian police dispersed demonstrators"): CAMEO's domestic default."""
+DOMESTIC = "@domestic"
+
+
+def _ethnic(parse: Parse, token: Token) -> bool:
+    near = parse.children(token.i, "amod")
+    head = parse.head(token.i)
+    if head is not None and token.dep == "amod":
+        near += parse.children(head.i, "amod")
+    return any(t.lemma in ("ethnic", "этнический") for t in near)
+
+
+_ALTERNATIVE = re.compile(
+    r"(?:\b(?:not|не)\s+(?:to\s+|with\s+|by\s+|via\s+|through\s+|from\s+)?"
+    r"|\b(?:rather than|instead of)\s+(?:[\w-]+\s+){0,7}?)(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Context:
+    """What a sentence's coder may resolve pronouns and descriptions against."""
+
+    alliances: frozenset[str] = frozenset()
+    alliance: str | None = None  # the alliance the document last named
+    state: str | None = None  # the state the document last named
+    organisation: str | None = None
+    previous: str | None = None  # the last actor to act (a source) in the document
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Found:
+    code: str
+    mention: Mention | None  # None when resolved from context
+    depth: int  # 0: the argument's own head; more: found deeper in its phrase
+
+
+class Actors:
+    """The mentions of one sentence laid over its parse."""
+
+    def __init__(self, parse: Parse, mentions: Iterable[Mention], context: Context) -> None:
+        self.parse = parse
+        self.context = context
+        self.at: dict[int, Mention] = {}
+        self.mentions: list[Mention] = []
+        for m in mentions:
+            tokens = parse.at(m.start, m.end)
+            if m.form == "demonym" and any(_ethnic(parse, t) for t in tokens):
+                continue  # "ethnic Albanians": a people, not the state of that name
+            if _ALTERNATIVE.search(parse.text, max(0, m.start - 60), m.start):
+                continue  # "provided a force, not the CSTO", "rather than via the CSTO"
+            self.mentions.append(m)
+            for token in tokens:
+                self.at.setdefault(token.i, m)
+        self.mentions.sort(key=lambda m: m.start)
+
+    def own(self, i: int) -> Mention | None:
+        return self.at.get(i)
+
+    def of(self, i: int, speaker: Found | None = None) -> list[Found]:
+        """The actors of the phrase headed by token i (one per coordinated part:
+        "Iran, Libya and Sudan", "the Turkish and Greek sides")."""
+        out: list[Found] = []
+        for part in [i, *self.conjuncts(i)]:
+            found = self._one(part, speaker)
+            if found is None:
+                continue
+            more = [found]
+            if found.depth and found.mention is not None:
+                holder = self.parse.at(found.mention.start, found.mention.end)
+                for conj in self.conjuncts(holder[-1].i) if holder else []:
+                    mention = self.at.get(conj)
+                    if mention is not None:
+                        more.append(Found(mention.code, mention, found.depth))
+            out += [f for f in more if all(f.code != o.code for o in out)]
+        return out
+
+    def conjuncts(self, i: int) -> list[int]:
+        """The parts coordinated with token i; a part that opens a clause of its own
+        ("to Ukraine, Armenia and Kazakhstan voting...") ends the list."""
+        done: list[int] = []
+        todo = [c.i for c in self.parse.children(i, "conj")]
+        while todo:
+            j = todo.pop(0)
+            after = self.parse[j + 1] if j + 1 < len(self.parse) else None
+            if after is not None and after.pos == "VERB" and after.text.endswith("ing"):
+                # "aid to Ukraine, Armenia and Kazakhstan voting...": a new clause, whose
+                # subject may be the pair joined by "and" after the last comma
+                if done and self.parse[j - 1].lemma in ("and", "or"):
+                    previous = done[-1]
+                    if previous > 0 and self.parse[previous - 1].text == ",":
+                        done.pop()
+                break
+            done.append(j)
+            todo += [c.i for c in self.parse.children(j, "conj")]
+        return done
+
+    def _one(self, i: int, speaker: Found | None) -> Found | None:
+        token = self.parse[i]
+        mention = self.at.get(i)
+        if mention is not None and mention.form == "members":
+            # "CSTO allies Kyrgyzstan and Tajikistan": the members named beside them
+            named = self.parse.child(i, "appos")
+            return self._one(named.i, speaker) if named is not None else None
+        if mention is not None:
+            return Found(mention.code, mention, 0)
+        if token.lemma in RELATIVES:
+            head = self.parse.head(i)
+            antecedent = self.parse.head(head.i) if head is not None else None
+            if antecedent is not None and head is not None and head.dep == "acl:relcl":
+                return self._one(antecedent.i, speaker)
+            return None
+        if token.pos == "PRON" or token.lemma in PRONOUNS:
+            return self.pronoun(token, speaker)
+        inner = self._inside(i, 1)
+        if inner is not None:
+            return inner
+        if token.lemma in GROUPS:
+            return Found(DOMESTIC, None, 1)
+        return self.description(token)
+
+    def _inside(self, i: int, depth: int) -> Found | None:
+        if depth > 3:
+            return None
+        for deps in _INNER:
+            for child in self.parse.children(i, *deps):
+                if (
+                    child.dep.startswith("nmod")
+                    and child.dep != "nmod:poss"
+                    and self.parse.case(child.i) not in _NMOD_CASES
+                ):
+                    continue
+                if child.dep == "acl":
+                    places = [
+                        c
+                        for c in self.parse.children(child.i, "obl")
+                        if self.parse.case(c.i) in ("in", "from", "в", "из")
+                    ]
+                    for place in places:
+                        mention = self.at.get(place.i)
+                        if mention is not None:
+                            return Found(mention.code, mention, depth + 1)
+                    continue
+                mention = self.at.get(child.i)
+                if mention is not None and mention.form != "members":
+                    return Found(mention.code, mention, depth)
+                deeper = self._inside(child.i, depth + 1)
+                if deeper is not None:
+                    return deeper
+        return None
+
+    def pronoun(self, token: Token, speaker: Found | None) -> Found | None:
+        """ "It", "they", "its": whom they stand for, nearest first.
+
+        The speaker whose words these are ("Hungary said it would..."); the subject of
+        the clause this one is joined to ("no allies recognised it, and they refused...");
+        for a possessive, the actor named just before it in the sentence ("the CSTO's
+        only action: its intervention in Kazakhstan"); else the last actor to act.
+        """
+        if token.lemma in ("we", "i", "us", "me", "you", "мы", "я", "вы"):
+            return None
+        if speaker is not None:
+            return Found(speaker.code, speaker.mention, 1)
+        verb = self.parse.head(token.i)
+        if verb is not None and token.dep.startswith("nsubj") and verb.dep == "conj":
+            first = self.parse.head(verb.i)
+            subject = self.parse.child(first.i, "nsubj") if first is not None else None
+            if subject is not None and subject.i != token.i:
+                found = self.of(subject.i)
+                if found:
+                    return Found(found[0].code, found[0].mention, 1)
+        if token.dep == "nmod:poss":
+            # "Putin, with support from Lukashenko, rallied no one for his war": the subject
+            owner = self.parse.head(token.i)
+            clause = (
+                next((a for a in self.parse.ancestors(owner.i) if a.pos in ("VERB", "AUX")), None)
+                if owner is not None
+                else None
+            )
+            subject = None
+            while clause is not None:
+                subject = self.parse.child(clause.i, "nsubj")
+                if subject is not None or clause.dep not in ("xcomp", "conj"):
+                    break
+                clause = self.parse.head(clause.i)
+            if subject is not None and subject.i not in (token.i, owner.i if owner else -1):
+                mention = self.at.get(subject.i)
+                if mention is not None and mention.form != "members":
+                    return Found(mention.code, mention, 1)
+            kinds = self.context.kinds
+            earlier = [
+                m
+                for m in self.mentions
+                if m.end <= token.start and kinds.get(m.code) in ("state", "organisation")
+            ]
+            if earlier:
+                return Found(earlier[-1].code, earlier[-1], 1)
+        code = self.context.previous
+        return Found(code, None, 2) if code else None
+
+    def description(self, token: Token) -> Found | None:
+        """ "The country", "the organisation": the one of that kind the document is about.
+
+        A state named earlier in the sentence; else the last state to act (a subject
+        holds the reader's focus, as in centering theory); else the last state named.
+        """
+        determined = any(
+            c.lemma in ("the", "this", "that") for c in self.parse.children(token.i, "det")
+        )
+        if not determined and self.parse.lang == "en":
+            return None
+        if token.text.lower() != token.lemma and self.parse.lang == "en":
+            return None  # "the states": several, not the one last named
+        if token.lemma in DESCRIPTIONS["state"]:
+            kinds = self.context.kinds
+            earlier = [
+                m for m in self.mentions if m.end <= token.start and kinds.get(m.code) == "state"
+            ]
+            if earlier:
+                return Found(earlier[-1].code, None, 2)
+            # the state in focus: the last to act, if a state, else the last named
+            code = self.context.previous
+            if code is None or kinds.get(code) != "state":
+                code = self.context.state
+            return Found(code, None, 2) if code else None
+        if token.lemma in DESCRIPTIONS["organisation"]:
+            code = self.context.alliance or self.context.organisation
+            return Found(code, None, 2) if code else None
+        return None
