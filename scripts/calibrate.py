@@ -31,14 +31,15 @@ TABLE = ROOT / "src" / "bloc" / "text" / "calibration.yaml"
 MIN_STEP = 12  # events a step must hold: fewer give a noisy share
 
 
-def outcomes(gold_dir: Path) -> list[tuple[float, bool]]:
+def outcomes(gold_dir: Path) -> list[tuple[float, bool, int]]:
+    """(raw score, right, record number) for every event the coder makes on the gold."""
     iso = {c.alpha_3 for c in pycountry.countries}
 
     def same(pred: str, code: str) -> bool:
         return pred not in iso and pred != "" if code in ("IGO", "NGO") else pred == code
 
     out = []
-    for line in (gold_dir / "dev.jsonl").open(encoding="utf-8"):
+    for number, line in enumerate((gold_dir / "dev.jsonl").open(encoding="utf-8")):
         g = json.loads(line)
         if not (g["target"] or len(g["source"]) >= 2):
             continue
@@ -52,7 +53,7 @@ def outcomes(gold_dir: Path) -> list[tuple[float, bool]]:
                 roles = e.source != e.target and all(
                     any(same(x, c) for c in g["source"]) for x in (e.source, e.target)
                 )
-            out.append((e.confidence, roles and e.type == g["type"]))
+            out.append((e.confidence, roles and e.type == g["type"], number))
     return out
 
 
@@ -82,7 +83,8 @@ def isotonic(points: list[tuple[float, bool]]) -> list[tuple[float, float, int]]
 def main() -> int:
     gold_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data"
     gold_dir = gold_dir / "plover-gsr" if (gold_dir / "plover-gsr").is_dir() else gold_dir
-    points = outcomes(gold_dir)
+    scored = outcomes(gold_dir)
+    points = [(raw, ok) for raw, ok, _ in scored]
     steps = isotonic(list(points))
     TABLE.write_text(
         "# Made by scripts/calibrate.py from PLOVER's development gold (in-sample):\n"
@@ -113,7 +115,28 @@ def main() -> int:
         chosen = [ok for c, ok in cal if c >= threshold]
         share = sum(chosen) / len(chosen) if chosen else float("nan")
         print(f"  {threshold:.1f} | {len(chosen)} | {share:.2f}")
+    _cross_check(scored)
     return 0
+
+
+def _cross_check(scored: list[tuple[float, bool, int]]) -> None:
+    """Two-fold check out of sample: fit on the even records, apply to the odd, and back."""
+    import bisect
+
+    out: list[tuple[float, bool]] = []
+    for fold in (0, 1):
+        fitted = isotonic([(raw, ok) for raw, ok, n in scored if n % 2 != fold])
+        bounds = [u for u, _, _ in fitted]
+        for raw, ok, n in scored:
+            if n % 2 == fold:
+                step = fitted[min(bisect.bisect_left(bounds, raw), len(fitted) - 1)]
+                out.append((step[1], ok))
+    print("two-fold, out of sample (fit on half the records, applied to the other half):")
+    print("threshold | events with confidence >= threshold | share right")
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+        chosen = [ok for c, ok in out if c >= threshold]
+        share = sum(chosen) / len(chosen) if chosen else float("nan")
+        print(f"  {threshold:.1f} | {len(chosen)} | {share:.2f}")
 
 
 if __name__ == "__main__":

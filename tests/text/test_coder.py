@@ -152,6 +152,7 @@ def test_plainly_stated_alliance_events_are_found() -> None:
         ("BLR", "COOPERATE", "RUS", "2023-09-01"),
         ("ARM", "SANCTION", "CSTO", "2023-10-01"),  # suspended its payments
         ("CSTO", "AID", "KAZ", "2022-01-01"),  # decided to send peacekeepers
+        ("KGZ", "REJECT", "CSTO", "2022-10-01"),  # the subject the parser lost
     } <= events
 
 

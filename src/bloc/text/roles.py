@@ -76,6 +76,11 @@ def find_roles(
     subject = subject_of(parse, token)
     sources = actors.of(subject.i, speaker) if subject is not None else []
     route = "subj" if sources and sources[0].depth == 0 else "subj-inner"
+    if subject is None and token.dep == "root" and token.finite:
+        # The parser lost the subject of the main verb ("Third, Kyrgyzstan at the last
+        # moment cancelled..." read as an apposition): the bare name just before it.
+        sources = _bare_before(parse, token, actors)
+        route = "fallback" if sources else route
     agent = next(iter(parse.children(token.i, "obl:agent")), None)
     if token.passive and (agent is not None or token.lemma not in lex.words["stative"]):
         sources = actors.of(agent.i) if agent is not None else []
@@ -103,6 +108,21 @@ def find_roles(
                 targets, how = actors.of(inner_subject.i), "comp-subj"
                 break
     return _at_place(parse, token, entry, actors, sources, targets, f"{route}-{how}")
+
+
+def _bare_before(parse: Parse, verb: Token, actors: Actors) -> list[Found]:
+    """The last actor named before a verb as a bare noun phrase (no preposition, not a
+    possessor), with no other verb between them."""
+    for token in reversed(parse.tokens[: verb.i]):
+        if token.pos in ("VERB", "AUX") or token.text in (";", ":"):
+            return []
+        mention = actors.own(token.i)
+        if mention is None or mention.form == "members":
+            continue
+        if token.dep in ("nmod:poss", "obl", "nmod") or parse.children(token.i, "case"):
+            return []
+        return [Found(mention.code, mention, 1)]
+    return []
 
 
 def _at_place(
