@@ -320,6 +320,7 @@ class Document:
     published: dt.date | None = None
     origin: str = ""
     kind: str = "txt"
+    lang: str = ""  # "en", "ru", ...: given by the source (a JSON line, a feed), else detected
 
 
 @dataclass(frozen=True)
@@ -380,3 +381,4 @@ class DocumentResult:
     sentences: int
     events: tuple[CodedEvent, ...]
     sha256: str
+    lang: str = ""  # the document's language as read: given, or detected

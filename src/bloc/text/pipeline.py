@@ -5,6 +5,12 @@ code -> dates.
 base, lexicon and parser), so the local engine and Dask map the very same
 code. Only the sentences that pass the cheap gate (an actor named and a
 trigger word present) are parsed, all of a document's at once.
+
+The document's language (`Document.lang`, else detected from its letters)
+picks how each sentence is read (`bloc.text.reading`: English or Russian);
+a sentence in the other script is read in that script's language, and one in
+a language bloc does not code (Kazakh, Kyrgyz, Tajik...) is skipped and
+counted in the log, as is a document in such a language.
 """
 
 from __future__ import annotations
@@ -18,11 +24,10 @@ from collections import Counter
 
 from bloc.knowledge import bundled
 from bloc.model import CodedEvent, Document, DocumentResult, Mention, Precision, Sentence
-from bloc.text import clean, dates, sentences
-from bloc.text.actors import finder
+from bloc.text import clean, dates, language, sentences
 from bloc.text.coder import VIOLENT, Coded, code_parse
-from bloc.text.lexicon import lexicon
-from bloc.text.parse import MAX_PARSE_TOKENS, parse_batch
+from bloc.text.parse import MAX_PARSE_TOKENS, Parse, parse_batch
+from bloc.text.reading import Dating, Reading, reading
 from bloc.text.roles import Context
 
 log = logging.getLogger(__name__)
@@ -38,21 +43,31 @@ articles have 5,000 to 11,000). It bounds the time one document takes, which
 the reader's 8 MB cap alone does not."""
 MAX_PARSE_CHARS = MAX_PARSE_TOKENS * 6
 """A sentence longer than this is cut at a word boundary before parsing."""
-_GATE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
-_EXTRA_GATE = frozenset({"must", "should"})
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def process(document: Document) -> DocumentResult:
     """Code one document into dated events, each with its supporting sentence."""
     kb = bundled()
-    actors = finder()
-    lex = lexicon("en")
     text = clean.clean_text(document.text, limit=MAX_CODED_CHARS)
     digest = sha256(document)
     published = document.published
     all_sentences, coded_sentences = _codable(document, text)
+    lang = document.lang or language.detect(text)
+    if lang not in language.READ:
+        log.info(
+            "%s: in language %r, which bloc stores but does not code (%d sentences)",
+            document.id,
+            lang,
+            len(all_sentences),
+        )
+        return DocumentResult(document, len(all_sentences), (), digest, lang)
+    readers = _readers(document, text, lang, coded_sentences)
 
-    found_actors = [actors.find(s.text, published) for s in coded_sentences]
+    found_actors = [
+        r.finder.find(s.text, published) if r else []
+        for s, r in zip(coded_sentences, readers, strict=True)
+    ]
     alliances = frozenset(kb.alliances)
     named = Counter(m.code for ms in found_actors for m in ms if m.code in alliances)
     context = Context(
@@ -63,13 +78,10 @@ def process(document: Document) -> DocumentResult:
     sport = clean.sporting(" ".join(s.text for s in all_sentences[:40])) and clean.sporting(text)
     gated = [
         i
-        for i, (s, ms) in enumerate(zip(coded_sentences, found_actors, strict=True))
-        if ms and _gate(s.text, lex.forms)
+        for i, (s, ms, r) in enumerate(zip(coded_sentences, found_actors, readers, strict=True))
+        if ms and r is not None and r.gate(s.text)
     ]
-    parses = dict(
-        zip(gated, parse_batch("en", [_cut(coded_sentences[i], document) for i in gated],
-                               document.id), strict=True)
-    )  # fmt: skip
+    parses = _parse(document, coded_sentences, readers, gated)
     found: list[CodedEvent] = []
     undated: list[bool] = []
     dated: set[tuple[str, str, str]] = set()
@@ -82,26 +94,32 @@ def process(document: Document) -> DocumentResult:
         if text.find("\n", previous_end, sentence.start) != -1:
             carried = None
         previous_end = sentence.end
+        reader = readers[index]
+        if reader is None:
+            continue
+        dating = reader.dating
         explicit = (
-            dates.sentence_date(sentence.text, published) if dates.may_date(sentence.text) else None
+            dating.sentence_date(sentence.text, published)
+            if dating.may_date(sentence.text)
+            else None
         )
         before = carried
         if explicit:
             carried = explicit
-        mentions = actors.with_anaphors(sentence.text, plain, context.alliance)
+        mentions = reader.finder.with_anaphors(sentence.text, plain, context.alliance)
         parse = parses.get(index)
-        coded = code_parse(parse, mentions, context, lex) if parse is not None else []
+        coded = code_parse(parse, mentions, context, reader.lex) if parse is not None else []
         if sport:
             coded = [c for c in coded if c.type not in VIOLENT]
         _remember(context, mentions, coded, alliances)
         for event in coded:
-            when, stated = _when(sentence.text, event, explicit, before, published)
+            when, stated = _when(sentence.text, event, explicit, before, published, dating)
             if when is None:
                 continue  # an undated article: relative dates cannot be resolved
-            years = dates.listed_years(_own(sentence.text, event)) or (
+            years = dating.listed_years(_own(sentence.text, event)) or (
                 []
                 if event.subordinate
-                else dates.listed_years(dates.clause(sentence.text, event.at))
+                else dating.listed_years(dates.clause(sentence.text, event.at))
             )
             moments = [(dt.date(y, 1, 1), "year") for y in years] if years else [when]
             for day, precision in moments:
@@ -140,13 +158,41 @@ def process(document: Document) -> DocumentResult:
         for e, fallback in zip(found, undated, strict=True)
         if not (fallback and event_key(e) in dated)
     )
-    return DocumentResult(document, len(all_sentences), kept, digest)
+    return DocumentResult(document, len(all_sentences), kept, digest, lang)
 
 
-def _gate(text: str, forms: frozenset[str]) -> bool:
-    """The cheap gate: a word of the trigger lexicon in the sentence."""
-    words = set(_GATE_WORD.findall(text.lower()))
-    return not words.isdisjoint(forms) or not words.isdisjoint(_EXTRA_GATE)
+def _readers(
+    document: Document, text: str, lang: str, coded: list[Sentence]
+) -> list[Reading | None]:
+    """How each sentence is read: the document's language, or a sentence's own when the
+    document mixes scripts; None for a sentence in a language bloc does not code."""
+    if lang == "en" and _CYRILLIC.search(text) is None:
+        return [reading("en")] * len(coded)  # the common case, at no cost per sentence
+    langs = [language.sentence(s.text, lang) for s in coded]
+    counts = Counter(langs)
+    if len(counts) > 1:
+        log.info(
+            "%s: sentences in several languages (%s); each read in its own, those bloc "
+            "does not code skipped",
+            document.id,
+            ", ".join(f"{n} {code}" for code, n in counts.most_common()),
+        )
+    return [reading(code) for code in langs]
+
+
+def _parse(
+    document: Document,
+    coded: list[Sentence],
+    readers: list[Reading | None],
+    gated: list[int],
+) -> dict[int, Parse | None]:
+    """The gated sentences parsed, a batch per language."""
+    parses: dict[int, Parse | None] = {}
+    for lang in dict.fromkeys(r.lang for i in gated if (r := readers[i]) is not None):
+        mine = [i for i in gated if (r := readers[i]) is not None and r.lang == lang]
+        texts = [_cut(coded[i], document) for i in mine]
+        parses.update(zip(mine, parse_batch(lang, texts, document.id), strict=True))
+    return parses
 
 
 def _cut(sentence: Sentence, document: Document) -> str:
@@ -187,6 +233,7 @@ def _when(
     explicit: tuple[dt.date, Precision] | None,
     carried: tuple[dt.date, Precision] | None,
     published: dt.date | None,
+    dating: Dating,
 ) -> tuple[tuple[dt.date, Precision] | None, bool]:
     """The date of one coded act, and whether the text states it.
 
@@ -195,13 +242,13 @@ def _when(
     A dependent clause with no date of its own does not borrow the sentence's.
     """
     own_text = _own(text, event)
-    when = dates.sentence_date(own_text, published) if dates.may_date(own_text) else None
+    when = dating.sentence_date(own_text, published) if dating.may_date(own_text) else None
     if when is None and event.type in VIOLENT:
-        when = dates.anchor_date(own_text)
+        when = dating.anchor_date(own_text)
     part = dates.clause(text, event.at)
     if when is None and not event.subordinate:
         # One clause of several (between semicolons): another clause's date is not this one's.
-        when = dates.sentence_date(part, published) if part != text else explicit
+        when = dating.sentence_date(part, published) if part != text else explicit
     when = when or carried
     if when is not None:
         return when, True
