@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 MAX_KEYS = 64
 """Lemma paths one form may add to the trie (the product of its words' lemma sets)."""
 _PROPER = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Abbr", "Trad"})
-_ANAPHORS = frozenset({"альянс", "блок"})
-"""Nouns that stand for the alliance last named ("альянс", "этот блок")."""
+_ANAPHORS = frozenset({"альянс", "блок", "организация"})
+"""Nouns that stand for the alliance last named ("альянс", "этот блок", "организация":
+written in lower case, so never a word of a name such as "Организация Объединённых Наций")."""
 _BY = frozenset({"по"})  # "союзники по ОДКБ": the alliance's members
 
 

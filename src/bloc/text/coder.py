@@ -229,12 +229,14 @@ def _mood(parse: Parse, token: Token, lex: Lexicon) -> tuple[bool, bool, bool, b
         if chain[-1].dep not in (*_COMPLEMENTS, "conj", "aux"):
             break
         chain.append(up)
-    generic = (
-        token.tense == "Pres"
-        and token.finite
-        and token.pos == "VERB"
-        and not any(c.dep.startswith("aux") for c in parse.children(token.i))
-    )
+    generic = _generic(token, parse)
+    light = parse.head(token.i)
+    if light is not None and _lends(token, light, lex):
+        # The verb that lends a noun its roles lends it its negation ("did not hold talks").
+        negated = any(
+            c.lemma in words["negation"] and c.dep in ("neg", "advmod")
+            for c in parse.children(light.i)
+        )
     for node in chain:
         for child in parse.children(node.i):
             if child.lemma in words["negation"] and child.dep in ("neg", "advmod", "det", "aux"):
@@ -267,6 +269,16 @@ def _mood(parse: Parse, token: Token, lex: Lexicon) -> tuple[bool, bool, bool, b
     # A bare present ("the CSTO allows Moscow to...") describes a state of affairs;
     # news reports acts in the past, the perfect or the progressive.
     return hypothetical or generic, conditional and not intent, negated, future
+
+
+def _lends(token: Token, verb: Token, lex: Lexicon) -> bool:
+    """Whether `verb` is the light verb of the noun trigger `token` ("held talks")."""
+    return (
+        token.pos == "NOUN"
+        and token.dep == "obj"
+        and verb.pos == "VERB"
+        and lex.is_light(verb.lemma, verb.text)
+    )
 
 
 def _generic(token: Token, parse: Parse) -> bool:
@@ -608,7 +620,7 @@ def _summit(
             case = parse.case(child.i)
             if case == "of" and not whose:
                 whose = [f for f in actors.of(child.i) if f.code in alliances]
-            elif case in ("in", "at") and not host:
+            elif case in ("in", "at", "в", "во") and not host:
                 host = [f for f in actors.of(child.i) if f.code not in alliances]
     if not whose:
         named = [m for m in actors.mentions if m.code in alliances and m.form != "members"]
@@ -630,7 +642,7 @@ def _between(parse: Parse, token: Token, actors: Actors) -> list[Found]:
             phrases.append(child)
             phrases += parse.children(child.i, "nmod")
     for child in phrases:
-        if parse.case(child.i) != "between":
+        if parse.case(child.i) not in ("between", "между"):
             continue
         found = actors.of(child.i)
         if len(found) >= 2:
