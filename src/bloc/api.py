@@ -133,7 +133,8 @@ def events(
     `actor` matches the source or the target (`actors`: any of several);
     `type` is a PLOVER type; dates are inclusive; `latest` keeps only the
     most recent that many. The `evidence` column holds a list of dicts
-    {document, sentence, start, end, published, url}.
+    {document, sentence, start, end, published, url, lang} (lang: the document's
+    language, None for curated evidence and documents stored before it was kept).
     """
     where, params = _filters(actor, type, alliance, since, until, origin, actors)
     with opened(db) as store:
@@ -217,9 +218,10 @@ def _events_frame(
         SELECT e.id, e.date, e.date_precision, e.source, e.target, e.type, e.mode,
                e.alliance, e.intensity, e.confidence, e.origin,
                list({{'document': v.document, 'sentence': v.sentence, 'start': v.start,
-                      'end': v."end", 'published': v.published, 'url': v.url}}
+                      'end': v."end", 'published': v.published, 'url': v.url, 'lang': d.lang}}
                     ORDER BY v.published, v.document, v.start) AS evidence
         FROM chosen e JOIN evidence v ON v.event_id = e.id
+        LEFT JOIN documents d ON d.id = v.document
         GROUP BY ALL
         ORDER BY e.date, e.source, e.target, e.type, e.id
         """,

@@ -182,12 +182,12 @@ def test_a_schema_1_store_is_upgraded_without_loss(
     assert len(before["documents"]) == 3 and len(before["evidence"]) > len(before["events"])
 
     with caplog.at_level(logging.INFO, logger="bloc.store"), Store.open(old) as store:
-        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "2"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "3"
         after = {table: _rows(store.con, table, columns=v1_columns[table]) for table in V1_TABLES}
         origins = _rows(store.con, "documents", columns="origin")
     assert "upgrading" in caplog.text and "schema 1 to 2" in caplog.text
     before["meta"] = [
-        r if r[0] != "schema_version" else ("schema_version", "2") for r in before["meta"]
+        r if r[0] != "schema_version" else ("schema_version", "3") for r in before["meta"]
     ]
     assert after == before
     assert origins == [(None,), (None,), (None,)]  # not known for documents stored before
@@ -229,7 +229,7 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
     report = check_path(old)
     assert report.version == 1
     assert [f.check for f in report.problems] == ["schema", "tables"]
-    assert report.finding("tables").examples == ("column documents.origin",)
+    assert report.finding("tables").examples == ("column documents.origin", "column documents.lang")
     repaired = check_path(old, repair=True)
     assert repaired.ok and repaired.version == SCHEMA_VERSION
     assert repaired.finding("schema").status == "repaired"

@@ -21,7 +21,7 @@ TEXT = pa.string()
 CODED_DOCUMENTS = pa.schema(
     [
         ("id", TEXT), ("url", TEXT), ("title", TEXT), ("published", pa.date32()),
-        ("origin", TEXT), ("sha256", TEXT), ("sentences", pa.int32()),
+        ("origin", TEXT), ("sha256", TEXT), ("sentences", pa.int32()), ("lang", TEXT),
     ]
 )  # fmt: skip
 CODED_EVENTS = pa.schema(
@@ -61,6 +61,7 @@ class Coded:
                 r.document.origin or None,
                 r.sha256,
                 r.sentences,
+                r.lang or r.document.lang or None,
             )
             for r in results
         ]

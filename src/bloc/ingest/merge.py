@@ -119,6 +119,7 @@ def store_results(
             "status": pc.if_else(pc.is_valid(docs["published"]), "ok", "undated"),
             "ingested_at": pa.array([dt.datetime.now()] * n, pa.timestamp("us")),
             "origin": docs["origin"],
+            "lang": docs["lang"],
         }
     )
     with store.transaction() as con:
