@@ -7,8 +7,9 @@ bloc's whole ingest (read, clean, split, find actors, code, date, store in
 DuckDB) and, as the baseline, a tokenizer alone over the same texts: spaCy's
 blank English tokenizer for English, Natasha's tokenizer (razdel) for Russian.
 Sentences per second per core are sentences over the process's CPU seconds,
-with numpy's BLAS held to one thread, beside the wall-clock figure. The figure that matters is the ratio: it
-does not depend on the machine the way raw speed does. The Russian run has
+with numpy's BLAS held to one thread, beside the wall-clock figure. The
+figure that matters is the ratio: it does not depend on the machine the way
+raw speed does. The Russian run has
 its own goal, 300 sentences/s per core: it parses what passes the gate with
 Slovnet's morphology and syntax models.
 """
@@ -25,8 +26,9 @@ from pathlib import Path
 
 # One core means one thread: numpy's BLAS would otherwise spin a thread per core in the
 # parsers' small matrix products (Slovnet, thinc), burning CPU time for no gain.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -86,7 +86,8 @@ def load_russian(kb: KnowledgeBase, root: Path | None = None) -> RussianForms:
         if code in actors:
             raise e.fail("duplicate actor code")
         _cites(e, kb)
-        actors[code] = RussianActor(code, *(_forms(e, k) for k in KINDS), cite=e.strs("cite"))
+        names, adjectives, demonyms, capitals = (_forms(e, k) for k in KINDS)
+        actors[code] = RussianActor(code, names, adjectives, demonyms, capitals, e.strs("cite"))
     for code, names in library_names().items():
         if code in kb.actors:
             own = actors.get(code, RussianActor(code, cite=("pycountry",)))

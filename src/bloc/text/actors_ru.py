@@ -98,7 +98,7 @@ class RussianFinder:
         paths: list[list[str]] = [[]]
         for part in parts:
             keys = sorted(lemmas(part))
-            paths = [p + [k] for p in paths for k in keys][:MAX_KEYS]
+            paths = [[*p, k] for p in paths for k in keys][:MAX_KEYS]
         for path in paths:
             node = self.root
             for key in path:

@@ -95,7 +95,9 @@ TIME_ANCHORS: tuple[tuple[re.Pattern[str], DateGuess], ...] = (
 )  # fmt: skip
 ANCHORS: tuple[tuple[re.Pattern[str], DateGuess], ...] = (
     (
-        re.compile(r"\b(?:вторжени\w+\s+(?:в|на)\s+Украин|войн\w+\s+(?:против|с)\s+Украин)", _FLAGS),
+        re.compile(
+            r"\b(?:вторжени\w+\s+(?:в|на)\s+Украин|войн\w+\s+(?:против|с)\s+Украин)", _FLAGS
+        ),
         (dt.date(2022, 2, 1), "month"),
     ),
     (re.compile(r"\b(?:присоединени|аннекси)\w+\s+Крыма", _FLAGS), (dt.date(2014, 3, 1), "month")),
