@@ -137,9 +137,7 @@ class RussianFinder:
             for node in nodes:
                 for form in node.forms:
                     shapes = form.case
-                    if all(
-                        _fits(s, tokens[i + k][0]) for k, s in enumerate(shapes[: j - i + 1])
-                    ):
+                    if all(_fits(s, tokens[i + k][0]) for k, s in enumerate(shapes[: j - i + 1])):
                         best = (form, j - i + 1)
                         break
         return best

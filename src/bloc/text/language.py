@@ -79,7 +79,7 @@ def sentence(text: str, document: str) -> str:
     """
     cyrillic = len(_CYRILLIC.findall(text))
     if not cyrillic:
-        return "en" if document in ("ru", "en") else document
+        return "en" if document != UNDETERMINED else document
     latin = len(_LATIN.findall(text))
     if latin > cyrillic:
         return "en"

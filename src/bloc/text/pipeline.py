@@ -54,7 +54,11 @@ def process(document: Document) -> DocumentResult:
     published = document.published
     all_sentences, coded_sentences = _codable(document, text)
     lang = document.lang or language.detect(text)
-    if lang not in language.READ:
+    # A language the source names is trusted; a detected one may be a mixed document's
+    # majority, whose sentences in English or Russian are still read.
+    given = bool(document.lang) and lang not in language.READ
+    readers = [] if given else _readers(document, text, lang, coded_sentences)
+    if not any(readers):
         log.info(
             "%s: in language %r, which bloc stores but does not code (%d sentences)",
             document.id,
@@ -62,7 +66,6 @@ def process(document: Document) -> DocumentResult:
             len(all_sentences),
         )
         return DocumentResult(document, len(all_sentences), (), digest, lang)
-    readers = _readers(document, text, lang, coded_sentences)
 
     found_actors = [
         r.finder.find(s.text, published) if r else []
