@@ -49,7 +49,7 @@ def detect(text: str) -> str:
     """
     sample = text[:SAMPLE]
     if _CYRILLIC.search(sample) is None:
-        return UNDETERMINED if _garbled(sample, len(_LATIN.findall(sample))) else "en"
+        return UNDETERMINED if _garbled(sample, -1) else "en"
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
     if _garbled(sample, cyrillic + latin):
@@ -99,8 +99,14 @@ def _cyrillic_language(text: str, cyrillic: int) -> str:
 
 
 def _garbled(text: str, letters: int) -> bool:
-    """UTF-8 read as a Western code page ("Ð Ð¾Ñ"), or many replacement characters."""
-    if text.count("\ufffd") > max(3, len(text) // 100):
-        return True
+    """UTF-8 read as a Western code page ("Ð Ð¾Ñ"), or Cyrillic with many replacement characters.
+
+    `letters` is the count of letters, or -1 for the Latin ones, counted only when needed
+    (an English article has few accented letters, and is not scanned twice).
+    """
+    if letters >= 0 and text.count("\ufffd") > max(3, len(text) // 100):
+        return True  # a Cyrillic text with holes: Latin text with a few is still read
     odd = len(_MOJIBAKE.findall(text))
-    return odd > 20 and odd > letters / 3
+    if odd <= 20:
+        return False
+    return odd > (len(_LATIN.findall(text)) if letters < 0 else letters) / 3
