@@ -1,11 +1,13 @@
 """Write N synthetic news articles as JSON lines, for benchmarks only.
 
-usage: python bench/corpus.py N OUT.jsonl [--seed S]
+usage: python bench/corpus.py N OUT.jsonl [--seed S] [--lang en|ru]
 
 The articles are made from the project's own sentence templates: varied
 actors, dates and event kinds, mixed with background sentences that name no
 two actors, hypotheticals, quotes, and page boilerplate, in roughly the
-proportions of real alliance news. Same N and seed, same corpus.
+proportions of real alliance news. Same N and seed, same corpus. Russian
+articles (--lang ru) come from Russian templates written the same way, with
+each state in the case its slot needs.
 """
 
 from __future__ import annotations
@@ -102,18 +104,125 @@ def article(rng: random.Random, index: int) -> dict[str, str]:
     }
 
 
-def generate(n: int, seed: int = 7) -> Iterator[dict[str, str]]:
+# Russian: each state as (nominative, genitive, dative, accusative, instrumental, locative).
+RU_STATES = [
+    ("Армения", "Армении", "Армении", "Армению", "Арменией", "Армении"),
+    ("Азербайджан", "Азербайджана", "Азербайджану", "Азербайджан", "Азербайджаном", "Азербайджане"),
+    ("Белоруссия", "Белоруссии", "Белоруссии", "Белоруссию", "Белоруссией", "Белоруссии"),
+    ("Казахстан", "Казахстана", "Казахстану", "Казахстан", "Казахстаном", "Казахстане"),
+    ("Киргизия", "Киргизии", "Киргизии", "Киргизию", "Киргизией", "Киргизии"),
+    ("Россия", "России", "России", "Россию", "Россией", "России"),
+    ("Таджикистан", "Таджикистана", "Таджикистану", "Таджикистан", "Таджикистаном", "Таджикистане"),
+    ("Узбекистан", "Узбекистана", "Узбекистану", "Узбекистан", "Узбекистаном", "Узбекистане"),
+    ("Грузия", "Грузии", "Грузии", "Грузию", "Грузией", "Грузии"),
+    ("Турция", "Турции", "Турции", "Турцию", "Турцией", "Турции"),
+    ("Китай", "Китая", "Китаю", "Китай", "Китаем", "Китае"),
+    ("США", "США", "США", "США", "США", "США"),
+]
+RU_CAPITALS = ["Ереване", "Баку", "Минске", "Астане", "Бишкеке", "Москве", "Душанбе", "Ташкенте"]
+RU_LEADERS = ["Пашинян", "Алиев", "Лукашенко", "Токаев", "Жапаров", "Путин", "Рахмон"]
+RU_BODIES = [("ОДКБ", "ОДКБ"), ("НАТО", "НАТО"), ("альянс", "альянса"), ("блок", "блока")]
+RU_MONTHS = [
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря",
+]  # fmt: skip
+RU_MONTHS_IN = [
+    "январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",
+    "октябре", "ноябре", "декабре",
+]  # fmt: skip
+RU_EVENTS = [
+    "Власти {a_gen} {d} обратились к {b_dat} за военной помощью.",
+    "Правительство {a_gen} {d} отказалось направить войска в {b_acc}.",
+    "Войска {a_gen} {d} обстреляли позиции {b_gen} у границы.",
+    "Представители {a_gen} и {b_gen} подписали мирное соглашение {m}.",
+    "Министр иностранных дел {a_gen} {d} провёл переговоры с коллегой из {b_gen}.",
+    "{lead} {d} раскритиковал руководство {b_gen} за медленную реакцию.",
+    "Власти {a_gen} {m} отменили учения {org_gen}, которые должны были пройти у них.",
+    "Миротворцы {org_gen} {d} прибыли в {a_acc}.",
+    "Власти {a_gen} {m} приостановили участие в работе {org_gen}.",
+    "{lead} {d} встретился с делегацией {b_gen} в {cap}.",
+    "Власти {a_gen} {d} обвинили {b_acc} в наращивании войск у границы.",
+    "Правительство {a_gen} {m} направило гуманитарную помощь в {b_acc}.",
+]
+RU_BACKGROUND = [
+    "Цены на хлеб и топливо на этой неделе снова выросли, сообщили торговцы.",
+    "Регион давно зависит от денежных переводов трудовых мигрантов.",
+    "Эксперты уже несколько лет спорят о будущем организации.",
+    "Министерство опубликовало новые данные об экспорте пшеницы.",
+    "Сильный снегопад ночью перекрыл несколько горных перевалов.",
+    "Население {a_gen} составляет несколько миллионов человек.",
+    "В {cap} отказались комментировать сообщения прессы.",
+    "Ожидается, что встреча будет посвящена торговле и транспорту.",
+    "Наблюдатели отметили, что участников митинга было меньше, чем год назад.",
+    "Новую железную дорогу между столицами планируют построить до конца десятилетия.",
+]
+RU_HYPOTHETICAL = [
+    "Если {a_nom} выйдет из {org_gen}, блок может лишиться южного фланга.",
+    "Придёт ли {b_nom} на помощь {a_dat}, если бои возобновятся?",
+    "В будущем году {a_nom} может попросить у {b_gen} оружие, предположил один из советников.",
+]
+RU_BOILERPLATE = [
+    "Подписывайтесь на наш канал, чтобы первыми узнавать главные новости",
+    "BRENT +0.84 81.22 WTI -0.12 77.40 GOLD +3.10 1931.5",
+    "Фото: пресс-служба правительства",
+    "Читайте также: рынки колеблются на фоне переговоров о зерне",
+    "Поделиться",
+]
+
+
+def article_ru(rng: random.Random, index: int) -> dict[str, str]:
+    """One Russian article from the Russian templates, in the English one's proportions."""
+    published = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(6 * 365))
+
+    def fill(template: str) -> str:
+        a, b = rng.sample(RU_STATES, 2)
+        when = published - dt.timedelta(days=rng.randrange(1, 40))
+        body = rng.choice(RU_BODIES)
+        return template.format(
+            a_nom=a[0], a_gen=a[1], a_dat=a[2], a_acc=a[3],
+            b_nom=b[0], b_gen=b[1], b_dat=b[2], b_acc=b[3],
+            cap=rng.choice(RU_CAPITALS),
+            lead=rng.choice(RU_LEADERS),
+            org_gen=body[1],
+            d=f"{when.day} {RU_MONTHS[when.month - 1]}",
+            m=f"в {RU_MONTHS_IN[when.month - 1]} {when.year} года",
+        )  # fmt: skip
+
+    dateline = f"{published.day} {RU_MONTHS[published.month - 1]} {published.year} г."
+    lines: list[str] = [rng.choice(RU_BOILERPLATE), dateline]
+    for _ in range(rng.randint(8, 18)):
+        roll = rng.random()
+        if roll < 0.2:
+            lines.append(fill(rng.choice(RU_EVENTS)))
+        elif roll < 0.27:
+            lines.append(fill(rng.choice(RU_HYPOTHETICAL)))
+        elif roll < 0.32:
+            lines.append(rng.choice(RU_BOILERPLATE))
+        else:
+            lines.append(fill(rng.choice(RU_BACKGROUND)))
+    a, b = rng.sample(RU_STATES, 2)
+    return {
+        "id": f"synthetic-ru-{index:07d}",
+        "url": f"https://news.example/ru/{index}",
+        "title": f"Напряжённость в отношениях {a[1]} и {b[1]}",
+        "published": published.isoformat(),
+        "text": "\n\n".join(lines),
+    }
+
+
+def generate(n: int, seed: int = 7, lang: str = "en") -> Iterator[dict[str, str]]:
     rng = random.Random(seed)
+    make = article_ru if lang == "ru" else article
     for index in range(n):
-        yield article(rng, index)
+        yield make(rng, index)
 
 
-def write(n: int, out: Path, seed: int = 7) -> Path:
+def write(n: int, out: Path, seed: int = 7, lang: str = "en") -> Path:
     """Write the corpus line by line: memory stays flat whatever N is."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
-        for record in generate(n, seed):
-            handle.write(json.dumps(record) + "\n")
+        for record in generate(n, seed, lang):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return out
 
 
@@ -122,8 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--lang", choices=("en", "ru"), default="en")
     args = parser.parse_args(argv)
-    write(args.n, args.out, args.seed)
+    write(args.n, args.out, args.seed, args.lang)
     print(f"wrote {args.n} articles to {args.out}")
     return 0
 

@@ -136,7 +136,8 @@ def events(
     most recent that many; `min_confidence` keeps events at least that likely
     to be right (the coder's calibrated confidence; curated events count 1).
     The `evidence` column holds a list of dicts {document, sentence, start,
-    end, published, url}.
+    end, published, url, lang} (lang: the document's language, None for
+    curated evidence and documents stored before it was kept).
     """
     where, params = _filters(actor, type, alliance, since, until, origin, actors, min_confidence)
     with opened(db) as store:
@@ -226,9 +227,10 @@ def _events_frame(
         SELECT e.id, e.date, e.date_precision, e.source, e.target, e.type, e.mode,
                e.alliance, e.intensity, e.confidence, e.origin,
                list({{'document': v.document, 'sentence': v.sentence, 'start': v.start,
-                      'end': v."end", 'published': v.published, 'url': v.url}}
+                      'end': v."end", 'published': v.published, 'url': v.url, 'lang': d.lang}}
                     ORDER BY v.published, v.document, v.start) AS evidence
         FROM chosen e JOIN evidence v ON v.event_id = e.id
+        LEFT JOIN documents d ON d.id = v.document
         GROUP BY ALL
         ORDER BY e.date, e.source, e.target, e.type, e.id
         """,

@@ -321,6 +321,7 @@ class Document:
     origin: str = ""
     kind: str = "txt"
     published_precision: Precision = "day"  # "month" for a date given as YYYY-MM
+    lang: str = ""  # "en", "ru", ...: given by the source (a JSON line, a feed), else detected
 
 
 @dataclass(frozen=True)
@@ -381,3 +382,4 @@ class DocumentResult:
     sentences: int
     events: tuple[CodedEvent, ...]
     sha256: str
+    lang: str = ""  # the document's language as read: given, or detected

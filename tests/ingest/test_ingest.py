@@ -147,7 +147,7 @@ def stored_tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
             "events": store.con.execute("SELECT * FROM events ORDER BY id").fetchall(),
             "evidence": store.con.execute("SELECT * FROM evidence ORDER BY ALL").fetchall(),
             "documents": store.con.execute(
-                "SELECT id, url, title, published, sha256, sentences, status, origin "
+                "SELECT id, url, title, published, sha256, sentences, status, origin, lang "
                 "FROM documents ORDER BY id"
             ).fetchall(),
         }

@@ -182,11 +182,11 @@ def test_a_schema_1_store_is_upgraded_without_loss(
     assert len(before["documents"]) == 3 and len(before["evidence"]) > len(before["events"])
 
     with caplog.at_level(logging.INFO, logger="bloc.store"), Store.open(old) as store:
-        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "4"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "5"
         after = {table: _rows(store.con, table, columns=v1_columns[table]) for table in V1_TABLES}
         origins = _rows(store.con, "documents", columns="origin")
     assert "upgrading" in caplog.text and "schema 1 to 2" in caplog.text
-    assert "schema 2 to 3" in caplog.text and "schema 3 to 4" in caplog.text
+    assert "schema 2 to 3" in caplog.text and "schema 4 to 5" in caplog.text
     before["meta"] = [
         r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
         for r in before["meta"]
@@ -234,6 +234,7 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
     assert set(report.finding("tables").examples) == {
         "column documents.origin",
         "column documents.published_precision",
+        "column documents.lang",
         "table feeds",
         "table feed_items",
     }

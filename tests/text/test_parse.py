@@ -60,9 +60,8 @@ def test_a_failing_parser_is_logged_and_the_batch_goes_on(
 
     monkeypatch.setitem(parse._LOADED, "en", flaky)
     with caplog.at_level(logging.WARNING, logger="bloc.text.parse"):
-        out = parse_batch(
-            "en", ["Armenia asked Russia for help.", "BOOM", "Iran met Iraq."], "doc-1"
-        )
+        texts = ["Armenia asked Russia for help.", "BOOM", "Iran met Iraq."]
+        out = parse_batch("en", texts, "doc-1")
     assert out[0] is not None and out[1] is None and out[2] is not None
     assert any("doc-1" in r.getMessage() and "not parsed" in r.getMessage() for r in caplog.records)
 

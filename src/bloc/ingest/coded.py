@@ -22,7 +22,7 @@ CODED_DOCUMENTS = pa.schema(
     [
         ("id", TEXT), ("url", TEXT), ("title", TEXT), ("published", pa.date32()),
         ("origin", TEXT), ("sha256", TEXT), ("sentences", pa.int32()),
-        ("published_precision", TEXT),
+        ("published_precision", TEXT), ("lang", TEXT),
     ]
 )  # fmt: skip
 CODED_EVENTS = pa.schema(
@@ -63,6 +63,7 @@ class Coded:
                 r.sha256,
                 r.sentences,
                 None if r.document.published_precision == "day" else r.document.published_precision,
+                r.lang or r.document.lang or None,
             )
             for r in results
         ]

@@ -140,8 +140,10 @@ def read_shard(path: Path) -> Shard:
     columns["published"] = [
         None if d is None else dt.date.fromisoformat(d) for d in columns["published"]
     ]
+    rows = len(columns["id"])  # a shard written before a column existed reads it as nulls
     documents = pa.table(
-        {f.name: pa.array(columns[f.name], f.type) for f in CODED_DOCUMENTS}, schema=CODED_DOCUMENTS
+        {f.name: pa.array(columns.get(f.name, [None] * rows), f.type) for f in CODED_DOCUMENTS},
+        schema=CODED_DOCUMENTS,
     )
     coded = Coded(documents, table.replace_schema_metadata(None).cast(CODED_EVENTS))
     rejected = [Rejected(str(where), str(why)) for where, why in meta["rejected"]]

@@ -131,6 +131,7 @@ def store_results(
             "ingested_at": pa.array([dt.datetime.now()] * n, pa.timestamp("us")),
             "origin": docs["origin"],
             "published_precision": docs["published_precision"],
+            "lang": docs["lang"],
         }
     )
     with store.transaction() as con:

@@ -308,6 +308,7 @@ def page_document(page: Response, item: Pending, feed: Feed) -> Document | Rejec
         published=published,
         origin=feed.name,
         kind=kind,
+        lang=feed.lang,  # the feed's language; a sentence in another script is read in its own
     )
 
 

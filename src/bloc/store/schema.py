@@ -18,7 +18,7 @@ from bloc.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS votes (
 CREATE TABLE IF NOT EXISTS documents (
     id VARCHAR PRIMARY KEY, url VARCHAR, title VARCHAR, published DATE, sha256 VARCHAR,
     sentences INTEGER, status VARCHAR, ingested_at TIMESTAMP, origin VARCHAR,
-    published_precision VARCHAR);
+    published_precision VARCHAR, lang VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
     id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, source VARCHAR,
     target VARCHAR, type VARCHAR, mode VARCHAR, alliance VARCHAR, intensity DOUBLE,
@@ -104,11 +104,21 @@ def _add_feeds(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(FEEDS_DDL)
 
 
+def _add_document_lang(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 5: each document's language ("en", "ru", ...), given or detected.
+
+    Appended last, so documents stored before it keep their rows and read NULL
+    (they were all read as English).
+    """
+    con.execute("ALTER TABLE IF EXISTS documents ADD COLUMN IF NOT EXISTS lang VARCHAR")
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
     2: _add_published_precision,
     3: _add_feeds,
+    4: _add_document_lang,
 }
 
 

@@ -24,14 +24,16 @@ _BOILERPLATE = re.compile(
     r"|^by [A-Z][\w.]+(?: [A-Z][\w.]+)*$|^author:|getty images|reuters/|/ ?afp|\bafp\b"
     r"|ap photo|/sputnik|photo by|photo: |\bpool photo"
     r"|^(?:buy|sell|open)\b|trading vol|telegram: @|executive editor|the commentary represents"
-    r"|the no\. 1 source",
+    r"|the no\. 1 source"
+    r"|подпис(?:ывайтесь|аться)|читайте также|^фото:|все права защищены|новости по теме"
+    r"|^реклама$|^поделиться",
     re.IGNORECASE,
 )
 MIN_WORDS = 15
 """Fewer words than this, extracted from a page, is not an article."""
 _TICKER = re.compile(r"[-+]?\d+\.\d+")
 _BULLET_TEASER = re.compile(r"^[•·▪*-]\s*\d+\s+(?:minutes?|hours?|days?|weeks?)\b", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[A-Za-z]+|[\u0400-\u04ff]+")
 MAX_TAGS = 50_000
 """Pages with more tags are refused before extraction: a heavy news page has a
 few thousand, and the extractor spends some 30 to 70 µs on each, so 8 MB of
@@ -45,11 +47,23 @@ _SPORT = re.compile(
     r"|scored?|referee|semi-?final|final whistle|wrestl(?:er|ing) (?:bout|championship)|olympic)\b",
     re.IGNORECASE,
 )
+_SPORT_RU = re.compile(
+    r"\b(футбол|матч|болельщик|фанат|стадион|турнир|сборн(?=ая|ой|ую|ые|ых|ым)|чемпионат|тренер"
+    r"|игрок|гол(?=\b|а\b|ы\b|ов\b)|тайм|вратар|нападающ|полузащитник|хокке|шайб|олимпи"
+    r"|пенальти|арбитр|финальн\w* свист)",
+    re.IGNORECASE,
+)
 
 
 def sporting(text: str) -> bool:
-    """Two or more words of sport: the clashes and attacks are on a pitch."""
-    return len({m.group().lower() for m in _SPORT.finditer(text)}) >= 2
+    """Two or more words of sport: the clashes and attacks are on a pitch.
+
+    Russian words count by their stem ("матч", "матча" are one word).
+    """
+    words = {m.group().lower() for m in _SPORT.finditer(text)}
+    if len(words) < 2 and not text.isascii():
+        words |= {m.group(1).lower() for m in _SPORT_RU.finditer(text)}
+    return len(words) >= 2
 
 
 def is_boilerplate(line: str) -> bool:
@@ -67,7 +81,7 @@ def is_boilerplate(line: str) -> bool:
     if len(_TICKER.findall(text)) >= 2 and len(words) < 12:
         return True
     # Headings, bylines and menu items: short and without sentence punctuation.
-    return len(words) < 6 and not text.rstrip("”\"’')").endswith((".", "!", "?", ":"))
+    return len(words) < 6 and not text.rstrip("”\"’')»").endswith((".", "!", "?", ":"))
 
 
 _BULLET = re.compile(r"^[-–—•·▪*►>]\s+")

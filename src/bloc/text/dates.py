@@ -113,6 +113,10 @@ def find_publication_date(text: str) -> dt.date | None:
         found = _safe(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if found:
             return found
+    if re.search("[\u0400-\u04ff]", head):
+        from bloc.text import dates_ru  # a Russian dateline: "ЕРЕВАН, 14 сентября 2022 г."
+
+        return dates_ru.find_publication_date(head)
     return None
 
 

@@ -2,8 +2,8 @@
 
 The coder reads roles (subject, object, agent, complements) from this small
 interface only, so a language plugs in by converting its parser's output to
-it (`bloc.text.english` for spaCy's English pipeline; a Russian parser would
-convert UD output that needs little change). Relations follow UD v2 where
+it (`bloc.text.english` for spaCy's English pipeline, `bloc.text.russian` for
+Natasha's Russian models, whose UD output needs little change). Relations follow UD v2 where
 they exist: nsubj, nsubj:pass, obj, iobj, obl (with a `case` child), obl:agent,
 nmod, nmod:poss, amod, compound, flat, appos, xcomp, ccomp, advcl, acl,
 acl:relcl, conj, cc, aux, aux:pass, cop, mark, det, compound:prt; negation
@@ -137,6 +137,10 @@ def _load_builtin(lang: str) -> None:
         from bloc.text import english
 
         register("en", english.parser)
+    elif lang == "ru":
+        from bloc.text import russian
+
+        register("ru", russian.parser)
 
 
 def parse_batch(

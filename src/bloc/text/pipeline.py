@@ -4,7 +4,14 @@ code -> dates.
 `process` is a pure function of the document (and the bundled knowledge
 base, lexicon and parser), so the local engine and Dask map the very same
 code. Only the sentences that pass the cheap gate (an actor named and a
-trigger word present) are parsed, all of a document's at once.
+trigger word present) are parsed, all of a batch's at once, a batch per
+language.
+
+The document's language (`Document.lang`, else detected from its letters)
+picks how each sentence is read (`bloc.text.reading`: English or Russian);
+a sentence in the other script is read in that script's language, and one in
+a language bloc does not code (Kazakh, Kyrgyz, Tajik...) is skipped and
+counted in the log, as is a document in such a language.
 """
 
 from __future__ import annotations
@@ -29,12 +36,11 @@ from bloc.model import (
     Sentence,
     period_end,
 )
-from bloc.text import clean, dates, sentences
-from bloc.text.actors import finder
+from bloc.text import clean, dates, language, sentences
 from bloc.text.calibration import calibrated
 from bloc.text.coder import VIOLENT, Coded, code_parse
-from bloc.text.lexicon import lexicon
 from bloc.text.parse import MAX_PARSE_TOKENS, Parse, parse_batch
+from bloc.text.reading import Dating, Reading, reading
 from bloc.text.reference import Context
 
 log = logging.getLogger(__name__)
@@ -50,8 +56,7 @@ articles have 5,000 to 11,000). It bounds the time one document takes, which
 the reader's 8 MB cap alone does not."""
 MAX_PARSE_CHARS = MAX_PARSE_TOKENS * 6
 """A sentence longer than this is cut at a word boundary before parsing."""
-_GATE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
-_EXTRA_GATE = frozenset({"must", "should"})
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def process(document: Document, raw: bool = False) -> DocumentResult:
@@ -69,14 +74,16 @@ def process_many(documents: Sequence[Document], raw: bool = False) -> list[Docum
     one batch of hundreds of sentences than on many batches of a few.
     """
     prepared = [_prepare(d) for d in documents]
-    cuts = [(p, i) for p in prepared for i in p.gated]
-    parses = parse_batch(
-        "en",
-        [_cut(p.coded[i], p.document) for p, i in cuts],
-        [f"{p.document.id} sentence {p.coded[i].index}" for p, i in cuts],
-    )
-    for (p, i), found in zip(cuts, parses, strict=True):
-        p.parses[i] = found
+    cuts = [(p, i, r.lang) for p in prepared for i in p.gated if (r := p.readers[i]) is not None]
+    for lang in dict.fromkeys(lang for _, _, lang in cuts):
+        mine = [(p, i) for p, i, of in cuts if of == lang]
+        parses = parse_batch(
+            lang,
+            [_cut(p.coded[i], p.document) for p, i in mine],
+            [f"{p.document.id} sentence {p.coded[i].index}" for p, i in mine],
+        )
+        for (p, i), found in zip(mine, parses, strict=True):
+            p.parses[i] = found
     return [_finish(p, raw) for p in prepared]
 
 
@@ -92,6 +99,8 @@ class _Prepared:
     context: Context
     sport: bool
     gated: list[int]
+    lang: str
+    readers: list[Reading | None]
     parses: dict[int, Parse | None] = field(default_factory=dict)
 
 
@@ -101,11 +110,26 @@ def _kinds() -> dict[str, str]:
 
 
 def _prepare(document: Document) -> _Prepared:
-    actors = finder()
-    lex = lexicon("en")
     text = clean.clean_text(document.text, limit=MAX_CODED_CHARS)
     all_sentences, coded_sentences = _codable(document, text)
-    found_actors = [actors.find(s.text, document.published) for s in coded_sentences]
+    lang = document.lang or language.detect(text)
+    # A language the source names is trusted; a detected one may be a mixed document's
+    # majority, whose sentences in English or Russian are still read.
+    given = bool(document.lang) and lang not in language.READ
+    readers: list[Reading | None] = (
+        [None] * len(coded_sentences) if given else _readers(document, text, lang, coded_sentences)
+    )
+    if not any(readers):
+        log.info(
+            "%s: in language %r, which bloc stores but does not code (%d sentences)",
+            document.id,
+            lang,
+            len(all_sentences),
+        )
+    found_actors = [
+        r.finder.find(s.text, document.published) if r else []
+        for s, r in zip(coded_sentences, readers, strict=True)
+    ]
     alliances = frozenset(bundled().alliances)
     named = Counter(m.code for ms in found_actors for m in ms if m.code in alliances)
     context = Context(
@@ -116,19 +140,27 @@ def _prepare(document: Document) -> _Prepared:
     sport = clean.sporting(" ".join(s.text for s in all_sentences[:40])) and clean.sporting(text)
     gated = [
         i
-        for i, (s, ms) in enumerate(zip(coded_sentences, found_actors, strict=True))
-        if ms and _gate(s.text, lex.forms)
+        for i, (s, ms, r) in enumerate(zip(coded_sentences, found_actors, readers, strict=True))
+        if ms and r is not None and r.gate(s.text)
     ]
     return _Prepared(
-        document, text, all_sentences, coded_sentences, found_actors, context, sport, gated
+        document,
+        text,
+        all_sentences,
+        coded_sentences,
+        found_actors,
+        context,
+        sport,
+        gated,
+        lang,
+        readers,
     )
 
 
 def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
     """Code the parsed sentences of a prepared document, and date what they report."""
     document, text = prepared.document, prepared.text
-    actors = finder()
-    lex = lexicon("en")
+    readers = prepared.readers
     context, sport, parses = prepared.context, prepared.sport, prepared.parses
     all_sentences, coded_sentences = prepared.read, prepared.coded
     found_actors = prepared.mentions
@@ -149,28 +181,34 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
         if text.find("\n", previous_end, sentence.start) != -1:
             carried = None
         previous_end = sentence.end
+        reader = readers[index]
+        if reader is None:
+            continue
+        dating = reader.dating
         explicit = (
-            dates.sentence_date(sentence.text, published, exactness)
-            if dates.may_date(sentence.text)
+            dating.sentence_date(sentence.text, published, exactness)
+            if dating.may_date(sentence.text)
             else None
         )
         before = carried
         if explicit:
             carried = explicit
-        mentions = actors.with_anaphors(sentence.text, plain, context.alliance)
+        mentions = reader.finder.with_anaphors(sentence.text, plain, context.alliance)
         parse = parses.get(index)
-        coded = code_parse(parse, mentions, context, lex) if parse is not None else []
+        coded = code_parse(parse, mentions, context, reader.lex) if parse is not None else []
         if sport:
             coded = [c for c in coded if c.type not in VIOLENT]
         _remember(context, mentions, coded, alliances)
         for event in coded:
-            when, stated = _when(sentence.text, event, explicit, before, published, exactness)
+            when, stated = _when(
+                sentence.text, event, explicit, before, published, dating, exactness
+            )
             if when is None:
                 continue  # an undated article: relative dates cannot be resolved
-            years = dates.listed_years(_own(sentence.text, event)) or (
+            years = dating.listed_years(_own(sentence.text, event)) or (
                 []
                 if event.subordinate
-                else dates.listed_years(dates.clause(sentence.text, event.at))
+                else dating.listed_years(dates.clause(sentence.text, event.at))
             )
             moments = [(dt.date(y, 1, 1), "year") for y in years] if years else [when]
             for day, grain in moments:
@@ -212,13 +250,26 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
         for e, fallback in zip(found, undated, strict=True)
         if not (fallback and event_key(e) in dated)
     )
-    return DocumentResult(document, len(all_sentences), kept, digest)
+    return DocumentResult(document, len(all_sentences), kept, digest, prepared.lang)
 
 
-def _gate(text: str, forms: frozenset[str]) -> bool:
-    """The cheap gate: a word of the trigger lexicon in the sentence."""
-    words = set(_GATE_WORD.findall(text.lower()))
-    return not words.isdisjoint(forms) or not words.isdisjoint(_EXTRA_GATE)
+def _readers(
+    document: Document, text: str, lang: str, coded: list[Sentence]
+) -> list[Reading | None]:
+    """How each sentence is read: the document's language, or a sentence's own when the
+    document mixes scripts; None for a sentence in a language bloc does not code."""
+    if lang == "en" and _CYRILLIC.search(text) is None:
+        return [reading("en")] * len(coded)  # the common case, at no cost per sentence
+    langs = [language.sentence(s.text, lang) for s in coded]
+    counts = Counter(langs)
+    if len(counts) > 1:
+        log.info(
+            "%s: sentences in several languages (%s); each read in its own, those bloc "
+            "does not code skipped",
+            document.id,
+            ", ".join(f"{n} {code}" for code, n in counts.most_common()),
+        )
+    return [reading(code) for code in langs]
 
 
 def _cut(sentence: Sentence, document: Document) -> str:
@@ -259,6 +310,7 @@ def _when(
     explicit: tuple[dt.date, Precision] | None,
     carried: tuple[dt.date, Precision] | None,
     published: dt.date | None,
+    dating: Dating,
     precision: Precision = "day",
 ) -> tuple[tuple[dt.date, Precision] | None, bool]:
     """The date of one coded act, and whether the text states it.
@@ -271,19 +323,19 @@ def _when(
     named = event.type in VIOLENT and event.route.startswith("noun")
     # A war or invasion named as a thing ("the Russian invasion of Ukraine") is dated as
     # that happening, whatever date its sentence gives for something else.
-    when = dates.anchor_date(own_text) if named else None
+    when = dating.anchor_date(own_text) if named else None
     if when is None:
         when = (
-            dates.sentence_date(own_text, published, precision)
-            if dates.may_date(own_text)
+            dating.sentence_date(own_text, published, precision)
+            if dating.may_date(own_text)
             else None
         )
     if when is None and event.type in VIOLENT:
-        when = dates.anchor_date(own_text)
+        when = dating.anchor_date(own_text)
     part = dates.clause(text, event.at)
     if when is None and not event.subordinate:
         # One clause of several (between semicolons): another clause's date is not this one's.
-        when = dates.sentence_date(part, published, precision) if part != text else explicit
+        when = dating.sentence_date(part, published, precision) if part != text else explicit
     when = when or carried
     if when is not None:
         return when, True

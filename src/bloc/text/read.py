@@ -33,6 +33,7 @@ MAX_BYTES = 8 * 1024 * 1024
 bounds the time one document can take."""
 _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 
 
 def read_paths(
@@ -168,7 +169,8 @@ def read_file(path: Path, published: dt.date | None = None) -> Iterator[Document
 
 
 def decode(raw: bytes) -> str | Rejected:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252; binary is refused."""
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1251 for Cyrillic bytes or
+    Windows-1252; binary is refused."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's "Unicode"
         try:
             text = raw.decode("utf-16")
@@ -181,7 +183,7 @@ def decode(raw: bytes) -> str | Rejected:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             try:
-                text = raw.decode("cp1252")
+                text = raw.decode("cp1251" if _cyrillic_bytes(raw) else "cp1252")
             except UnicodeDecodeError:
                 text = raw.decode("utf-8", errors="replace")
     sample = text[:8192]
@@ -189,6 +191,15 @@ def decode(raw: bytes) -> str | Rejected:
     if sample and (controls / len(sample) > 0.05 or sample.count("\ufffd") / len(sample) > 0.05):
         return Rejected("", "binary file (mostly control or undecodable bytes), not text")
     return text
+
+
+def _cyrillic_bytes(raw: bytes) -> bool:
+    """Not UTF-8, and mostly bytes above 0xC0 where a Western text has ASCII letters: Russian
+    saved in Windows-1251 (read as 1252 it would be "Àðìåíèÿ")."""
+    sample = raw[:65536]
+    high = sum(1 for b in sample if b >= 0xC0)
+    latin = sum(1 for b in sample if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A)
+    return high > 2 * latin
 
 
 def _looks_like_html(text: str) -> bool:
@@ -237,7 +248,7 @@ def _html_document(
 def read_jsonl(
     path: Path, start: int = 0, lines: int | None = None, first: int = 1
 ) -> Iterator[Document | Rejected]:
-    """One article per line: id, text (required); url, title, published (optional).
+    """One article per line: id, text (required); url, title, published, lang (optional).
 
     `start`, `lines` and `first` read only a slice (see `Unit`).
     """
@@ -298,9 +309,13 @@ def parse_record(record: Any, where: str) -> Document | Rejected:
         return Rejected(where, f"field 'text' must be a string, got {type(text).__name__}")
     if not text.strip():
         return Rejected(where, "field 'text' is empty")
-    for field in ("url", "title"):
+    for field in ("url", "title", "lang"):
         if record.get(field) is not None and not isinstance(record[field], str):
             return Rejected(where, f"field {field!r} must be a string")
+    lang = (record.get("lang") or "").strip().lower()
+    if lang and not _LANG.match(lang):
+        return Rejected(where, f"field 'lang' must be a language code (en, ru), got {lang!r:.20}")
+    lang = lang.split("-")[0]  # "ru-RU" is read as Russian
     published = record.get("published")
     day: dt.date | None = None
     precision: Precision = "day"
@@ -342,6 +357,7 @@ def parse_record(record: Any, where: str) -> Document | Rejected:
         origin=where,
         kind="jsonl",
         published_precision=precision,
+        lang=lang,
     )
 
 

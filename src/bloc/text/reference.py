@@ -121,8 +121,10 @@ class Actors:
                 continue
             more = [found]
             if found.depth and found.mention is not None:
+                # Coordinated with the name's head: its last word in English ("Nikol
+                # Pashinyan"), its first in Russian ("Садыр Жапаров", flat:name).
                 holder = self.parse.at(found.mention.start, found.mention.end)
-                for conj in self.conjuncts(holder[-1].i) if holder else []:
+                for conj in [c for h in holder for c in self.conjuncts(h.i)]:
                     mention = self.at.get(conj)
                     if mention is not None:
                         more.append(Found(mention.code, mention, found.depth))

@@ -336,7 +336,7 @@ def _summit(
             case = parse.case(child.i)
             if case == "of" and not whose:
                 whose = [f for f in actors.of(child.i) if f.code in alliances]
-            elif case in ("in", "at") and not host:
+            elif case in ("in", "at", "в", "во") and not host:
                 host = [f for f in actors.of(child.i) if f.code not in alliances]
     if not whose:
         named = [m for m in actors.mentions if m.code in alliances and m.form != "members"]
@@ -358,7 +358,7 @@ def _between(parse: Parse, token: Token, actors: Actors) -> list[Found]:
             phrases.append(child)
             phrases += parse.children(child.i, "nmod")
     for child in phrases:
-        if parse.case(child.i) != "between":
+        if parse.case(child.i) not in ("between", "между"):
             continue
         found = actors.of(child.i)
         if len(found) >= 2:

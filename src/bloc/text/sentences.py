@@ -1,6 +1,7 @@
 """Split cleaned text into sentences with their character spans.
 
-A rule-based splitter (abbreviations, initials, quotes) rather than a parse:
+A rule-based splitter (abbreviations, initials, quotes; English and Russian)
+rather than a parse:
 most sentences of a news article name fewer than two actors and must cost
 little more than a scan.
 """
@@ -17,10 +18,16 @@ _ABBREVIATIONS = {
     "vol", "etc", "vs", "approx", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct",
     "nov", "dec", "inc", "corp", "ltd", "co", "gov", "sen", "rep", "u.s", "u.k", "u.n",
     "e.u", "red", "cf", "fig", "e.g", "i.e",
+    # Russian: year(s), "that is", "and so on", streets, regions, millions, roubles...
+    "гг", "т.е", "т.д", "т.п", "т.к", "им", "ул", "обл", "млн", "млрд", "тыс", "руб", "ст",
+    "см", "др", "пр", "ген", "проф", "акад", "стр", "гл", "пос", "долл",
 }  # fmt: skip
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
-_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]»]*\s+(?=[\"“‘(\[«]?[A-Z0-9А-ЯЁ])")
+_LAST_WORD = re.compile(r"([A-Za-zА-Яа-яЁё.]+)\.$")
+_WORD_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
+    "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+)
 _LOOKBACK = 16
 """Characters read back from a full stop for the word it ends: more than the
 longest abbreviation, so a run of skipped stops ("Mr. Mr. Mr. …") costs a

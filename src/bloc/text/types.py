@@ -180,12 +180,14 @@ def mood_of(parse: Parse, token: Token, lex: Lexicon) -> tuple[bool, bool, bool,
         if last.dep not in (*COMPLEMENTS, "conj", "aux") and not means:
             break
         chain.append(up)
-    generic = (
-        token.tense == "Pres"
-        and token.finite
-        and token.pos == "VERB"
-        and not any(c.dep.startswith("aux") for c in parse.children(token.i))
-    )
+    generic = is_generic(token, parse)
+    light = parse.head(token.i)
+    if light is not None and _lends(token, light, lex):
+        # The verb that lends a noun its roles lends it its negation ("did not hold talks").
+        negated = any(
+            c.lemma in words["negation"] and c.dep in ("neg", "advmod")
+            for c in parse.children(light.i)
+        )
     for node in chain:
         for child in parse.children(node.i):
             if child.lemma in words["negation"] and child.dep in ("neg", "advmod", "det", "aux"):
@@ -218,6 +220,16 @@ def mood_of(parse: Parse, token: Token, lex: Lexicon) -> tuple[bool, bool, bool,
     # A bare present ("the CSTO allows Moscow to...") describes a state of affairs;
     # news reports acts in the past, the perfect or the progressive.
     return hypothetical or generic, conditional and not intent, negated, future
+
+
+def _lends(token: Token, verb: Token, lex: Lexicon) -> bool:
+    """Whether `verb` is the light verb of the noun trigger `token` ("held talks")."""
+    return (
+        token.pos == "NOUN"
+        and token.dep == "obj"
+        and verb.pos == "VERB"
+        and lex.is_light(verb.lemma, verb.text)
+    )
 
 
 def is_generic(token: Token, parse: Parse) -> bool:

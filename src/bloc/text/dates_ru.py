@@ -1,0 +1,220 @@
+"""Dates in Russian text, by the rules `bloc.text.dates` applies to English.
+
+"15 сентября" is the latest 15 September on or before publication; "в
+сентябре 2022 года" that month; "в 2021 году" that year; "в среду" the latest
+Wednesday on or before publication, the same day included ("в прошлую
+среду" excludes it); "вчера", "сегодня", "накануне", "на прошлой неделе", "в
+прошлом месяце", "в этом году", "в прошлом году" count from publication.
+Month names are matched in every case ("сентябрь", "сентября", "сентябре").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bloc.model import Precision, period_end
+from bloc.text.dates import (
+    DateGuess,
+    _before,
+    _days_before,
+    _relative,
+    _safe,
+)
+
+_STEMS = (
+    "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
+    "ноябр", "декабр",
+)  # fmt: skip
+_MONTH = (
+    r"(январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?"
+    r"|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
+)
+_YEAR = r"((?:19|20)\d{2})"
+_YEAR_WORD = r"(?:\s*(?:-?го\s+)?(?:года|году|год|гг?\.))?"
+_FLAGS = re.IGNORECASE
+
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\b(?:\s+{_YEAR}{_YEAR_WORD})?", _FLAGS)
+_NUMERIC = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+{_YEAR}{_YEAR_WORD}", _FLAGS)
+_MONTH_ONLY = re.compile(
+    rf"\b(?:в|во|с|до|к|на|от|по)\s+(?:(прошлом|минувшем|этом)\s+|(?:начале|середине|конце)\s+)?"
+    rf"{_MONTH}\b(?!\s+\d)",
+    _FLAGS,
+)
+_YEAR_ONLY = re.compile(
+    rf"\b(?:в|во|с|до|к|от|по|на)\s+(?:(?:начале|середине|конце)\s+)?{_YEAR}\s*(?:-?м\b|-?го\b|"
+    r"года|году|год|гг?\.)",
+    _FLAGS,
+)
+_WEEKDAYS = {
+    "понедельник": 0, "вторник": 1, "сред": 2, "четверг": 3, "пятниц": 4, "суббот": 5,
+    "воскресень": 6,
+}  # fmt: skip
+_WEEKDAY = re.compile(
+    r"\b(?:в|во)\s+(?:(прошл\w*|минувш\w*)\s+)?"
+    r"(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*",
+    _FLAGS,
+)
+_RELATIVE = {
+    "позавчера": "two days ago",
+    "вчера": "yesterday",
+    "накануне": "yesterday",
+    "сегодня": "today",
+    "на прошлой неделе": "last week",
+    "на минувшей неделе": "last week",
+    "в прошлом месяце": "last month",
+    "в минувшем месяце": "last month",
+    "в этом месяце": "this month",
+    "в текущем месяце": "this month",
+    "в начале месяца": "this month",
+    "в прошлом году": "last year",
+    "в минувшем году": "last year",
+    "в этом году": "this year",
+    "в текущем году": "this year",
+    "в начале года": "this year",
+    "с начала года": "this year",
+}
+_RELATIVE_RX = re.compile(r"\b(" + "|".join(map(re.escape, _RELATIVE)) + r")\b", _FLAGS)
+_CITATION = re.compile(r"\((?:[^()]{1,60}),\s*\d{1,2}\s+[а-яё]+\)", _FLAGS)
+_MAY_DATE = re.compile(
+    r"\d|январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр|вчера"
+    r"|сегодня|накануне|прошл|минувш|этом|текущ|начале|понедельник|вторник|сред[уы]|четверг"
+    r"|пятниц|суббот|воскресень|вторжени|крым|войн",
+    _FLAGS,
+)
+_YEAR_LIST = re.compile(
+    r"\bв\s+((?:19|20)\d{2}(?:\s*(?:,|и|ни\s+в)\s*(?:ни\s+в\s+)?(?:19|20)\d{2})+)", _FLAGS
+)
+TIME_ANCHORS: tuple[tuple[re.Pattern[str], DateGuess], ...] = (
+    (
+        re.compile(r"\b(?:начал[аео]?|канун[ae]?)\s+(?:специальной\s+военной\s+операции"
+                   r"|вторжения)", _FLAGS),
+        (dt.date(2022, 2, 1), "month"),
+    ),
+    (re.compile(r"\b44-дневн\w+\s+войн\w*", _FLAGS), (dt.date(2020, 1, 1), "year")),
+)  # fmt: skip
+ANCHORS: tuple[tuple[re.Pattern[str], DateGuess], ...] = (
+    (
+        re.compile(
+            r"\b(?:вторжени\w+\s+(?:в|на)\s+Украин|войн\w+\s+(?:против|с)\s+Украин)", _FLAGS
+        ),
+        (dt.date(2022, 2, 1), "month"),
+    ),
+    (re.compile(r"\b(?:присоединени|аннекси)\w+\s+Крыма", _FLAGS), (dt.date(2014, 3, 1), "month")),
+)
+
+
+def _month(name: str) -> int:
+    low = name.lower()
+    for number, stem in enumerate(_STEMS, start=1):
+        if low.startswith(stem) and (stem != "ма" or low[2:] in ("й", "я", "е")):
+            return number
+    raise ValueError(name)
+
+
+def may_date(text: str) -> bool:
+    """A cheap test: could this sentence name a date at all?"""
+    return _MAY_DATE.search(text) is not None
+
+
+def find_publication_date(text: str) -> dt.date | None:
+    """A date printed near the top of a Russian article ("ЕРЕВАН, 14 сентября 2022 г.")."""
+    head = "\n".join(text.splitlines()[:12])[:1500]
+    for match in _DAY_MONTH.finditer(head):
+        if match.group(3):
+            found = _safe(int(match.group(3)), _month(match.group(2)), int(match.group(1)))
+            if found:
+                return found
+    return None
+
+
+def sentence_date(
+    text: str, published: dt.date | None, precision: Precision = "day"
+) -> DateGuess | None:
+    """The date a Russian sentence gives for what it reports, or None when it gives none.
+
+    With a publication known only to the month, weekdays and "вчера" cannot be placed
+    and are not read (as in English, `bloc.text.dates.sentence_date`).
+    """
+    text = _CITATION.sub(lambda m: " " * len(m.group()), text)
+    day_known = precision == "day"
+    if published is not None and not day_known:
+        published = period_end(published, precision)
+    candidates: list[tuple[int, DateGuess]] = []
+    for match in _NUMERIC.finditer(text):
+        day = _safe(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if day:
+            candidates.append((match.start(), (day, "day")))
+    for match in _DAY_MONTH.finditer(text):
+        number, month = int(match.group(1)), _month(match.group(2))
+        if match.group(3):
+            year = int(match.group(3))
+        elif published:
+            year = _before(published, month, number)
+        else:
+            continue
+        found = _safe(year, month, number)
+        if found:
+            candidates.append((match.start(), (found, "day")))
+    if not candidates:
+        for match in _MONTH_YEAR.finditer(text):
+            month = _month(match.group(1))
+            candidates.append((match.start(), (dt.date(int(match.group(2)), month, 1), "month")))
+        for match in _MONTH_ONLY.finditer(text):
+            if published is None:
+                continue
+            month = _month(match.group(2))
+            year = _before(published, month)
+            if match.group(1) and match.group(1).lower().startswith(("прошл", "минувш")):
+                year -= 1 if year == published.year and month >= published.month else 0
+            found = _safe(year, month, 1)
+            if found:
+                candidates.append((match.start(), (found, "month")))
+    if published is not None and day_known:
+        candidates += _counted(text, published)
+    for pattern, guess in TIME_ANCHORS:
+        candidates += [(m.start(), guess) for m in pattern.finditer(text)]
+    if not candidates:
+        for match in _YEAR_ONLY.finditer(text):
+            candidates.append((match.start(), (dt.date(int(match.group(1)), 1, 1), "year")))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def _counted(text: str, published: dt.date) -> list[tuple[int, DateGuess]]:
+    """Weekdays and relative phrases, counted back from publication."""
+    out: list[tuple[int, DateGuess]] = []
+    for match in _WEEKDAY.finditer(text):
+        target = _WEEKDAYS[match.group(2).lower()]
+        back = (published.weekday() - target) % 7
+        if match.group(1) and back == 0:
+            back = 7  # "в прошлую среду" on a Wednesday: a week ago
+        day = _days_before(published, back)
+        if day:
+            out.append((match.start(), (day, "day")))
+    for match in _RELATIVE_RX.finditer(text):
+        phrase = _RELATIVE[match.group(1).lower()]
+        if phrase == "two days ago":
+            day = _days_before(published, 2)
+            guess: DateGuess | None = (day, "day") if day else None
+        else:
+            guess = _relative(phrase, published)
+        if guess:
+            out.append((match.start(), guess))
+    return out
+
+
+def listed_years(text: str) -> list[int]:
+    """Years given as a list ("в 2021 и 2022 годах"): one happening each."""
+    match = _YEAR_LIST.search(text)
+    return [int(y) for y in re.findall(r"(?:19|20)\d{2}", match.group(1))] if match else []
+
+
+def anchor_date(text: str) -> DateGuess | None:
+    """The date of a named happening ("вторжение в Украину"), for the act it names."""
+    for pattern, guess in ANCHORS:
+        if pattern.search(text):
+            return guess
+    return None
