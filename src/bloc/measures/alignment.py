@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from bloc.measures.cache import cached
 from bloc.measures.decay import (
     HALF_LIFE_DAYS,
     PRIOR_WEIGHT,
@@ -38,6 +39,7 @@ from bloc.measures.signals import (
 )
 
 
+@cached
 def alignment(
     alliance: str | Observed,
     by: str = "year",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bloc.measures.cache import cached
 from bloc.measures.decay import HALF_LIFE_DAYS, PRIOR_WEIGHT, as_of, day_number
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
@@ -112,6 +113,7 @@ def _request_ids(al: Alliance, member: str, day: dt.date) -> list[str]:
     return [f"{r.id}-response" for r in al.requests if r.requester == member and r.date <= day]
 
 
+@cached
 def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
     """Members (the leader apart) ranked by risk of leaving or freezing participation.
 
@@ -166,6 +168,7 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
     return frame[columns]
 
 
+@cached
 def explain(
     alliance: str | Observed, member: str, on: str | dt.date | None = None, db: DB = None
 ) -> pd.DataFrame:

@@ -203,7 +203,7 @@ def simulate(
     treaty = terms(al, scenario, kind, owed=requester.full)
     participants, standing_rows = _participants(al, scenario, frozen)
     with opened(db) as store:
-        observed = data if data is not None else measures.observe(al.code, store=store)
+        observed = data if data is not None else measures.observe(al.code, db, store=store)
         agents, context = build_agents(
             store, observed, scenario, kind, treaty, requester, participants, flags
         )
