@@ -1,9 +1,13 @@
 """`bloc serve`: the dashboard (server-rendered pages) and a JSON API under /api.
 
 Every figure is computed as of the day in the `on` parameter, with the same
-no-look-ahead rule as the command line. Article text is untrusted: templates
-escape it, charts receive it only as JSON data, and a Content-Security-Policy
-lets the browser run bloc's own scripts and nothing else. All scripts and
+no-look-ahead rule as the command line, from the events of the origins the
+`origin` parameters choose (every origin by default). Computed measures are
+kept in a cache by store generation (`bloc.measures.cache`): a write to the
+store moves the generation on, so no page shows figures older than it.
+Article text is untrusted: templates escape it, charts receive it only as
+JSON data, and a Content-Security-Policy lets the browser run bloc's own
+scripts and nothing else. All scripts and
 styles (Plotly, Swagger UI) come from installed packages and are served here.
 """
 
@@ -28,7 +32,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from bloc.errors import BlocError, StoreLockedError
-from bloc.store import opened
+from bloc.measures.cache import MeasureCache
+from bloc.store import View, opened, store_path
 from bloc.web.api_routes import api_routes
 from bloc.web.http import error, status_of
 from bloc.web.page_routes import page_routes
@@ -72,10 +77,14 @@ class _Security(BaseHTTPMiddleware):
         return response
 
 
-def create_app(db: Path | str | None = None) -> FastAPI:
-    """The dashboard and API over one store (its knowledge base loaded once, here)."""
+def create_app(db: Path | str | None = None, *, cache: bool = True) -> FastAPI:
+    """The dashboard and API over one store (its knowledge base loaded once, here).
+
+    `cache=False` computes every figure afresh (to measure what the cache saves).
+    """
     with opened(db):
         pass
+    view = View(store_path(db), cache=MeasureCache() if cache else None)
     app = FastAPI(
         title="bloc",
         version=version("bloc"),
@@ -114,8 +123,9 @@ def create_app(db: Path | str | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return error(request, exc.status_code, str(exc.detail))
 
-    app.include_router(page_routes(db, bundle))
-    app.include_router(api_routes(db))
+    app.state.view = view  # the store and cache every route reads (bloc.web.http.chosen_view)
+    app.include_router(page_routes(bundle))
+    app.include_router(api_routes())
     return app
 
 
@@ -145,7 +155,7 @@ def serving(db: Path | str | None) -> Iterator[str]:
         sock.close()
 
 
-def serve(db: Path | str | None, host: str, port: int) -> None:
+def serve(db: Path | str | None, host: str, port: int, *, cache: bool = True) -> None:
     """Run the dashboard with uvicorn until interrupted."""
     import pyarrow
     import uvicorn
@@ -155,4 +165,4 @@ def serve(db: Path | str | None, host: str, port: int) -> None:
     # system allocator gives it back (measured with bench/load.py).
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, cache=cache), host=host, port=port, log_level="info")
