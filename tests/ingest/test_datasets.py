@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -418,3 +422,98 @@ def test_a_broken_mappings_file_is_refused_naming_the_entry(tmp_path: Path) -> N
     broken.write_text(text.replace('"193": [ASSAULT, firearms]', '"193": [SHOOT, firearms]'))
     with pytest.raises(KnowledgeBaseError, match=r"cameo\.codes\.193.*'SHOOT' is not a PLOVER"):
         load_mappings(broken)
+
+
+# -- a killed import -----------------------------------------------------------------------
+
+KILL_HARNESS = """
+import json, os, signal, sys, time
+from bloc.ingest.datasets import import_files
+from bloc.store import opened
+path, db = sys.argv[1], sys.argv[2]
+print("ready", flush=True)
+for line in sys.stdin:
+    pid = os.fork()
+    if pid == 0:  # the child imports until it is killed (or finishes)
+        import_files("gdelt", [path], db, batch_rows=300)
+        os._exit(0)
+    time.sleep(float(line))
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"killed": os.WIFSIGNALED(status)}), flush=True)
+"""
+
+
+def _many_rows(tmp_path: Path, n: int = 3000) -> Path:
+    rng = random.Random(3)
+    actors = [AZE, ARM, RUS, ("KAZ", "KAZAKHSTAN", "KAZ"), ("BLR", "BELARUS", "BLR")]
+    codes = ["042", "112", "193", "0232", "057", "138", "173"]
+    rows = []
+    for i in range(n):
+        a, b = rng.sample(actors, 2)
+        day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 60))
+        rows.append(Gdelt(70_000 + i, day.strftime("%Y%m%d"), rng.choice(codes), a, b))
+    return write_gdelt(tmp_path / "many.export.CSV", rows)
+
+
+def _gdelt_documents(db: Path) -> list[str]:
+    with Store.open(db, read_only=True) as store:
+        rows = store.con.execute(
+            "SELECT document FROM evidence WHERE document LIKE 'gdelt:%'"
+        ).fetchall()
+    return sorted(str(r[0]) for r in rows)
+
+
+def test_an_import_killed_at_random_points_loses_and_duplicates_nothing(
+    tmp_path: Path, record_property: Any
+) -> None:
+    """Killed 15+ times mid-import: the store always checks clean and holds whole batches
+    only, in file order; a rerun then ends exactly where an import never killed does."""
+    path = _many_rows(tmp_path)
+    clean_db = tmp_path / "clean.duckdb"
+    import_files("gdelt", [path], clean_db, batch_rows=300)
+    clean = _gdelt_documents(clean_db)
+    order = {doc: i for i, doc in enumerate(sorted(clean, key=lambda d: int(d.split(":")[1])))}
+    db = tmp_path / "killed.duckdb"
+    harness = subprocess.Popen(
+        [sys.executable, "-c", KILL_HARNESS, str(path), str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+    )
+    assert harness.stdin and harness.stdout
+    assert harness.stdout.readline().strip() == "ready"
+    rng = random.Random(2026)
+    kills = rounds = partial = 0
+    try:
+        while kills < 15 and rounds < 80:
+            rounds += 1
+            harness.stdin.write(f"{rng.uniform(0.05, 2.0):.3f}\n")
+            harness.stdin.flush()
+            kills += json.loads(harness.stdout.readline())["killed"]
+            if not db.exists():
+                continue
+            report = check_path(db)
+            assert report.ok, [f.advice for f in report.problems]
+            stored = _gdelt_documents(db)
+            assert len(stored) == len(set(stored))  # nothing twice
+            positions = sorted(order[d] for d in stored)
+            assert positions == list(range(len(stored)))  # the file's first rows
+            assert len(stored) % 300 == 0 or len(stored) == len(clean)  # whole batches
+            if 0 < len(stored) < len(clean):
+                partial += 1
+            if len(stored) == len(clean):  # it finished: start again from nothing
+                for leftover in tmp_path.glob("killed.duckdb*"):
+                    leftover.unlink()
+    finally:
+        harness.stdin.close()
+        harness.wait(timeout=30)
+    assert kills >= 15 and partial >= 5, (kills, partial, rounds)
+    record_property(
+        "measured",
+        f"SIGKILL: {kills} kills of a running import in {rounds} rounds, {partial} left a "
+        "partial store; each checked clean and held whole batches only",
+    )
+    import_files("gdelt", [path], db, batch_rows=300)
+    assert _tables(db) == _tables(clean_db)
