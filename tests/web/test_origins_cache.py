@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import shutil
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +37,17 @@ ROUTES = [
 ]
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal JSON, floats to within a part in a billion."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
 def _rows(first: int, source: tuple[str, str, str], code: str, n: int) -> list[Gdelt]:
     return [
         Gdelt(first + i, (dt.date(2023, 1, 2) + dt.timedelta(weeks=i)).strftime("%Y%m%d"),
@@ -61,7 +74,9 @@ def test_cached_answers_are_the_computed_ones(store: Path) -> None:
                 assert first.status_code == 200, (route, first.text)
                 hits = cache.hits
                 again = cached.get(route + origin)
-                assert again.json() == first.json() == raw.get(route + origin).json(), route
+                assert again.json() == first.json(), route
+                # Sums over events read in parallel may differ in the last bit from run to run.
+                assert _same(first.json(), raw.get(route + origin).json()), route
                 if "/events" not in route:
                     assert cache.hits > hits, route  # answered from the cache
 
@@ -78,7 +93,8 @@ def test_a_write_to_the_store_shows_on_the_next_request(store: Path, tmp_path: P
     assert after[pair]["events"] == before[pair]["events"] + 25
     assert after[pair]["score"] < before[pair]["score"]
     with TestClient(create_app(store, cache=False)) as fresh:
-        assert {(r["a"], r["b"]): r for r in fresh.get(route).json()} == after
+        assert _same({f"{r['a']}-{r['b']}": r for r in fresh.get(route).json()},
+                     {f"{a}-{b}": r for (a, b), r in after.items()})  # fmt: skip
 
 
 def test_pages_take_the_origin_and_keep_it_in_their_links(store: Path) -> None:

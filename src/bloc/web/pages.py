@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_CODE_CHARS = 100_000  # what the code-an-article page accepts
 LATEST = 12  # events on the overview page
+WHY_SHOWN = 25  # the weightiest signals behind each part of a member's exit risk, on its page
 
 
 def environment() -> jinja2.Environment:
@@ -247,6 +248,7 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
     risk = measures.risk(data, on)
     row = risk[risk["member"] == code]
     why: list[dict[str, Any]] = []
+    why_total = 0
     note = None
     if code == al.leader:
         note = "the leading state is not ranked for exit risk"
@@ -254,8 +256,9 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         note = f"not a member on {on.isoformat()}"
     else:
         explained = measures.explain(data, code, on, db=db)
+        why_total = len(explained)
         urls = _document_urls(events)
-        for record in api.to_records(explained):
+        for record in api.to_records(_weightiest(explained, WHY_SHOWN)):
             record["cited"] = sources(record.get("sources") or [], urls)
             why.append(record)
     spells = [s for s in al.membership if s.member == code]
@@ -271,10 +274,19 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         "risk": None if row.empty else api.to_records(row)[0],
         "weights": measures.RISK_WEIGHTS,
         "why": why,
+        "why_total": why_total,
+        "why_shown": WHY_SHOWN,
         "note": note,
         "events": event_rows(events.head(200), on),
         "total_events": total,
     }
+
+
+def _weightiest(explained: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The n weightiest rows of each component (all of a component without weights), in order."""
+    weight = explained["decayed"].fillna(float("inf"))
+    rank = weight.groupby(explained["component"]).rank(method="first", ascending=False)
+    return explained[rank <= n]
 
 
 def _document_urls(events: pd.DataFrame) -> dict[str, str | None]:
