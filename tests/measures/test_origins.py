@@ -158,3 +158,18 @@ def test_the_cache_is_bounded() -> None:
         cache.get("frames", i, lambda i=i: i)
     assert len(cache) == 3
     assert cache.get("frames", 9, lambda: -1) == 9 and cache.get("frames", 0, lambda: -1) == -1
+
+
+def test_a_quiet_store_s_generation_is_remembered_and_a_write_still_seen(
+    kb_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "bloc.duckdb"
+    shutil.copy(kb_db, db)
+    cache = MeasureCache()
+    view = View(db, cache=cache)
+    time.sleep(1.1)  # the files unmodified for longer than QUIET_SECONDS
+    first = cache.stamp(view)
+    assert cache.stamp(view) == first and cache.reads == 1  # the second from the signature
+    import_files("gdelt", [accusations(tmp_path / "gdelt.CSV")], db)
+    after = cache.stamp(view)
+    assert after.generation > first.generation and cache.reads == 2

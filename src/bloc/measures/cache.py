@@ -11,10 +11,16 @@ which over a million events takes about a second. A `MeasureCache` keeps:
 
 Every write to a store moves its generation on (`Store.transaction`), so a
 figure cached before a write is never served after it: the next request
-reads the new generation and computes afresh. Requests for a figure being
-computed wait for it rather than computing it again (a lock per key). The
-cache is used only through a `View` that carries one (`bloc serve` makes
-it); the command line and the Python API compute every time.
+reads the new generation and computes afresh. Reading the generation opens
+the store; to spare that, the cache remembers the store file's signature
+(size, modification time, and its write-ahead log's) with the generation it
+read, and trusts it while the signature is unchanged, but only once the files
+have not been modified for QUIET_SECONDS: any later write then stamps them
+with a later time, so no write goes unseen however fine or coarse the file
+system's clock. Requests for a figure being computed wait for it rather than
+computing it again (a lock per key). The cache is used only through a `View`
+that carries one (`bloc serve` makes it); the command line and the Python API
+compute every time.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import datetime as dt
 import functools
 import inspect
 import logging
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -41,6 +49,27 @@ R = TypeVar("R")
 
 OBSERVED_ENTRIES = 6  # each holds every signal of an alliance: ~100 MB for a million events
 FRAME_ENTRIES = 2048
+RESPONSE_ENTRIES = 4096  # whole pages and API answers (bloc.web.app)
+RESPONSE_BYTES = 256 * 2**20  # ... and at most this many bytes of them
+QUIET_SECONDS = 1.0  # a store file unmodified this long has its generation remembered
+Signature = tuple[tuple[int, int, int] | None, ...]
+
+
+def signature(path: Path) -> tuple[Signature, int] | None:
+    """The store file's and its write-ahead log's (inode, size, mtime), and the later mtime."""
+    parts: list[tuple[int, int, int] | None] = []
+    newest = 0
+    for name in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = os.stat(name)
+        except FileNotFoundError:
+            parts.append(None)
+            continue
+        except OSError:
+            return None
+        parts.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        newest = max(newest, st.st_mtime_ns)
+    return tuple(parts), newest
 
 
 @dataclass(frozen=True)
@@ -61,19 +90,62 @@ class MeasureCache:
     """Bounded, thread-safe, least recently used; one computation per key at a time."""
 
     def __init__(self, observed: int = OBSERVED_ENTRIES, frames: int = FRAME_ENTRIES) -> None:
-        self._limits = {"observed": observed, "frames": frames}
+        self._limits = {"observed": observed, "frames": frames, "responses": RESPONSE_ENTRIES}
         self._tables: dict[str, OrderedDict[Hashable, Any]] = {
             kind: OrderedDict() for kind in self._limits
         }
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
+        self._known: dict[str, tuple[Signature, int]] = {}  # file -> (signature, generation)
+        self._sizes: dict[Hashable, int] = {}  # bytes of the entries put with a size
+        self._bytes = 0
         self.hits = 0
         self.misses = 0
+        self.reads = 0  # generations read from a store (the others were known)
 
     def stamp(self, view: View) -> Stamp:
-        """The store's generation now, read through the view (one short read)."""
+        """The store's generation now: remembered while its files are unchanged, else read."""
+        path = str(view.path)
+        before = signature(view.path)
+        with self._lock:
+            known = self._known.get(path)
+        if before is not None and known is not None and known[0] == before[0]:
+            return Stamp(self, view.path, known[1], view.origins)
         with opened(view) as store:
-            return Stamp(self, view.path, store.generation(), view.origins)
+            generation = store.generation()
+        after = signature(view.path)
+        quiet = before is not None and time.time_ns() - before[1] > QUIET_SECONDS * 1e9
+        with self._lock:
+            self.reads += 1
+            if quiet and before is not None and after is not None and after[0] == before[0]:
+                self._known[path] = (before[0], generation)
+            else:
+                self._known.pop(path, None)
+        return Stamp(self, view.path, generation, view.origins)
+
+    def peek(self, kind: str, key: Hashable) -> Any:
+        """The cached value of `key`, or None (nothing is computed)."""
+        with self._lock:
+            table = self._tables[kind]
+            if key not in table:
+                return None
+            table.move_to_end(key)
+            self.hits += 1
+            return table[key]
+
+    def put(self, kind: str, key: Hashable, value: Any, size: int = 0) -> None:
+        """Keep `value` (of `size` bytes, counted against RESPONSE_BYTES)."""
+        with self._lock:
+            table = self._tables[kind]
+            if key in table:
+                self._bytes -= self._sizes.pop(key, 0)
+            table[key] = value
+            if size:
+                self._sizes[key] = size
+                self._bytes += size
+            while table and (len(table) > self._limits[kind] or self._bytes > RESPONSE_BYTES):
+                old, _ = table.popitem(last=False)
+                self._bytes -= self._sizes.pop(old, 0)
 
     def get(self, kind: str, key: Hashable, compute: Callable[[], R]) -> R:
         """The cached value of `key`, computing it (once, whoever else asks) if missing."""
@@ -121,6 +193,9 @@ class MeasureCache:
         with self._lock:
             for table in self._tables.values():
                 table.clear()
+            self._sizes.clear()
+            self._known.clear()
+            self._bytes = 0
 
 
 def cache_of(db: object) -> MeasureCache | None:

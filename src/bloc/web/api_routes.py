@@ -109,10 +109,15 @@ def api_routes() -> APIRouter:
 
     @router.get("/api/alliances/{code}/risk/{member}", tags=["measures"])
     def api_explain(
-        db: StoreView, code: str, member: str, on: OnQuery = None
+        db: StoreView,
+        code: str,
+        member: str,
+        on: OnQuery = None,
+        limit: Annotated[int, Query(ge=1, le=1_000_000)] = 100,
     ) -> list[dict[str, Any]]:
-        """The dated, cited events behind one member's exit risk."""
-        return api.to_records(measures.explain(code, member, as_of(on), db))
+        """The dated, cited events behind one member's exit risk: the `limit` weightiest of
+        each part (its unanswered requests all), in part and date order."""
+        return api.to_records(measures.explain(code, member, as_of(on), db, top=limit))
 
     @router.get("/api/compare", tags=["measures"])
     def api_compare(

@@ -248,17 +248,15 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
     risk = measures.risk(data, on)
     row = risk[risk["member"] == code]
     why: list[dict[str, Any]] = []
-    why_total = 0
     note = None
     if code == al.leader:
         note = "the leading state is not ranked for exit risk"
     elif row.empty:
         note = f"not a member on {on.isoformat()}"
     else:
-        explained = measures.explain(data, code, on, db=db)
-        why_total = len(explained)
+        explained = measures.explain(data, code, on, db=db, top=WHY_SHOWN)
         urls = _document_urls(events)
-        for record in api.to_records(_weightiest(explained, WHY_SHOWN)):
+        for record in api.to_records(explained):
             record["cited"] = sources(record.get("sources") or [], urls)
             why.append(record)
     spells = [s for s in al.membership if s.member == code]
@@ -274,19 +272,11 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         "risk": None if row.empty else api.to_records(row)[0],
         "weights": measures.RISK_WEIGHTS,
         "why": why,
-        "why_total": why_total,
         "why_shown": WHY_SHOWN,
         "note": note,
         "events": event_rows(events.head(200), on),
         "total_events": total,
     }
-
-
-def _weightiest(explained: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The n weightiest rows of each component (all of a component without weights), in order."""
-    weight = explained["decayed"].fillna(float("inf"))
-    rank = weight.groupby(explained["component"]).rank(method="first", ascending=False)
-    return explained[rank <= n]
 
 
 def _document_urls(events: pd.DataFrame) -> dict[str, str | None]:
