@@ -159,6 +159,20 @@ def test_gdelt_rows_left_out_are_counted_by_why_and_malformed_ones_named(
     assert "line 9: SQLDATE '2022091x' is not a date" in lines and "999 (1)" in lines
 
 
+def test_many_malformed_rows_are_counted_and_the_first_by_line_named(
+    db: Path, tmp_path: Path
+) -> None:
+    bad_dates = [Gdelt(3000 + i, "2022-09-13", "042", RUS, ARM) for i in range(25)]
+    good = [Gdelt(4000 + i, "20220913", "042", RUS, ARM) for i in range(10)]
+    cut = [f"{5000 + i}\tcut" for i in range(25)]
+    path = write_gdelt(tmp_path / "messy.CSV", [*cut[:5], *bad_dates, *good, *cut[5:]])
+    report = import_files("gdelt", [path], db).files[0]
+    assert report.rows == 60 and report.malformed == 50 and report.stored == 10
+    assert [line for line, _ in report.problems] == list(range(1, 21))
+    assert report.problems[4] == (5, "has 2 columns where the format has 61")
+    assert report.problems[5] == (6, "SQLDATE '2022-09-13' is not a date (YYYYMMDD)")
+
+
 def test_all_keeps_events_outside_the_alliances(gdelt_file: Path, db: Path) -> None:
     report = import_files("gdelt", [gdelt_file], db, keep_all=True).files[0]
     assert report.dropped == 0

@@ -114,6 +114,9 @@ class MeasureCache:
         with opened(view) as store:
             generation = store.generation()
         after = signature(view.path)
+        # A write this read did not see comes after it (a writer has the store alone), so
+        # stamps its files later than now: with them quiet for a second already, a later
+        # time, whatever the file system's clock resolution.
         quiet = before is not None and time.time_ns() - before[1] > QUIET_SECONDS * 1e9
         with self._lock:
             self.reads += 1

@@ -58,13 +58,8 @@ class FileReport:
     events_merged: int = 0
     failed: str | None = None  # the whole file could not be read
     seconds: float = 0.0
-    rejected_lines: list[int] = field(default_factory=list, repr=False)  # DuckDB's rejects
+    rejected: list[tuple[int, str]] = field(default_factory=list, repr=False)  # DuckDB's
     header_lines: int = field(default=0, repr=False)
-
-    def problem(self, line: int, why: str) -> None:
-        self.malformed += 1
-        if len(self.problems) < MAX_EXAMPLES:
-            self.problems.append((line, why))
 
     def record(self) -> dict[str, Any]:
         """JSON-ready: the counts, the codes and actors left out, the malformed lines."""
@@ -88,10 +83,11 @@ class FileReport:
             f"events, {self.events_merged:,} merged into events), {self.already:,} already "
             f"stored; {self.seconds:.2f}s",
             f"  left out: {self.malformed:,} malformed, {sum(self.unknown_codes.values()):,} "
-            f"unknown {kind}, {sum(self.no_counterpart.values()):,} with no PLOVER type, "
+            f"with an unknown code, {sum(self.no_counterpart.values()):,} with no PLOVER type, "
             f"{self.one_sided:,} with one actor only, {self.unmapped_rows:,} with an unmapped "
             f"actor, {self.dropped:,} outside the actors kept"
-            f"{'' if keep_all else ' (--all keeps them)'}, {self.repeated:,} repeated row ids",
+            f"{'' if keep_all else ' (--all keeps them)'}, {self.repeated:,} with a repeated "
+            "row id",
         ]
         lines += [f"  line {line}: {why}" for line, why in self.problems]
         if self.malformed > len(self.problems):
@@ -187,15 +183,11 @@ def read_delimited(
     rejected = con.execute(
         "SELECT line, error_type, error_message FROM rejects ORDER BY line"
     ).fetchall()
-    seen: set[int] = set()
-    for line, kind, message in rejected:
-        if int(line) in seen:  # one line can fail in several columns
-            continue
-        seen.add(int(line))
-        report.problem(int(line), _rejected(str(kind), str(message), len(columns)))
-    readable = count(con, "SELECT count(*) FROM raw")
-    report.rows = int(readable) + len(seen)
-    report.rejected_lines = sorted(seen)
+    reasons: dict[int, str] = {}
+    for line, kind, message in rejected:  # one line can fail in several columns: once
+        reasons.setdefault(int(line), _rejected(str(kind), str(message), len(columns)))
+    report.rows = count(con, "SELECT count(*) FROM raw") + len(reasons)
+    report.rejected = sorted(reasons.items())
     report.header_lines = 1 if header else 0
 
 
@@ -211,7 +203,7 @@ def _rejected(kind: str, message: str, columns: int) -> str:
 def line_of(report: FileReport, k: np.ndarray) -> np.ndarray:
     """The file line of readable rows numbered k (1-based), the rejected lines skipped."""
     header = report.header_lines
-    rejected = np.asarray(report.rejected_lines, dtype=np.int64) - header
+    rejected = np.asarray([line for line, _ in report.rejected], dtype=np.int64) - header
     shifted = rejected - np.arange(len(rejected))  # readable rows before each rejected line
     return k + header + np.searchsorted(shifted, k, side="right")
 
@@ -220,13 +212,17 @@ def triage(
     con: duckdb.DuckDBPyConnection, dataset: str, report: FileReport, keep_all: bool
 ) -> pa.Table:
     """Sort the staged rows into their buckets; the ready ones, in file order, to store."""
-    problems = con.execute(
-        "SELECT k, problem FROM staged WHERE problem IS NOT NULL ORDER BY k"
+    # Malformed: the rows DuckDB rejected, and the readable rows with unusable values;
+    # the first MAX_EXAMPLES of them by line are reported one by one.
+    unusable = count(con, "SELECT count(*) FROM staged WHERE problem IS NOT NULL")
+    first = con.execute(
+        "SELECT k, problem FROM staged WHERE problem IS NOT NULL ORDER BY k LIMIT $n",
+        {"n": MAX_EXAMPLES},
     ).fetchnumpy()
-    lines = line_of(report, np.asarray(problems["k"], dtype=np.int64))
-    for line, why in zip(lines.tolist(), problems["problem"].tolist(), strict=True):
-        report.problem(int(line), str(why))
-    report.problems.sort()
+    lines = line_of(report, np.asarray(first["k"], dtype=np.int64)).tolist()
+    found = [(int(n), str(why)) for n, why in zip(lines, first["problem"].tolist(), strict=True)]
+    report.malformed = len(report.rejected) + unusable
+    report.problems = sorted(report.rejected + found)[:MAX_EXAMPLES]
     con.execute("CREATE OR REPLACE TEMP VIEW usable AS SELECT * FROM staged WHERE problem IS NULL")
     for code, n in con.execute(
         "SELECT code, count(*) FROM usable WHERE NOT known GROUP BY code ORDER BY 2 DESC, 1"
