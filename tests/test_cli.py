@@ -129,3 +129,32 @@ def test_check_reports_problems_by_exit_code_and_repairs_them(db: Path, kb_db: P
         1,
     )
     assert runner.invoke(app, ["check", "--db", str(db), "--format", "csv"]).exit_code == 0
+
+
+def test_import_prints_what_became_of_each_row_and_origin_filters_every_command(
+    db: Path, tmp_path: Path
+) -> None:
+    from dataset_files import Gdelt, write_gdelt
+
+    arm, rus = ("ARM", "ARMENIA", "ARM"), ("RUS", "RUSSIA", "RUS")
+    rows = [Gdelt(10 + i, f"202306{i + 1:02d}", "112", arm, rus) for i in range(5)] + [
+        Gdelt(20, "20230610", "999", arm, rus),
+        "21\tcut",
+    ]
+    path = write_gdelt(tmp_path / "day.CSV", rows)
+    result = runner.invoke(app, ["import", "gdelt", str(path), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "7 rows, 5 stored (5 new events, 0 merged into events)" in result.output
+    assert "line 7: has 2 columns where the format has 61" in result.output
+    assert "unknown CAMEO codes, not stored (add them to mappings.yaml): 999 (1)" in result.output
+    again = _json(["import", "gdelt", str(path), "--db", str(db), "--format", "json"])
+    assert again[0]["stored"] == 0 and again[0]["already"] == 5
+    events = _json(["events", "--origin", "gdelt", "--db", str(db), "--format", "json"])
+    assert len(events) == 5 and events[0]["evidence"][0]["document"].startswith("gdelt:")
+    assert _json(["events", "--origin", "text", "--db", str(db), "--format", "json"]) == []
+    args = ["risk", "CSTO", "--on", "2023-12-31", "--db", str(db), "--format", "json"]
+    with_gdelt = {r["member"]: r["score"] for r in _json(args)}
+    without = {r["member"]: r["score"] for r in _json([*args, "--origin", "curated"])}
+    assert with_gdelt["ARM"] > without["ARM"]
+    bad = runner.invoke(app, [*args, "--origin", "rumour"])
+    assert bad.exit_code == 1 and "unknown origin 'rumour'" in bad.output

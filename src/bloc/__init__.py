@@ -1,16 +1,20 @@
 """bloc: an observatory for military alliances.
 
 The public API: each function returns a pandas DataFrame and takes `db`, the
-store file (None for `$BLOC_DB` or the user data directory).
+store file (None for `$BLOC_DB` or the user data directory), or a
+`bloc.View(path, origins=[...])` to count only the events those origins
+report. `bloc.import_files` imports GDELT, POLECAT and ACLED files.
 
     >>> import bloc
     >>> bloc.members("CSTO", on="1995-06-01")  # doctest: +SKIP
+    >>> bloc.cohesion("CSTO", db=bloc.View("bloc.duckdb", origins=["text"]))  # doctest: +SKIP
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
 from bloc.api import events, history, members
 from bloc.errors import BlocError
+from bloc.ingest.datasets import import_files
 from bloc.measures import (
     alignment,
     cohesion,
@@ -22,9 +26,11 @@ from bloc.measures import (
     risk,
     signals,
 )
+from bloc.store import View
 
 __all__ = [
     "BlocError",
+    "View",
     "alignment",
     "cohesion",
     "compare",
@@ -32,6 +38,7 @@ __all__ = [
     "events",
     "explain",
     "history",
+    "import_files",
     "members",
     "reliability",
     "reliability_summary",

@@ -17,7 +17,7 @@ import pandas as pd
 from bloc.errors import BlocError, NotFoundError, UnknownActorError
 from bloc.knowledge import bundled
 from bloc.model import PLOVER_TYPES
-from bloc.store import Store, opened, parse_day
+from bloc.store import Store, View, opened, origin_choice, origin_clause, parse_day
 
 __all__ = [
     "count_events",
@@ -31,7 +31,8 @@ __all__ = [
     "to_records",
 ]
 
-DB = Path | str | None
+DB = Path | str | View | None  # a View chooses origins (and carries a server's cache)
+Origins = str | list[str] | tuple[str, ...] | None
 
 EVENT_COLUMNS = [
     "id",
@@ -123,24 +124,29 @@ def events(
     alliance: str | None = None,
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
-    origin: str | None = None,
+    origin: Origins = None,
     db: DB = None,
     actors: list[str] | None = None,
     latest: int | None = None,
     min_confidence: float | None = None,
 ) -> pd.DataFrame:
-    """Curated and text-derived events, each with its list of evidence rows.
+    """Curated, text-derived and imported events, each with its list of evidence rows.
 
     `actor` matches the source or the target (`actors`: any of several);
-    `type` is a PLOVER type; dates are inclusive; `latest` keeps only the
-    most recent that many; `min_confidence` keeps events at least that likely
-    to be right (the coder's calibrated confidence; curated events count 1).
-    The `evidence` column holds a list of dicts {document, sentence, start,
-    end, published, url, lang} (lang: the document's language, None for
-    curated evidence and documents stored before it was kept).
+    `type` is a PLOVER type; dates are inclusive; `origin` keeps the events
+    that one of the named origins reports (curated, text, gdelt, polecat,
+    acled; a View's choice by default); `latest` keeps only the most recent
+    that many; `min_confidence` keeps events at least that likely to be right
+    (the coder's calibrated confidence; curated events count 1). The
+    `evidence` column holds a list of dicts {document, sentence, start, end,
+    published, url, lang} (lang: the document's language, None for curated
+    evidence and documents stored before it was kept).
     """
-    where, params = _filters(actor, type, alliance, since, until, origin, actors, min_confidence)
+    chosen = origin_choice(origin)
     with opened(db) as store:
+        where, params = _filters(
+            actor, type, alliance, since, until, chosen or store.origins, actors, min_confidence
+        )
         return _events_frame(store, where, params, latest)
 
 
@@ -150,12 +156,13 @@ def count_events(
     alliance: str | None = None,
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
-    origin: str | None = None,
+    origin: Origins = None,
     db: DB = None,
 ) -> int:
     """How many events `events` would return with the same filters."""
-    where, params = _filters(actor, type, alliance, since, until, origin, None)
+    chosen = origin_choice(origin)
     with opened(db) as store:
+        where, params = _filters(actor, type, alliance, since, until, chosen or store.origins, None)
         row = store.con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()
     return int(row[0]) if row else 0
 
@@ -166,7 +173,7 @@ def _filters(
     alliance: str | None,
     since: str | dt.date | None,
     until: str | dt.date | None,
-    origin: str | None,
+    origins: tuple[str, ...] | None,
     actors: list[str] | None,
     min_confidence: float | None = None,
 ) -> tuple[str, list[Any]]:
@@ -196,9 +203,8 @@ def _filters(
     if until:
         where.append("e.date <= ?")
         params.append(parse_day(until))
-    if origin:
-        where.append("e.origin = ?")
-        params.append(origin)
+    if origins is not None:
+        where.append(origin_clause(origins))
     if min_confidence is not None:
         if not 0.0 <= min_confidence <= 1.0:
             raise BlocError(f"--min-confidence must lie between 0 and 1, not {min_confidence}")

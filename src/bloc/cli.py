@@ -18,7 +18,7 @@ from bloc import api, measures, simulate
 from bloc.errors import BlocError
 from bloc.ingest import IngestSummary, ingest
 from bloc.model import Document, Rejected
-from bloc.store import default_db_path, opened
+from bloc.store import ORIGINS, View, default_db_path, opened
 from bloc.store.check import check_path
 from bloc.web import findings
 
@@ -56,6 +56,19 @@ class ExportFormat(enum.StrEnum):
 
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OriginOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--origin",
+        help=f"Only events these origins report ({', '.join(ORIGINS)} or all); repeatable. "
+        "Default: every origin.",
+    ),
+]
+
+
+def _view(db: Path | None, origin: list[str] | None) -> Path | View | None:
+    """The store as the command reads it: through the origins chosen, if any."""
+    return View(db or default_db_path(), origin) if origin else db
 
 
 def _fail(exc: BlocError) -> None:
@@ -154,7 +167,7 @@ def events(
     alliance: Annotated[str | None, typer.Option(help="Events concerning this alliance.")] = None,
     since: Annotated[str | None, typer.Option(help="From this date (inclusive).")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this date (inclusive).")] = None,
-    origin: Annotated[str | None, typer.Option(help="curated or text.")] = None,
+    origin: OriginOption = None,
     min_confidence: Annotated[
         float | None,
         typer.Option(
@@ -165,7 +178,7 @@ def events(
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Curated and text-derived events, each with its evidence."""
+    """Curated, text-derived and imported events, each with its evidence."""
     try:
         frame = api.events(
             actor, type, alliance, since, until, origin, db=db, min_confidence=min_confidence
@@ -294,6 +307,49 @@ def _print_summary(summary: IngestSummary) -> None:
         )
 
 
+class Dataset(enum.StrEnum):
+    gdelt = "gdelt"
+    polecat = "polecat"
+    acled = "acled"
+
+
+@app.command("import")
+def import_command(
+    dataset: Annotated[Dataset, typer.Argument(help="The dataset the files come from.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="GDELT 2.0 exports (.CSV or .zip), POLECAT weekly files, ACLED CSVs."),
+    ],
+    keep_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Keep every event whose actors map, not only those touching an alliance's "
+            "members, the alliances and their rivals.",
+        ),
+    ] = False,
+    db: DbOption = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table, or json for scripts.")
+    ] = Format.table,
+) -> None:
+    """Import an event dataset, mapped to PLOVER (re-running changes nothing)."""
+    from bloc.ingest.datasets import import_files
+
+    try:
+        with err.status(f"importing {dataset.value}…"):
+            summary = import_files(dataset.value, files, db, keep_all=keep_all)
+    except BlocError as exc:
+        _fail(exc)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(summary.records(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for line in summary.lines():
+            out.print(line, markup=False, highlight=False)
+    if any(f.failed for f in summary.files):
+        raise typer.Exit(1)
+
+
 OnOption = Annotated[
     str | None, typer.Option("--on", help="As of this date, YYYY-MM-DD (default: today).")
 ]
@@ -309,12 +365,16 @@ def alignment_command(
     member: Annotated[str | None, typer.Option(help="Only this member.")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    origin: OriginOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Each member's alignment with the alliance and its leader (-1..1), per period."""
     try:
-        frame = measures.alignment(alliance, by=by, member=member, since=since, until=until, db=db)
+        view = _view(db, origin)
+        frame = measures.alignment(
+            alliance, by=by, member=member, since=since, until=until, db=view
+        )
     except BlocError as exc:
         _fail(exc)
     emit(frame, fmt, f"{alliance.upper()}: alignment by {by} (as of each period's end)")
@@ -325,12 +385,13 @@ def dyads_command(
     alliance: Annotated[str, typer.Argument(help="Alliance code.")],
     on: OnOption = None,
     matrix: Annotated[bool, typer.Option(help="Print a member-by-member matrix.")] = False,
+    origin: OriginOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Relations between members (-1 hostile .. +1 friendly), most hostile pair first."""
     try:
-        frame = measures.dyads(alliance, on=on, db=db)
+        frame = measures.dyads(alliance, on=on, db=_view(db, origin))
     except BlocError as exc:
         _fail(exc)
     if matrix:
@@ -369,12 +430,13 @@ def cohesion_command(
     by: ByOption = "quarter",
     since: SinceOption = None,
     until: UntilOption = None,
+    origin: OriginOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """One cohesion index (0..1) per period, and its parts."""
     try:
-        frame = measures.cohesion(alliance, by=by, since=since, until=until, db=db)
+        frame = measures.cohesion(alliance, by=by, since=since, until=until, db=_view(db, origin))
     except BlocError as exc:
         _fail(exc)
     emit(frame, fmt, f"{alliance.upper()}: cohesion by {by} (as of each period's end)")
@@ -387,16 +449,18 @@ def risk_command(
     explain: Annotated[
         str | None, typer.Option(help="List the dated, cited evidence behind one member.")
     ] = None,
+    origin: OriginOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Members ranked by risk of leaving or freezing participation, with reasons."""
     try:
+        view = _view(db, origin)
         if explain:
-            frame = measures.explain(alliance, explain, on=on, db=db)
+            frame = measures.explain(alliance, explain, on=on, db=view)
             title = f"{alliance.upper()}: evidence behind {explain.upper()}'s exit risk"
         else:
-            frame = measures.risk(alliance, on=on, db=db)
+            frame = measures.risk(alliance, on=on, db=view)
             title = f"{alliance.upper()}: exit risk on {on or 'today'}"
     except BlocError as exc:
         _fail(exc)
@@ -408,12 +472,13 @@ def risk_command(
 def compare_command(
     alliances: Annotated[list[str], typer.Argument(help="Two or more alliance codes.")],
     on: OnOption = None,
+    origin: OriginOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The same measures for several alliances, side by side."""
     try:
-        frame = measures.compare(alliances, on=on, db=db)
+        frame = measures.compare(alliances, on=on, db=_view(db, origin))
     except BlocError as exc:
         _fail(exc)
     emit(frame, fmt, f"{' vs '.join(a.upper() for a in alliances)} on {on or 'today'}")
@@ -434,13 +499,14 @@ def simulate_command(
         list[str] | None,
         typer.Option(help="leader-at-war, leader-defeated or frozen:CODE (repeatable)."),
     ] = None,
+    origin: OriginOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """What each member and the alliance do when a member invokes collective defence."""
     try:
         scenario = simulate.parse_scenario(alliance, requester, threat, aggressor, on, assume)
-        result = simulate.simulate(scenario, draws=draws, seed=seed, db=db)
+        result = simulate.simulate(scenario, draws=draws, seed=seed, db=_view(db, origin))
     except BlocError as exc:
         _fail(exc)
     if fmt is Format.json:
@@ -491,18 +557,19 @@ def backtest_command(
     ] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per case.")] = 2_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    origin: OriginOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Predict every historical request from what was known the day before it."""
     if calibration:
-        _calibration(alliance, draws, seed, db, fmt)
+        _calibration(alliance, draws, seed, _view(db, origin), fmt)
         return
     if alliance is None:
         err.print("error: name an alliance (e.g. CSTO) or use --calibration", highlight=False)
         raise typer.Exit(2)
     try:
-        frame = simulate.backtest(alliance, draws=draws, seed=seed, db=db)
+        frame = simulate.backtest(alliance, draws=draws, seed=seed, db=_view(db, origin))
     except BlocError as exc:
         _fail(exc)
     hits = int(frame.hit.sum())
@@ -520,7 +587,9 @@ def backtest_command(
         err.print(summary, markup=False, highlight=False)
 
 
-def _calibration(alliance: str | None, draws: int, seed: int, db: Path | None, fmt: Format) -> None:
+def _calibration(
+    alliance: str | None, draws: int, seed: int, db: Path | View | None, fmt: Format
+) -> None:
     """`bloc backtest --calibration`: over every alliance's cases, or the named one's."""
     try:
         frame = simulate.backtest_all([alliance] if alliance else None, draws, seed, db)
@@ -603,13 +672,16 @@ def serve_command(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    cache: Annotated[
+        bool, typer.Option(help="Keep computed measures until the store changes.")
+    ] = True,
 ) -> None:
     """The web dashboard and the JSON API (OpenAPI at /docs), until Ctrl-C."""
     from bloc.web import app as web
 
     try:
         err.print(f"bloc dashboard on http://{host}:{port}/ (store {db or default_db_path()})")
-        web.serve(db, host, port)
+        web.serve(db, host, port, cache=cache)
     except BlocError as exc:
         _fail(exc)
 
@@ -621,13 +693,14 @@ def report_command(
         "report.html"
     ),
     on: OnOption = None,
+    origin: OriginOption = None,
     db: DbOption = None,
 ) -> None:
     """One self-contained HTML report (charts inside, no external requests) to share."""
     from bloc.web import report
 
     try:
-        path = report.write(alliance, out, api.parse_day(on), db)
+        path = report.write(alliance, out, api.parse_day(on), _view(db, origin))
     except BlocError as exc:
         _fail(exc)
     out_size = path.stat().st_size

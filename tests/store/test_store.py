@@ -191,6 +191,10 @@ def test_a_schema_1_store_is_upgraded_without_loss(
         r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
         for r in before["meta"]
     ]
+    # The upgrade is a write: the store's generation moves on (caches know it changed).
+    was, now = dict(before["meta"]), dict(after["meta"])
+    assert int(now.pop("generation")) == int(was.pop("generation", "0")) + 1
+    before["meta"], after["meta"] = sorted(was.items()), sorted(now.items())
     assert after == before
     assert origins == [(None,), (None,), (None,)]  # not known for documents stored before
     # The upgraded store takes new documents, with where they came from.

@@ -2,9 +2,11 @@
 
 The same happening reported by several articles, or several times in one,
 becomes one event with several evidence rows: a new coded event merges into a
-stored text event with the same source, target and type whose date agrees
-with it at the coarser precision (the finer date is kept). A document stored
-again with new content replaces its earlier evidence.
+stored event (from text or an imported dataset; never a curated one) with the
+same source, target and type whose date agrees with it at the coarser
+precision (the finer date is kept). A document stored again with new content
+replaces its earlier evidence. `bloc.ingest.datasets` merges dataset rows by
+the same two functions (`stored_events`, `merge_reports`).
 """
 
 from __future__ import annotations
@@ -138,8 +140,8 @@ def store_results(
         if replaced is None or replaced & set(ids):
             _forget(con, ids)
         _insert(con, "INSERT INTO documents", documents)
-        index = _stored_events(con, keys)
-        eids, made, changed = _merge(merging, index, summary)
+        index = stored_events(con, keys)
+        eids, made, changed = merge_reports(merging, index, summary)
         new = events.take(pa.array([row for row, _ in made], pa.int64()))
         slots = [slot for _, slot in made]  # final: later reports in the batch updated them
         _insert(
@@ -194,7 +196,8 @@ Slot = list[Any]  # [id, date, precision, confidence]
 Key = tuple[str, str, str, int]
 
 
-def _stored_events(con: duckdb.DuckDBPyConnection, keys: list[Key]) -> dict[Key, list[Slot]]:
+def stored_events(con: duckdb.DuckDBPyConnection, keys: list[Key]) -> dict[Key, list[Slot]]:
+    """The stored events a batch with these keys could merge into, by key, in id order."""
     index: dict[Key, list[Slot]] = {}
     if not keys:
         return index
@@ -203,7 +206,7 @@ def _stored_events(con: duckdb.DuckDBPyConnection, keys: list[Key]) -> dict[Key,
         "SELECT e.source, e.target, e.type, e.id, e.date, e.date_precision, e.confidence "
         "FROM events e JOIN batch_keys k ON e.source = k.source AND e.target = k.target "
         "AND e.type = k.type AND year(e.date) = k.year "
-        "WHERE e.origin = 'text' ORDER BY e.id"
+        "WHERE e.origin <> 'curated' ORDER BY e.id"
     ).fetchall()
     con.unregister("batch_keys")
     for source, target, kind, eid, day, precision, confidence in rows:
@@ -212,13 +215,20 @@ def _stored_events(con: duckdb.DuckDBPyConnection, keys: list[Key]) -> dict[Key,
     return index
 
 
-def _merge(
-    merging: dict[str, list[Any]], index: dict[Key, list[Slot]], summary: IngestSummary
+def merge_reports(
+    merging: dict[str, list[Any]],
+    index: dict[Key, list[Slot]],
+    summary: IngestSummary,
+    reports: list[int] | None = None,
+    ids: list[str] | None = None,
 ) -> tuple[list[str], list[tuple[int, Slot]], list[tuple[Any, ...]]]:
     """Match each coded event to a stored (or earlier in this batch) one, or make it new.
 
     Returns each event's id, the events made new (their row and slot), and
-    the stored events changed.
+    the stored events changed. `reports[row]` counts identical reports the
+    row stands for (each further one raises confidence as a merge does);
+    `ids[row]` names the event the row makes if it is new (by default a
+    digest of what the event is).
     """
     eids: list[str] = []
     made: list[tuple[int, Slot]] = []
@@ -236,18 +246,22 @@ def _merge(
         slots = index.setdefault((source, target, kind, day.year), [])
         mine = (day, precision)
         slot = next((s for s in slots if compatible((s[1], s[2]), mine)), None)
+        further = 1 if reports is None else reports[row]
         if slot is None:
-            slot = [_event_id(source, target, kind, day, precision), day, precision, confidence]
+            eid = ids[row] if ids is not None else _event_id(source, target, kind, day, precision)
+            slot = [eid, day, precision, confidence]
             slots.append(slot)
             made.append((row, slot))
             summary.events_new += 1
+            further -= 1
         else:
             if PRECISION_RANK[precision] < PRECISION_RANK[slot[2]]:
                 slot[1], slot[2] = day, precision
+            updated[slot[0]] = slot
+        for _ in range(further):
             # Each further report raises confidence a little: sources agree.
             slot[3] = min(0.99, max(float(slot[3]), confidence) + 0.05)
-            updated[slot[0]] = slot
-            summary.events_merged += 1
+        summary.events_merged += further
         eids.append(slot[0])
     fresh = {slot[0] for _, slot in made}
     changed = [tuple(s) for eid, s in updated.items() if eid not in fresh]

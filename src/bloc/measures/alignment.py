@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from bloc.measures.cache import cached
 from bloc.measures.decay import (
     HALF_LIFE_DAYS,
     PRIOR_WEIGHT,
@@ -38,6 +39,7 @@ from bloc.measures.signals import (
 )
 
 
+@cached
 def alignment(
     alliance: str | Observed,
     by: str = "year",
@@ -60,14 +62,17 @@ def alignment(
     leader = data.alliance.leader
     members = sorted({s.member for s in data.alliance.membership} - {leader or ""})
     if member:
-        members = [m for m in members if m == member.upper()]
-        if not members:
+        if member.upper() not in members:
             from bloc.errors import UnknownActorError
 
             raise UnknownActorError(
                 f"{member!r} was never a member of {data.alliance.code}: "
                 "see `bloc members` for the codes"
             )
+        # One member's rows are cut from every member's (the same figures), which a
+        # cache keeps once for all of them.
+        every = alignment(data, by=by, since=since, until=until)
+        return every[every.member == member.upper()].reset_index(drop=True)
     outer = data.kind != MEMBER
     total = grouped_decayed(data, outer, data.member, data.tone, at)
     by_kind = grouped_decayed(data, outer, data.member * len(KINDS) + data.kind, data.tone, at)

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from bloc.measures.cache import cached
 from bloc.measures.decay import (
     MIN_WEIGHT,
     PRIOR_WEIGHT,
@@ -29,6 +30,7 @@ from bloc.measures.signals import (
 )
 
 
+@cached
 def cohesion(
     alliance: str | Observed,
     by: str = "quarter",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from bloc.measures.cache import cached
 from bloc.measures.cohesion import cohesion
 from bloc.measures.decay import as_of
 from bloc.measures.relations import dyads
@@ -15,6 +16,7 @@ from bloc.measures.risk import risk
 from bloc.measures.signals import DB, member_on, observe
 
 
+@cached
 def compare(alliances: list[str], on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
     """The same measures for several alliances, side by side (one column each)."""
     day = as_of(on)

@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from bloc.knowledge import bundled
+from bloc.measures.cache import cached
 from bloc.measures.decay import PRIOR_WEIGHT, as_of, day_number, salience
 from bloc.measures.signals import DB, MEMBER, Observed, data_of, load_events, member_on
 from bloc.model import Tie
-from bloc.store import Store, opened
+from bloc.store import Store, opened, origin_clause
 
 
 def _pairs_on(data: Observed, day: float, members: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -98,6 +99,7 @@ def tie_scores(
     return out
 
 
+@cached
 def dyads(alliance: str | Observed, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
     """Relations between every pair of members on a day, most hostile first.
 
@@ -135,6 +137,7 @@ def dyads(alliance: str | Observed, on: str | dt.date | None = None, db: DB = No
     return frame.sort_values(["score", "a", "b"], na_position="last", ignore_index=True)
 
 
+@cached
 def relations(
     alliance: str, on: str | dt.date | None = None, db: DB = None, outside: int = 6
 ) -> pd.DataFrame:
@@ -154,12 +157,13 @@ def relations(
     frame.insert(2, "kind", "member")
     with opened(db) as store:
         counts = store.con.execute(
-            """
+            f"""
             SELECT CASE WHEN list_contains($m, source) THEN target ELSE source END AS other,
                    CASE WHEN list_contains($m, source) THEN source ELSE target END AS member,
                    count(*) AS n
-            FROM events
+            FROM events e
             WHERE list_contains($m, source) <> list_contains($m, target) AND date <= $day
+              AND {origin_clause(store.origins)}
             GROUP BY ALL
             """,
             {"m": members, "day": day},

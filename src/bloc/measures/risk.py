@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bloc.knowledge import bundled
+from bloc.measures.cache import cached
 from bloc.measures.decay import HALF_LIFE_DAYS, PRIOR_WEIGHT, as_of, day_number
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
@@ -108,10 +110,19 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
     return _RiskInputs(members, status, parts, rows, decayed, requests)
 
 
+def _inputs_on(data: Observed, day: dt.date) -> _RiskInputs:
+    """`_risk_inputs`, kept by a cache for every member's risk and explanation of the day."""
+    if data.stamp is None or data.alliance is not bundled().alliance(data.alliance.code):
+        return _risk_inputs(data, day)
+    key = ("risk inputs", data.stamp.key, data.alliance.code, day.isoformat())
+    return data.stamp.cache.get("frames", key, lambda: _risk_inputs(data, day))
+
+
 def _request_ids(al: Alliance, member: str, day: dt.date) -> list[str]:
     return [f"{r.id}-response" for r in al.requests if r.requester == member and r.date <= day]
 
 
+@cached
 def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
     """Members (the leader apart) ranked by risk of leaving or freezing participation.
 
@@ -121,7 +132,7 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
     """
     data = data_of(alliance, db)
     day = as_of(on)
-    inputs = _risk_inputs(data, day)
+    inputs = _inputs_on(data, day)
     records = []
     for m in inputs.members:
         values = inputs.parts[m]
@@ -166,18 +177,25 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
     return frame[columns]
 
 
+@cached
 def explain(
-    alliance: str | Observed, member: str, on: str | dt.date | None = None, db: DB = None
+    alliance: str | Observed,
+    member: str,
+    on: str | dt.date | None = None,
+    db: DB = None,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """The dated, cited events behind one member's exit risk on a day.
 
     Columns: component, date, event, type, other, tone, decayed (weight
     after decay), summary, sources (documents or knowledge-base source ids).
+    `top` keeps the weightiest that many signals of each component (by their
+    decayed weight; every unanswered request is kept).
     """
     data = data_of(alliance, db)
     day = as_of(on)
     code = member.upper()
-    inputs = _risk_inputs(data, day)
+    inputs = _inputs_on(data, day)
     if code not in inputs.members:
         from bloc.errors import UnknownActorError
 
@@ -188,6 +206,9 @@ def explain(
     actors = np.array(data.actors, dtype=object)
     frames = []
     for component, idx in inputs.rows[code].items():
+        if top is not None and len(idx) > top:
+            weight = inputs.decayed[idx]
+            idx = idx[np.sort(np.argsort(-weight, kind="stable")[:top])]
         frames.append(
             pd.DataFrame(
                 {

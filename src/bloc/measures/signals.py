@@ -9,13 +9,20 @@ sources. The formulas are written out in docs/analysis.md.
 
 No look-ahead: a figure "as of" a day uses only signals dated on or before
 it *and* known by then. A text-derived event is known from the first
-publication of an article reporting it; a curated entry of the knowledge base
-is the historical record, known from the end of its dated period (the last
-day of its month for a month-precise date).
+publication of an article reporting it (an imported one from the day its
+dataset added it); a curated entry of the knowledge base is the historical
+record, known from the end of its dated period (the last day of its month for
+a month-precise date).
+
+Origins: a store opened through a `View` that chooses origins (`--origin`)
+yields only the events those origins report (`bloc.store.view`); every
+measure reads its events here, so every measure follows the choice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -26,13 +33,14 @@ import numpy as np
 import pandas as pd
 
 from bloc.knowledge import bundled
+from bloc.measures.cache import Stamp, cache_of
 from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
 from bloc.model import PLOVER_TYPES, VOTES, Alliance
-from bloc.store import Store, opened
+from bloc.store import Store, opened, origin_clause
 
 log = logging.getLogger(__name__)
 
-DB = Any  # a path, a str, or None for the default store
+DB = Any  # a path, a str, a View (a choice of origins, a cache), or None for the default store
 
 RIVAL_FACTOR = 0.5  # conduct toward the leader's rivals counts half as much as toward it
 VOTE_VALUE = {"yes": 1.0, "abstain": 0.5, "absent": 0.5, "no": 0.0}
@@ -67,6 +75,8 @@ class Observed:
     avail: np.ndarray  # the day it is both dated and known by
 
     _by_avail: np.ndarray | None = None
+    # Set when a cache made it (the store, its generation, the origins); `replace` drops it.
+    stamp: Stamp | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def by_avail(self) -> np.ndarray:
         """Signal rows in order of availability (computed once)."""
@@ -97,16 +107,18 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
 
     A text-derived event is known from the first publication of an article
     reporting it; a curated entry (the historical record), or an event whose
-    articles print no date, from the end of its own dated period.
+    articles print no date, from the end of its own dated period. Only the
+    events of the origins the store was opened for (`store.origins`).
     """
     result = store.con.execute(
-        """
+        f"""
         WITH coded AS (
             SELECT e.*, list_position($actors, e.source) - 1 AS s,
                    list_position($actors, e.target) - 1 AS t
             FROM events e
             WHERE list_position($actors, e.source) IS NOT NULL
               AND list_position($actors, e.target) IS NOT NULL
+              AND {origin_clause(store.origins)}
         ), first AS (  -- first publication, for the wanted events only; a publication
                        -- known only to the month is known from the month's last day
             SELECT v.event_id,
@@ -262,7 +274,28 @@ def _signals(
 
 
 def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observed:
-    """Read the events and votes that bear on `alliance`, once."""
+    """Read the events and votes that bear on `alliance`, once.
+
+    Through a View that carries a cache (the dashboard's), the reading is
+    kept for the store's generation and the origins chosen.
+    """
+    cache = cache_of(db)
+    if cache is None:
+        return _observe(alliance, db, store)
+    code = bundled().alliance(alliance).code
+    with opened(db) if store is None else contextlib.nullcontext(store) as s:
+        stamp = Stamp(cache, db.path, s.generation(), db.origins)
+
+        def compute() -> Observed:
+            data = _observe(code, db, s)
+            data.stamp = stamp
+            data.by_avail()  # sorted once, before any request shares it
+            return data
+
+        return cache.get("observed", (*stamp.key, code), compute)
+
+
+def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
     kb = bundled()
     al = kb.alliance(alliance)
     members = sorted({s.member for s in al.membership})
@@ -273,7 +306,11 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
     actors = sorted(set(members) | {al.code} | rivals | ({al.leader} if al.leader else set()))
 
     def read(s: Store) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
-        return load_events(s, actors), s.query("SELECT resolution, date, member, vote FROM votes")
+        # UN votes are the knowledge base's record: read with curated entries only.
+        votes = "SELECT resolution, date, member, vote FROM votes"
+        if s.origins is not None and "curated" not in s.origins:
+            votes += " WHERE FALSE"
+        return load_events(s, actors), s.query(votes)
 
     if store is not None:
         ev, votes = read(store)

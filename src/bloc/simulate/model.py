@@ -31,7 +31,7 @@ from bloc.simulate.constants import (
     POLITICAL_AT,
     SHARED_NOISE,
 )
-from bloc.simulate.members import Agent, build_agents, reasons
+from bloc.simulate.members import Agent, Context, build_agents, reasons
 from bloc.simulate.repertoire import Record, combine, record_on
 from bloc.simulate.scenario import (
     KB_THREAT,
@@ -203,10 +203,20 @@ def simulate(
     treaty = terms(al, scenario, kind, owed=requester.full)
     participants, standing_rows = _participants(al, scenario, frozen)
     with opened(db) as store:
-        observed = data if data is not None else measures.observe(al.code, store=store)
-        agents, context = build_agents(
-            store, observed, scenario, kind, treaty, requester, participants, flags
-        )
+        observed = data if data is not None else measures.observe(al.code, db, store=store)
+
+        def agents_now() -> tuple[list[Agent], Context]:
+            return build_agents(
+                store, observed, scenario, kind, treaty, requester, participants, flags
+            )
+
+        stamp = observed.stamp if data is None else None
+        if stamp is None:
+            agents, context = agents_now()
+        else:  # a server's cache: the members' factors do not depend on the draws
+            what = (scenario, kind, treaty, requester, participants, sorted(flags))
+            key = ("agents", stamp.key, repr(what))
+            agents, context = stamp.cache.get("frames", key, agents_now)
     collective_forces = forces_exist(al, scenario.on)
     stances = sample_stances(agents, draws, generator)
     outcome = decide(stances, agents, al.leader, treaty, collective_forces)

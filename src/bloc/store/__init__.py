@@ -2,7 +2,8 @@
 
 `db` opens and creates stores and loads the knowledge base into them,
 `schema` holds the tables and their upgrades, `turns` lets processes share
-a file, and `check` verifies and repairs a store.
+a file, `view` names where events come from (origins) and a store seen
+through a choice of them, and `check` verifies and repairs a store.
 """
 
 from bloc.store.db import (
@@ -11,6 +12,7 @@ from bloc.store.db import (
     knowledge_hash,
     opened,
     parse_day,
+    store_path,
 )
 from bloc.store.schema import (
     MIGRATIONS,
@@ -22,21 +24,38 @@ from bloc.store.schema import (
     upgrade,
 )
 from bloc.store.turns import LOCK_TIMEOUT, Turn, lock_timeout
+from bloc.store.view import (
+    DATASETS,
+    ORIGINS,
+    View,
+    document_prefix,
+    evidence_origin_sql,
+    origin_choice,
+    origin_clause,
+)
 
 __all__ = [
+    "DATASETS",
     "LOCK_TIMEOUT",
     "MIGRATIONS",
+    "ORIGINS",
     "SCHEMA",
     "SCHEMA_VERSION",
     "Store",
     "Turn",
+    "View",
     "default_db_path",
+    "document_prefix",
+    "evidence_origin_sql",
     "knowledge_hash",
     "lock_timeout",
     "migrate",
     "newer_message",
     "opened",
+    "origin_choice",
+    "origin_clause",
     "parse_day",
+    "store_path",
     "stored_version",
     "upgrade",
 ]

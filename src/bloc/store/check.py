@@ -27,6 +27,7 @@ from bloc.store.schema import (
     stored_version,
     table_columns,
 )
+from bloc.store.view import evidence_origin_sql
 
 log = logging.getLogger(__name__)
 
@@ -256,9 +257,9 @@ def _data_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         "SELECT id FROM events e WHERE origin = 'text' "
         "AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.event_id = e.id) ORDER BY id"
     )
-    undocumented = rows(
+    undocumented = rows(  # a dataset's row that merged into a text event has no document
         "SELECT v.document FROM evidence v JOIN events e ON e.id = v.event_id "
-        "WHERE e.origin = 'text' "
+        f"WHERE e.origin = 'text' AND {evidence_origin_sql('e', 'v')} = 'text' "
         "AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = v.document) ORDER BY ALL"
     )
     merges, _ = text_duplicates(con)
@@ -269,6 +270,7 @@ def _data_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         "(SELECT count(*) FROM events), (SELECT count(*) FROM evidence)"
     ).fetchone()
     documents, curated, text, events, evidence = (int(n) for n in counts or (0,) * 5)
+    imported = events - curated - text
 
     def few(values: list[str]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(values))[:_EXAMPLES]
@@ -318,6 +320,11 @@ def _data_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
             repairable=True,
         ),
         Finding("documents", "documents stored", documents, info=True),
-        Finding("events", f"events stored ({curated} curated, {text} text)", events, info=True),
+        Finding(
+            "events",
+            f"events stored ({curated} curated, {text} text, {imported} imported)",
+            events,
+            info=True,
+        ),
         Finding("evidence", "evidence rows stored", evidence, info=True),
     ]

@@ -34,6 +34,7 @@ from bloc.knowledge import bundled, data_dir
 from bloc.model import KnowledgeBase
 from bloc.store.schema import SCHEMA_VERSION, newer_message, stored_version, upgrade
 from bloc.store.turns import Turn, connect, connecting, lock_timeout
+from bloc.store.view import View
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Store:
         self.con = con
         self.path = path
         self._turn = turn
+        self.origins: tuple[str, ...] | None = None  # the origins read (None: every one)
 
     @classmethod
     def open(
@@ -134,7 +136,7 @@ class Store:
                 )
             return
         try:
-            with self.transaction() as con:
+            with self.transaction(bump=version != SCHEMA_VERSION) as con:
                 upgrade(con, version, self.path)
         except duckdb.Error as exc:
             raise StoreError(
@@ -159,11 +161,21 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All or nothing: a failure (or a kill) leaves the store as it was."""
+    def transaction(self, *, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: a failure (or a kill) leaves the store as it was.
+
+        A write moves the store's generation on in the same transaction, so a
+        cache of figures computed from the store (the dashboard's) knows them
+        stale from the moment the write is visible.
+        """
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
+            if bump:
+                self.con.execute(
+                    "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE "
+                    "SET value = CAST(coalesce(TRY_CAST(meta.value AS BIGINT), 0) + 1 AS VARCHAR)"
+                )
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
@@ -172,6 +184,14 @@ class Store:
     def meta(self, key: str) -> str | None:
         row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
+
+    def generation(self) -> int:
+        """How many writes the store has seen (0 for one never written since bloc counted)."""
+        try:
+            value = self.meta("generation")
+        except duckdb.CatalogException:
+            return 0
+        return int(value) if value and value.isdigit() else 0
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
@@ -315,16 +335,25 @@ def _insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None
     )
 
 
+def store_path(db: Path | str | View | None) -> Path:
+    """The file of a store given as a path, a View, or None (the default store)."""
+    if isinstance(db, View):
+        return db.path
+    return Path(db) if db is not None else default_db_path()
+
+
 @contextmanager
-def opened(path: Path | str | None = None, *, write: bool = False) -> Iterator[Store]:
+def opened(path: Path | str | View | None = None, *, write: bool = False) -> Iterator[Store]:
     """Open a store with the bundled knowledge base loaded, and close it afterwards.
+
+    A `View` opens its file, and the store reads only the origins it chose.
 
     Readers open it read-only, so any number of them (a dashboard's requests,
     commands) share it; only when the store is missing, older than this bloc
     or its knowledge base out of date is it first opened for writing, briefly,
     to bring it up to date. `write=True` is for the commands that change it.
     """
-    target = Path(path) if path is not None else default_db_path()
+    target = store_path(path)
     store = None if write else _current(target)
     if store is None:
         store = Store.open(target)
@@ -336,6 +365,8 @@ def opened(path: Path | str | None = None, *, write: bool = False) -> Iterator[S
         if not write:
             store.close()
             store = Store.open(target, read_only=True)
+    if isinstance(path, View):
+        store.origins = path.origins
     try:
         yield store
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -13,7 +12,7 @@ from bloc import api, measures, simulate
 from bloc.errors import ScenarioError
 from bloc.knowledge import bundled
 from bloc.web import pages
-from bloc.web.http import OnQuery, as_of
+from bloc.web.http import OnQuery, StoreView, as_of
 
 
 class SimulateBody(BaseModel):
@@ -32,8 +31,8 @@ class CodeBody(BaseModel):
     published: dt.date | None = None
 
 
-def api_routes(db: Path | str | None) -> APIRouter:
-    """The JSON endpoints over one store."""
+def api_routes() -> APIRouter:
+    """The JSON endpoints over the app's store, each through the origins `origin` chooses."""
     router = APIRouter()
 
     # -- JSON API --------------------------------------------------------------
@@ -53,17 +52,18 @@ def api_routes(db: Path | str | None) -> APIRouter:
         ]
 
     @router.get("/api/alliances/{code}/members", tags=["alliances"])
-    def api_members(code: str, on: OnQuery = None) -> list[dict[str, Any]]:
+    def api_members(db: StoreView, code: str, on: OnQuery = None) -> list[dict[str, Any]]:
         """Members on a day, with their status."""
         return api.to_records(api.members(code, as_of(on), db))
 
     @router.get("/api/alliances/{code}/history", tags=["alliances"])
-    def api_history(code: str) -> list[dict[str, Any]]:
+    def api_history(db: StoreView, code: str) -> list[dict[str, Any]]:
         """Membership changes and curated events, with citations."""
         return api.to_records(api.history(code, db))
 
     @router.get("/api/alliances/{code}/alignment", tags=["measures"])
     def api_alignment(
+        db: StoreView,
         code: str,
         on: OnQuery = None,
         by: Annotated[str, Query(pattern="^(month|quarter|year)$")] = "year",
@@ -75,6 +75,7 @@ def api_routes(db: Path | str | None) -> APIRouter:
 
     @router.get("/api/alliances/{code}/cohesion", tags=["measures"])
     def api_cohesion(
+        db: StoreView,
         code: str,
         on: OnQuery = None,
         by: Annotated[str, Query(pattern="^(month|quarter|year)$")] = "year",
@@ -83,17 +84,17 @@ def api_routes(db: Path | str | None) -> APIRouter:
         return api.to_records(measures.cohesion(code, by=by, until=as_of(on), db=db))
 
     @router.get("/api/alliances/{code}/dyads", tags=["measures"])
-    def api_dyads(code: str, on: OnQuery = None) -> list[dict[str, Any]]:
+    def api_dyads(db: StoreView, code: str, on: OnQuery = None) -> list[dict[str, Any]]:
         """Relations between every pair of members, most hostile first."""
         return api.to_records(measures.dyads(code, as_of(on), db))
 
     @router.get("/api/alliances/{code}/relations", tags=["measures"])
-    def api_relations(code: str, on: OnQuery = None) -> list[dict[str, Any]]:
+    def api_relations(db: StoreView, code: str, on: OnQuery = None) -> list[dict[str, Any]]:
         """Members and outside powers as graph edges."""
         return api.to_records(measures.relations(code, as_of(on), db))
 
     @router.get("/api/alliances/{code}/reliability", tags=["measures"])
-    def api_reliability(code: str, on: OnQuery = None) -> dict[str, Any]:
+    def api_reliability(db: StoreView, code: str, on: OnQuery = None) -> dict[str, Any]:
         """Every request for assistance and its answer, and the reference figures."""
         day = as_of(on)
         return {
@@ -102,17 +103,25 @@ def api_routes(db: Path | str | None) -> APIRouter:
         }
 
     @router.get("/api/alliances/{code}/risk", tags=["measures"])
-    def api_risk(code: str, on: OnQuery = None) -> list[dict[str, Any]]:
+    def api_risk(db: StoreView, code: str, on: OnQuery = None) -> list[dict[str, Any]]:
         """Members ranked by exit risk, with reasons and evidence."""
         return api.to_records(measures.risk(code, as_of(on), db))
 
     @router.get("/api/alliances/{code}/risk/{member}", tags=["measures"])
-    def api_explain(code: str, member: str, on: OnQuery = None) -> list[dict[str, Any]]:
-        """The dated, cited events behind one member's exit risk."""
-        return api.to_records(measures.explain(code, member, as_of(on), db))
+    def api_explain(
+        db: StoreView,
+        code: str,
+        member: str,
+        on: OnQuery = None,
+        limit: Annotated[int, Query(ge=1, le=1_000_000)] = 100,
+    ) -> list[dict[str, Any]]:
+        """The dated, cited events behind one member's exit risk: the `limit` weightiest of
+        each part (its unanswered requests all), in part and date order."""
+        return api.to_records(measures.explain(code, member, as_of(on), db, top=limit))
 
     @router.get("/api/compare", tags=["measures"])
     def api_compare(
+        db: StoreView,
         on: OnQuery = None,
         alliances: Annotated[list[str] | None, Query(max_length=6)] = None,
     ) -> list[dict[str, Any]]:
@@ -122,6 +131,7 @@ def api_routes(db: Path | str | None) -> APIRouter:
 
     @router.get("/api/events", tags=["events"])
     def api_events(
+        db: StoreView,
         on: OnQuery = None,
         actor: Annotated[str | None, Query(max_length=20)] = None,
         type: Annotated[str | None, Query(max_length=20)] = None,
@@ -137,12 +147,12 @@ def api_routes(db: Path | str | None) -> APIRouter:
         return api.to_records(pages.known_events(frame, day).iloc[::-1].head(limit))
 
     @router.get("/api/events/{event_id}", tags=["events"])
-    def api_event(event_id: str) -> dict[str, Any]:
+    def api_event(db: StoreView, event_id: str) -> dict[str, Any]:
         """One event with all its evidence."""
         return api.to_records(api.event(event_id, db))[0]
 
     @router.post("/api/simulate", tags=["simulation"])
-    def api_simulate(body: SimulateBody) -> dict[str, Any]:
+    def api_simulate(db: StoreView, body: SimulateBody) -> dict[str, Any]:
         """Simulate a member invoking collective defence (seeded, reproducible)."""
         if body.threat not in simulate.THREATS:
             raise ScenarioError(

@@ -1,14 +1,19 @@
 """`bloc serve`: the dashboard (server-rendered pages) and a JSON API under /api.
 
 Every figure is computed as of the day in the `on` parameter, with the same
-no-look-ahead rule as the command line. Article text is untrusted: templates
-escape it, charts receive it only as JSON data, and a Content-Security-Policy
-lets the browser run bloc's own scripts and nothing else. All scripts and
+no-look-ahead rule as the command line, from the events of the origins the
+`origin` parameters choose (every origin by default). Computed measures are
+kept in a cache by store generation (`bloc.measures.cache`): a write to the
+store moves the generation on, so no page shows figures older than it.
+Article text is untrusted: templates escape it, charts receive it only as
+JSON data, and a Content-Security-Policy lets the browser run bloc's own
+scripts and nothing else. All scripts and
 styles (Plotly, Swagger UI) come from installed packages and are served here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import logging
 import socket
@@ -24,11 +29,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from bloc.errors import BlocError, StoreLockedError
-from bloc.store import opened
+from bloc.measures.cache import MeasureCache
+from bloc.store import View, opened, store_path
 from bloc.web.api_routes import api_routes
 from bloc.web.http import error, status_of
 from bloc.web.page_routes import page_routes
@@ -36,6 +43,8 @@ from bloc.web.page_routes import page_routes
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1_000_000  # bytes accepted in a request body
+MAX_KEPT_ANSWER = 8 * 2**20  # bytes of one page or API answer the cache keeps
+UNCACHED = ("/static", "/vendor")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
@@ -72,10 +81,51 @@ class _Security(BaseHTTPMiddleware):
         return response
 
 
-def create_app(db: Path | str | None = None) -> FastAPI:
-    """The dashboard and API over one store (its knowledge base loaded once, here)."""
+class _Answers(BaseHTTPMiddleware):
+    """Whole answers to GET requests, kept by URL, store generation and today's date.
+
+    Beside the measures themselves (`bloc.measures.cache`), the pages and API
+    answers made from them: the same URL asked again before the store changes
+    gets the same bytes without computing or rendering anything.
+    """
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        view: View = request.app.state.view
+        cache = view.cache
+        if (
+            request.method != "GET"
+            or not isinstance(cache, MeasureCache)
+            or request.url.path.startswith(UNCACHED)
+        ):
+            return await call_next(request)
+        try:
+            stamp = await run_in_threadpool(cache.stamp, view)
+        except BlocError:
+            return await call_next(request)  # the route reports why the store cannot be read
+        query = tuple(sorted(request.query_params.multi_items()))
+        key = ("answer", request.url.path, query, stamp.key, dt.date.today().isoformat())
+        kept = cache.peek("responses", key)
+        if kept is not None:
+            media_type, body = kept
+            return Response(body, media_type=media_type)
+        response = await call_next(request)
+        if response.status_code != 200 or not hasattr(response, "body_iterator"):
+            return response
+        body = b"".join([bytes(chunk) async for chunk in response.body_iterator])
+        media_type = response.headers.get("content-type")
+        if len(body) <= MAX_KEPT_ANSWER:
+            cache.put("responses", key, (media_type, body), size=len(body))
+        return Response(body, status_code=200, media_type=media_type)
+
+
+def create_app(db: Path | str | None = None, *, cache: bool = True) -> FastAPI:
+    """The dashboard and API over one store (its knowledge base loaded once, here).
+
+    `cache=False` computes every figure afresh (to measure what the cache saves).
+    """
     with opened(db):
         pass
+    view = View(store_path(db), cache=MeasureCache() if cache else None)
     app = FastAPI(
         title="bloc",
         version=version("bloc"),
@@ -86,7 +136,8 @@ def create_app(db: Path | str | None = None) -> FastAPI:
     # The bundled Swagger UI (4.x) refuses an OpenAPI 3.1 document outright ("Unable to
     # render this definition"); it renders FastAPI's schema when it is labelled 3.0.
     app.openapi_version = "3.0.3"
-    app.add_middleware(_Security)
+    app.add_middleware(_Answers)
+    app.add_middleware(_Security)  # added last, so outermost: on kept answers too
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(
         "/vendor/swagger",
@@ -114,8 +165,9 @@ def create_app(db: Path | str | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return error(request, exc.status_code, str(exc.detail))
 
-    app.include_router(page_routes(db, bundle))
-    app.include_router(api_routes(db))
+    app.state.view = view  # the store and cache every route reads (bloc.web.http.chosen_view)
+    app.include_router(page_routes(bundle))
+    app.include_router(api_routes())
     return app
 
 
@@ -145,7 +197,7 @@ def serving(db: Path | str | None) -> Iterator[str]:
         sock.close()
 
 
-def serve(db: Path | str | None, host: str, port: int) -> None:
+def serve(db: Path | str | None, host: str, port: int, *, cache: bool = True) -> None:
     """Run the dashboard with uvicorn until interrupted."""
     import pyarrow
     import uvicorn
@@ -155,4 +207,4 @@ def serve(db: Path | str | None, host: str, port: int) -> None:
     # system allocator gives it back (measured with bench/load.py).
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, cache=cache), host=host, port=port, log_level="info")

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bloc.errors import BlocError, NotFoundError, StoreError, StoreLockedError, TooLargeError
 from bloc.knowledge import bundled
-from bloc.store import parse_day
+from bloc.store import ORIGINS, View, parse_day
 from bloc.web import pages
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,23 @@ EARLIEST = dt.date(1990, 1, 1)
 OnQuery = Annotated[
     dt.date | None, Query(description="Day to compute as of (YYYY-MM-DD), today by default.")
 ]
+OriginQuery = Annotated[
+    list[str] | None,
+    Query(
+        description=f"Only events these origins report ({', '.join(ORIGINS)}, or all); "
+        "repeatable. Every origin by default.",
+        max_length=len(ORIGINS) + 1,
+    ),
+]
+
+
+def chosen_view(request: Request, origin: OriginQuery = None) -> View:
+    """The server's store (and cache) through the origins this request chooses."""
+    view: View = request.app.state.view
+    return view.choose(origin)
+
+
+StoreView = Annotated[View, Depends(chosen_view)]
 
 
 def as_of(on: dt.date | None) -> dt.date:
@@ -75,9 +93,19 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "alliance": None,
         "all_alliances": sorted(bundled().alliances),
         "today": dt.date.today().isoformat(),
-        "keep": [(k, v) for k, v in request.query_params.multi_items() if k != "on"],
+        "keep": [
+            (k, v) for k, v in request.query_params.multi_items() if k not in ("on", "origin")
+        ],
+        "all_origins": ORIGINS,
     }
     values.update(context)
+    chosen = [o for o in request.query_params.getlist("origin") if o in ORIGINS]
+    values["chosen_origins"] = chosen or list(ORIGINS)
+    on = values.get("on")
+    query = ([("on", on.isoformat())] if isinstance(on, dt.date) else []) + [
+        ("origin", o) for o in chosen
+    ]
+    values["nav_query"] = "?" + urlencode(query) if query else ""
     return HTMLResponse(ENV.get_template(template).render(values), status_code=status)
 
 

@@ -10,11 +10,14 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from bloc.knowledge import bundled
 from bloc.web import pages
-from bloc.web.http import ENV, OnQuery, as_of, query_day, render
+from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render
 
 
-def page_routes(db: Path | str | None, plotly: Path) -> APIRouter:
-    """The HTML pages over one store (`plotly`: the Plotly.js bundle to serve)."""
+def page_routes(plotly: Path) -> APIRouter:
+    """The HTML pages (`plotly`: the Plotly.js bundle to serve).
+
+    Each page reads the app's store through the origins its `origin` parameters choose.
+    """
     router = APIRouter()
 
     @router.get("/vendor/plotly.min.js", include_in_schema=False)
@@ -32,27 +35,32 @@ def page_routes(db: Path | str | None, plotly: Path) -> APIRouter:
         return RedirectResponse(f"/alliances/{sorted(bundled().alliances)[0]}")
 
     @router.get("/alliances/{code}", response_class=HTMLResponse, include_in_schema=False)
-    def overview_page(request: Request, code: str, on: OnQuery = None) -> Response:
+    def overview_page(db: StoreView, request: Request, code: str, on: OnQuery = None) -> Response:
         return render(request, "overview.html", pages.overview(code, as_of(on), db))
 
     @router.get(
         "/alliances/{code}/members/{member}", response_class=HTMLResponse, include_in_schema=False
     )
-    def member_page(request: Request, code: str, member: str, on: OnQuery = None) -> Response:
+    def member_page(
+        db: StoreView, request: Request, code: str, member: str, on: OnQuery = None
+    ) -> Response:
         return render(request, "member.html", pages.member(code, member, as_of(on), db))
 
     @router.get("/alliances/{code}/relations", response_class=HTMLResponse, include_in_schema=False)
-    def relations_page(request: Request, code: str, on: OnQuery = None) -> Response:
+    def relations_page(db: StoreView, request: Request, code: str, on: OnQuery = None) -> Response:
         return render(request, "relations.html", pages.relations(code, as_of(on), db))
 
     @router.get(
         "/alliances/{code}/reliability", response_class=HTMLResponse, include_in_schema=False
     )
-    def reliability_page(request: Request, code: str, on: OnQuery = None) -> Response:
+    def reliability_page(
+        db: StoreView, request: Request, code: str, on: OnQuery = None
+    ) -> Response:
         return render(request, "reliability.html", pages.reliability(code, as_of(on), db))
 
     @router.get("/alliances/{code}/simulate", response_class=HTMLResponse, include_in_schema=False)
     def simulate_page(
+        db: StoreView,
         request: Request,
         code: str,
         on: OnQuery = None,
@@ -70,6 +78,7 @@ def page_routes(db: Path | str | None, plotly: Path) -> APIRouter:
 
     @router.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(
+        db: StoreView,
         request: Request,
         on: OnQuery = None,
         alliances: Annotated[list[str] | None, Query(max_length=6)] = None,
@@ -79,6 +88,7 @@ def page_routes(db: Path | str | None, plotly: Path) -> APIRouter:
 
     @router.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(
+        db: StoreView,
         request: Request,
         on: OnQuery = None,
         actor: Annotated[str | None, Query(max_length=20)] = None,
@@ -99,7 +109,7 @@ def page_routes(db: Path | str | None, plotly: Path) -> APIRouter:
         return render(request, "events.html", context)
 
     @router.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
-    def event_page(request: Request, event_id: str) -> Response:
+    def event_page(db: StoreView, request: Request, event_id: str) -> Response:
         return render(request, "event.html", pages.event(event_id, db))
 
     @router.get("/code", response_class=HTMLResponse, include_in_schema=False)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_CODE_CHARS = 100_000  # what the code-an-article page accepts
 LATEST = 12  # events on the overview page
+WHY_SHOWN = 25  # the weightiest signals behind each part of a member's exit risk, on its page
 
 
 def environment() -> jinja2.Environment:
@@ -253,7 +254,7 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
     elif row.empty:
         note = f"not a member on {on.isoformat()}"
     else:
-        explained = measures.explain(data, code, on, db=db)
+        explained = measures.explain(data, code, on, db=db, top=WHY_SHOWN)
         urls = _document_urls(events)
         for record in api.to_records(explained):
             record["cited"] = sources(record.get("sources") or [], urls)
@@ -271,6 +272,7 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         "risk": None if row.empty else api.to_records(row)[0],
         "weights": measures.RISK_WEIGHTS,
         "why": why,
+        "why_shown": WHY_SHOWN,
         "note": note,
         "events": event_rows(events.head(200), on),
         "total_events": total,

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from bloc import api, measures
 from bloc.errors import BlocError
 from bloc.knowledge import bundled
+from bloc.store import View
 from bloc.web import app as web
 from bloc.web import pages
 
@@ -75,6 +76,7 @@ def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
         "all_alliances": [],
         "today": dt.date.today().isoformat(),
         "keep": [],
+        "origins": list(db.origins or []) if isinstance(db, View) else [],
     }
     return pages.environment().get_template("report.html").render(context)
 

@@ -1,0 +1,136 @@
+"""GDELT 2.0 event exports: 61 tab-separated columns, no header, CAMEO-coded.
+
+The format followed is the GDELT 2.0 Event Database export (the
+`YYYYMMDDHHMMSS.export.CSV` files of the 15-minute updates and the daily
+files), as its codebook (GDELT-Event_Codebook-V2.0) lays the columns out.
+Each row is one GDELT event: its actors by CAMEO actor code, what happened by
+CAMEO event code, the date it happened (SQLDATE), the date GDELT added it
+(DATEADDED) and the article it was first found in (SOURCEURL).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from bloc.ingest.datasets import actors
+from bloc.ingest.datasets.mappings import mappings
+from bloc.ingest.datasets.stage import FileReport, date_problems, id_problems, read_delimited
+
+_ACTOR = (
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+)
+_GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+
+COLUMNS: list[str] = [
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    *(f"Actor1{c}" for c in _ACTOR),
+    *(f"Actor2{c}" for c in _ACTOR),
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    *(f"Actor1Geo_{c}" for c in _GEO),
+    *(f"Actor2Geo_{c}" for c in _GEO),
+    *(f"ActionGeo_{c}" for c in _GEO),
+    "DATEADDED",
+    "SOURCEURL",
+]
+assert len(COLUMNS) == 61
+
+
+def _actor_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Each distinct actor of the file, mapped once in Python (`actor_map`)."""
+    rows = con.execute(
+        """
+        SELECT DISTINCT code, name, country, grp FROM (
+            SELECT Actor1Code AS code, Actor1Name AS name, Actor1CountryCode AS country,
+                   Actor1KnownGroupCode AS grp FROM raw
+            UNION ALL
+            SELECT Actor2Code, Actor2Name, Actor2CountryCode, Actor2KnownGroupCode FROM raw)
+        """
+    ).fetchall()
+    m = mappings()
+    keys, codes = [], []
+    for code, name, country, group in rows:
+        keys.append("|".join(x or "" for x in (code, name, country, group)))
+        codes.append(actors.gdelt_actor(m, code, name, country, group))
+    con.register("actor_rows", pa.table({"key": keys, "bloc": pa.array(codes, pa.string())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE actor_map AS SELECT * FROM actor_rows")
+    con.unregister("actor_rows")
+
+
+def _code_table(con: duckdb.DuckDBPyConnection) -> None:
+    m = mappings()
+    codes = list(m.cameo)
+    con.register(
+        "code_rows",
+        pa.table(
+            {
+                "code": codes,
+                "type": pa.array([v[0] if v else None for v in m.cameo.values()], pa.string()),
+                "mode": pa.array([v[1] if v else None for v in m.cameo.values()], pa.string()),
+            }
+        ),
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM code_rows")
+    con.unregister("code_rows")
+
+
+def _key(side: str) -> str:
+    cols = (f"{side}Code", f"{side}Name", f"{side}CountryCode", f"{side}KnownGroupCode")
+    return " || '|' || ".join(f"coalesce(r.{c}, '')" for c in cols)
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> None:
+    """Read a GDELT 2.0 export into `staged` (see bloc.ingest.datasets.stage)."""
+    read_delimited(con, path, COLUMNS, delimiter="\t", header=False, quote="", report=report)
+    _actor_table(con)
+    _code_table(con)
+    day = "try_strptime(r.SQLDATE, '%Y%m%d')::DATE"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE staged AS
+        SELECT r.rowid + 1 AS k, r.GLOBALEVENTID AS row_id, {day} AS date, 'day' AS precision,
+               coalesce(r.Actor1Code, '') AS source_raw, coalesce(r.Actor2Code, '') AS target_raw,
+               a1.bloc AS source, a2.bloc AS target,
+               coalesce(r.EventCode, '') AS code, c.code IS NOT NULL AS known, c.type, c.mode,
+               'GDELT event ' || r.GLOBALEVENTID || ', CAMEO ' || coalesce(r.EventCode, '?')
+                 || ': ' || coalesce(r.Actor1Name, r.Actor1Code, '?')
+                 || ' (' || coalesce(r.Actor1Code, '?') || ') toward '
+                 || coalesce(r.Actor2Name, r.Actor2Code, '?')
+                 || ' (' || coalesce(r.Actor2Code, '?') || ') on ' || coalesce(r.SQLDATE, '?')
+                 || ', in ' || coalesce(r.NumArticles, '?') || ' articles from '
+                 || coalesce(r.NumSources, '?') || ' sources' AS sentence,
+               r.SOURCEURL AS url,
+               coalesce(try_strptime(r.DATEADDED, '%Y%m%d%H%M%S')::DATE, {day}) AS published,
+               CASE {id_problems("GLOBALEVENTID", "[0-9]+", "a number")}
+                    {date_problems("SQLDATE", day, "YYYYMMDD")}
+                    WHEN r.EventCode IS NULL THEN 'EventCode is empty' END AS problem
+        FROM raw r
+        LEFT JOIN actor_map a1 ON a1.key = {_key("Actor1")}
+        LEFT JOIN actor_map a2 ON a2.key = {_key("Actor2")}
+        LEFT JOIN code_map c ON c.code = r.EventCode
+        """
+    )

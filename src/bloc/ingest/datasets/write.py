@@ -1,0 +1,150 @@
+"""Storing a dataset's rows: each as evidence, merged into events by ingest's rule.
+
+A batch of ready rows is stored in one transaction. Rows whose document
+(`gdelt:<row id>` and the like) is already stored are skipped, so a rerun, or
+the rerun of an import killed midway, adds nothing twice. The rest are
+grouped in SQL by what they report (source, target, type, date and
+precision); each group, in file order of its first row, goes through
+`ingest.merge.merge_reports` as one report standing for the group's rows:
+it joins the first stored event (from text or a dataset) whose date agrees,
+or becomes a new event named after its first row (`gdelt-<row id>`), and
+every row becomes an evidence row of that event.
+
+Grouping changes nothing to what the merge does row by row: a row identical
+to an earlier one (same key, date and precision) always joins the event the
+earlier one joined or made, since merging only narrows dates within the
+period they had (tests/ingest/test_datasets.py checks it against the merge
+run row by row).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from bloc.ingest.coded import TEXT, table
+from bloc.ingest.datasets.stage import FileReport
+from bloc.ingest.merge import CHANGE_SCHEMA, IngestSummary, merge_reports, stored_events
+from bloc.store import Store
+
+BATCH_ROWS = 100_000  # rows per transaction (and per turn at the store)
+
+
+def store_rows(
+    path: Path,
+    rows: pa.Table,
+    origin: str,
+    confidence: float,
+    report: FileReport,
+    batch_rows: int = BATCH_ROWS,
+) -> None:
+    """Store ready rows (in file order) batch by batch, each batch in its own transaction."""
+    for start in range(0, rows.num_rows, max(1, batch_rows)):
+        batch = rows.slice(start, batch_rows)
+        with Store.open(path) as store:
+            store_batch(store, batch, origin, confidence, report)
+
+
+def store_batch(
+    store: Store, batch: pa.Table, origin: str, confidence: float, report: FileReport
+) -> None:
+    """One batch, all or nothing."""
+    with store.transaction() as con:
+        con.register("batch_rows", batch)
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE bloc_fresh AS
+            SELECT b.*, first_value(b.k) OVER (
+                       PARTITION BY b.source, b.target, b.type, b.date, b.precision
+                       ORDER BY b.k) AS grp
+            FROM batch_rows b
+            WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.document = b.document)
+            """
+        )
+        con.unregister("batch_rows")
+        groups = con.execute(
+            """
+            SELECT f.k, f.new_id, f.date, f.precision, f.source, f.target, f.type, f.mode,
+                   f.alliance, f.intensity, g.n
+            FROM bloc_fresh f JOIN (SELECT grp, count(*) AS n FROM bloc_fresh GROUP BY grp) g
+              ON g.grp = f.k
+            ORDER BY f.k
+            """
+        ).fetchall()
+        fresh = sum(int(g[-1]) for g in groups)
+        report.already += batch.num_rows - fresh
+        if groups:
+            _merge_groups(con, groups, origin, confidence, report)
+        con.execute("DROP TABLE IF EXISTS bloc_fresh")
+        con.execute("DROP TABLE IF EXISTS bloc_groups")
+        report.stored += fresh
+
+
+def _merge_groups(
+    con: duckdb.DuckDBPyConnection,
+    groups: list[tuple[Any, ...]],
+    origin: str,
+    confidence: float,
+    report: FileReport,
+) -> None:
+    k, ids, dates, precisions, sources, targets, types, modes, alliances, intensity, counts = (
+        list(column) for column in zip(*groups, strict=True)
+    )
+    merging = {
+        "date": dates,
+        "precision": precisions,
+        "source": sources,
+        "target": targets,
+        "type": types,
+        "confidence": [confidence] * len(groups),
+    }
+    keys = sorted(
+        {(s, t, ty, d.year) for s, t, ty, d in zip(sources, targets, types, dates, strict=True)}
+    )
+    summary = IngestSummary()
+    index = stored_events(con, keys)
+    eids, made, changed = merge_reports(merging, index, summary, reports=counts, ids=ids)
+    report.events_new += summary.events_new
+    report.events_merged += summary.events_merged
+    rows = [row for row, _ in made]
+    slots = [slot for _, slot in made]
+    new = pa.table(
+        {
+            "id": pa.array([s[0] for s in slots], TEXT),
+            "date": pa.array([s[1] for s in slots], pa.date32()),
+            "date_precision": pa.array([s[2] for s in slots], TEXT),
+            "source": pa.array([sources[r] for r in rows], TEXT),
+            "target": pa.array([targets[r] for r in rows], TEXT),
+            "type": pa.array([types[r] for r in rows], TEXT),
+            "mode": pa.array([modes[r] for r in rows], TEXT),
+            "alliance": pa.array([alliances[r] for r in rows], TEXT),
+            "intensity": pa.array([intensity[r] for r in rows], pa.float64()),
+            "confidence": pa.array([s[3] for s in slots], pa.float64()),
+            "origin": pa.array([origin] * len(rows), TEXT),
+        }
+    )
+    if new.num_rows:
+        con.register("new_events", new)
+        con.execute(
+            "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+            "alliance, intensity, confidence, origin) SELECT * FROM new_events"
+        )
+        con.unregister("new_events")
+    if changed:
+        con.register("changed_events", table(CHANGE_SCHEMA, changed))
+        con.execute(
+            "UPDATE events SET date = c.date, date_precision = c.date_precision, "
+            "confidence = c.confidence FROM changed_events c WHERE events.id = c.id"
+        )
+        con.unregister("changed_events")
+    con.register("group_rows", pa.table({"grp": pa.array(k, pa.int64()), "event_id": eids}))
+    con.execute("CREATE OR REPLACE TEMP TABLE bloc_groups AS SELECT * FROM group_rows")
+    con.unregister("group_rows")
+    con.execute(
+        'INSERT OR IGNORE INTO evidence (event_id, document, sentence, start, "end", '
+        "published, url) SELECT g.event_id, f.document, f.sentence, 0, NULL, f.published, f.url "
+        "FROM bloc_fresh f JOIN bloc_groups g ON g.grp = f.grp"
+    )

@@ -1,0 +1,120 @@
+"""Where events come from (origins), and a store seen through a choice of them.
+
+Every event has one `origin`: the knowledge base (`curated`), bloc's coder
+(`text`) or an imported dataset (`gdelt`, `polecat`, `acled`). An event
+reported by several of them (a text event that a GDELT row merged into) keeps
+the origin of its first record and one evidence row per report; each evidence
+row's origin follows from its document: `gdelt:<row id>` and the like for a
+dataset's rows, an article otherwise. Choosing origins keeps the events that
+at least one chosen origin reports, so `--origin gdelt` also keeps a text
+event that GDELT corroborates.
+
+A `View` is what a command or the dashboard passes where a store path goes:
+the path, the origins chosen (None: every origin) and, for a server, the
+cache of computed measures that it keeps between requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from bloc.errors import BlocError
+
+DATASETS: tuple[str, ...] = ("gdelt", "polecat", "acled")
+ORIGINS: tuple[str, ...] = ("curated", "text", *DATASETS)
+EVERY = "all"
+
+
+def document_prefix(dataset: str) -> str:
+    """How an imported row's evidence names its document: `gdelt:` then the row id."""
+    return f"{dataset}:"
+
+
+def origin_choice(values: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    """The origins asked for (`--origin`, repeatable), checked; None means every origin.
+
+    Nothing, `all`, or every origin named: no filter.
+    """
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    chosen: list[str] = []
+    for value in values:
+        for part in str(value).split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            if name == EVERY:
+                return None
+            if name not in ORIGINS:
+                raise BlocError(
+                    f"unknown origin {part.strip()!r}: use one or more of "
+                    f"{', '.join(ORIGINS)} (or {EVERY})"
+                )
+            if name not in chosen:
+                chosen.append(name)
+    if not chosen or set(chosen) == set(ORIGINS):
+        return None
+    return tuple(sorted(chosen, key=ORIGINS.index))
+
+
+def evidence_origin_sql(event: str = "e", evidence: str = "v") -> str:
+    """SQL naming the origin of an evidence row of an event (aliases of the two tables)."""
+    cases = " ".join(
+        f"WHEN starts_with({evidence}.document, '{document_prefix(d)}') THEN '{d}'"
+        for d in DATASETS
+    )
+    return f"CASE WHEN {event}.origin = 'curated' THEN 'curated' {cases} ELSE 'text' END"
+
+
+def origin_clause(origins: tuple[str, ...] | None, event: str = "e") -> str:
+    """A WHERE condition on `events` (aliased `event`) keeping the events an origin reports.
+
+    TRUE without a choice. The names are checked against ORIGINS before they
+    are written into the SQL, so no value from outside reaches it unchecked.
+    """
+    if origins is None:
+        return "TRUE"
+    unknown = set(origins) - set(ORIGINS)
+    if unknown:
+        raise BlocError(f"unknown origin {sorted(unknown)[0]!r}: use one of {', '.join(ORIGINS)}")
+    names = ", ".join(f"'{o}'" for o in origins)
+    curated = "TRUE" if "curated" in origins else "FALSE"
+    others = [o for o in origins if o != "curated"]
+    if not others:
+        return f"({event}.origin = 'curated')"
+    return (
+        f"(({event}.origin = 'curated' AND {curated}) OR ({event}.origin <> 'curated' AND "
+        f"EXISTS (SELECT 1 FROM evidence v_o WHERE v_o.event_id = {event}.id "
+        f"AND {evidence_origin_sql(event, 'v_o')} IN ({names}))))"
+    )
+
+
+class View:
+    """A store file seen through a choice of origins, with the cache a server keeps of it.
+
+    Accepted wherever a store path is (`db=`): measures, the API, pages.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        origins: Iterable[str] | str | None = None,
+        cache: object | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self._origins = origin_choice(origins)
+        self.cache = cache
+
+    @property
+    def origins(self) -> tuple[str, ...] | None:
+        return self._origins
+
+    def choose(self, origins: Iterable[str] | str | None) -> View:
+        """The same store and cache through another choice of origins."""
+        return View(self.path, origins, self.cache)
+
+    def __repr__(self) -> str:
+        return f"View({str(self.path)!r}, origins={self.origins!r})"
