@@ -1,0 +1,15 @@
+"""The `bloc` command line: a thin Typer layer over `bloc.api`; the only place that prints.
+
+One module per group of commands; importing them registers their commands on the
+one application in `common`, in the order `bloc --help` lists them.
+"""
+
+# isort: off
+from bloc.cli.common import app, run
+from bloc.cli import data  # the knowledge base, events, ingest, import, export, check
+from bloc.cli import measures  # alignment to risk, simulate, backtest
+from bloc.cli import show  # serve, report
+from bloc.cli import feeds  # feeds, watch
+# isort: on
+
+__all__ = ["app", "data", "feeds", "measures", "run", "show"]

@@ -1,0 +1,150 @@
+"""What every command shares: the Typer application, options, output and errors."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bloc import api
+from bloc.errors import BlocError
+from bloc.store import ORIGINS, View, default_db_path
+
+app = typer.Typer(
+    help="bloc: an observatory for military alliances (CSTO first, NATO as the comparison).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 140)
+
+
+err = Console(stderr=True)
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $BLOC_DB or the user data directory)."),
+]
+
+
+class Engine(enum.StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+class ExportFormat(enum.StrEnum):
+    parquet = "parquet"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+OriginOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--origin",
+        help=f"Only events these origins report ({', '.join(ORIGINS)} or all); repeatable. "
+        "Default: every origin.",
+    ),
+]
+
+
+def chosen_view(db: Path | None, origin: list[str] | None) -> Path | View | None:
+    """The store as the command reads it: through the origins chosen, if any."""
+    return View(db or default_db_path(), origin) if origin else db
+
+
+def fail(exc: BlocError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    raise typer.Exit(1)
+
+
+def cell(value: Any) -> str:
+    plain = api.plain(value)
+    if isinstance(plain, float):
+        return f"{plain:.3f}"
+    if isinstance(plain, list):
+        return "; ".join(
+            str(v.get("document", v)) if isinstance(v, dict) else str(v) for v in plain
+        )
+    return "" if plain is None else str(plain)
+
+
+def emit(
+    frame: pd.DataFrame,
+    fmt: Format,
+    title: str | None = None,
+    columns: list[str] | None = None,
+) -> None:
+    """Print a frame as a Rich table (only `columns`, if given), JSON array or CSV."""
+    if fmt is Format.json:
+        sys.stdout.write(api.to_json(frame) + "\n")
+    elif fmt is Format.csv:
+        records = api.to_records(frame)
+        flat = pd.DataFrame(
+            [{k: cell(v) if isinstance(v, list) else v for k, v in r.items()} for r in records],
+            columns=frame.columns,
+        )
+        sys.stdout.write(flat.to_csv(index=False))
+    else:
+        table = Table(title=title, show_lines=False, title_justify="left")
+        if columns:
+            frame = frame[columns]
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            # Article text is untrusted: never interpret it as Rich markup.
+            table.add_row(*(escape(cell(v)) for v in row))
+        out.print(table)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="As of this date, YYYY-MM-DD (default: today).")
+]
+
+
+ByOption = Annotated[str, typer.Option("--by", help="Period: month, quarter or year.")]
+
+
+SinceOption = Annotated[str | None, typer.Option(help="First day shown (default: first evidence).")]
+
+
+UntilOption = Annotated[str | None, typer.Option(help="Last day shown (default: today).")]
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    app()

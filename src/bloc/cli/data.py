@@ -1,0 +1,302 @@
+"""Commands over the store: the knowledge base, events, ingest, import, export, check."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bloc import api
+from bloc.cli.common import (
+    DbOption,
+    Engine,
+    ExportFormat,
+    Format,
+    FormatOption,
+    OriginOption,
+    app,
+    emit,
+    err,
+    fail,
+    out,
+)
+from bloc.errors import BlocError
+from bloc.ingest import IngestSummary, ingest
+from bloc.model import Document, Rejected
+from bloc.store import default_db_path, opened
+from bloc.store.check import check_path
+from bloc.web import findings
+
+
+@app.command()
+def members(
+    alliance: Annotated[str, typer.Argument(help="Alliance code, e.g. CSTO or NATO.")],
+    on: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Members of an alliance on a date, with their status."""
+    try:
+        frame = api.members(alliance, on=on, db=db)
+    except BlocError as exc:
+        fail(exc)
+    emit(frame, fmt, f"{alliance.upper()} members on {on or 'today'}: {len(frame)}")
+
+
+@app.command()
+def history(
+    alliance: Annotated[str, typer.Argument(help="Alliance code.")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Membership changes and curated events in date order, with citations."""
+    try:
+        frame = api.history(alliance, db=db)
+    except BlocError as exc:
+        fail(exc)
+    emit(frame, fmt, f"{alliance.upper()} history")
+
+
+@app.command()
+def events(
+    actor: Annotated[str | None, typer.Option(help="Actor code (source or target).")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER event type.")] = None,
+    alliance: Annotated[str | None, typer.Option(help="Events concerning this alliance.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (inclusive).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (inclusive).")] = None,
+    origin: OriginOption = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--min-confidence",
+            help="Only events at least this likely to be right (0-1; docs/codebook.md).",
+        ),
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Curated, text-derived and imported events, each with its evidence."""
+    try:
+        frame = api.events(
+            actor, type, alliance, since, until, origin, db=db, min_confidence=min_confidence
+        )
+    except BlocError as exc:
+        fail(exc)
+    emit(frame, fmt, f"{len(frame)} events", EVENT_TABLE)
+
+
+EVENT_TABLE = [
+    "date",
+    "source",
+    "type",
+    "target",
+    "mode",
+    "alliance",
+    "intensity",
+    "origin",
+    "evidence",
+]
+
+
+@app.command()
+def demo(db: DbOption = None) -> None:
+    """Build the store from the bundled model and print a short account of the CSTO."""
+    path = db or default_db_path()
+    try:
+        with out.status("Loading the bundled knowledge base…"), opened(path):
+            pass
+        parts = [
+            findings.membership_finding("CSTO", db=path),
+            findings.requests_finding("CSTO"),
+            findings.cohesion_finding("CSTO", db=path),
+        ]
+    except BlocError as exc:
+        fail(exc)
+    out.print(f"[dim]store: {path}[/]")
+    for part in parts:
+        out.rule(f"[bold]{part.title}")
+        for line in part.lines:
+            out.print(line, markup=False, highlight=False)
+    out.print()
+    out.print(
+        "Next: `bloc ingest ARTICLES...`, `bloc risk CSTO --on 2023-05-31`, "
+        "`bloc simulate CSTO --requester TJK --threat incursion --aggressor ISKP`."
+    )
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt, .html, .jsonl.")],
+    db: DbOption = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD for undated text files.")
+    ] = None,
+    engine: Annotated[
+        Engine, typer.Option(help="local: this process; dask: a Dask cluster.")
+    ] = Engine.local,
+    workers: Annotated[
+        int, typer.Option(help="Dask workers of the local cluster.", min=1, max=256)
+    ] = 2,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler (default: start a local cluster)."),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(help="Folder for Dask's Parquet shards, shared with the workers."),
+    ] = None,
+) -> None:
+    """Read articles, code them into events, and store them (re-running changes nothing)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    try:
+        day = api.parse_day(published)
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar:
+            task = bar.add_task("ingesting", total=None)
+
+            def tick(item: Document | Rejected) -> None:
+                bar.advance(task)
+
+            if engine is Engine.dask:
+                from bloc.ingest.distributed import ingest_dask
+
+                summary = ingest_dask(
+                    paths,
+                    db,
+                    day,
+                    workers=workers,
+                    scheduler=scheduler,
+                    shards=shards,
+                    progress=tick,
+                )
+            else:
+                summary = ingest(paths, db=db, published=day, progress=tick)
+    except BlocError as exc:
+        fail(exc)
+    _print_summary(summary)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    rate = summary.sentences / summary.seconds if summary.seconds else 0.0
+    out.print(
+        f"articles read: {summary.read}  stored: {summary.stored}  "
+        f"unchanged: {summary.unchanged}  skipped: {len(summary.skipped)}  "
+        f"undated: {len(summary.undated)}"
+    )
+    out.print(
+        f"sentences: {summary.sentences}  events new: {summary.events_new}  "
+        f"merged: {summary.events_merged}  time: {summary.seconds:.2f}s ({rate:,.0f} sentences/s)"
+    )
+    for rejected in summary.skipped:
+        out.print(f"skipped {rejected.path}: {rejected.reason}", markup=False, highlight=False)
+    for name in summary.undated:
+        out.print(
+            f"undated {name}: no publication date found; pass --published",
+            markup=False,
+            highlight=False,
+        )
+
+
+class Dataset(enum.StrEnum):
+    gdelt = "gdelt"
+    polecat = "polecat"
+    acled = "acled"
+
+
+@app.command("import")
+def import_command(
+    dataset: Annotated[Dataset, typer.Argument(help="The dataset the files come from.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="GDELT 2.0 exports (.CSV or .zip), POLECAT weekly files, ACLED CSVs."),
+    ],
+    keep_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Keep every event whose actors map, not only those touching an alliance's "
+            "members, the alliances and their rivals.",
+        ),
+    ] = False,
+    db: DbOption = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table, or json for scripts.")
+    ] = Format.table,
+) -> None:
+    """Import an event dataset, mapped to PLOVER (re-running changes nothing)."""
+    from bloc.ingest.datasets import import_files
+
+    try:
+        with err.status(f"importing {dataset.value}…"):
+            summary = import_files(dataset.value, files, db, keep_all=keep_all)
+    except BlocError as exc:
+        fail(exc)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(summary.records(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for line in summary.lines():
+            out.print(line, markup=False, highlight=False)
+    if any(f.failed for f in summary.files):
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    folder: Annotated[Path, typer.Argument(help="Folder to write events, documents, evidence to.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.parquet,
+    db: DbOption = None,
+) -> None:
+    """Write the store's events, documents and evidence for pandas, Polars, R or Spark."""
+    try:
+        files = api.export(folder, fmt.value, db)
+    except BlocError as exc:
+        fail(exc)
+    for path in files:
+        out.print(f"wrote {path}")
+
+
+@app.command("check")
+def check_command(
+    db: DbOption = None,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair", help="Upgrade an old schema and fix what is safe, in one transaction."
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Verify a store (schema, orphan evidence, duplicate events); exit 1 if problems remain."""
+    try:
+        report = check_path(db, repair=repair)
+    except BlocError as exc:
+        fail(exc)
+    emit(
+        report.frame(),
+        fmt,
+        f"store {report.path}",
+        ["check", "status", "count", "detail", "examples", "advice"],
+    )
+    problems = report.problems
+    if not problems:
+        verdict = "the store is healthy" + (" (repaired)" if repair else "")
+    else:
+        fixable = [f.check for f in problems if f.repairable]
+        verdict = f"{len(problems)} problem(s): {', '.join(f.check for f in problems)}"
+        if fixable and not repair:
+            verdict += f"; `bloc check --repair` fixes {', '.join(fixable)}"
+        verdict += "; the advice says what to do"
+    (out if fmt is Format.table else err).print(verdict, markup=False, highlight=False)
+    if problems:
+        raise typer.Exit(1)
