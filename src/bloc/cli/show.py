@@ -9,6 +9,7 @@ import typer
 
 from bloc import api
 from bloc.cli.common import (
+    AsCodedOption,
     DbOption,
     OnOption,
     OriginOption,
@@ -48,13 +49,14 @@ def report_command(
     ),
     on: OnOption = None,
     origin: OriginOption = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
 ) -> None:
     """One self-contained HTML report (charts inside, no external requests) to share."""
     from bloc.web import report
 
     try:
-        path = report.write(alliance, out, api.parse_day(on), chosen_view(db, origin))
+        path = report.write(alliance, out, api.parse_day(on), chosen_view(db, origin, as_coded))
     except BlocError as exc:
         fail(exc)
     out_size = path.stat().st_size
