@@ -57,9 +57,9 @@ class Decision:
     """One decision as asked for (a form, a row of a file, a key in the terminal).
 
     Correction fields are text as a person types them ("" or None: not
-    corrected; a mode of "-": no mode). `basis` is the id of the latest
-    decision the reviewer saw on the event (0: none); when given, a decision
-    taken meanwhile by someone else makes this one refused, not lost.
+    corrected; a mode of "-": no mode). `basis` is the id of the decision in
+    effect when the reviewer looked at the event (0: none); when given, a
+    decision taken meanwhile by someone else makes this one refused, not lost.
     """
 
     event_id: str
@@ -177,8 +177,8 @@ def record(con: duckdb.DuckDBPyConnection, decision: Decision, now: dt.datetime)
     values = _correction(coded, effective, asked) if kind == "correct" else {}
     if _same(kind, values, effective):
         return Taken(coded.id, kind, None)
-    if decision.basis is not None and decision.basis != (latest["id"] if latest else 0):
-        assert latest is not None  # a basis of 0 differs only from a decision taken
+    if decision.basis is not None and decision.basis != (effective["id"] if effective else 0):
+        assert latest is not None  # the decision in effect changed: someone took one
         raise ReviewConflictError(
             f"{latest['reviewer']} took the decision {latest['decision']} on event {coded.id} "
             f"at {stamp(latest['decided_at'])}, after you loaded it; yours was not stored: "
