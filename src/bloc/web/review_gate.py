@@ -107,13 +107,18 @@ def gate_of(request: Request) -> ReviewGate | None:
 
 
 def same_origin(request: Request) -> bool:
-    """A browser's post names where its page came from; it must be this server.
+    """A browser's post says where its page came from; it must be this server.
 
-    Defence in depth beside the SameSite cookie and the CSRF token (a request
-    without an Origin header, from a script, is left to those).
+    Defence in depth beside the SameSite cookie and the CSRF token. Browsers
+    send `Sec-Fetch-Site`; an `Origin` is "null" under the dashboard's
+    no-referrer policy, so only a named one is compared. A request with
+    neither (a script) is left to the cookie and the token.
     """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":
         return True
     host = request.headers.get("host", "")
     return origin in (f"http://{host}", f"https://{host}")
