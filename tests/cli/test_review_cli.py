@@ -185,3 +185,30 @@ def test_accuracy_counts_each_decision_and_exports_the_reviewed_sentences(
     assert len(lines) == 4 and [(r["type"], r["target"]) for r in rejected] == [
         ("CONSULT", ["RUS"])
     ]
+
+
+def test_export_leaves_rejected_events_out_and_writes_the_decisions(
+    coded: Any, tmp_path: Path
+) -> None:
+    db, ids = coded
+    _review(db, ids)
+    rejected = ids[("KAZ", "CONSULT", "RUS")]
+
+    def exported(*extra: str) -> dict[str, list[dict[str, Any]]]:
+        folder = tmp_path / ("coded" if extra else "reviewed")
+        run("export", str(folder), "--format", "jsonl", "--db", str(db), *extra)
+        return {
+            t: [json.loads(line) for line in (folder / f"{t}.jsonl").read_text().splitlines()]
+            for t in ("events", "evidence", "decisions")
+        }
+
+    reviewed, as_coded = exported(), exported("--as-coded")
+    assert len(as_coded["events"]) == len(reviewed["events"]) + 1
+    assert rejected not in {e["id"] for e in reviewed["events"]}
+    assert rejected not in {v["event_id"] for v in reviewed["evidence"]}
+    assert rejected in {v["event_id"] for v in as_coded["evidence"]}
+    tjk = ids[("TJK", "ACCUSE", "KGZ")]
+    assert {e["type"] for e in reviewed["events"] if e["id"] == tjk} == {"ASSAULT"}
+    assert {e["type"] for e in as_coded["events"] if e["id"] == tjk} == {"ACCUSE"}
+    assert "decision_id" not in reviewed["events"][0]  # the columns of the events table
+    assert len(reviewed["decisions"]) == len(as_coded["decisions"]) == 4

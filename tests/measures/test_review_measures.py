@@ -61,6 +61,7 @@ def figures(db: Path | View) -> list[pd.DataFrame]:
         measures.relations("CSTO", ON, db),
         measures.dyads("CSTO", ON, db),
         measures.cohesion("CSTO", by="quarter", since="2022-01-01", until=ON, db=db),
+        measures.explain("CSTO", "ARM", ON, db),
     ]
 
 
@@ -96,7 +97,10 @@ def test_a_correction_counts_as_if_the_event_had_been_coded_so_and_confirmed(
     decide_all(corrected, tmp_path, "correct", "SUPPORT")
     supporting = store_with(kb_db, tmp_path / "supporting", "057")  # CAMEO 057: SUPPORT
     decide_all(supporting, tmp_path, "confirm")
-    same(figures(corrected), figures(supporting))
+    # The evidence still tells what GDELT coded (CAMEO 112 or 057): all else is the same.
+    mine, theirs = figures(corrected), figures(supporting)
+    mine[-1], theirs[-1] = (f.drop(columns="summary") for f in (mine[-1], theirs[-1]))
+    same(mine, theirs)
     risk = {
         name: measures.risk("CSTO", ON, db).set_index("member").score
         for name, db in (("coded", View(corrected, as_coded=True)), ("reviewed", corrected))
@@ -150,3 +154,21 @@ def test_the_simulator_reads_the_reviewed_events_too(accusing: Path, tmp_path: P
     stances = {m["member"]: m for m in run(db)["members"]}
     before = {m["member"]: m for m in coded["members"]}
     assert stances["RUS"] != before["RUS"]  # Armenia's accusations weighed on Russia's stance
+
+
+def test_the_evidence_behind_a_risk_shows_the_corrected_date(
+    accusing: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "bloc.duckdb"
+    shutil.copy(accusing, db)
+    eid = api.events(origin="gdelt", db=db)["id"].iloc[-1]  # coded on 2023-07-24
+    path = tmp_path / "date.csv"
+    path.write_text(f"id,decision,date\n{eid},correct,2023-06-15\n", encoding="utf-8")
+    assert len(apply_file(db, path, "ana").stored) == 1
+
+    def dated(view: Path | View) -> set[dt.date]:
+        rows = measures.explain("CSTO", "ARM", ON, view)
+        return set(rows[rows.event == eid].date)
+
+    assert dated(db) == {dt.date(2023, 6, 15)}
+    assert dated(View(db, as_coded=True)) == {dt.date(2023, 7, 24)}
