@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from bloc import api
@@ -212,3 +213,26 @@ def test_export_leaves_rejected_events_out_and_writes_the_decisions(
     assert {e["type"] for e in as_coded["events"] if e["id"] == tjk} == {"ACCUSE"}
     assert "decision_id" not in reviewed["events"][0]  # the columns of the events table
     assert len(reviewed["decisions"]) == len(as_coded["decisions"]) == 4
+
+
+def test_serve_is_read_only_unless_asked_and_says_how_to_sign_in(
+    coded: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bloc.web import app as web
+    from bloc.web.review_gate import ReviewGate
+
+    started: list[Any] = []
+    monkeypatch.setattr(web, "serve", lambda *a, **k: started.append(k["review"]))
+    monkeypatch.delenv("BLOC_REVIEW_TOKEN", raising=False)
+    db, _ = coded
+    assert "read-only" in run("serve", "--db", str(db)) and started.pop() is None
+    output = run("serve", "--db", str(db), "--review")
+    token = re.search(r"review token \(sign in at http://127\.0\.0\.1:8000/review\): (\S+)", output)
+    gate = started.pop()
+    assert token and isinstance(gate, ReviewGate) and gate.token_ok(token.group(1))
+    assert "warning" not in output
+    monkeypatch.setenv("BLOC_REVIEW_TOKEN", "short")
+    output = run("serve", "--db", str(db), "--review", "--host", "0.0.0.0")
+    assert started.pop().token_ok("short") and "short" not in output.replace("shorter", "")
+    assert "shorter than 16 characters" in output
+    assert "open to anyone who can reach 0.0.0.0:8000" in re.sub(r"\s+", " ", output)

@@ -282,8 +282,7 @@ def export_command(
     as_coded: AsCodedOption = False,
     db: DbOption = None,
 ) -> None:
-    """Write the store's events, documents, evidence and review decisions for pandas, Polars,
-    R or Spark."""
+    """Write the store's events, documents, evidence and review decisions, for pandas or R."""
     try:
         files = api.export(folder, fmt.value, db, as_coded=as_coded)
     except BlocError as exc:

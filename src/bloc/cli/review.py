@@ -65,8 +65,12 @@ def review_command(
         Format, typer.Option("--format", "-f", help="With --apply: table, or json for scripts.")
     ] = Format.table,
 ) -> None:
-    """Confirm, correct or reject coded events: walk the unreviewed ones, lowest confidence
-    first, a key each (c, r, e, s, q), or take decisions in bulk with --apply FILE."""
+    """Confirm, correct or reject coded events, one key each or in bulk from a file.
+
+    Walks the events without a decision, lowest confidence first, taking a key
+    for each (c confirm, r reject, e edit, s skip, q quit); --apply FILE takes
+    decisions from a CSV or JSON-lines file instead (docs/review.md).
+    """
     name = reviewer or default_reviewer()
     if apply is not None:
         _apply(apply, name, db, fmt)
@@ -230,8 +234,11 @@ def accuracy_command(
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """The coder against the events analysts reviewed: precision overall, by type and by
-    confidence band, with counts (recall cannot be measured from reviews)."""
+    """The coder against the events analysts reviewed: precision by type and confidence.
+
+    Counts, overall, by type and by confidence band, and which fields
+    corrections changed; recall cannot be measured from reviews.
+    """
     try:
         frame = accuracy(db)
         written = export_gold(db, export, rejected=with_rejected) if export else None

@@ -47,8 +47,13 @@ def serve_command(
     gate = None
     if review:
         gate, made = ReviewGate.from_environment()
-        if made:
-            err.print(f"review token (sign in at http://{host}:{port}/review): {made}")
+        if made:  # on one line, never wrapped, to be copied whole
+            err.print(
+                f"review token (sign in at http://{host}:{port}/review): {made}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         else:
             err.print(f"review token: the one in {TOKEN_ENV}", highlight=False)
             if len(os.environ.get(TOKEN_ENV, "").strip()) < SHORT_TOKEN:

@@ -1,24 +1,15 @@
 """Analysts' review decisions: the rules they follow, and the events as they make them.
 
-An analyst confirms, corrects or rejects an event that bloc's coder or an
-imported dataset made, or undoes an earlier decision. Decisions are a log
-beside the events (the `decisions` table, only ever appended to): a review
-changes nothing in `events` or `evidence`, so a re-ingest, which rewrites
-those, never undoes a decision, and `--as-coded` shows the store without them.
-
-The effective events, which every measure, listing, page and export reads
-unless asked for the events as coded (`events_sql`, the one place the rule is
-written):
-- a rejected event is left out;
-- a corrected event has the corrected fields in place of the coded ones (a
-  corrected date moves it in time; a corrected type brings that type's
-  intensity, and a corrected source or target the alliance it names);
-- a confirmed or corrected event has confidence 1.
-An event's effective decision is its latest row; `undo` returns it to what
-was coded. Decisions find their event by id, a digest of what the event is
-(source, target, type, date), so an event coded again from the same or a
-changed article finds its decisions again; one whose event is gone stays in
-the log (`bloc check` counts them) with a copy of the event as it was coded.
+Decisions (confirm, correct, reject, undo) are a log beside the events, only
+ever appended to: a review changes nothing in `events` or `evidence`, so a
+re-ingest never undoes one, and `--as-coded` shows the store without them.
+`events_sql` is the one place the rule is written, which every reader of
+events takes by default: a rejected event is left out; a corrected one has
+the corrected fields (and its type's intensity, and the alliance its actors
+name); a confirmed or corrected one has confidence 1. An event's effective
+decision is its latest row; `undo` returns it to what was coded. Decisions
+find their event by id, a digest of what the event is, so an event coded
+again from a changed article finds them again (docs/review.md).
 """
 
 from __future__ import annotations
