@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -21,3 +24,36 @@ def missing(reason: str) -> NoReturn:
     if CI:
         pytest.fail(f"{reason} (CI=true)")
     pytest.skip(reason)
+
+
+class Harness:
+    """A child Python process that runs a job and kills it on request (the SIGKILL tests).
+
+    It prints "ready" once set up; each line sent to it is a request (a delay
+    in seconds, or a word the harness knows) and each answer one line of JSON.
+    """
+
+    def __init__(self, code: str, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+        )
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def ask(self, line: str) -> dict[str, Any]:
+        """Send one request and read its answer."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(line + "\n")
+        stdin.flush()
+        answer: dict[str, Any] = json.loads(stdout.readline())
+        return answer
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)

@@ -81,12 +81,16 @@ def test_events_filters_and_evidence(db: Path) -> None:
     assert all(",2022-09-" in line for line in lines[1:]) and len(lines) > 3
 
 
-def test_demo_tells_the_csto_story(db: Path) -> None:
-    result = runner.invoke(app, ["demo", "--db", str(db)])
+def test_demo_tells_the_csto_story_and_writes_its_report(db: Path, tmp_path: Path) -> None:
+    written = tmp_path / "demo-report.html"
+    result = runner.invoke(app, ["demo", "--db", str(db), "--report", str(written)])
     assert result.exit_code == 0, result.output
     assert "9 members" in result.stdout and "Kazakhstan asked for help" in result.stdout
     # Armenia, frozen since 2024, tops today's exit-risk ranking.
     assert "Exit risk today, highest first: ARM 1.00" in result.stdout
+    assert f"Report: {written}" in " ".join(result.stdout.split())
+    html = written.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and "Collective Security Treaty" in html
 
 
 def test_unknown_alliance_is_a_clear_error(db: Path) -> None:

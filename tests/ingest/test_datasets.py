@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +29,7 @@ from dataset_files import (
     write_gdelt,
     write_polecat,
 )
+from helpers import Harness
 
 AZE = ("AZE", "AZERBAIJAN", "AZE")
 ARM = ("ARM", "ARMENIA", "ARM")
@@ -489,23 +486,13 @@ def test_an_import_killed_at_random_points_loses_and_duplicates_nothing(
     clean = _gdelt_documents(clean_db)
     order = {doc: i for i, doc in enumerate(sorted(clean, key=lambda d: int(d.split(":")[1])))}
     db = tmp_path / "killed.duckdb"
-    harness = subprocess.Popen(
-        [sys.executable, "-c", KILL_HARNESS, str(path), str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
-    )
-    assert harness.stdin and harness.stdout
-    assert harness.stdout.readline().strip() == "ready"
+    harness = Harness(KILL_HARNESS, str(path), str(db))
     rng = random.Random(2026)
     kills = rounds = partial = 0
     try:
         while kills < 15 and rounds < 80:
             rounds += 1
-            harness.stdin.write(f"{rng.uniform(0.05, 2.0):.3f}\n")
-            harness.stdin.flush()
-            kills += json.loads(harness.stdout.readline())["killed"]
+            kills += harness.ask(f"{rng.uniform(0.05, 2.0):.3f}")["killed"]
             if not db.exists():
                 continue
             report = check_path(db)
@@ -521,8 +508,7 @@ def test_an_import_killed_at_random_points_loses_and_duplicates_nothing(
                 for leftover in tmp_path.glob("killed.duckdb*"):
                     leftover.unlink()
     finally:
-        harness.stdin.close()
-        harness.wait(timeout=30)
+        harness.close()
     assert kills >= 15 and partial >= 5, (kills, partial, rounds)
     record_property(
         "measured",

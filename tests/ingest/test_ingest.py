@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from bloc.store import Store
 from bloc.store.check import check_path
 from bloc.text.pipeline import process
 from bloc.text.read import MAX_BYTES
-from helpers import ARTICLES
+from helpers import ARTICLES, Harness
 from strategies import TAGS, bad_record, is_reason, mixed_encodings
 
 
@@ -165,15 +164,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     ingest([corpus], clean_db)
     clean = _evidence_by_document(clean_db)
     db = tmp_path / "killed.duckdb"
-    harness = subprocess.Popen(
-        [sys.executable, "-c", HARNESS, str(corpus), str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
-    )
-    assert harness.stdin and harness.stdout
-    assert harness.stdout.readline().strip() == "ready"
+    harness = Harness(HARNESS, str(corpus), str(db))
     rng = random.Random(2026)
     kills = rounds = partial = 0
     try:
@@ -181,9 +172,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
             rounds += 1
             # Up to a second: creating a store takes about half of one on a busy
             # machine, and a kill must also land after it, in the batches.
-            harness.stdin.write(f"{rng.uniform(0.02, 1.0):.3f}\n")
-            harness.stdin.flush()
-            kills += json.loads(harness.stdout.readline())["killed"]
+            kills += harness.ask(f"{rng.uniform(0.02, 1.0):.3f}")["killed"]
             if not db.exists():
                 continue  # killed before it created the store
             report = check_path(db)
@@ -197,8 +186,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
                 for leftover in tmp_path.glob("killed.duckdb*"):
                     leftover.unlink()
     finally:
-        harness.stdin.close()
-        harness.wait(timeout=30)
+        harness.close()
     assert kills >= 20 and partial >= 5, (kills, partial, rounds)
     record_property(
         "measured",

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
 import random
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +15,7 @@ from bloc.ingest.fetch import Politeness
 from bloc.ingest.watch import watch_once
 from bloc.store import Store
 from bloc.store.check import check_path
+from helpers import Harness
 
 # Forks a child per round that runs the real command line (`bloc watch --once`),
 # and kills it after the given delay; "finish" lets one run to its end.
@@ -100,25 +97,10 @@ def test_a_killed_watch_resumes_and_loses_and_duplicates_nothing(
         assert sum(f.stored for f in report.feeds) == len(FEEDS) * ITEMS
         clean = _evidence_by_document(clean_db)
         db = fresh(tmp_path / "killed.duckdb")
-        harness = subprocess.Popen(
-            [sys.executable, "-c", HARNESS, str(db)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
-        )
-        assert harness.stdin and harness.stdout
-        assert harness.stdout.readline().strip() == "ready"
+        harness = Harness(HARNESS, str(db))
         rng = random.Random(15)
         kills = rounds = partial = 0
-
-        def run(line: str) -> dict[str, object]:
-            assert harness.stdin and harness.stdout
-            harness.stdin.write(line + "\n")
-            harness.stdin.flush()
-            result: dict[str, object] = json.loads(harness.stdout.readline())
-            return result
-
+        run = harness.ask
         try:
             while kills < 6 and rounds < 30:
                 rounds += 1
@@ -135,8 +117,7 @@ def test_a_killed_watch_resumes_and_loses_and_duplicates_nothing(
                     fresh(db)
             assert run("finish") == {"killed": False, "code": 0}
         finally:
-            harness.stdin.close()
-            harness.wait(timeout=30)
+            harness.close()
         assert kills >= 6 and partial >= 3, (kills, partial, rounds)
         record_property(
             "measured",

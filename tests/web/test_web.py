@@ -143,6 +143,24 @@ def test_simulate_endpoint_is_seeded(client: TestClient) -> None:
     assert {m["member"] for m in first["members"]} == {"BLR", "KAZ", "KGZ", "RUS", "TJK"}
 
 
+def test_the_simulator_page_says_why_a_frozen_requester_is_owed_nothing(
+    client: TestClient,
+) -> None:
+    """Issue 19 on the dashboard: the requester's standing and who sits out, with reasons."""
+    page = client.get(
+        "/alliances/CSTO/simulate?on=2025-06-01&requester=ARM&threat=external&aggressor=AZE"
+    ).text
+    reasons = page.split('<ul id="reasons">')[1].split("</ul>")[0]
+    assert "froze its participation on 2024-02-22" in reasons
+    standing = page.split('<p id="standing">')[1].split("</p>")[0]
+    assert "frozen since 2024-02-22: the treaty owes it no help" in standing
+    before = client.get(
+        "/alliances/CSTO/simulate?on=2022-09-13&requester=ARM&threat=external&aggressor=AZE"
+    ).text
+    i = before.find("froze its participation")
+    assert i == -1 and 'id="standing"' not in before, before[i - 400 : i + 100]
+
+
 @pytest.mark.parametrize(
     ("url", "status", "words"),
     [

@@ -127,9 +127,21 @@ def review_cell(review: dict[str, Any] | None) -> str:
 
 
 @app.command()
-def demo(db: DbOption = None) -> None:
-    """Build the store from the bundled model and print a short account of the CSTO."""
+def demo(
+    db: DbOption = None,
+    report_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Where to write the CSTO report (default: beside the store)."
+        ),
+    ] = None,
+) -> None:
+    """Build the store from the bundled model, print a short account of the CSTO, and
+    write its report (one HTML file that opens offline)."""
+    from bloc.web import report
+
     path = db or default_db_path()
+    written = report_to or Path(path).parent / "report-CSTO.html"
     try:
         with out.status("Loading the bundled knowledge base…"), opened(path):
             pass
@@ -138,6 +150,8 @@ def demo(db: DbOption = None) -> None:
             findings.requests_finding("CSTO"),
             findings.cohesion_finding("CSTO", db=path),
         ]
+        with out.status("Writing the report…"):
+            report.write("CSTO", written, None, path)
     except BlocError as exc:
         fail(exc)
     out.print(f"[dim]store: {path}[/]")
@@ -146,6 +160,7 @@ def demo(db: DbOption = None) -> None:
         for line in part.lines:
             out.print(line, markup=False, highlight=False)
     out.print()
+    out.print(f"Report: {written} (open it in a browser; it needs no network).", markup=False)
     out.print(
         "Next: `bloc ingest ARTICLES...`, `bloc risk CSTO --on 2023-05-31`, "
         "`bloc simulate CSTO --requester TJK --threat incursion --aggressor ISKP`."

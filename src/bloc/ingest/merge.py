@@ -165,13 +165,7 @@ def store_results(
                 }
             ),
         )
-        if changed:
-            con.register("changed_events", table(CHANGE_SCHEMA, changed))
-            con.execute(
-                "UPDATE events SET date = c.date, date_precision = c.date_precision, "
-                "confidence = c.confidence FROM changed_events c WHERE events.id = c.id"
-            )
-            con.unregister("changed_events")
+        apply_changes(con, changed)
         evidence = pa.table(
             {
                 "event_id": pa.array(eids, TEXT),
@@ -289,3 +283,15 @@ def _forget(con: duckdb.DuckDBPyConnection, documents: list[str]) -> None:
         "AND id NOT IN (SELECT DISTINCT event_id FROM evidence)"
     )
     con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", [documents])
+
+
+def apply_changes(con: duckdb.DuckDBPyConnection, changed: list[tuple[Any, ...]]) -> None:
+    """Stored events a merge refined (a finer date, a higher confidence), written back."""
+    if not changed:
+        return
+    con.register("changed_events", table(CHANGE_SCHEMA, changed))
+    con.execute(
+        "UPDATE events SET date = c.date, date_precision = c.date_precision, "
+        "confidence = c.confidence FROM changed_events c WHERE events.id = c.id"
+    )
+    con.unregister("changed_events")

@@ -205,10 +205,7 @@ def explain(
         )
     actors = np.array(data.actors, dtype=object)
     frames = []
-    for component, idx in inputs.rows[code].items():
-        if top is not None and len(idx) > top:
-            weight = inputs.decayed[idx]
-            idx = idx[np.sort(np.argsort(-weight, kind="stable")[:top])]
+    for component, idx in _shown(inputs, code, top).items():
         frames.append(
             pd.DataFrame(
                 {
@@ -224,24 +221,8 @@ def explain(
     asked = _request_ids(data.alliance, code, day)
     frames.append(pd.DataFrame({"component": "unanswered requests", "event": asked}))
     rows = pd.concat(frames, ignore_index=True)
-    ids = sorted(set(rows.event.astype(str)))
-    with opened(db) as store:
-        cites = store.query(
-            f"""
-            SELECT e.id AS event, e.date, e.summary,
-                   first(v.sentence ORDER BY v.published, v.document, v.start) AS sentence,
-                   e.type AS etype, list(DISTINCT v.document ORDER BY v.document) AS sources
-            FROM {store.events_sql()} e JOIN evidence v ON v.event_id = e.id
-            WHERE e.id IN (SELECT unnest(?::VARCHAR[]))
-            GROUP BY ALL
-            """,
-            [ids],
-        )
-        votes = store.query(
-            "SELECT 'vote:' || resolution AS event, date AS date_vote, title, cite "
-            "FROM votes WHERE member = ?",
-            [code],
-        )
+    cites, votes = _citations_on(data, inputs, day, top, db)
+    votes = votes[votes.member == code].drop(columns="member")
     merged = rows.merge(cites, on="event", how="left").merge(votes, on="event", how="left")
     merged["date"] = pd.to_datetime(merged["date"].fillna(merged["date_vote"])).dt.date
     merged["summary"] = merged["summary"].fillna(merged["sentence"]).fillna(merged["title"])
@@ -260,3 +241,57 @@ def explain(
         ["component", "date", "event", "type", "other", "tone", "decayed", "summary", "sources"]
     ]
     return out.sort_values(["component", "date", "event"], ignore_index=True)
+
+
+def _shown(inputs: _RiskInputs, code: str, top: int | None) -> dict[str, np.ndarray]:
+    """The rows of each component explained for a member: the weightiest `top` of each."""
+    shown = {}
+    for component, idx in inputs.rows[code].items():
+        if top is not None and len(idx) > top:
+            weight = inputs.decayed[idx]
+            idx = idx[np.sort(np.argsort(-weight, kind="stable")[:top])]
+        shown[component] = idx
+    return shown
+
+
+def _citations_on(
+    data: Observed, inputs: _RiskInputs, day: dt.date, top: int | None, db: DB
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What every member's explained events cite, in one query for all of them.
+
+    A server's member pages ask for one member at a time; reading the citations of
+    every member's explanation at once, kept by the cache for the day, makes the
+    next member's page a lookup instead of another pass over the evidence.
+    """
+
+    def read() -> tuple[pd.DataFrame, pd.DataFrame]:
+        ids = {
+            str(i)
+            for member in inputs.members
+            for idx in _shown(inputs, member, top).values()
+            for i in data.event_ids(idx)
+        }
+        ids |= {i for m in inputs.members for i in _request_ids(data.alliance, m, day)}
+        with opened(db) as store:
+            cites = store.query(
+                f"""
+                SELECT e.id AS event, e.date, e.summary,
+                       first(v.sentence ORDER BY v.published, v.document, v.start) AS sentence,
+                       e.type AS etype, list(DISTINCT v.document ORDER BY v.document) AS sources
+                FROM {store.events_sql()} e JOIN evidence v ON v.event_id = e.id
+                WHERE e.id IN (SELECT unnest(?::VARCHAR[]))
+                GROUP BY ALL
+                """,
+                [sorted(ids)],
+            )
+            votes = store.query(
+                "SELECT member, 'vote:' || resolution AS event, date AS date_vote, title, cite "
+                "FROM votes WHERE member IN (SELECT unnest(?::VARCHAR[]))",
+                [list(inputs.members)],
+            )
+        return cites, votes
+
+    if data.stamp is None or data.alliance is not bundled().alliance(data.alliance.code):
+        return read()
+    key = ("risk citations", data.stamp.key, data.alliance.code, day.isoformat(), top)
+    return data.stamp.cache.get("frames", key, read)

@@ -2,7 +2,7 @@
 
 The server and `bloc report` both render these dicts with the templates in
 `bloc/web/templates`, which escape every string; article text is untrusted and
-is never marked safe. Only the SVG map, built by `charts.risk_map` from
+is never marked safe. Only the SVG map, built by `maps.risk_map` from
 packaged geometry with its own strings escaped, goes in as markup.
 """
 
@@ -23,7 +23,7 @@ from bloc.knowledge import bundled
 from bloc.model import PLOVER_TYPES, Alliance, Document
 from bloc.text import clean
 from bloc.text.pipeline import process
-from bloc.web import charts
+from bloc.web import charts, maps
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ def overview(
         "cohesion_rows": api.to_records(coh.tail(8)),
         "risk": api.to_records(risk),
         "risk_chart": charts.risk_chart(risk, list(measures.RISK_WEIGHTS), measures.RISK_WEIGHTS),
-        "map": Markup(charts.risk_map(status, scores, nm, link, al.leader)),
+        "map": Markup(maps.risk_map(status, scores, nm, link, al.leader)),
         "latest": event_rows(latest, on),
         "links": link,
     }

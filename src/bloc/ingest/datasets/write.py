@@ -25,9 +25,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from bloc.ingest.coded import TEXT, table
+from bloc.ingest.coded import TEXT
 from bloc.ingest.datasets.stage import FileReport
-from bloc.ingest.merge import CHANGE_SCHEMA, IngestSummary, merge_reports, stored_events
+from bloc.ingest.merge import IngestSummary, apply_changes, merge_reports, stored_events
 from bloc.store import Store
 
 BATCH_ROWS = 100_000  # rows per transaction (and per turn at the store)
@@ -133,13 +133,7 @@ def _merge_groups(
             "alliance, intensity, confidence, origin) SELECT * FROM new_events"
         )
         con.unregister("new_events")
-    if changed:
-        con.register("changed_events", table(CHANGE_SCHEMA, changed))
-        con.execute(
-            "UPDATE events SET date = c.date, date_precision = c.date_precision, "
-            "confidence = c.confidence FROM changed_events c WHERE events.id = c.id"
-        )
-        con.unregister("changed_events")
+    apply_changes(con, changed)
     con.register("group_rows", pa.table({"grp": pa.array(k, pa.int64()), "event_id": eids}))
     con.execute("CREATE OR REPLACE TEMP TABLE bloc_groups AS SELECT * FROM group_rows")
     con.unregister("group_rows")
