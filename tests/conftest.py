@@ -69,6 +69,22 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def coded(tmp_path: Path) -> tuple[Path, dict[tuple[str, str, str], str]]:
+    """A fresh store with the four events of review_files.ARTICLES, and their ids by
+    (source, type, target): events to review."""
+    from bloc import api
+    from bloc.ingest import ingest
+    from review_files import ARTICLES, KEYS, write
+
+    db = tmp_path / "bloc.duckdb"
+    ingest([write(tmp_path, ARTICLES)], db=db)
+    frame = api.events(origin="text", db=db)
+    ids = {(r.source, r.type, r.target): str(r.id) for r in frame.itertuples()}
+    assert set(ids) == set(KEYS), ids
+    return db, ids
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Show what tests measured (record_property("measured", ...)) at the end of every run."""
     lines = [

@@ -3,7 +3,9 @@
 The public API: each function returns a pandas DataFrame and takes `db`, the
 store file (None for `$BLOC_DB` or the user data directory), or a
 `bloc.View(path, origins=[...])` to count only the events those origins
-report. `bloc.import_files` imports GDELT, POLECAT and ACLED files.
+report (`as_coded=True`: without analysts' review decisions). `bloc.import_files`
+imports GDELT, POLECAT and ACLED files; `bloc.decide` and `bloc.apply_decisions`
+take review decisions, and `bloc.accuracy` measures the coder on them.
 
     >>> import bloc
     >>> bloc.members("CSTO", on="1995-06-01")  # doctest: +SKIP
@@ -16,6 +18,7 @@ from bloc.api import events, history, members
 from bloc.errors import BlocError
 from bloc.ingest.datasets import import_files
 from bloc.measures import (
+    accuracy,
     alignment,
     cohesion,
     compare,
@@ -27,13 +30,20 @@ from bloc.measures import (
     signals,
 )
 from bloc.store import View
+from bloc.store.decisions import Decision
+from bloc.store.review import apply_file as apply_decisions
+from bloc.store.review import decide
 
 __all__ = [
     "BlocError",
+    "Decision",
     "View",
+    "accuracy",
     "alignment",
+    "apply_decisions",
     "cohesion",
     "compare",
+    "decide",
     "dyads",
     "events",
     "explain",

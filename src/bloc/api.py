@@ -18,6 +18,7 @@ from bloc.errors import BlocError, NotFoundError, UnknownActorError
 from bloc.knowledge import bundled
 from bloc.model import PLOVER_TYPES
 from bloc.store import Store, View, opened, origin_choice, origin_clause, parse_day
+from bloc.store.decisions import log_of, states
 
 __all__ = [
     "count_events",
@@ -27,6 +28,7 @@ __all__ = [
     "history",
     "members",
     "parse_day",
+    "review_log",
     "to_json",
     "to_records",
 ]
@@ -47,6 +49,7 @@ EVENT_COLUMNS = [
     "confidence",
     "origin",
     "evidence",
+    "review",
 ]
 
 
@@ -129,6 +132,7 @@ def events(
     actors: list[str] | None = None,
     latest: int | None = None,
     min_confidence: float | None = None,
+    as_coded: bool | None = None,
 ) -> pd.DataFrame:
     """Curated, text-derived and imported events, each with its list of evidence rows.
 
@@ -141,13 +145,26 @@ def events(
     `evidence` column holds a list of dicts {document, sentence, start, end,
     published, url, lang} (lang: the document's language, None for curated
     evidence and documents stored before it was kept).
+
+    Analysts' review decisions apply (rejected events are left out, corrected
+    ones show the corrected fields, reviewed ones confidence 1) unless
+    `as_coded` (by default a View's choice); the `review` column holds the
+    decision in effect, or None: {decision, decision_id, reviewer, decided_at,
+    note, corrected: {field: value}, coded: {field: value as coded}}.
     """
     chosen = origin_choice(origin)
     with opened(db) as store:
+        _as_coded(store, as_coded)
         where, params = _filters(
             actor, type, alliance, since, until, chosen or store.origins, actors, min_confidence
         )
         return _events_frame(store, where, params, latest)
+
+
+def _as_coded(store: Store, as_coded: bool | None) -> None:
+    """Read the store as coded (or with decisions) when asked; else as its View chose."""
+    if as_coded is not None:
+        store.as_coded = as_coded
 
 
 def count_events(
@@ -158,12 +175,16 @@ def count_events(
     until: str | dt.date | None = None,
     origin: Origins = None,
     db: DB = None,
+    as_coded: bool | None = None,
 ) -> int:
     """How many events `events` would return with the same filters."""
     chosen = origin_choice(origin)
     with opened(db) as store:
+        _as_coded(store, as_coded)
         where, params = _filters(actor, type, alliance, since, until, chosen or store.origins, None)
-        row = store.con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()
+        row = store.con.execute(
+            f"SELECT count(*) FROM {store.events_sql()} e WHERE {where}", params
+        ).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -213,25 +234,37 @@ def _filters(
     return " AND ".join(where), params
 
 
-def event(event_id: str, db: DB = None) -> pd.DataFrame:
-    """One event by id, with its evidence (the columns of `events`)."""
+def event(event_id: str, db: DB = None, as_coded: bool | None = None) -> pd.DataFrame:
+    """One event by id, with its evidence (the columns of `events`).
+
+    A rejected event is found too (its `review` says so): its page is where
+    the decision is seen and undone.
+    """
     with opened(db) as store:
-        frame = _events_frame(store, "e.id = ?", [event_id])
+        _as_coded(store, as_coded)
+        frame = _events_frame(store, "e.id = ?", [event_id], rejected=True)
     if frame.empty:
         raise NotFoundError(f"no event {event_id!r} in the store: list events with `bloc events`")
     return frame
 
 
 def _events_frame(
-    store: Store, where: str, params: list[Any], latest: int | None = None
+    store: Store,
+    where: str,
+    params: list[Any],
+    latest: int | None = None,
+    *,
+    rejected: bool = False,
 ) -> pd.DataFrame:
     # The events are chosen first, so evidence is gathered for those alone.
     limit = f"ORDER BY e.date DESC, e.id DESC LIMIT {int(latest)}" if latest else ""
     frame = store.query(
         f"""
-        WITH chosen AS (SELECT * FROM events e WHERE {where} {limit})
+        WITH chosen AS (
+            SELECT * FROM {store.events_sql(rejected=rejected)} e WHERE {where} {limit}
+        )
         SELECT e.id, e.date, e.date_precision, e.source, e.target, e.type, e.mode,
-               e.alliance, e.intensity, e.confidence, e.origin,
+               e.alliance, e.intensity, e.confidence, e.origin, e.decision_id,
                list({{'document': v.document, 'sentence': v.sentence, 'start': v.start,
                       'end': v."end", 'published': v.published, 'url': v.url, 'lang': d.lang}}
                     ORDER BY v.published, v.document, v.start) AS evidence
@@ -242,18 +275,38 @@ def _events_frame(
         """,
         params,
     )
-    return frame[EVENT_COLUMNS] if not frame.empty else pd.DataFrame(columns=EVENT_COLUMNS)
+    if frame.empty:
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    decided = [int(i) for i in frame["decision_id"].dropna()]
+    found = states(store.con, decided)
+    frame["review"] = pd.Series(
+        [None if pd.isna(i) else found.get(int(i)) for i in frame["decision_id"].tolist()],
+        index=frame.index,
+        dtype=object,
+    )
+    return frame[EVENT_COLUMNS]
+
+
+def review_log(event_id: str, db: DB = None) -> list[dict[str, Any]]:
+    """Every review decision taken on an event, oldest first (the latest is in effect)."""
+    with opened(db) as store:
+        return log_of(store.con, event_id)
 
 
 EXPORT_FORMATS = {"parquet": "(FORMAT parquet)", "jsonl": "(FORMAT json)", "csv": "(FORMAT csv)"}
 EXPORT_SUFFIX = {"parquet": ".parquet", "jsonl": ".jsonl", "csv": ".csv"}
 
 
-def export(out: Path | str, fmt: str = "parquet", db: DB = None) -> list[Path]:
-    """Write the store's events, documents and evidence as files under `out`.
+def export(
+    out: Path | str, fmt: str = "parquet", db: DB = None, as_coded: bool | None = None
+) -> list[Path]:
+    """Write the store's events, documents, evidence and review decisions under `out`.
 
     One file per table (events.parquet, documents.parquet, evidence.parquet,
-    or .jsonl / .csv), for pandas, Polars, R or Spark. Each file is written
+    decisions.parquet, or .jsonl / .csv), for pandas, Polars, R or Spark. The
+    events are those review decisions make (rejected ones and their evidence
+    left out, corrections applied) unless `as_coded`; decisions holds every
+    decision taken, so the one can be made from the other. Each file is written
     to a temporary name and renamed, so a failed export leaves no half file.
     """
     if fmt not in EXPORT_FORMATS:
@@ -265,13 +318,20 @@ def export(out: Path | str, fmt: str = "parquet", db: DB = None) -> list[Path]:
         raise BlocError(f"cannot create {folder}: {exc.strerror}; choose another place") from None
     written = []
     with opened(db) as store:
-        for table in ("events", "documents", "evidence"):
+        _as_coded(store, as_coded)
+        chosen = f"(SELECT * EXCLUDE (decision_id, decision) FROM {store.events_sql()} e)"
+        tables = {
+            "events": f"SELECT * FROM {chosen} ORDER BY ALL",
+            "documents": "SELECT * FROM documents ORDER BY ALL",
+            "evidence": f"SELECT * FROM evidence WHERE event_id IN (SELECT id FROM {chosen}) "
+            "ORDER BY ALL",
+            "decisions": "SELECT * FROM decisions ORDER BY id",
+        }
+        for table, select in tables.items():
             target = folder / f"{table}{EXPORT_SUFFIX[fmt]}"
             tmp = target.with_name(target.name + ".tmp")
             quoted = str(tmp).replace("'", "''")
-            store.con.execute(
-                f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{quoted}' {EXPORT_FORMATS[fmt]}"
-            )
+            store.con.execute(f"COPY ({select}) TO '{quoted}' {EXPORT_FORMATS[fmt]}")
             tmp.replace(target)
             written.append(target)
     return written

@@ -72,3 +72,11 @@ class FetchError(FeedError):
         self.reason = reason
         self.transient = transient
         super().__init__(f"{url}: {reason}")
+
+
+class ReviewError(BlocError):
+    """An analyst's review decision is refused (nothing of it is stored)."""
+
+
+class ReviewConflictError(ReviewError):
+    """Another reviewer decided on the event since this reviewer last saw it."""

@@ -8,8 +8,9 @@ one application in `common`, in the order `bloc --help` lists them.
 from bloc.cli.common import app, run
 from bloc.cli import data  # the knowledge base, events, ingest, import, export, check
 from bloc.cli import measures  # alignment to risk, simulate, backtest
+from bloc.cli import review  # review, accuracy
 from bloc.cli import show  # serve, report
 from bloc.cli import feeds  # feeds, watch
 # isort: on
 
-__all__ = ["app", "data", "feeds", "measures", "run", "show"]
+__all__ = ["app", "data", "feeds", "measures", "review", "run", "show"]

@@ -67,9 +67,22 @@ OriginOption = Annotated[
 ]
 
 
-def chosen_view(db: Path | None, origin: list[str] | None) -> Path | View | None:
-    """The store as the command reads it: through the origins chosen, if any."""
-    return View(db or default_db_path(), origin) if origin else db
+AsCodedOption = Annotated[
+    bool,
+    typer.Option(
+        "--as-coded",
+        help="The events as coded, without analysts' review decisions (docs/review.md).",
+    ),
+]
+
+
+def chosen_view(
+    db: Path | None, origin: list[str] | None, as_coded: bool = False
+) -> Path | View | None:
+    """The store as the command reads it: through the origins chosen, as coded or reviewed."""
+    if origin or as_coded:
+        return View(db or default_db_path(), origin, as_coded=as_coded)
+    return db
 
 
 def fail(exc: BlocError) -> None:

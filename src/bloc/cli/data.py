@@ -6,12 +6,13 @@ import enum
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from bloc import api
 from bloc.cli.common import (
+    AsCodedOption,
     DbOption,
     Engine,
     ExportFormat,
@@ -76,16 +77,27 @@ def events(
             help="Only events at least this likely to be right (0-1; docs/codebook.md).",
         ),
     ] = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Curated, text-derived and imported events, each with its evidence."""
+    """Curated, text-derived and imported events, each with its evidence and review."""
     try:
         frame = api.events(
-            actor, type, alliance, since, until, origin, db=db, min_confidence=min_confidence
+            actor,
+            type,
+            alliance,
+            since,
+            until,
+            origin,
+            db=db,
+            min_confidence=min_confidence,
+            as_coded=as_coded,
         )
     except BlocError as exc:
         fail(exc)
+    if fmt is not Format.json:  # a table or CSV cell: the decision and what it changed
+        frame["review"] = [review_cell(r) for r in frame["review"]]
     emit(frame, fmt, f"{len(frame)} events", EVENT_TABLE)
 
 
@@ -98,8 +110,20 @@ EVENT_TABLE = [
     "alliance",
     "intensity",
     "origin",
+    "review",
     "evidence",
 ]
+
+
+def review_cell(review: dict[str, Any] | None) -> str:
+    """A review decision in a few words: "correct: type ACCUSE->REJECT"."""
+    if not review:
+        return ""
+    changes = [
+        f"{name} {review['coded'].get(name) or '-'}->{value or '-'}"
+        for name, value in review["corrected"].items()
+    ]
+    return str(review["decision"]) + (": " + ", ".join(changes) if changes else "")
 
 
 @app.command()
@@ -270,11 +294,12 @@ def import_command(
 def export_command(
     folder: Annotated[Path, typer.Argument(help="Folder to write events, documents, evidence to.")],
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.parquet,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
 ) -> None:
-    """Write the store's events, documents and evidence for pandas, Polars, R or Spark."""
+    """Write the store's events, documents, evidence and review decisions, for pandas or R."""
     try:
-        files = api.export(folder, fmt.value, db)
+        files = api.export(folder, fmt.value, db, as_coded=as_coded)
     except BlocError as exc:
         fail(exc)
     for path in files:

@@ -12,6 +12,7 @@ import typer
 
 from bloc import api, measures, simulate
 from bloc.cli.common import (
+    AsCodedOption,
     ByOption,
     DbOption,
     Format,
@@ -39,12 +40,13 @@ def alignment_command(
     since: SinceOption = None,
     until: UntilOption = None,
     origin: OriginOption = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Each member's alignment with the alliance and its leader (-1..1), per period."""
     try:
-        view = chosen_view(db, origin)
+        view = chosen_view(db, origin, as_coded)
         frame = measures.alignment(
             alliance, by=by, member=member, since=since, until=until, db=view
         )
@@ -59,12 +61,13 @@ def dyads_command(
     on: OnOption = None,
     matrix: Annotated[bool, typer.Option(help="Print a member-by-member matrix.")] = False,
     origin: OriginOption = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Relations between members (-1 hostile .. +1 friendly), most hostile pair first."""
     try:
-        frame = measures.dyads(alliance, on=on, db=chosen_view(db, origin))
+        frame = measures.dyads(alliance, on=on, db=chosen_view(db, origin, as_coded))
     except BlocError as exc:
         fail(exc)
     if matrix:
@@ -104,13 +107,14 @@ def cohesion_command(
     since: SinceOption = None,
     until: UntilOption = None,
     origin: OriginOption = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """One cohesion index (0..1) per period, and its parts."""
     try:
         frame = measures.cohesion(
-            alliance, by=by, since=since, until=until, db=chosen_view(db, origin)
+            alliance, by=by, since=since, until=until, db=chosen_view(db, origin, as_coded)
         )
     except BlocError as exc:
         fail(exc)
@@ -125,12 +129,13 @@ def risk_command(
         str | None, typer.Option(help="List the dated, cited evidence behind one member.")
     ] = None,
     origin: OriginOption = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Members ranked by risk of leaving or freezing participation, with reasons."""
     try:
-        view = chosen_view(db, origin)
+        view = chosen_view(db, origin, as_coded)
         if explain:
             frame = measures.explain(alliance, explain, on=on, db=view)
             title = f"{alliance.upper()}: evidence behind {explain.upper()}'s exit risk"
@@ -148,12 +153,13 @@ def compare_command(
     alliances: Annotated[list[str], typer.Argument(help="Two or more alliance codes.")],
     on: OnOption = None,
     origin: OriginOption = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The same measures for several alliances, side by side."""
     try:
-        frame = measures.compare(alliances, on=on, db=chosen_view(db, origin))
+        frame = measures.compare(alliances, on=on, db=chosen_view(db, origin, as_coded))
     except BlocError as exc:
         fail(exc)
     emit(frame, fmt, f"{' vs '.join(a.upper() for a in alliances)} on {on or 'today'}")
@@ -175,13 +181,15 @@ def simulate_command(
         typer.Option(help="leader-at-war, leader-defeated or frozen:CODE (repeatable)."),
     ] = None,
     origin: OriginOption = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """What each member and the alliance do when a member invokes collective defence."""
     try:
         scenario = simulate.parse_scenario(alliance, requester, threat, aggressor, on, assume)
-        result = simulate.simulate(scenario, draws=draws, seed=seed, db=chosen_view(db, origin))
+        view = chosen_view(db, origin, as_coded)
+        result = simulate.simulate(scenario, draws=draws, seed=seed, db=view)
     except BlocError as exc:
         fail(exc)
     if fmt is Format.json:
@@ -233,18 +241,20 @@ def backtest_command(
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per case.")] = 2_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     origin: OriginOption = None,
+    as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Predict every historical request from what was known the day before it."""
     if calibration:
-        _calibration(alliance, draws, seed, chosen_view(db, origin), fmt)
+        _calibration(alliance, draws, seed, chosen_view(db, origin, as_coded), fmt)
         return
     if alliance is None:
         err.print("error: name an alliance (e.g. CSTO) or use --calibration", highlight=False)
         raise typer.Exit(2)
     try:
-        frame = simulate.backtest(alliance, draws=draws, seed=seed, db=chosen_view(db, origin))
+        view = chosen_view(db, origin, as_coded)
+        frame = simulate.backtest(alliance, draws=draws, seed=seed, db=view)
     except BlocError as exc:
         fail(exc)
     hits = int(frame.hit.sum())

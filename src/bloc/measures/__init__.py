@@ -2,8 +2,10 @@
 
 Each is computed from signals (`bloc.measures.signals`) with the same decay and
 no-look-ahead rule (`bloc.measures.decay`), and returns a DataFrame.
+`accuracy` measures the coder itself, on the events analysts reviewed.
 """
 
+from bloc.measures.accuracy import accuracy, export_gold
 from bloc.measures.alignment import alignment, alignment_on
 from bloc.measures.cohesion import cohesion
 from bloc.measures.compare import compare
@@ -26,6 +28,7 @@ __all__ = [
     "RISK_WEIGHTS",
     "Observed",
     "TieScore",
+    "accuracy",
     "alignment",
     "alignment_on",
     "cohesion",
@@ -33,6 +36,7 @@ __all__ = [
     "dyad_matrix",
     "dyads",
     "explain",
+    "export_gold",
     "observe",
     "relations",
     "reliability",

@@ -4,10 +4,11 @@ The dashboard asks for the same figures again and again (an alliance, a day,
 a choice of origins); computing them reads the store and runs the measures,
 which over a million events takes about a second. A `MeasureCache` keeps:
 - the signals read for an alliance (`Observed`), by store file, origins
-  chosen and store generation: a few, since each holds every signal;
+  chosen, events as coded or as reviewed, and store generation: a few, since
+  each holds every signal;
 - each measure's frame, by measure, arguments (the as-of day among them),
-  origins, store generation and today's date (figures "as of today" change
-  at midnight).
+  origins, as coded or reviewed, store generation and today's date (figures
+  "as of today" change at midnight).
 
 Every write to a store moves its generation on (`Store.transaction`), so a
 figure cached before a write is never served after it: the next request
@@ -74,16 +75,18 @@ def signature(path: Path) -> tuple[Signature, int] | None:
 
 @dataclass(frozen=True)
 class Stamp:
-    """What a cached figure was computed from: a store file, its generation, the origins."""
+    """What a cached figure was computed from: a store file, its generation, the origins,
+    and whether the events were read as coded or with analysts' review decisions."""
 
     cache: MeasureCache
     path: Path
     generation: int
     origins: tuple[str, ...] | None
+    as_coded: bool = False
 
     @property
-    def key(self) -> tuple[str, int, tuple[str, ...] | None]:
-        return (str(self.path), self.generation, self.origins)
+    def key(self) -> tuple[str, int, tuple[str, ...] | None, bool]:
+        return (str(self.path), self.generation, self.origins, self.as_coded)
 
 
 class MeasureCache:
@@ -110,7 +113,7 @@ class MeasureCache:
         with self._lock:
             known = self._known.get(path)
         if before is not None and known is not None and known[0] == before[0]:
-            return Stamp(self, view.path, known[1], view.origins)
+            return Stamp(self, view.path, known[1], view.origins, view.as_coded)
         with opened(view) as store:
             generation = store.generation()
         after = signature(view.path)
@@ -124,7 +127,7 @@ class MeasureCache:
                 self._known[path] = (before[0], generation)
             else:
                 self._known.pop(path, None)
-        return Stamp(self, view.path, generation, view.origins)
+        return Stamp(self, view.path, generation, view.origins, view.as_coded)
 
     def peek(self, kind: str, key: Hashable) -> Any:
         """The cached value of `key`, or None (nothing is computed)."""

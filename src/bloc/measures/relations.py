@@ -161,7 +161,7 @@ def relations(
             SELECT CASE WHEN list_contains($m, source) THEN target ELSE source END AS other,
                    CASE WHEN list_contains($m, source) THEN source ELSE target END AS member,
                    count(*) AS n
-            FROM events e
+            FROM {store.events_sql()} e
             WHERE list_contains($m, source) <> list_contains($m, target) AND date <= $day
               AND {origin_clause(store.origins)}
             GROUP BY ALL

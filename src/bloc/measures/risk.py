@@ -274,11 +274,11 @@ def _citations_on(
         ids |= {i for m in inputs.members for i in _request_ids(data.alliance, m, day)}
         with opened(db) as store:
             cites = store.query(
-                """
+                f"""
                 SELECT e.id AS event, e.date, e.summary,
                        first(v.sentence ORDER BY v.published, v.document, v.start) AS sentence,
                        e.type AS etype, list(DISTINCT v.document ORDER BY v.document) AS sources
-                FROM events e JOIN evidence v ON v.event_id = e.id
+                FROM {store.events_sql()} e JOIN evidence v ON v.event_id = e.id
                 WHERE e.id IN (SELECT unnest(?::VARCHAR[]))
                 GROUP BY ALL
                 """,

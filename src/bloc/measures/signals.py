@@ -16,7 +16,10 @@ a month-precise date).
 
 Origins: a store opened through a `View` that chooses origins (`--origin`)
 yields only the events those origins report (`bloc.store.view`); every
-measure reads its events here, so every measure follows the choice.
+measure reads its events here, so every measure follows the choice. So too
+with analysts' review decisions: rejected events are left out, corrected ones
+count as corrected and reviewed ones with full confidence, unless the View
+asks for the events as coded (`--as-coded`; `bloc.store.decisions`).
 """
 
 from __future__ import annotations
@@ -108,14 +111,16 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
     A text-derived event is known from the first publication of an article
     reporting it; a curated entry (the historical record), or an event whose
     articles print no date, from the end of its own dated period. Only the
-    events of the origins the store was opened for (`store.origins`).
+    events of the origins the store was opened for (`store.origins`), as
+    analysts' review decisions make them unless it was opened as coded
+    (`store.events_sql`).
     """
     result = store.con.execute(
         f"""
         WITH coded AS (
             SELECT e.*, list_position($actors, e.source) - 1 AS s,
                    list_position($actors, e.target) - 1 AS t
-            FROM events e
+            FROM {store.events_sql()} e
             WHERE list_position($actors, e.source) IS NOT NULL
               AND list_position($actors, e.target) IS NOT NULL
               AND {origin_clause(store.origins)}
@@ -277,14 +282,14 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
     """Read the events and votes that bear on `alliance`, once.
 
     Through a View that carries a cache (the dashboard's), the reading is
-    kept for the store's generation and the origins chosen.
+    kept for the store's generation, the origins chosen and as-coded or not.
     """
     cache = cache_of(db)
     if cache is None:
         return _observe(alliance, db, store)
     code = bundled().alliance(alliance).code
     with opened(db) if store is None else contextlib.nullcontext(store) as s:
-        stamp = Stamp(cache, db.path, s.generation(), db.origins)
+        stamp = Stamp(cache, db.path, s.generation(), db.origins, db.as_coded)
 
         def compute() -> Observed:
             data = _observe(code, db, s)

@@ -79,8 +79,8 @@ def leader_at_war(store: Store, al: Alliance, on: dt.date) -> str | None:
     targets = [
         str(row[0])
         for row in store.con.execute(
-            "SELECT DISTINCT target FROM events WHERE source = ? AND type = 'ASSAULT' "
-            "AND target NOT IN (SELECT unnest(?::VARCHAR[]))",
+            f"SELECT DISTINCT target FROM {store.events_sql()} e WHERE source = ? "
+            "AND type = 'ASSAULT' AND target NOT IN (SELECT unnest(?::VARCHAR[]))",
             [al.leader, members],
         ).fetchall()
     ]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from bloc.errors import StoreError
 from bloc.store.db import Store, default_db_path
+from bloc.store.decisions import LATEST
 from bloc.store.repair import repair_store, text_duplicates
 from bloc.store.schema import (
     NEEDED,
@@ -155,6 +156,8 @@ def _inspect(store: Store) -> CheckReport:
     findings.append(_tables_finding(con, old, present))
     if all(c in present.get(t, ()) for t, cols in NEEDED.items() for c in cols):
         findings += _data_findings(con)
+        if {"id", "event_id", "decision"} <= set(present.get("decisions", ())):
+            findings += _decision_findings(con)
     else:
         findings += [
             Finding(
@@ -242,6 +245,46 @@ _DATA_CHECKS = (
     "evidence_without_document",
     "duplicate_text_events",
 )
+
+
+def _decision_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """Analysts' review decisions: how many, and those whose event is gone (information).
+
+    A decision outlives its event by design (the log is never cut): the event
+    may be coded again from a changed article under the same id, and then the
+    decision applies again.
+    """
+    row = con.execute(
+        f"SELECT count(*), count(DISTINCT event_id), "
+        f"(SELECT count(*) FILTER (WHERE decision = 'confirm') FROM ({LATEST})), "
+        f"(SELECT count(*) FILTER (WHERE decision = 'correct') FROM ({LATEST})), "
+        f"(SELECT count(*) FILTER (WHERE decision = 'reject') FROM ({LATEST})) FROM decisions"
+    ).fetchone()
+    taken, events, confirmed, corrected, rejected = (int(n) for n in row or (0,) * 5)
+    gone = [
+        str(r[0])
+        for r in con.execute(
+            "SELECT DISTINCT event_id FROM decisions d "
+            "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id) ORDER BY ALL"
+        ).fetchall()
+    ]
+    return [
+        Finding(
+            "decisions",
+            f"review decisions taken on {events} events (in effect: {confirmed} confirmed, "
+            f"{corrected} corrected, {rejected} rejected)",
+            taken,
+            info=True,
+        ),
+        Finding(
+            "decisions_without_event",
+            "events with review decisions that are no longer in the store (the decisions "
+            "are kept, and apply again if the event is coded again)",
+            len(gone),
+            tuple(gone[:_EXAMPLES]),
+            info=True,
+        ),
+    ]
 
 
 def _data_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:

@@ -32,6 +32,7 @@ import pandas as pd
 from bloc.errors import StoreError
 from bloc.knowledge import bundled, data_dir
 from bloc.model import KnowledgeBase
+from bloc.store.decisions import events_sql
 from bloc.store.schema import SCHEMA_VERSION, newer_message, stored_version, upgrade
 from bloc.store.turns import Turn, connect, connecting, lock_timeout
 from bloc.store.view import View
@@ -82,6 +83,15 @@ class Store:
         self.path = path
         self._turn = turn
         self.origins: tuple[str, ...] | None = None  # the origins read (None: every one)
+        self.as_coded = False  # True: events as coded, without review decisions
+
+    def events_sql(self, *, rejected: bool = False) -> str:
+        """The events this store is read as: a FROM item with the columns of `events`.
+
+        With review decisions applied unless opened `as_coded`
+        (`bloc.store.decisions.events_sql`); every reader of events takes them from here.
+        """
+        return events_sql(self.con, self.as_coded, rejected=rejected)
 
     @classmethod
     def open(
@@ -172,10 +182,7 @@ class Store:
         try:
             yield self.con
             if bump:
-                self.con.execute(
-                    "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE "
-                    "SET value = CAST(coalesce(TRY_CAST(meta.value AS BIGINT), 0) + 1 AS VARCHAR)"
-                )
+                move_generation(self.con)
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
@@ -216,6 +223,15 @@ class Store:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('kb_hash', ?)", [digest])
         log.info("loaded the knowledge base into %s", self.path)
         return True
+
+
+def move_generation(con: duckdb.DuckDBPyConnection) -> None:
+    """Move the store's generation on, in the caller's transaction (a write that
+    began with `bump=False` and found it had something to write)."""
+    con.execute(
+        "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE "
+        "SET value = CAST(coalesce(TRY_CAST(meta.value AS BIGINT), 0) + 1 AS VARCHAR)"
+    )
 
 
 def _insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
@@ -346,7 +362,8 @@ def store_path(db: Path | str | View | None) -> Path:
 def opened(path: Path | str | View | None = None, *, write: bool = False) -> Iterator[Store]:
     """Open a store with the bundled knowledge base loaded, and close it afterwards.
 
-    A `View` opens its file, and the store reads only the origins it chose.
+    A `View` opens its file, and the store reads only the origins it chose, as
+    coded or (by default) as reviewed.
 
     Readers open it read-only, so any number of them (a dashboard's requests,
     commands) share it; only when the store is missing, older than this bloc
@@ -367,6 +384,7 @@ def opened(path: Path | str | View | None = None, *, write: bool = False) -> Ite
             store = Store.open(target, read_only=True)
     if isinstance(path, View):
         store.origins = path.origins
+        store.as_coded = path.as_coded
     try:
         yield store
     finally:

@@ -18,7 +18,7 @@ from bloc.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -77,6 +77,26 @@ stored (its page is the document `document`), or failed (with `error`)."""
 
 SCHEMA += FEEDS_DDL
 
+DECISIONS_DDL = """
+CREATE TABLE IF NOT EXISTS decisions (
+    id BIGINT PRIMARY KEY, event_id VARCHAR NOT NULL,
+    decision VARCHAR NOT NULL CHECK (decision IN ('confirm', 'correct', 'reject', 'undo')),
+    type VARCHAR, mode VARCHAR, source VARCHAR, target VARCHAR, date DATE,
+    date_precision VARCHAR, alliance VARCHAR, intensity DOUBLE,
+    note VARCHAR, reviewer VARCHAR, decided_at TIMESTAMP,
+    coded_type VARCHAR, coded_mode VARCHAR, coded_source VARCHAR, coded_target VARCHAR,
+    coded_date DATE, coded_precision VARCHAR, coded_confidence DOUBLE, coded_origin VARCHAR);
+"""
+"""Analysts' review decisions, a log that is only ever appended to (`bloc.store.decisions`).
+
+An event's effective decision is its row with the highest `id`; `undo` returns
+it to the coder's output. A correction's columns hold what differs from the
+event as coded (NULL: as coded; an empty `mode` or `alliance`: none), and the
+`coded_` columns a copy of the event as coded when the decision was taken, so a
+decision keeps its meaning if the event is later gone. `decided_at` is UTC."""
+
+SCHEMA += DECISIONS_DDL
+
 
 def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
     """Schema 2: where each document was read from (a path, or path:line for JSON lines).
@@ -113,12 +133,21 @@ def _add_document_lang(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE IF EXISTS documents ADD COLUMN IF NOT EXISTS lang VARCHAR")
 
 
+def _add_decisions(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 6: analysts' review decisions, beside the events and never over them.
+
+    One new table; nothing stored before changes.
+    """
+    con.execute(DECISIONS_DDL)
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
     2: _add_published_precision,
     3: _add_feeds,
     4: _add_document_lang,
+    5: _add_decisions,
 }
 
 

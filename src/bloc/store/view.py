@@ -10,8 +10,10 @@ at least one chosen origin reports, so `--origin gdelt` also keeps a text
 event that GDELT corroborates.
 
 A `View` is what a command or the dashboard passes where a store path goes:
-the path, the origins chosen (None: every origin) and, for a server, the
-cache of computed measures that it keeps between requests.
+the path, the origins chosen (None: every origin), whether to read the events
+as coded, without analysts' review decisions (`as_coded`; by default the
+decisions apply: `bloc.store.decisions`) and, for a server, the cache of
+computed measures that it keeps between requests.
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ def origin_clause(origins: tuple[str, ...] | None, event: str = "e") -> str:
 
 
 class View:
-    """A store file seen through a choice of origins, with the cache a server keeps of it.
+    """A store file seen through a choice of origins, as coded or as reviewed, with the
+    cache a server keeps of it.
 
     Accepted wherever a store path is (`db=`): measures, the API, pages.
     """
@@ -103,18 +106,27 @@ class View:
         path: Path | str,
         origins: Iterable[str] | str | None = None,
         cache: object | None = None,
+        *,
+        as_coded: bool = False,
     ) -> None:
         self.path = Path(path)
         self._origins = origin_choice(origins)
+        self._as_coded = bool(as_coded)
         self.cache = cache
 
     @property
     def origins(self) -> tuple[str, ...] | None:
         return self._origins
 
-    def choose(self, origins: Iterable[str] | str | None) -> View:
-        """The same store and cache through another choice of origins."""
-        return View(self.path, origins, self.cache)
+    @property
+    def as_coded(self) -> bool:
+        """True: the events as coded, without review decisions."""
+        return self._as_coded
+
+    def choose(self, origins: Iterable[str] | str | None, as_coded: bool | None = None) -> View:
+        """The same store and cache through another choice of origins (and of decisions)."""
+        coded = self.as_coded if as_coded is None else as_coded
+        return View(self.path, origins, self.cache, as_coded=coded)
 
     def __repr__(self) -> str:
-        return f"View({str(self.path)!r}, origins={self.origins!r})"
+        return f"View({str(self.path)!r}, origins={self.origins!r}, as_coded={self.as_coded!r})"

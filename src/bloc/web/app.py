@@ -9,6 +9,9 @@ Article text is untrusted: templates escape it, charts receive it only as
 JSON data, and a Content-Security-Policy lets the browser run bloc's own
 scripts and nothing else. All scripts and
 styles (Plotly, Swagger UI) come from installed packages and are served here.
+The dashboard is read-only unless started with a review gate (`bloc serve
+--review`): then signed-in reviewers confirm, correct and reject events
+(`bloc.web.review_routes`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from bloc.store import View, opened, store_path
 from bloc.web.api_routes import api_routes
 from bloc.web.http import error, status_of
 from bloc.web.page_routes import page_routes
+from bloc.web.review_gate import COOKIE, ReviewGate
+from bloc.web.review_routes import review_routes
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +101,7 @@ class _Answers(BaseHTTPMiddleware):
             request.method != "GET"
             or not isinstance(cache, MeasureCache)
             or request.url.path.startswith(UNCACHED)
+            or COOKIE in request.cookies  # a reviewer's pages carry their own CSRF tokens
         ):
             return await call_next(request)
         try:
@@ -118,10 +124,13 @@ class _Answers(BaseHTTPMiddleware):
         return Response(body, status_code=200, media_type=media_type)
 
 
-def create_app(db: Path | str | None = None, *, cache: bool = True) -> FastAPI:
+def create_app(
+    db: Path | str | None = None, *, cache: bool = True, review: ReviewGate | None = None
+) -> FastAPI:
     """The dashboard and API over one store (its knowledge base loaded once, here).
 
-    `cache=False` computes every figure afresh (to measure what the cache saves).
+    `cache=False` computes every figure afresh (to measure what the cache saves);
+    `review` lets reviewers signed in with its token take decisions (read-only without).
     """
     with opened(db):
         pass
@@ -166,13 +175,15 @@ def create_app(db: Path | str | None = None, *, cache: bool = True) -> FastAPI:
         return error(request, exc.status_code, str(exc.detail))
 
     app.state.view = view  # the store and cache every route reads (bloc.web.http.chosen_view)
+    app.state.review = review  # None: read-only (bloc.web.review_gate)
     app.include_router(page_routes(bundle))
     app.include_router(api_routes())
+    app.include_router(review_routes())
     return app
 
 
 @contextmanager
-def serving(db: Path | str | None) -> Iterator[str]:
+def serving(db: Path | str | None, *, review: ReviewGate | None = None) -> Iterator[str]:
     """The dashboard on a free loopback port in a background thread; yields its address.
 
     For browser tests, screenshots and notebooks; stopped when the block ends.
@@ -181,7 +192,8 @@ def serving(db: Path | str | None) -> Iterator[str]:
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(db), log_level="warning", lifespan="off"))
+    config = uvicorn.Config(create_app(db, review=review), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -197,8 +209,15 @@ def serving(db: Path | str | None) -> Iterator[str]:
         sock.close()
 
 
-def serve(db: Path | str | None, host: str, port: int, *, cache: bool = True) -> None:
-    """Run the dashboard with uvicorn until interrupted."""
+def serve(
+    db: Path | str | None,
+    host: str,
+    port: int,
+    *,
+    cache: bool = True,
+    review: ReviewGate | None = None,
+) -> None:
+    """Run the dashboard with uvicorn until interrupted (read-only unless `review`)."""
     import pyarrow
     import uvicorn
 
@@ -207,4 +226,5 @@ def serve(db: Path | str | None, host: str, port: int, *, cache: bool = True) ->
     # system allocator gives it back (measured with bench/load.py).
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
-    uvicorn.run(create_app(db, cache=cache), host=host, port=port, log_level="info")
+    app = create_app(db, cache=cache, review=review)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -14,10 +14,18 @@ from urllib.parse import urlencode
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from bloc.errors import BlocError, NotFoundError, StoreError, StoreLockedError, TooLargeError
+from bloc.errors import (
+    BlocError,
+    NotFoundError,
+    ReviewConflictError,
+    StoreError,
+    StoreLockedError,
+    TooLargeError,
+)
 from bloc.knowledge import bundled
 from bloc.store import ORIGINS, View, parse_day
 from bloc.web import pages
+from bloc.web.review_gate import gate_of
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +44,19 @@ OriginQuery = Annotated[
 ]
 
 
-def chosen_view(request: Request, origin: OriginQuery = None) -> View:
-    """The server's store (and cache) through the origins this request chooses."""
+AsCodedQuery = Annotated[
+    bool,
+    Query(description="The events as coded, without analysts' review decisions."),
+]
+
+
+def chosen_view(
+    request: Request, origin: OriginQuery = None, as_coded: AsCodedQuery = False
+) -> View:
+    """The server's store (and cache) through the origins this request chooses, as coded
+    or (by default) as analysts' review decisions make it."""
     view: View = request.app.state.view
-    return view.choose(origin)
+    return view.choose(origin, as_coded)
 
 
 StoreView = Annotated[View, Depends(chosen_view)]
@@ -68,6 +85,8 @@ def query_day(value: str | None, name: str) -> dt.date | None:
 def status_of(exc: BlocError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
+    if isinstance(exc, ReviewConflictError):
+        return 409
     if isinstance(exc, TooLargeError):
         return 413
     if isinstance(exc, StoreLockedError):
@@ -94,19 +113,38 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "all_alliances": sorted(bundled().alliances),
         "today": dt.date.today().isoformat(),
         "keep": [
-            (k, v) for k, v in request.query_params.multi_items() if k not in ("on", "origin")
+            (k, v)
+            for k, v in request.query_params.multi_items()
+            if k not in ("on", "origin", "as_coded")
         ],
         "all_origins": ORIGINS,
     }
     values.update(context)
     chosen = [o for o in request.query_params.getlist("origin") if o in ORIGINS]
     values["chosen_origins"] = chosen or list(ORIGINS)
+    as_coded = request.query_params.get("as_coded", "").lower() in ("1", "true", "on", "yes")
+    values["as_coded"] = as_coded
     on = values.get("on")
-    query = ([("on", on.isoformat())] if isinstance(on, dt.date) else []) + [
-        ("origin", o) for o in chosen
-    ]
+    query = (
+        ([("on", on.isoformat())] if isinstance(on, dt.date) else [])
+        + [("origin", o) for o in chosen]
+        + ([("as_coded", "1")] if as_coded else [])
+    )
     values["nav_query"] = "?" + urlencode(query) if query else ""
-    return HTMLResponse(ENV.get_template(template).render(values), status_code=status)
+    values["view_query"] = [(k, v) for k, v in query if k != "on"]
+    gate = gate_of(request)
+    session = gate.session(request) if gate else None
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    values["review"] = {
+        "on": gate is not None,
+        "reviewer": session.reviewer if session else None,
+        "csrf": gate.csrf(session) if gate and session else None,
+        "here": here,
+    }
+    response = HTMLResponse(ENV.get_template(template).render(values), status_code=status)
+    if session is not None:  # its forms carry this session's CSRF token: kept by no one
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def error(request: Request, status: int, message: str) -> Response:

@@ -41,8 +41,15 @@ def environment() -> jinja2.Environment:
     )
     env.filters["num"] = _num
     env.filters["pct"] = lambda v: "-" if _missing(v) else f"{float(v):.0%}"
+    env.filters["precise"] = precise
     env.globals["safe_url"] = safe_url
     return env
+
+
+def precise(day: Any, precision: Any) -> str:
+    """An ISO day written to its precision (2022, 2022-09 or 2022-09-13), as a form takes it."""
+    text = "" if _missing(day) else str(day)[:10]
+    return {"year": text[:4], "month": text[:7]}.get(str(precision), text)
 
 
 def _missing(value: Any) -> bool:
@@ -463,7 +470,7 @@ def explorer(
 
 
 def event(event_id: str, db: api.DB = None) -> dict[str, Any]:
-    """One event with all of its evidence."""
+    """One event with all of its evidence, its review decision and every decision taken."""
     frame = api.event(event_id, db)
     rows = event_rows(frame)
     row = rows[0]
@@ -471,4 +478,10 @@ def event(event_id: str, db: api.DB = None) -> dict[str, Any]:
         [e["document"] for e in row["evidence"]],
         {e["document"]: e.get("url") for e in row["evidence"]},
     )
-    return {"event": row, "names": names()}
+    return {
+        "event": row,
+        "names": names(),
+        "log": api.review_log(event_id, db),
+        "actors": sorted(bundled().actors),
+        "types": list(PLOVER_TYPES),
+    }
