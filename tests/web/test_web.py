@@ -16,7 +16,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from bloc.ingest import ingest
-from bloc.web import CSP, MAX_BODY, create_app, pages, serving
+from bloc.web import CSP, MAX_BODY, create_app, event_pages, pages, serving
 
 HOSTILE = (
     "Armenia accused Azerbaijan of shelling Jermuk on 13 September 2022 "
@@ -198,9 +198,9 @@ def test_code_endpoint_caps_its_input(client: TestClient) -> None:
     ok = client.post("/api/code", json={"text": HOSTILE, "published": "2022-09-14"})
     assert ok.status_code == 200
     assert any(e["type"] == "ACCUSE" for e in ok.json()["events"])
-    big = client.post("/api/code", json={"text": "a" * (pages.MAX_CODE_CHARS + 1)})
+    big = client.post("/api/code", json={"text": "a" * (event_pages.MAX_CODE_CHARS + 1)})
     assert big.status_code == 422
-    form = client.post("/code", data={"text": "b" * (pages.MAX_CODE_CHARS + 1)})
+    form = client.post("/code", data={"text": "b" * (event_pages.MAX_CODE_CHARS + 1)})
     assert form.status_code == 413 and "at most" in form.text
     huge = client.post(
         "/api/code",

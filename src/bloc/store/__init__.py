@@ -9,11 +9,11 @@ through a choice of them, and `check` verifies and repairs a store.
 from bloc.store.db import (
     Store,
     default_db_path,
-    knowledge_hash,
     opened,
     parse_day,
     store_path,
 )
+from bloc.store.knowledge import knowledge_hash
 from bloc.store.schema import (
     MIGRATIONS,
     SCHEMA,

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import hashlib
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -30,27 +28,15 @@ import duckdb
 import pandas as pd
 
 from bloc.errors import StoreError
-from bloc.knowledge import bundled, data_dir
+from bloc.knowledge import bundled
 from bloc.model import KnowledgeBase
 from bloc.store.decisions import events_sql
+from bloc.store.knowledge import KB_TABLES, insert_knowledge, knowledge_hash
 from bloc.store.schema import SCHEMA_VERSION, newer_message, stored_version, upgrade
 from bloc.store.turns import Turn, connect, connecting, lock_timeout
 from bloc.store.view import View
 
 log = logging.getLogger(__name__)
-
-_KB_TABLES = (
-    "sources",
-    "actors",
-    "aliases",
-    "offices",
-    "alliances",
-    "provisions",
-    "bodies",
-    "memberships",
-    "requests",
-    "votes",
-)
 
 
 def default_db_path() -> Path:
@@ -60,17 +46,6 @@ def default_db_path() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "bloc" / "bloc.duckdb"
-
-
-@functools.lru_cache(maxsize=8)
-def knowledge_hash(root: Path | None = None) -> str:
-    """A digest of every data file, so a reload happens only when the data changed."""
-    digest = hashlib.sha256()
-    base = root or data_dir()
-    for path in sorted(base.rglob("*.yaml")):
-        digest.update(str(path.relative_to(base)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 class Store:
@@ -212,14 +187,14 @@ class Store:
             return False
         kb = kb or bundled()
         with self.transaction() as con:
-            for table in _KB_TABLES:
+            for table in KB_TABLES:
                 con.execute(f"DELETE FROM {table}")
             con.execute(
                 "DELETE FROM evidence WHERE event_id IN "
                 "(SELECT id FROM events WHERE origin = 'curated')"
             )
             con.execute("DELETE FROM events WHERE origin = 'curated'")
-            _insert_knowledge(con, kb)
+            insert_knowledge(con, kb)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('kb_hash', ?)", [digest])
         log.info("loaded the knowledge base into %s", self.path)
         return True
@@ -231,123 +206,6 @@ def move_generation(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE "
         "SET value = CAST(coalesce(TRY_CAST(meta.value AS BIGINT), 0) + 1 AS VARCHAR)"
-    )
-
-
-def _insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
-    def rows(table: str, values: list[tuple[Any, ...]]) -> None:
-        if values:
-            marks = ", ".join("?" * len(values[0]))
-            con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
-
-    rows(
-        "sources",
-        [(s.id, s.publisher, s.title, s.date, s.url, s.seed) for s in kb.sources.values()],
-    )
-    rows("actors", [(a.code, a.kind, a.name, list(a.cite)) for a in kb.actors.values()])
-    alias_rows: list[tuple[Any, ...]] = []
-    for a in kb.actors.values():
-        alias_rows.append((a.name, a.code, "name"))
-        alias_rows.append((a.code, a.code, "code"))
-        alias_rows += [(x, a.code, "alias") for x in a.aliases]
-        alias_rows += [(x, a.code, "capital") for x in a.capitals]
-        alias_rows += [(x, a.code, "demonym") for x in a.demonyms]
-    rows("aliases", alias_rows)
-    rows(
-        "offices",
-        [
-            (p.name, o.actor, o.office, o.start, o.end, list(o.cite))
-            for p in kb.people
-            for o in p.offices
-        ],
-    )
-    for al in kb.alliances.values():
-        rows(
-            "alliances",
-            [
-                (
-                    al.code,
-                    al.name,
-                    al.leader,
-                    al.founded,
-                    al.treaty,
-                    al.decision_rule,
-                    al.decision_body,
-                    list(al.cite),
-                )
-            ],
-        )
-        rows(
-            "provisions",
-            [(al.code, p.id, p.article, p.kind, p.summary, list(p.cite)) for p in al.provisions],
-        )
-        rows(
-            "bodies",
-            [(al.code, b.name, b.kind, "body", b.summary, list(b.cite)) for b in al.bodies]
-            + [(al.code, b.name, b.kind, "force", b.summary, list(b.cite)) for b in al.forces],
-        )
-        rows(
-            "memberships",
-            [
-                (al.code, s.member, s.start, s.end, s.status, s.note, list(s.cite))
-                for s in al.membership
-            ],
-        )
-        rows(
-            "requests",
-            [
-                (
-                    al.code,
-                    r.id,
-                    r.requester,
-                    r.date,
-                    r.precision,
-                    r.threat,
-                    r.aggressor,
-                    r.provision,
-                    r.outcome,
-                    r.response,
-                    list(r.cite),
-                )
-                for r in al.requests
-            ],
-        )
-    rows(
-        "votes",
-        [
-            (r.id, r.date, r.title, member, vote, list(r.cite))
-            for r in kb.resolutions
-            for member, vote in sorted(r.votes.items())
-        ],
-    )
-    rows(
-        "events",
-        [
-            (
-                e.id,
-                e.date,
-                e.precision,
-                e.source,
-                e.target,
-                e.type,
-                e.mode,
-                e.alliance,
-                e.intensity,
-                1.0,
-                "curated",
-                e.context,
-                e.summary,
-            )
-            for e in kb.events
-        ],
-    )
-    rows(
-        "evidence",
-        [
-            (e.id, sid, e.summary, 0, None, kb.sources[sid].date, kb.sources[sid].url)
-            for e in kb.events
-            for sid in e.cite
-        ],
     )
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from bloc import api, measures, simulate
 from bloc.errors import ScenarioError
 from bloc.knowledge import bundled
-from bloc.web import pages
+from bloc.web import event_pages, pages
 from bloc.web.http import OnQuery, StoreView, as_of
 
 
@@ -27,7 +27,7 @@ class SimulateBody(BaseModel):
 
 
 class CodeBody(BaseModel):
-    text: str = Field(max_length=pages.MAX_CODE_CHARS)
+    text: str = Field(max_length=event_pages.MAX_CODE_CHARS)
     published: dt.date | None = None
 
 
@@ -166,7 +166,7 @@ def api_routes() -> APIRouter:
     @router.post("/api/code", tags=["events"])
     def api_code(body: CodeBody) -> dict[str, Any]:
         """Code a text into events without storing anything."""
-        coded = pages.coded_text(body.text, body.published)
+        coded = event_pages.coded_text(body.text, body.published)
         return {"sentences": coded["sentences"], "events": coded["events"]}
 
     return router

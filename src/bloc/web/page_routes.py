@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from bloc.knowledge import bundled
-from bloc.web import pages
+from bloc.web import event_pages, pages
 from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render
 
 
@@ -97,7 +97,7 @@ def page_routes(plotly: Path) -> APIRouter:
         since: Annotated[str | None, Query(max_length=10)] = None,
         until: Annotated[str | None, Query(max_length=10)] = None,
     ) -> Response:
-        context = pages.explorer(
+        context = event_pages.explorer(
             as_of(on),
             actor or None,
             type or None,
@@ -110,14 +110,14 @@ def page_routes(plotly: Path) -> APIRouter:
 
     @router.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(db: StoreView, request: Request, event_id: str) -> Response:
-        return render(request, "event.html", pages.event(event_id, db))
+        return render(request, "event.html", event_pages.event(event_id, db))
 
     @router.get("/code", response_class=HTMLResponse, include_in_schema=False)
     def code_form(request: Request) -> Response:
         return render(
             request,
             "code.html",
-            {"limit": pages.MAX_CODE_CHARS, "text": "", "published": "", "coded": None},
+            {"limit": event_pages.MAX_CODE_CHARS, "text": "", "published": "", "coded": None},
         )
 
     @router.post("/code", response_class=HTMLResponse, include_in_schema=False)
@@ -126,12 +126,12 @@ def page_routes(plotly: Path) -> APIRouter:
         text: Annotated[str, Form()],
         published: Annotated[str, Form()] = "",
     ) -> Response:
-        coded = pages.coded_text(text, query_day(published, "published"))
+        coded = event_pages.coded_text(text, query_day(published, "published"))
         return render(
             request,
             "code.html",
             {
-                "limit": pages.MAX_CODE_CHARS,
+                "limit": event_pages.MAX_CODE_CHARS,
                 "text": text,
                 "published": published,
                 "coded": coded,
