@@ -2,6 +2,7 @@
 
 usage: python bench/load.py [--seconds 30] [--clients 32] [--articles 2000]
                             [--events 1000000] [--modes cached,uncached]
+                            [--store FOLDER]
 
 1. A store is built in a temporary folder: the knowledge base plus N synthetic
    articles (bench/corpus.py) ingested, so the event ids, members and evidence
@@ -628,13 +629,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="cached,uncached", help="cached, uncached or both")
     parser.add_argument("--warmup", type=float, default=15.0, help="not counted")
     parser.add_argument("--baseline", type=float, default=10.0, help="length of the baseline")
+    parser.add_argument(
+        "--store", type=Path, help="a folder to build the store in once and reuse after (kept)"
+    )
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not modes or set(modes) - {"cached", "uncached"}:
         parser.error("--modes: cached, uncached, or both separated by a comma")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        db, source = build_store(folder, args.articles, args.events)
+        folder = args.store or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        db, source = folder / "bloc.duckdb", folder / "corpus.jsonl"
+        if args.store is None or not (db.exists() and source.exists()):
+            db, source = build_store(folder, args.articles, args.events)
+        else:
+            print(f"store: {db}, reused (built by an earlier run with --store)")
         route_list = routes(pools(db, source))
         runs = {mode: run_server(db, folder, mode, route_list, args) for mode in modes}
         side_by_side(runs, [r.name for r in route_list], args.events, args.clients)

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from bloc.errors import BlocError, NotFoundError, UnknownActorError
@@ -344,7 +345,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple) or hasattr(value, "tolist"):
         items = value.tolist() if hasattr(value, "tolist") else value
         return [plain(v) for v in items] if isinstance(items, list) else plain(items)
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.date().isoformat()
@@ -358,8 +359,30 @@ def plain(value: Any) -> Any:
 
 
 def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts: dates as ISO strings, missing values as null."""
-    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    """Rows as JSON-ready dicts: dates as ISO strings, missing values as null.
+
+    Column by column: a dashboard answer of thousands of rows is converted in a
+    few milliseconds rather than one `plain` call per cell.
+    """
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) < len(names):  # repeated names: as dicts would keep them, the last
+        return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    columns = [_plain_column(frame.iloc[:, i]) for i in range(len(names))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _plain_column(column: pd.Series) -> list[Any]:
+    """`plain` of every cell of a column, vectorised for numbers."""
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else None
+    if kind in ("i", "u", "b"):
+        return column.to_numpy().tolist()
+    if kind == "f":
+        values = column.to_numpy()
+        cells = values.tolist()
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():
+            cells[i] = None  # JSON has no NaN or infinity
+        return cells
+    return [v if type(v) is str else plain(v) for v in column.tolist()]
 
 
 def to_json(frame: pd.DataFrame) -> str:

@@ -86,6 +86,30 @@ def test_assets_are_served_locally(client: TestClient) -> None:
     assert "https://" not in "".join(re.findall(r"<(?:script|link)[^>]*>", page))
 
 
+def test_assets_come_from_memory_with_types_and_revalidation(client: TestClient) -> None:
+    from bloc.web.app import STATIC
+
+    for url, kind in [
+        ("/static/bloc.css", "text/css"),
+        ("/static/bloc.js", "text/javascript"),
+        ("/static/favicon.svg", "image/svg+xml"),
+        ("/vendor/plotly.min.js", "text/javascript"),
+    ]:
+        first = client.get(url)
+        assert first.status_code == 200 and first.headers["content-type"].startswith(kind)
+        if url.startswith("/static/"):
+            assert first.content == (STATIC / url.rsplit("/", 1)[1]).read_bytes()
+        again = client.get(url, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+        stale = client.get(url, headers={"If-None-Match": '"something-else"'})
+        assert stale.status_code == 200 and stale.content == first.content
+    head = client.head("/static/bloc.css")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(client.get("/static/bloc.css").content)
+    assert client.get("/static/missing.css").status_code == 404
+    assert client.post("/static/bloc.css").status_code == 405
+
+
 def test_overview_shows_members_map_and_findings(client: TestClient) -> None:
     html = client.get("/alliances/CSTO?on=2023-05-31").text
     assert "On 2023-05-31 the CSTO has 6 members" in html

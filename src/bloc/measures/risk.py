@@ -204,43 +204,52 @@ def explain(
             "(or is its leading state, which is not ranked): see `bloc members`"
         )
     actors = np.array(data.actors, dtype=object)
-    frames = []
-    for component, idx in _shown(inputs, code, top).items():
-        frames.append(
-            pd.DataFrame(
-                {
-                    "component": component,
-                    "event": data.event_ids(idx),
-                    "type": np.array(TYPES, dtype=object)[data.type[idx]],
-                    "other": actors[data.other[idx]],
-                    "tone": data.tone[idx],
-                    "decayed": inputs.decayed[idx],
-                }
-            )
+    types = np.array(TYPES, dtype=object)
+    cited, voted = _citations_on(data, inputs, day, top, db)
+    rows: list[dict[str, object]] = []
+
+    def add(component: str, event: str, signal: dict[str, object]) -> None:
+        date, summary, sentence, etype, sources = cited.get(event, _UNCITED)
+        vote = voted.get((code, event), _UNCITED[:3])
+        date = date if date is not None else vote[0]
+        summary = next((s for s in (summary, sentence, vote[1]) if s is not None), np.nan)
+        sources = sources if sources is not None else vote[2]
+        rows.append(
+            {
+                "component": component,
+                "date": date,
+                "event": event,
+                "type": signal.get("type", etype if etype is not None else np.nan),
+                "other": signal.get("other", np.nan),
+                "tone": signal.get("tone", np.nan),
+                "decayed": signal.get("decayed", np.nan),
+                "summary": summary,
+                "sources": list(sources) if sources is not None else [],
+            }
         )
-    asked = _request_ids(data.alliance, code, day)
-    frames.append(pd.DataFrame({"component": "unanswered requests", "event": asked}))
-    rows = pd.concat(frames, ignore_index=True)
-    cites, votes = _citations_on(data, inputs, day, top, db)
-    votes = votes[votes.member == code].drop(columns="member")
-    merged = rows.merge(cites, on="event", how="left").merge(votes, on="event", how="left")
-    merged["date"] = pd.to_datetime(merged["date"].fillna(merged["date_vote"])).dt.date
-    merged["summary"] = merged["summary"].fillna(merged["sentence"]).fillna(merged["title"])
-    merged["type"] = merged["type"].fillna(merged["etype"])
-    merged["sources"] = pd.Series(
-        [
-            list(s)
-            if isinstance(s, list | np.ndarray)
-            else (list(c) if isinstance(c, list | np.ndarray) else [])
-            for s, c in zip(merged["sources"], merged["cite"], strict=True)
-        ],
-        index=merged.index,
-        dtype=object,
-    )
-    out = merged[
-        ["component", "date", "event", "type", "other", "tone", "decayed", "summary", "sources"]
-    ]
-    return out.sort_values(["component", "date", "event"], ignore_index=True)
+
+    for component, idx in _shown(inputs, code, top).items():
+        columns = zip(
+            data.event_ids(idx),
+            types[data.type[idx]],
+            actors[data.other[idx]],
+            data.tone[idx].tolist(),
+            inputs.decayed[idx].tolist(),
+            strict=True,
+        )
+        for event, kind, other, tone, decayed in columns:
+            signal = {"type": kind, "other": other, "tone": tone, "decayed": decayed}
+            add(component, str(event), signal)
+    for event in _request_ids(data.alliance, code, day):
+        add("unanswered requests", event, {})
+    out = pd.DataFrame(rows, columns=EXPLAINED)
+    out["date"] = pd.to_datetime(out["date"]).dt.date
+    explained: pd.DataFrame = out.sort_values(["component", "date", "event"], ignore_index=True)
+    return explained
+
+
+_UNCITED: tuple[None, None, None, None, None] = (None, None, None, None, None)
+EXPLAINED = ["component", "date", "event", "type", "other", "tone", "decayed", "summary", "sources"]
 
 
 def _shown(inputs: _RiskInputs, code: str, top: int | None) -> dict[str, np.ndarray]:
@@ -254,9 +263,27 @@ def _shown(inputs: _RiskInputs, code: str, top: int | None) -> dict[str, np.ndar
     return shown
 
 
+Cited = dict[str, tuple[object, object, object, object, list[str] | None]]
+Voted = dict[tuple[str, str], tuple[object, object, list[str] | None]]
+
+
+def _by_event(cites: pd.DataFrame) -> Cited:
+    """Each cited event's date, summary, first sentence, type and documents."""
+    return {
+        str(event): (
+            None if pd.isna(date) else date,
+            None if pd.isna(summary) else summary,
+            None if pd.isna(sentence) else sentence,
+            None if pd.isna(etype) else etype,
+            list(sources) if isinstance(sources, list | np.ndarray) else None,
+        )
+        for event, date, summary, sentence, etype, sources in cites.itertuples(index=False)
+    }
+
+
 def _citations_on(
     data: Observed, inputs: _RiskInputs, day: dt.date, top: int | None, db: DB
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[Cited, Voted]:
     """What every member's explained events cite, in one query for all of them.
 
     A server's member pages ask for one member at a time; reading the citations of
@@ -264,7 +291,7 @@ def _citations_on(
     next member's page a lookup instead of another pass over the evidence.
     """
 
-    def read() -> tuple[pd.DataFrame, pd.DataFrame]:
+    def read() -> tuple[Cited, Voted]:
         ids = {
             str(i)
             for member in inputs.members
@@ -289,7 +316,10 @@ def _citations_on(
                 "FROM votes WHERE member IN (SELECT unnest(?::VARCHAR[]))",
                 [list(inputs.members)],
             )
-        return cites, votes
+        return _by_event(cites), {
+            (str(m), str(e)): (d, t, list(c) if isinstance(c, list | np.ndarray) else None)
+            for m, e, d, t, c in votes.itertuples(index=False)
+        }
 
     if data.stamp is None or data.alliance is not bundled().alliance(data.alliance.code):
         return read()

@@ -10,7 +10,8 @@ an older one in one transaction (the steps in `MIGRATIONS`), and a store
 written by a newer bloc is refused rather than damaged (`bloc.store.schema`;
 `bloc.store.check` verifies a store and repairs what is safe). Processes take
 turns at a store file (`bloc.store.turns`): readers together, one writer at a
-time, writers first.
+time, writers first; a serving process keeps its store open between reads
+(`bloc.store.linger`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +34,7 @@ from bloc.knowledge import bundled
 from bloc.model import KnowledgeBase
 from bloc.store.decisions import events_sql
 from bloc.store.knowledge import KB_TABLES, insert_knowledge, knowledge_hash
+from bloc.store.linger import Anchor, anchor_for
 from bloc.store.schema import SCHEMA_VERSION, newer_message, stored_version, upgrade
 from bloc.store.turns import Turn, connect, connecting, lock_timeout
 from bloc.store.view import View
@@ -52,11 +55,17 @@ class Store:
     """A connection to one bloc store file."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, path: Path, turn: Turn | None = None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        turn: Turn | None = None,
+        *,
+        anchor: Anchor | None = None,
     ) -> None:
         self.con = con
         self.path = path
         self._turn = turn
+        self._anchor = anchor  # a lingering reader this one leans on, instead of a turn
         self.origins: tuple[str, ...] | None = None  # the origins read (None: every one)
         self.as_coded = False  # True: events as coded, without review decisions
 
@@ -88,15 +97,24 @@ class Store:
                     f"cannot create the folder for the store {target}: {exc}; "
                     "choose another place with --db or BLOC_DB"
                 ) from None
-        turn = Turn(target, shared=read_only, timeout=lock_timeout())
-        try:
-            if not read_only and not as_is and not target.exists():
-                _create(target)
-            con = connect(target, read_only, turn.deadline)
-        except BaseException:
-            turn.release()
-            raise
-        store = cls(con, target, turn)
+        anchor = anchor_for(target) if read_only else None
+        if anchor is not None and anchor.lease():  # the process holds it open already
+            try:
+                con = connect(target, True, time.monotonic() + lock_timeout())
+            except BaseException:
+                anchor.give_back()
+                raise
+            store = cls(con, target, anchor=anchor)
+        else:
+            turn = Turn(target, shared=read_only, timeout=lock_timeout())
+            try:
+                if not read_only and not as_is and not target.exists():
+                    _create(target)
+                con = connect(target, read_only, turn.deadline)
+            except BaseException:
+                turn.release()
+                raise
+            store = cls(con, target, turn)
         if as_is:
             return store
         try:
@@ -138,6 +156,9 @@ class Store:
             if self._turn is not None:
                 self._turn.release()
                 self._turn = None
+            if self._anchor is not None:
+                self._anchor.give_back()
+                self._anchor = None
 
     def __enter__(self) -> Store:
         return self
@@ -254,10 +275,15 @@ def _current(target: Path) -> Store | None:
     if not target.exists():
         return None
     store = Store.open(target, as_is=True, read_only=True)
+    anchor = store._anchor
+    if anchor is not None and anchor.current:  # checked since it was opened: no write since
+        return store
     try:
         if stored_version(store.con) == SCHEMA_VERSION and store.meta("kb_hash") == (
             knowledge_hash()
         ):
+            if anchor is not None:
+                anchor.current = True
             return store
     except duckdb.Error:
         pass

@@ -45,15 +45,20 @@ _held_lock = threading.Lock()
 class Turn:
     """This thread's turn at a store file: shared (read) or exclusive (write)."""
 
-    def __init__(self, target: Path, *, shared: bool, timeout: float) -> None:
+    def __init__(
+        self, target: Path, *, shared: bool, timeout: float, register: bool = True
+    ) -> None:
+        """`register=False`: a turn not tied to this thread (a lingering reader's)."""
         self.deadline = time.monotonic() + timeout
         self.timeout = timeout
         self.target = target
         self._fd: int | None = None
-        self._key = (str(target.resolve()), threading.get_ident())
-        with _held_lock:
-            nested = _held.get(self._key, 0)
-            _held[self._key] = nested + 1
+        self._key = (str(target.resolve()), threading.get_ident()) if register else None
+        nested = 0
+        if self._key is not None:
+            with _held_lock:
+                nested = _held.get(self._key, 0)
+                _held[self._key] = nested + 1
         if nested or fcntl is None:
             return  # this thread already has its turn (a nested open), or no flock here
         try:
@@ -84,12 +89,14 @@ class Turn:
                 pause = min(pause * 2, 0.2)
 
     def release(self) -> None:
-        with _held_lock:
-            left = _held.get(self._key, 1) - 1
-            if left:
-                _held[self._key] = left
-            else:
-                _held.pop(self._key, None)
+        if self._key is not None:
+            with _held_lock:
+                left = _held.get(self._key, 1) - 1
+                if left:
+                    _held[self._key] = left
+                else:
+                    _held.pop(self._key, None)
+            self._key = None
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bloc.knowledge import bundled
 from bloc.web import event_pages, pages
+from bloc.web.assets import Assets
 from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render
 
 
@@ -20,9 +21,11 @@ def page_routes(plotly: Path) -> APIRouter:
     """
     router = APIRouter()
 
+    script = Assets({"plotly.min.js": plotly})  # read once, answered from memory
+
     @router.get("/vendor/plotly.min.js", include_in_schema=False)
-    def plotly_bundle() -> FileResponse:
-        return FileResponse(plotly, media_type="text/javascript")
+    async def plotly_bundle(request: Request) -> Response:
+        return await script.respond(request, "plotly.min.js")
 
     @router.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -31,7 +34,7 @@ def page_routes(plotly: Path) -> APIRouter:
     # -- pages -----------------------------------------------------------------
 
     @router.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
+    async def home() -> RedirectResponse:  # no store read: answered on the event loop
         return RedirectResponse(f"/alliances/{sorted(bundled().alliances)[0]}")
 
     @router.get("/alliances/{code}", response_class=HTMLResponse, include_in_schema=False)
