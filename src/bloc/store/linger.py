@@ -42,27 +42,30 @@ def linger(path: Path | str) -> None:
     """Keep `path` open between reads in this process (no-op without POSIX locks)."""
     if fcntl is None:
         return
-    key = str(Path(path).resolve())
+    resolved = str(Path(path).resolve())
     with _anchors_lock:
-        if key not in _anchors:
-            _anchors[key] = Anchor(Path(path))
+        anchor = _anchors.setdefault(resolved, Anchor(Path(path)))
+        _anchors.setdefault(str(path), anchor)  # found without resolving the path again
 
 
 @atexit.register
 def _let_go_all() -> None:
     """Close what lingers before the interpreter (and DuckDB's bindings) go away."""
     with _anchors_lock:
-        anchors = list(_anchors.values())
+        anchors = list({id(a): a for a in _anchors.values()}.values())
     for anchor in anchors:
-        with anchor._lock:
-            anchor._close()
+        if anchor._lock.acquire(timeout=1.0):  # a reader stuck at the gate must not hang exit
+            try:
+                anchor._close()
+            finally:
+                anchor._lock.release()
 
 
 def anchor_for(path: Path) -> Anchor | None:
     """This process's anchor for `path`, if it lingers there."""
     if not _anchors:
         return None
-    return _anchors.get(str(path.resolve()))
+    return _anchors.get(str(path)) or _anchors.get(str(path.resolve()))
 
 
 class Anchor:
