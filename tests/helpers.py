@@ -6,6 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -57,3 +60,36 @@ class Harness:
         if self.process.stdin is not None:
             self.process.stdin.close()
         self.process.wait(timeout=30)
+
+
+def overlapping_readers(
+    db: Path, read: Callable[[Any], Any], *, threads: int = 4
+) -> tuple[list[Any], list[BaseException], Callable[[], None]]:
+    """Threads reading `db` back to back (each read held 20 ms, so the store is never
+    free on its own): what each read returned, what failed, and a function that stops them."""
+    from bloc.store import opened
+
+    stop = threading.Event()
+    seen: list[Any] = []
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                with opened(db) as store:
+                    seen.append(read(store))
+                    time.sleep(0.02)
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    started = [threading.Thread(target=reader) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+
+    def halt() -> None:
+        stop.set()
+        for thread in started:
+            thread.join(timeout=10)
+
+    return seen, errors, halt

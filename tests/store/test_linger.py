@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from bloc.store import Store, opened
 from bloc.store import linger as lingering
 from bloc.store.linger import anchor_for, linger
+from helpers import overlapping_readers
 
 WRITE = """
 import sys
@@ -63,23 +63,7 @@ def test_a_writer_gets_in_while_lingering_reads_go_on(store_file: Path, writer: 
     linger(store_file)
     with opened(store_file) as store:
         before = store.generation()
-    stop = threading.Event()
-    generations: list[int] = []
-    errors: list[BaseException] = []
-
-    def reader() -> None:
-        while not stop.is_set():
-            try:
-                with opened(store_file) as store:
-                    generations.append(store.generation())
-                    time.sleep(0.02)  # readers overlap: the store is never free on its own
-            except BaseException as exc:
-                errors.append(exc)
-                return
-
-    threads = [threading.Thread(target=reader) for _ in range(4)]
-    for thread in threads:
-        thread.start()
+    generations, errors, halt = overlapping_readers(store_file, lambda store: store.generation())
     assert wait_until(lambda: len(generations) >= 8 or errors)
     began = time.monotonic()
     if writer == "process":
@@ -97,9 +81,7 @@ def test_a_writer_gets_in_while_lingering_reads_go_on(store_file: Path, writer: 
     waited = time.monotonic() - began
     seen = len(generations)
     assert wait_until(lambda: len(generations) > seen + 4 or errors)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    halt()
     assert not errors, errors
     assert waited < 5, f"the writer waited {waited:.1f} s"
     assert generations[-1] == before + 1  # the readers see the write once it is made

@@ -21,6 +21,7 @@ from bloc.store import (
     stored_version,
 )
 from bloc.store.check import check, check_path
+from helpers import overlapping_readers
 
 PRECISIONS = ["day", "month", "year"]
 
@@ -283,23 +284,9 @@ def test_a_busy_store_says_what_to_do(
 def test_a_writer_is_not_starved_by_a_stream_of_readers(kb_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "shared.duckdb"
     shutil.copy(kb_db, db)
-    stop = threading.Event()
-    reads: list[int] = []
-    errors: list[BaseException] = []
-
-    def reader() -> None:
-        while not stop.is_set():
-            try:
-                with opened(db) as store:
-                    reads.append(store.con.execute("SELECT count(*) FROM events").fetchone()[0])
-                    time.sleep(0.02)  # readers overlap: the store is never free on its own
-            except BaseException as exc:
-                errors.append(exc)
-                return
-
-    threads = [threading.Thread(target=reader) for _ in range(4)]
-    for thread in threads:
-        thread.start()
+    reads, errors, halt = overlapping_readers(
+        db, lambda store: store.con.execute("SELECT count(*) FROM events").fetchone()[0]
+    )
     while len(reads) < 4 and not errors:  # the readers are busy before the writer comes
         time.sleep(0.01)
     began = time.monotonic()
@@ -309,9 +296,7 @@ def test_a_writer_is_not_starved_by_a_stream_of_readers(kb_db: Path, tmp_path: P
     after = len(reads)
     while len(reads) == after and not errors:
         time.sleep(0.01)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    halt()
     assert not errors, errors
     assert waited < 5, f"the writer waited {waited:.1f} s"
     assert len(reads) > 4  # and they went on reading after it
