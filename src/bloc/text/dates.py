@@ -157,10 +157,7 @@ def sentence_date(
         day = _safe(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if day:
             candidates.append((match.start(), (day, "day")))
-    for match in _NUMERIC.finditer(text):
-        day = _safe(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        if day:
-            candidates.append((match.start(), (day, "day")))
+    candidates += numeric_days(text)
     for pattern, order in ((_MDY, "md"), (_DMY, "dm")):
         for match in pattern.finditer(text):
             if order == "md":
@@ -207,11 +204,31 @@ def sentence_date(
             relative = _relative(phrase, published)
             if relative:
                 candidates.append((match.start(), relative))
-    for pattern, guess in TIME_ANCHORS:
-        for match in pattern.finditer(text):
-            candidates.append((match.start(), guess))
+    return earliest(text, candidates, TIME_ANCHORS, _YEAR_ONLY)
+
+
+def numeric_days(text: str) -> list[tuple[int, DateGuess]]:
+    """Dates written dd.mm.yyyy (the same in every language read), by position."""
+    found: list[tuple[int, DateGuess]] = []
+    for match in _NUMERIC.finditer(text):
+        day = _safe(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if day:
+            found.append((match.start(), (day, "day")))
+    return found
+
+
+def earliest(
+    text: str,
+    candidates: list[tuple[int, DateGuess]],
+    anchors: tuple[tuple[re.Pattern[str], DateGuess], ...],
+    year_only: re.Pattern[str],
+) -> DateGuess | None:
+    """The date a sentence gives first, once its anchors ("in the 1990s") are added; a year
+    alone counts only when nothing more precise is given. Shared by every language."""
+    for pattern, guess in anchors:
+        candidates += [(m.start(), guess) for m in pattern.finditer(text)]
     if not candidates:
-        for match in _YEAR_ONLY.finditer(text):
+        for match in year_only.finditer(text):
             candidates.append((match.start(), (dt.date(int(match.group(1)), 1, 1), "year")))
     if not candidates:
         return None

@@ -20,6 +20,8 @@ from bloc.text.dates import (
     _days_before,
     _relative,
     _safe,
+    earliest,
+    numeric_days,
 )
 
 _STEMS = (
@@ -35,7 +37,6 @@ _YEAR_WORD = r"(?:\s*(?:-?го\s+)?(?:года|году|год|гг?\.))?"
 _FLAGS = re.IGNORECASE
 
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\b(?:\s+{_YEAR}{_YEAR_WORD})?", _FLAGS)
-_NUMERIC = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+{_YEAR}{_YEAR_WORD}", _FLAGS)
 _MONTH_ONLY = re.compile(
     rf"\b(?:в|во|с|до|к|на|от|по)\s+(?:(прошлом|минувшем|этом)\s+|(?:начале|середине|конце)\s+)?"
@@ -142,10 +143,7 @@ def sentence_date(
     if published is not None and not day_known:
         published = period_end(published, precision)
     candidates: list[tuple[int, DateGuess]] = []
-    for match in _NUMERIC.finditer(text):
-        day = _safe(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        if day:
-            candidates.append((match.start(), (day, "day")))
+    candidates += numeric_days(text)
     for match in _DAY_MONTH.finditer(text):
         number, month = int(match.group(1)), _month(match.group(2))
         if match.group(3):
@@ -173,14 +171,7 @@ def sentence_date(
                 candidates.append((match.start(), (found, "month")))
     if published is not None and day_known:
         candidates += _counted(text, published)
-    for pattern, guess in TIME_ANCHORS:
-        candidates += [(m.start(), guess) for m in pattern.finditer(text)]
-    if not candidates:
-        for match in _YEAR_ONLY.finditer(text):
-            candidates.append((match.start(), (dt.date(int(match.group(1)), 1, 1), "year")))
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: c[0])[1]
+    return earliest(text, candidates, TIME_ANCHORS, _YEAR_ONLY)
 
 
 def _counted(text: str, published: dt.date) -> list[tuple[int, DateGuess]]:
