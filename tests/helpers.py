@@ -93,3 +93,19 @@ def overlapping_readers(
             thread.join(timeout=10)
 
     return seen, errors, halt
+
+
+def parsed(lang: str, text: str) -> Any:
+    """One sentence through the parse adapter (`bloc.text.parse`) of `lang`."""
+    from bloc.text.parse import parse_batch
+
+    (found,) = parse_batch(lang, [text])
+    assert found is not None
+    return found
+
+
+def dep(p: Any, word: str) -> tuple[str, str]:
+    """The relation of `word` in a parse and the text of its head ("" at the root)."""
+    token = next(t for t in p.tokens if t.text == word)
+    head = p.head(token.i)
+    return token.dep, head.text if head is not None else ""

@@ -8,18 +8,15 @@ import pytest
 
 from bloc.text import parse
 from bloc.text.parse import Parse, parse_batch
+from helpers import dep, parsed
 
 
 def _parse(text: str) -> Parse:
-    (found,) = parse_batch("en", [text])
-    assert found is not None
-    return found
+    parse: Parse = parsed("en", text)
+    return parse
 
 
-def _dep(p: Parse, word: str) -> tuple[str, str]:
-    token = next(t for t in p.tokens if t.text == word)
-    head = p.head(token.i)
-    return token.dep, head.text if head is not None else ""
+_dep = dep
 
 
 def test_subject_object_and_prepositional_phrases_are_ud_relations() -> None:

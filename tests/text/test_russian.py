@@ -11,21 +11,18 @@ import pytest
 from bloc.model import Document
 from bloc.text import dates_ru, language
 from bloc.text.actors_ru import finder
-from bloc.text.parse import Parse, parse_batch
+from bloc.text.parse import Parse
 from bloc.text.pipeline import process
 from bloc.text.read import decode, parse_record
+from helpers import dep, parsed
 
 
 def _parse(text: str) -> Parse:
-    (found,) = parse_batch("ru", [text])
-    assert found is not None
-    return found
+    parse: Parse = parsed("ru", text)
+    return parse
 
 
-def _dep(p: Parse, word: str) -> tuple[str, str]:
-    token = next(t for t in p.tokens if t.text == word)
-    head = p.head(token.i)
-    return token.dep, head.text if head is not None else ""
+_dep = dep
 
 
 def test_subject_object_and_a_prepositional_phrase_with_its_case() -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, sync_playwright
+from playwright.sync_api import BrowserContext, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from test_web_browser import CHROMIUM, FLAGS, WAIT_MS, Tab
 
@@ -65,19 +65,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
 @pytest.fixture
 def tab(context: BrowserContext, server: str, tmp_path: Path) -> Iterator[Tab]:
     page = context.new_page()
-    tab = Tab(page, server)
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            tab.errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-    def on_dialog(dialog: Dialog) -> None:
-        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: tab.errors.append(f"pageerror: {exc}"))
-    page.on("dialog", on_dialog)
+    tab = Tab.watching(page, server)
     yield tab
     with contextlib.suppress(PlaywrightError):
         page.screenshot(path=str(tmp_path / "page.png"), full_page=True)

@@ -114,6 +114,24 @@ class Tab:
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
+    @classmethod
+    def watching(cls, page: Page, base: str) -> Tab:
+        """A tab that records the page's console errors, page errors and dialogs (dismissed)."""
+        tab = cls(page, base)
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                tab.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+        def on_dialog(dialog: Dialog) -> None:
+            tab.dialogs.append(f"{dialog.type}: {dialog.message}")
+            dialog.dismiss()
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: tab.errors.append(f"pageerror: {exc}"))
+        page.on("dialog", on_dialog)
+        return tab
+
     def open(self, address: str) -> None:
         response = self.page.goto(self.base + address)
         assert response is not None and response.status == 200, (address, response)
@@ -209,19 +227,7 @@ def tab(
 ) -> Iterator[Tab]:
     """A fresh page that records errors and dialogs, screenshotted when the test ends."""
     page = context.new_page()
-    tab = Tab(page, server)
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            tab.errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-    def on_dialog(dialog: Dialog) -> None:
-        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: tab.errors.append(f"pageerror: {exc}"))
-    page.on("dialog", on_dialog)
+    tab = Tab.watching(page, server)
     yield tab
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     with contextlib.suppress(PlaywrightError):  # a screenshot is a help, not a test
