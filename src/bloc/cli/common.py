@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import pandas as pd
 import typer
@@ -99,6 +101,23 @@ def cell(value: Any) -> str:
             str(v.get("document", v)) if isinstance(v, dict) else str(v) for v in plain
         )
     return "" if plain is None else str(plain)
+
+
+class Summary(Protocol):
+    """What a batch command reports: JSON-ready records and lines for people."""
+
+    def records(self) -> Any: ...
+
+    def lines(self) -> Iterable[str]: ...
+
+
+def emit_summary(summary: Summary, fmt: Format) -> None:
+    """A batch's report: its records as JSON with `--format json`, else its lines."""
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(summary.records(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for line in summary.lines():
+            out.print(line, markup=False, highlight=False)
 
 
 def emit(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +19,7 @@ from bloc.cli.common import (
     OriginOption,
     app,
     emit,
+    emit_summary,
     err,
     fail,
     out,
@@ -281,11 +280,7 @@ def import_command(
             summary = import_files(dataset.value, files, db, keep_all=keep_all)
     except BlocError as exc:
         fail(exc)
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps(summary.records(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        for line in summary.lines():
-            out.print(line, markup=False, highlight=False)
+    emit_summary(summary, fmt)
     if any(f.failed for f in summary.files):
         raise typer.Exit(1)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +16,7 @@ from bloc.cli.common import (
     app,
     chosen_view,
     emit,
+    emit_summary,
     err,
     fail,
     out,
@@ -102,11 +101,7 @@ def _apply(path: Path, reviewer: str, db: Path | None, fmt: Format) -> None:
         applied = apply_file(db, path, reviewer)
     except BlocError as exc:
         fail(exc)
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps(applied.records(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        for line in applied.lines():
-            out.print(line, markup=False, highlight=False)
+    emit_summary(applied, fmt)
     if applied.refused:
         raise typer.Exit(1)
 
