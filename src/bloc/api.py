@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bloc.core.events import JSON_FIELDS
 from bloc.errors import BlocError, NotFoundError, UnknownActorError
 from bloc.knowledge import bundled
 from bloc.model import PLOVER_TYPES
@@ -37,21 +38,7 @@ __all__ = [
 DB = Path | str | View | None  # a View chooses origins (and carries a server's cache)
 Origins = str | list[str] | tuple[str, ...] | None
 
-EVENT_COLUMNS = [
-    "id",
-    "date",
-    "date_precision",
-    "source",
-    "target",
-    "type",
-    "mode",
-    "alliance",
-    "intensity",
-    "confidence",
-    "origin",
-    "evidence",
-    "review",
-]
+EVENT_COLUMNS = list(JSON_FIELDS)  # bloc.core.events: the shape of an event's JSON row
 
 
 def _alliance_code(code: str) -> str:

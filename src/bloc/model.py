@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bloc.core.dated import Precision, period_end
+from bloc.core.events import CodedEvent
+
 PLOVER_TYPES: tuple[str, ...] = (
     "AGREE",
     "CONSULT",
@@ -30,25 +33,11 @@ PLOVER_TYPES: tuple[str, ...] = (
     "ASSAULT",
 )
 
-Precision = Literal["day", "month", "year"]
 ActorKind = Literal["state", "organisation", "group"]
 MemberStatus = Literal["member", "suspended", "frozen"]
 Outcome = Literal["deployment", "mission", "statement", "nothing"]
 OUTCOMES: tuple[Outcome, ...] = ("deployment", "mission", "statement", "nothing")
 MEMBER_STATUSES: tuple[str, ...] = ("member", "suspended", "frozen")
-
-
-def period_end(day: dt.date, precision: Precision) -> dt.date:
-    """The last day of the period a date of this precision names (the day, its month, its year).
-
-    A curated entry is known from then (the no-look-ahead rule of bloc.measures.signals).
-    """
-    if precision == "day":
-        return day
-    if precision == "month":
-        following = day.replace(day=28) + dt.timedelta(days=4)
-        return following - dt.timedelta(days=following.day)
-    return dt.date(day.year, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -349,31 +338,6 @@ class Mention:
     end: int
     surface: str
     form: str
-
-
-@dataclass(frozen=True)
-class CodedEvent:
-    """An event coded from one sentence of one document."""
-
-    date: dt.date
-    precision: Precision
-    source: str
-    target: str
-    type: str
-    mode: str | None
-    alliance: str | None
-    intensity: float
-    confidence: float
-    document: str
-    sentence: str
-    start: int
-    end: int
-    published: dt.date | None
-    url: str | None
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.source, self.target, self.type)
 
 
 @dataclass(frozen=True)
