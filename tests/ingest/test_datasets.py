@@ -11,14 +11,14 @@ import pyarrow as pa
 import pytest
 
 from bloc import api
-from bloc.core.events import CodedEvent
+from bloc.core.events import TYPE_INTENSITY, CodedEvent
 from bloc.errors import KnowledgeBaseError
 from bloc.ingest import CodedBatch, store_results
 from bloc.ingest.datasets import import_files, load_mappings
 from bloc.ingest.datasets.stage import FileReport
 from bloc.ingest.datasets.write import store_batch
 from bloc.ingest.merge import IngestSummary, merge_reports, stored_events
-from bloc.model import TYPE_INTENSITY, Document, DocumentResult
+from bloc.model import Document, DocumentResult
 from bloc.store import Store, opened
 from bloc.store.check import check_path
 from dataset_files import (

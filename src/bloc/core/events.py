@@ -17,6 +17,46 @@ from typing import Literal
 
 from bloc.core.dated import Dated, Precision
 
+# The PLOVER event types, cooperative first, and each one's default intensity
+# (-10 most hostile to +10 most cooperative; docs/codebook.md).
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
+
+TYPE_INTENSITY: dict[str, float] = {
+    "AGREE": 4.0,
+    "CONSULT": 2.0,
+    "SUPPORT": 3.0,
+    "CONCEDE": 3.0,
+    "COOPERATE": 5.0,
+    "AID": 7.0,
+    "RETREAT": 2.0,
+    "REQUEST": 1.0,
+    "ACCUSE": -3.0,
+    "REJECT": -4.0,
+    "THREATEN": -6.0,
+    "PROTEST": -4.0,
+    "SANCTION": -6.0,
+    "MOBILIZE": -5.0,
+    "COERCE": -7.0,
+    "ASSAULT": -9.0,
+}
+
 Kind = Literal["text", "date", "float", "int"]
 
 

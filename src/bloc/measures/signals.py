@@ -35,11 +35,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bloc.core.alliance import VOTES, Alliance
+from bloc.core.events import PLOVER_TYPES
 from bloc.core.rules import known_days, periods_overlap
 from bloc.knowledge import bundled
 from bloc.measures.cache import Stamp, cache_of
 from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
-from bloc.model import PLOVER_TYPES, VOTES, Alliance
 from bloc.store import Store, opened, origin_clause
 from bloc.store.rules_sql import day_number_sql, period_end_sql, period_start_sql
 

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from bloc import measures
+from bloc.core.alliance import Alliance
 from bloc.errors import ScenarioError
 from bloc.knowledge import bundled
-from bloc.model import Alliance
 from bloc.simulate.constants import (
     FORCES_AT,
     MODEL_WEIGHT,

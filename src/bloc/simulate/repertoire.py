@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bloc.core.alliance import Alliance, AssistanceRequest
 from bloc.core.dated import period_end
-from bloc.model import Alliance, AssistanceRequest
 from bloc.simulate.constants import MODEL_WEIGHT
 from bloc.simulate.scenario import KB_THREAT, OUTCOMES, Scenario, standing_on, terms
 

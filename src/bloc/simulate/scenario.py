@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bloc.core.alliance import Alliance
 from bloc.errors import ScenarioError
-from bloc.model import Alliance
 from bloc.store import parse_day
 
 THREATS = {

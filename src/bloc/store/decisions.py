@@ -22,10 +22,9 @@ import duckdb
 
 from bloc.core import dated
 from bloc.core.dated import Dated, NotADateError, Precision
-from bloc.core.events import StoredEvent
+from bloc.core.events import PLOVER_TYPES, TYPE_INTENSITY, StoredEvent
 from bloc.errors import NotFoundError, ReviewConflictError, ReviewError
 from bloc.knowledge import bundled
-from bloc.model import PLOVER_TYPES, TYPE_INTENSITY
 
 DECISIONS: tuple[str, ...] = ("confirm", "correct", "reject", "undo")
 FIELDS: tuple[str, ...] = ("type", "mode", "source", "target", "date")

@@ -48,3 +48,19 @@ def precisions_sql() -> str:
 def precision_ranks_sql() -> str:
     """(precision, rank) rows, finest first, as a VALUES list."""
     return ", ".join(f"('{p}', {rank})" for rank, p in enumerate(PRECISIONS))
+
+
+def known_from_sql(event: str) -> str:
+    """`bloc.core.rules.known_from` for each row of the events aliased `event`: the end of its
+    period for a curated entry or one no article dates, else the later of its own date and
+    its first publication (a publication known to its month counting from the month's end)."""
+    first = (
+        f"(SELECT min({period_end_sql('kv.published', 'kd.published_precision')}) "
+        "FROM evidence kv LEFT JOIN documents kd ON kd.id = kv.document "
+        f"WHERE kv.event_id = {event}.id)"
+    )
+    end = period_end_sql(f"{event}.date", f"{event}.date_precision")
+    return (
+        f"CASE WHEN {event}.origin = 'curated' OR {first} IS NULL THEN {end} "
+        f"ELSE greatest({event}.date, {first}) END"
+    )

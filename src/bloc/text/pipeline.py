@@ -30,12 +30,7 @@ from bloc.core.dated import Precision, period_end
 from bloc.core.events import CodedEvent
 from bloc.core.rules import happening_key
 from bloc.knowledge import bundled
-from bloc.model import (
-    Document,
-    DocumentResult,
-    Mention,
-    Sentence,
-)
+from bloc.model import Document, DocumentResult, Mention, Sentence
 from bloc.text import clean, dates, language, sentences
 from bloc.text.calibration import calibrated
 from bloc.text.coder import VIOLENT, Coded, code_parse

@@ -18,11 +18,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from bloc import api, measures, simulate
+from bloc.core.alliance import Alliance
 from bloc.core.dated import Dated, iso
 from bloc.core.rules import known_by
 from bloc.errors import UnknownActorError
 from bloc.knowledge import bundled
-from bloc.model import Alliance
 from bloc.web import charts, maps
 
 log = logging.getLogger(__name__)
