@@ -21,7 +21,7 @@ from bloc.core.dated import PRECISIONS, Precision, finer, truncate
 from bloc.core.rules import reinforced, same_time
 from bloc.errors import StoreError
 from bloc.store.db import Store
-from bloc.store.rules_sql import precision_ranks_sql, precisions_sql
+from bloc.store.rules_sql import period_start_sql, precision_ranks_sql, precisions_sql
 from bloc.store.schema import (
     NEEDED,
     SCHEMA_VERSION,
@@ -131,14 +131,15 @@ def text_duplicates(
             WITH t AS (SELECT source, target, type, id, date, date_precision AS p
                        FROM events WHERE origin = 'text'),
             holding AS (
-                SELECT t.source, t.target, t.type, t.id, q.p, date_trunc(q.p, t.date) AS start
+                SELECT t.source, t.target, t.type, t.id, q.p,
+                       {period_start_sql("t.date", "q.p")} AS start
                 FROM t JOIN (VALUES {precision_ranks_sql()}) q(p, rank)
                   ON q.rank >= list_position({precisions_sql()}, t.p) - 1
             ),
             agreeing AS (
                 SELECT DISTINCT h.source, h.target, h.type
                 FROM holding h JOIN t USING (source, target, type, p)
-                WHERE h.start = date_trunc(t.p, t.date) AND h.id <> t.id
+                WHERE h.start = {period_start_sql("t.date", "t.p")} AND h.id <> t.id
             )
             SELECT source, target, type, id, date, date_precision, confidence
             FROM events JOIN agreeing USING (source, target, type)
