@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bloc.core.dated import Precision, period_end
+from bloc.core.dated import Dated, Precision
 from bloc.core.events import TYPE_INTENSITY
+from bloc.core.rules import known_from
 
 ActorKind = Literal["state", "organisation", "group"]
 MemberStatus = Literal["member", "suspended", "frozen"]
@@ -210,7 +211,7 @@ class Tie:
 
     def known_from(self) -> dt.date:
         """The day it counts from: the end of its start's dated period, as for curated events."""
-        return period_end(self.start, self.precision)
+        return known_from(Dated(self.start, self.precision), None, curated=True)
 
     def holds_on(self, day: dt.date) -> bool:
         return self.known_from() <= day and (self.end is None or day < self.end)
