@@ -173,9 +173,9 @@ def _drop_duplicated_text(ev: dict[str, np.ndarray], n_actors: int) -> dict[str,
         return ev
     candidates = np.flatnonzero(~ev["curated"] & np.isin(key, key[curated]))
     drop: list[int] = []
+    start, end = ev["start"], ev["end"]
     for c in curated:
         same = candidates[key[candidates] == key[c]]
-        start, end = ev["start"], ev["end"]
         overlap = same[periods_overlap(start[same], end[same], start[c], end[c])]
         if len(overlap):
             drop.extend(overlap.tolist())
