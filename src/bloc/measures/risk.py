@@ -11,20 +11,10 @@ import pandas as pd
 from bloc.knowledge import bundled
 from bloc.measures.cache import cached
 from bloc.measures.decay import HALF_LIFE_DAYS, PRIOR_WEIGHT, as_of, day_number
+from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Observed
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
-from bloc.measures.signals import (
-    ALLIANCE,
-    DB,
-    LEADER,
-    MEMBER,
-    RIVALS,
-    TYPES,
-    Observed,
-    data_of,
-    member_on,
-    refusal_table,
-)
+from bloc.measures.signals import DB, data_of, member_on, refusal_table
 from bloc.model import Alliance
 from bloc.store import opened
 

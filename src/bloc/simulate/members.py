@@ -19,7 +19,8 @@ import numpy as np
 from bloc import measures
 from bloc.knowledge import bundled
 from bloc.measures.decay import day_number
-from bloc.measures.signals import TYPES, load_events
+from bloc.measures.observed import TYPES
+from bloc.measures.signals import load_events
 from bloc.model import Alliance, KnowledgeBase
 from bloc.simulate.constants import (
     ALLY_SHARE,
