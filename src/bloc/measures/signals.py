@@ -38,7 +38,8 @@ from bloc.measures.cache import Stamp, cache_of
 from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
 from bloc.measures.observed import ALLIANCE, KINDS, LEADER, MEMBER, RIVALS, TYPES, VOTE, Observed
 from bloc.model import Alliance
-from bloc.store import Store, opened, origin_clause
+from bloc.store import Store, opened
+from bloc.store.observations import coded_events, un_votes
 
 log = logging.getLogger(__name__)
 
@@ -66,37 +67,7 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
     analysts' review decisions make them unless it was opened as coded
     (`store.events_sql`).
     """
-    result = store.con.execute(
-        f"""
-        WITH coded AS (
-            SELECT e.*, list_position($actors, e.source) - 1 AS s,
-                   list_position($actors, e.target) - 1 AS t
-            FROM {store.events_sql()} e
-            WHERE list_position($actors, e.source) IS NOT NULL
-              AND list_position($actors, e.target) IS NOT NULL
-              AND {origin_clause(store.origins)}
-        ), first AS (  -- first publication, for the wanted events only; a publication
-                       -- known only to the month is known from the month's last day
-            SELECT v.event_id,
-                   min(CASE d.published_precision WHEN 'month' THEN last_day(v.published)
-                       ELSE v.published END) AS published
-            FROM evidence v SEMI JOIN coded c ON c.id = v.event_id
-            LEFT JOIN documents d ON d.id = v.document
-            GROUP BY v.event_id
-        )
-        SELECT c.id, c.s, c.t, coalesce(list_position($types, c.type) - 1, -1) AS ty,
-               c.intensity / 10.0 AS tone, coalesce(c.confidence, 1.0) AS weight,
-               c.origin = 'curated' AS curated,
-               date_diff('day', DATE '1990-01-01', c.date) AS day,
-               date_diff('day', DATE '1990-01-01', CASE c.date_precision
-                   WHEN 'day' THEN c.date
-                   WHEN 'month' THEN last_day(c.date)
-                   ELSE make_date(year(c.date), 12, 31) END) AS period_end,
-               date_diff('day', DATE '1990-01-01', f.published) AS published
-        FROM coded c LEFT JOIN first f ON f.event_id = c.id
-        """,
-        {"actors": actors, "types": list(TYPES)},
-    ).fetchnumpy()
+    result = coded_events(store, actors, TYPES)
     ev = {
         "id": np.asarray(result["id"], dtype=object),
         "s": _column(result["s"], "int64"),
@@ -262,11 +233,7 @@ def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
     actors = sorted(set(members) | {al.code} | rivals | ({al.leader} if al.leader else set()))
 
     def read(s: Store) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
-        # UN votes are the knowledge base's record: read with curated entries only.
-        votes = "SELECT resolution, date, member, vote FROM votes"
-        if s.origins is not None and "curated" not in s.origins:
-            votes += " WHERE FALSE"
-        return load_events(s, actors), s.query(votes)
+        return load_events(s, actors), un_votes(s)
 
     if store is not None:
         ev, votes = read(store)

@@ -33,6 +33,7 @@ from bloc.simulate.constants import (
 )
 from bloc.simulate.scenario import Scenario, Standing, Terms
 from bloc.store import Store
+from bloc.store.observations import assault_targets
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,7 @@ def leader_at_war(store: Store, al: Alliance, on: dt.date) -> str | None:
     if not al.leader:
         return None
     members = [s.member for s in al.membership]
-    targets = [
-        str(row[0])
-        for row in store.con.execute(
-            f"SELECT DISTINCT target FROM {store.events_sql()} e WHERE source = ? "
-            "AND type = 'ASSAULT' AND target NOT IN (SELECT unnest(?::VARCHAR[]))",
-            [al.leader, members],
-        ).fetchall()
-    ]
+    targets = assault_targets(store, al.leader, members)
     if not targets:
         return None
     actors = sorted({al.leader, *targets})
