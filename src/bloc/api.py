@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 
 from bloc.errors import BlocError, NotFoundError, UnknownActorError
-from bloc.knowledge import bundled
-from bloc.model import PLOVER_TYPES
-from bloc.store import Store, View, opened, origin_choice, parse_day, reads
+from bloc.model import PLOVER_TYPES, KnowledgeBase
+from bloc.store import Store, View, knowledge_of, opened, origin_choice, parse_day, reads
 from bloc.store.decisions import log_of
 from bloc.store.reads import (
     EVIDENCED_COLUMNS,
@@ -49,8 +48,8 @@ Origins = str | list[str] | tuple[str, ...] | None
 EVENT_COLUMNS = EVIDENCED_COLUMNS
 
 
-def _alliance_code(code: str) -> str:
-    return bundled().alliance(code).code
+def _alliance_code(code: str, kb: KnowledgeBase) -> str:
+    return kb.alliance(code).code
 
 
 def members(alliance: str, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
@@ -58,7 +57,7 @@ def members(alliance: str, on: str | dt.date | None = None, db: DB = None) -> pd
 
     Columns: member, name, since, until, status (member, suspended or frozen).
     """
-    code = _alliance_code(alliance)
+    code = _alliance_code(alliance, knowledge_of(db))
     day = parse_day(on) or dt.date.today()
     with opened(db) as store:
         return members_on(store, code, day)
@@ -69,7 +68,7 @@ def history(alliance: str, db: DB = None) -> pd.DataFrame:
 
     Columns: date, date_precision, kind, source, target, what, cite.
     """
-    code = _alliance_code(alliance)
+    code = _alliance_code(alliance, knowledge_of(db))
     with opened(db) as store:
         frame = alliance_history(store, code)
     frame.columns = ["date", "date_precision", "kind", "source", "target", "what", "cite"]
@@ -111,7 +110,15 @@ def events(
     with opened(db) as store:
         _as_coded(store, as_coded)
         where = _filters(
-            actor, type, alliance, since, until, chosen or store.origins, actors, min_confidence
+            store.knowledge,
+            actor,
+            type,
+            alliance,
+            since,
+            until,
+            chosen or store.origins,
+            actors,
+            min_confidence,
         )
         return evidenced_events(store, where, latest)
 
@@ -136,11 +143,14 @@ def count_events(
     chosen = origin_choice(origin)
     with opened(db) as store:
         _as_coded(store, as_coded)
-        where = _filters(actor, type, alliance, since, until, chosen or store.origins, None)
+        where = _filters(
+            store.knowledge, actor, type, alliance, since, until, chosen or store.origins, None
+        )
         return reads.count_events(store, where)
 
 
 def _filters(
+    kb: KnowledgeBase,
     actor: str | None,
     type: str | None,
     alliance: str | None,
@@ -154,12 +164,12 @@ def _filters(
     code = None
     if actor:
         code = actor.upper()
-        if code not in bundled().actors:
+        if code not in kb.actors:
             raise UnknownActorError(f"unknown actor {actor!r}: use a code from actors.yaml")
     if type and type.upper() not in PLOVER_TYPES:
         raise BlocError(f"unknown event type {type!r}: use one of {', '.join(PLOVER_TYPES)}")
     # Checked in this order, so the first mistake is the one named.
-    allied = _alliance_code(alliance) if alliance else None
+    allied = _alliance_code(alliance, kb) if alliance else None
     start = parse_day(since) if since else None
     end = parse_day(until) if until else None
     if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bloc.knowledge import bundled
 from bloc.measures.cache import cached
 from bloc.measures.decay import PRIOR_WEIGHT, as_of, day_number, salience
 from bloc.measures.observed import MEMBER, Observed
 from bloc.measures.signals import DB, data_of, load_events, member_on
 from bloc.model import Tie
-from bloc.store import Store, opened
+from bloc.store import Store, knowledge_of, opened
 from bloc.store.observations import outside_counts
 
 
@@ -152,7 +151,7 @@ def relations(
     itself), score (-1..1, NaN without
     events), relation, events.
     """
-    al = bundled().alliance(alliance)
+    al = knowledge_of(db).alliance(alliance)
     day = as_of(on)
     members = sorted(member_on(al, day))
     frame = dyads(al.code, day, db)[["a", "b", "score", "relation", "events"]]

@@ -33,12 +33,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bloc.knowledge import bundled
 from bloc.measures.cache import Stamp, cache_of
 from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
 from bloc.measures.observed import ALLIANCE, KINDS, LEADER, MEMBER, RIVALS, TYPES, VOTE, Observed
 from bloc.model import Alliance
-from bloc.store import Store, opened
+from bloc.store import Store, knowledge_of, opened
 from bloc.store.observations import coded_events, un_votes
 
 log = logging.getLogger(__name__)
@@ -209,7 +208,7 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
     cache = cache_of(db)
     if cache is None:
         return _observe(alliance, db, store)
-    code = bundled().alliance(alliance).code
+    code = knowledge_of(db).alliance(alliance).code
     with opened(db) if store is None else contextlib.nullcontext(store) as s:
         stamp = Stamp(cache, db.path, s.generation(), db.origins, db.as_coded)
 
@@ -223,7 +222,7 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
 
 
 def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
-    kb = bundled()
+    kb = store.knowledge if store is not None else knowledge_of(db)
     al = kb.alliance(alliance)
     members = sorted({s.member for s in al.membership})
     rivals = set(al.rivals)

@@ -18,12 +18,11 @@ from typing import Any
 import pandas as pd
 
 from bloc import measures
-from bloc.knowledge import bundled
 from bloc.model import Alliance, AssistanceRequest
 from bloc.simulate.model import simulate
 from bloc.simulate.repertoire import known_from, threat_of
 from bloc.simulate.scenario import OUTCOMES, Scenario
-from bloc.store import opened
+from bloc.store import knowledge_of, opened
 
 COLUMNS = [
     "case",
@@ -69,7 +68,7 @@ def backtest(
     (earlier requests like it), base_rate (the base-rate guess) and
     brier_base_rate (its Brier score).
     """
-    al = alliance if isinstance(alliance, Alliance) else bundled().alliance(alliance)
+    al = alliance if isinstance(alliance, Alliance) else knowledge_of(db).alliance(alliance)
     with opened(db) as store:
         data = replace(measures.observe(al.code, store=store), alliance=al)
     rows = [_case(al, request, draws, seed + i, db, data) for i, request in enumerate(al.requests)]
@@ -119,11 +118,12 @@ def backtest_all(
 ) -> pd.DataFrame:
     """`backtest` for several alliances (every one in the knowledge base by default),
     one frame with an `alliance` column first; each seeded as on its own."""
-    codes = alliances or sorted(bundled().alliances)
+    kb = knowledge_of(db)
+    codes = alliances or sorted(kb.alliances)
     frames = []
     for code in codes:
         frame = backtest(code, draws=draws, seed=seed, db=db)
-        frame.insert(0, "alliance", bundled().alliance(code).code)
+        frame.insert(0, "alliance", kb.alliance(code).code)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 

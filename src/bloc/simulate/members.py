@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from bloc import measures
-from bloc.knowledge import bundled
 from bloc.measures.decay import day_number
 from bloc.measures.observed import TYPES
 from bloc.measures.signals import load_events
@@ -180,7 +179,7 @@ def build_agents(
     requester_pull = 0.5 * align.get(scenario.requester, 0.0)
     scores: dict[str, dict[str, measures.TieScore]] = {}
     if scenario.aggressor:
-        kb = bundled()
+        kb = store.knowledge
         context.allies = aggressor_allies(
             kb, al, scenario.aggressor, scenario.requester, scenario.on
         )

@@ -21,7 +21,6 @@ import numpy as np
 
 from bloc import measures
 from bloc.errors import ScenarioError
-from bloc.knowledge import bundled
 from bloc.model import Alliance
 from bloc.simulate.constants import (
     FORCES_AT,
@@ -46,7 +45,7 @@ from bloc.simulate.scenario import (
     standings_on,
     terms,
 )
-from bloc.store import opened
+from bloc.store import knowledge_of, opened
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +177,7 @@ def simulate(
     seed gives the same answer. `data` (from `measures.observe`) may carry
     an alliance other than the bundled one, e.g. with requests added.
     """
-    kb = bundled()
+    kb = knowledge_of(db)
     code = scenario.alliance.upper()
     al = data.alliance if data is not None and data.alliance.code == code else kb.alliance(code)
     kind = KB_THREAT.get(scenario.threat, scenario.threat)

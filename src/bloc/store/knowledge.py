@@ -41,6 +41,15 @@ def knowledge_hash(root: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+def knowledge_digest(kb: KnowledgeBase | None) -> str:
+    """What `meta.kb_hash` records for a knowledge base: the data files' digest for the
+    bundled one (None), a digest of the content for a custom one, so the same custom
+    knowledge base opened again is not loaded again."""
+    if kb is None:
+        return knowledge_hash()
+    return "custom-" + hashlib.sha256(repr(kb).encode()).hexdigest()
+
+
 def insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     def rows(table: str, values: list[tuple[Any, ...]]) -> None:
         if values:
