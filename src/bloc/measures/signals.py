@@ -37,12 +37,12 @@ from bloc.measures.cache import Stamp, cache_of
 from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
 from bloc.measures.observed import ALLIANCE, KINDS, LEADER, MEMBER, RIVALS, TYPES, VOTE, Observed
 from bloc.model import Alliance
-from bloc.store import Store, knowledge_of, opened
+from bloc.store import Session, Store, knowledge_of, opened
 from bloc.store.observations import coded_events, un_votes
+from bloc.store.view import DB as DB  # the measures' `db`: a path or a session
 
 log = logging.getLogger(__name__)
 
-DB = Any  # a path, a str, a View (a choice of origins, a cache), or None for the default store
 
 RIVAL_FACTOR = 0.5  # conduct toward the leader's rivals counts half as much as toward it
 VOTE_VALUE = {"yes": 1.0, "abstain": 0.5, "absent": 0.5, "no": 0.0}
@@ -206,7 +206,7 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
     kept for the store's generation, the origins chosen and as-coded or not.
     """
     cache = cache_of(db)
-    if cache is None:
+    if cache is None or not isinstance(db, Session):
         return _observe(alliance, db, store)
     code = knowledge_of(db).alliance(alliance).code
     with opened(db) if store is None else contextlib.nullcontext(store) as s:

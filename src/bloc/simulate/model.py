@@ -46,6 +46,7 @@ from bloc.simulate.scenario import (
     terms,
 )
 from bloc.store import knowledge_of, opened
+from bloc.store.view import DB
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ def simulate(
     draws: int = 10_000,
     seed: int | None = None,
     rng: np.random.Generator | None = None,
-    db: Any = None,
+    db: DB = None,
     data: measures.Observed | None = None,
 ) -> dict[str, Any]:
     """Run the scenario `draws` times; return outcome probabilities and each member's stance.

@@ -158,6 +158,10 @@ class Session:
 
 View = Session  # the public name (`bloc.View`), kept for users and callers
 
+DB = Path | str | Session | None
+"""Where a caller names its store: a path (or None: the default store) that the public
+API opens a session on, or the session itself."""
+
 
 def knowledge_of(db: object) -> KnowledgeBase:
     """The knowledge base of a session, or the bundled one for a plain path or None."""

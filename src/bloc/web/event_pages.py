@@ -12,8 +12,8 @@ from typing import Any
 
 from bloc import api
 from bloc.errors import TooLargeError
-from bloc.knowledge import bundled
 from bloc.model import PLOVER_TYPES, Document
+from bloc.store import knowledge_of
 from bloc.text import clean
 from bloc.text.pipeline import process
 from bloc.web.pages import event_rows, known_events, names, sources
@@ -78,7 +78,7 @@ def explorer(
         "names": names(),
         "rows": event_rows(frame.head(limit), on),
         "total": total,
-        "actors": sorted(bundled().actors),
+        "actors": sorted(knowledge_of(db).actors),
         "types": list(PLOVER_TYPES),
         "filters": {
             "actor": actor or "",
@@ -103,6 +103,6 @@ def event(event_id: str, db: api.DB = None) -> dict[str, Any]:
         "event": row,
         "names": names(),
         "log": api.review_log(event_id, db),
-        "actors": sorted(bundled().actors),
+        "actors": sorted(knowledge_of(db).actors),
         "types": list(PLOVER_TYPES),
     }
