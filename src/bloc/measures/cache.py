@@ -22,6 +22,12 @@ system's clock. Requests for a figure being computed wait for it rather than
 computing it again (a lock per key). The cache is used only through a `View`
 that carries one (`bloc serve` makes it); the command line and the Python API
 compute every time.
+
+With one session per server, the file signatures are still what keeps a
+cached answer cheap: the session outlives every write (another process's
+`bloc ingest` included), so the generation must be read for each request, and
+the signature spares opening the store to read it while the file is quiet.
+The dashboard's whole answers are the web's own cache (`bloc.web.answers`).
 """
 
 from __future__ import annotations
