@@ -9,18 +9,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bloc.core.events import JSON_FIELDS, PLOVER_TYPES
+from bloc.core.alliance import KnowledgeBase
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import BlocError, NotFoundError, UnknownActorError
-from bloc.knowledge import bundled
-from bloc.store import Store, View, opened, origin_choice, origin_clause, parse_day
-from bloc.store.decisions import log_of, states
-from bloc.store.rules_sql import known_from_sql
+from bloc.store import Store, View, knowledge_of, opened, origin_choice, parse_day, reads
+from bloc.store.decisions import log_of
+from bloc.store.reads import (
+    EVIDENCED_COLUMNS,
+    EXPORT_FORMATS,
+    EventFilter,
+    alliance_history,
+    evidenced_events,
+    export_tables,
+    members_on,
+)
 
 __all__ = [
     "count_events",
@@ -38,11 +47,11 @@ __all__ = [
 DB = Path | str | View | None  # a View chooses origins (and carries a server's cache)
 Origins = str | list[str] | tuple[str, ...] | None
 
-EVENT_COLUMNS = list(JSON_FIELDS)  # bloc.core.events: the shape of an event's JSON row
+EVENT_COLUMNS = EVIDENCED_COLUMNS  # == bloc.core.events.JSON_FIELDS (tests/core/test_events.py)
 
 
-def _alliance_code(code: str) -> str:
-    return bundled().alliance(code).code
+def _alliance_code(code: str, kb: KnowledgeBase) -> str:
+    return kb.alliance(code).code
 
 
 def members(alliance: str, on: str | dt.date | None = None, db: DB = None) -> pd.DataFrame:
@@ -50,18 +59,10 @@ def members(alliance: str, on: str | dt.date | None = None, db: DB = None) -> pd
 
     Columns: member, name, since, until, status (member, suspended or frozen).
     """
-    code = _alliance_code(alliance)
+    code = _alliance_code(alliance, knowledge_of(db))
     day = parse_day(on) or dt.date.today()
     with opened(db) as store:
-        return store.query(
-            """
-            SELECT m.member, a.name, m.start AS since, m."end" AS until, m.status
-            FROM memberships m JOIN actors a ON a.code = m.member
-            WHERE m.alliance = ? AND m.start <= ? AND (m."end" IS NULL OR ? < m."end")
-            ORDER BY m.member
-            """,
-            [code, day, day],
-        )
+        return members_on(store, code, day)
 
 
 def history(alliance: str, db: DB = None) -> pd.DataFrame:
@@ -69,42 +70,9 @@ def history(alliance: str, db: DB = None) -> pd.DataFrame:
 
     Columns: date, date_precision, kind, source, target, what, cite.
     """
-    code = _alliance_code(alliance)
+    code = _alliance_code(alliance, knowledge_of(db))
     with opened(db) as store:
-        frame = store.query(
-            """
-            WITH changes AS (
-                SELECT m.start AS date, 'day' AS date_precision, 'membership' AS kind,
-                       m.member AS source, m.alliance AS target,
-                       CASE m.status WHEN 'member' THEN 'becomes a member'
-                                     ELSE 'membership ' || m.status END
-                       || ' (' || m.note || ')' AS what,
-                       m.cite
-                FROM memberships m WHERE m.alliance = ?
-                UNION ALL
-                SELECT m."end", 'day', 'membership', m.member, m.alliance,
-                       'leaves ' || CASE m.status WHEN 'member' THEN 'membership'
-                                                   ELSE m.status || ' status' END,
-                       m.cite
-                FROM memberships m
-                WHERE m.alliance = ? AND m."end" IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM memberships n
-                                  WHERE n.alliance = m.alliance AND n.member = m.member
-                                    AND n.start = m."end")
-            ),
-            curated AS (
-                SELECT e.date, e.date_precision, 'event' AS kind, e.source, e.target,
-                       e.type || COALESCE(' (' || e.mode || ')', '') || ': ' || e.summary,
-                       list(ev.document ORDER BY ev.document) AS cite
-                FROM events e JOIN evidence ev ON ev.event_id = e.id
-                WHERE e.origin = 'curated' AND e.context = ?
-                GROUP BY ALL
-            )
-            SELECT * FROM changes UNION ALL SELECT * FROM curated
-            ORDER BY date, kind DESC, source, target, what
-            """,
-            [code, code, code],
-        )
+        frame = alliance_history(store, code)
     frame.columns = ["date", "date_precision", "kind", "source", "target", "what", "cite"]
     return frame
 
@@ -143,10 +111,18 @@ def events(
     chosen = origin_choice(origin)
     with opened(db) as store:
         _as_coded(store, as_coded)
-        where, params = _filters(
-            actor, type, alliance, since, until, chosen or store.origins, actors, min_confidence
+        where = _filters(
+            store.knowledge,
+            actor,
+            type,
+            alliance,
+            since,
+            until,
+            chosen or store.origins,
+            actors,
+            min_confidence,
         )
-        return _events_frame(store, where, params, latest)
+        return evidenced_events(store, where, latest)
 
 
 def _as_coded(store: Store, as_coded: bool | None) -> None:
@@ -171,17 +147,16 @@ def count_events(
     chosen = origin_choice(origin)
     with opened(db) as store:
         _as_coded(store, as_coded)
-        where, params = _filters(actor, type, alliance, since, until, chosen or store.origins, None)
+        where = _filters(
+            store.knowledge, actor, type, alliance, since, until, chosen or store.origins, None
+        )
         if known_on is not None:
-            where += f" AND {known_from_sql('e')} <= ?"
-            params.append(known_on)
-        row = store.con.execute(
-            f"SELECT count(*) FROM {store.events_sql()} e WHERE {where}", params
-        ).fetchone()
-    return int(row[0]) if row else 0
+            where = replace(where, known_on=known_on)
+        return reads.count_events(store, where)
 
 
 def _filters(
+    kb: KnowledgeBase,
     actor: str | None,
     type: str | None,
     alliance: str | None,
@@ -190,41 +165,31 @@ def _filters(
     origins: tuple[str, ...] | None,
     actors: list[str] | None,
     min_confidence: float | None = None,
-) -> tuple[str, list[Any]]:
-    """A WHERE clause with placeholders (never values in the SQL text), and its values."""
-    where: list[str] = ["TRUE"]
-    params: list[Any] = []
+) -> EventFilter:
+    """The events asked for, checked: an unknown actor, type or confidence is refused."""
+    code = None
     if actor:
         code = actor.upper()
-        if code not in bundled().actors:
+        if code not in kb.actors:
             raise UnknownActorError(f"unknown actor {actor!r}: use a code from actors.yaml")
-        where.append("(e.source = ? OR e.target = ?)")
-        params += [code, code]
-    if actors is not None:
-        where.append("(list_contains(?, e.source) OR list_contains(?, e.target))")
-        params += [list(actors), list(actors)]
-    if type:
-        if type.upper() not in PLOVER_TYPES:
-            raise BlocError(f"unknown event type {type!r}: use one of {', '.join(PLOVER_TYPES)}")
-        where.append("e.type = ?")
-        params.append(type.upper())
-    if alliance:
-        where.append("e.alliance = ?")
-        params.append(_alliance_code(alliance))
-    if since:
-        where.append("e.date >= ?")
-        params.append(parse_day(since))
-    if until:
-        where.append("e.date <= ?")
-        params.append(parse_day(until))
-    if origins is not None:
-        where.append(origin_clause(origins))
-    if min_confidence is not None:
-        if not 0.0 <= min_confidence <= 1.0:
-            raise BlocError(f"--min-confidence must lie between 0 and 1, not {min_confidence}")
-        where.append("coalesce(e.confidence, 1.0) >= ?")
-        params.append(min_confidence)
-    return " AND ".join(where), params
+    if type and type.upper() not in PLOVER_TYPES:
+        raise BlocError(f"unknown event type {type!r}: use one of {', '.join(PLOVER_TYPES)}")
+    # Checked in this order, so the first mistake is the one named.
+    allied = _alliance_code(alliance, kb) if alliance else None
+    start = parse_day(since) if since else None
+    end = parse_day(until) if until else None
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        raise BlocError(f"--min-confidence must lie between 0 and 1, not {min_confidence}")
+    return EventFilter(
+        actor=code,
+        actors=None if actors is None else tuple(actors),
+        type=type.upper() if type else None,
+        alliance=allied,
+        since=start,
+        until=end,
+        origins=origins,
+        min_confidence=min_confidence,
+    )
 
 
 def event(event_id: str, db: DB = None, as_coded: bool | None = None) -> pd.DataFrame:
@@ -235,59 +200,16 @@ def event(event_id: str, db: DB = None, as_coded: bool | None = None) -> pd.Data
     """
     with opened(db) as store:
         _as_coded(store, as_coded)
-        frame = _events_frame(store, "e.id = ?", [event_id], rejected=True)
+        frame = evidenced_events(store, EventFilter(event_id=event_id), rejected=True)
     if frame.empty:
         raise NotFoundError(f"no event {event_id!r} in the store: list events with `bloc events`")
     return frame
-
-
-def _events_frame(
-    store: Store,
-    where: str,
-    params: list[Any],
-    latest: int | None = None,
-    *,
-    rejected: bool = False,
-) -> pd.DataFrame:
-    # The events are chosen first, so evidence is gathered for those alone.
-    limit = f"ORDER BY e.date DESC, e.id DESC LIMIT {int(latest)}" if latest else ""
-    frame = store.query(
-        f"""
-        WITH chosen AS (
-            SELECT * FROM {store.events_sql(rejected=rejected)} e WHERE {where} {limit}
-        )
-        SELECT e.id, e.date, e.date_precision, e.source, e.target, e.type, e.mode,
-               e.alliance, e.intensity, e.confidence, e.origin, e.decision_id,
-               list({{'document': v.document, 'sentence': v.sentence, 'start': v.start,
-                      'end': v."end", 'published': v.published, 'url': v.url, 'lang': d.lang}}
-                    ORDER BY v.published, v.document, v.start) AS evidence
-        FROM chosen e JOIN evidence v ON v.event_id = e.id
-        LEFT JOIN documents d ON d.id = v.document
-        GROUP BY ALL
-        ORDER BY e.date, e.source, e.target, e.type, e.id
-        """,
-        params,
-    )
-    if frame.empty:
-        return pd.DataFrame(columns=EVENT_COLUMNS)
-    decided = [int(i) for i in frame["decision_id"].dropna()]
-    found = states(store.con, decided)
-    frame["review"] = pd.Series(
-        [None if pd.isna(i) else found.get(int(i)) for i in frame["decision_id"].tolist()],
-        index=frame.index,
-        dtype=object,
-    )
-    return frame[EVENT_COLUMNS]
 
 
 def review_log(event_id: str, db: DB = None) -> list[dict[str, Any]]:
     """Every review decision taken on an event, oldest first (the latest is in effect)."""
     with opened(db) as store:
         return log_of(store.con, event_id)
-
-
-EXPORT_FORMATS = {"parquet": "(FORMAT parquet)", "jsonl": "(FORMAT json)", "csv": "(FORMAT csv)"}
-EXPORT_SUFFIX = {"parquet": ".parquet", "jsonl": ".jsonl", "csv": ".csv"}
 
 
 def export(
@@ -309,25 +231,9 @@ def export(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BlocError(f"cannot create {folder}: {exc.strerror}; choose another place") from None
-    written = []
     with opened(db) as store:
         _as_coded(store, as_coded)
-        chosen = f"(SELECT * EXCLUDE (decision_id, decision) FROM {store.events_sql()} e)"
-        tables = {
-            "events": f"SELECT * FROM {chosen} ORDER BY ALL",
-            "documents": "SELECT * FROM documents ORDER BY ALL",
-            "evidence": f"SELECT * FROM evidence WHERE event_id IN (SELECT id FROM {chosen}) "
-            "ORDER BY ALL",
-            "decisions": "SELECT * FROM decisions ORDER BY id",
-        }
-        for table, select in tables.items():
-            target = folder / f"{table}{EXPORT_SUFFIX[fmt]}"
-            tmp = target.with_name(target.name + ".tmp")
-            quoted = str(tmp).replace("'", "''")
-            store.con.execute(f"COPY ({select}) TO '{quoted}' {EXPORT_FORMATS[fmt]}")
-            tmp.replace(target)
-            written.append(target)
-    return written
+        return export_tables(store, folder, fmt)
 
 
 def plain(value: Any) -> Any:

@@ -131,6 +131,7 @@ def test_a_write_moves_the_generation_so_cached_figures_are_not_served(
     )
 
 
+@pytest.mark.slow
 def test_requests_for_one_key_wait_for_one_computation() -> None:
     cache = MeasureCache()
     calls = []

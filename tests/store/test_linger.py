@@ -58,6 +58,7 @@ def test_reads_share_one_open_store_and_let_go_when_idle(
         assert store.meta("schema_version") is not None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writer", ["process", "thread"])
 def test_a_writer_gets_in_while_lingering_reads_go_on(store_file: Path, writer: str) -> None:
     linger(store_file)

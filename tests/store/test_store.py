@@ -256,6 +256,7 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
 # -- taking turns ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_busy_store_says_what_to_do(
     kb_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -281,6 +282,7 @@ def test_a_busy_store_says_what_to_do(
         assert store.meta("schema_version") == str(SCHEMA_VERSION)
 
 
+@pytest.mark.slow
 def test_a_writer_is_not_starved_by_a_stream_of_readers(kb_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "shared.duckdb"
     shutil.copy(kb_db, db)

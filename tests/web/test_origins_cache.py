@@ -19,6 +19,7 @@ with warnings.catch_warnings():
 from bloc.ingest.datasets import import_files
 from bloc.measures.cache import MeasureCache
 from bloc.web import create_app
+from bloc.web.answers import AnswerCache
 from dataset_files import Gdelt, write_gdelt
 
 ARM = ("ARM", "ARMENIA", "ARM")
@@ -68,17 +69,19 @@ def test_cached_answers_are_the_computed_ones(store: Path) -> None:
     with TestClient(create_app(store)) as cached, TestClient(create_app(store, cache=False)) as raw:
         cache = cached.app.state.view.cache  # type: ignore[attr-defined]
         assert isinstance(cache, MeasureCache)
+        answers = cached.app.state.answers  # type: ignore[attr-defined]
+        assert isinstance(answers, AnswerCache)
         for route in ROUTES:
             for origin in ("", "&origin=gdelt", "&origin=curated&origin=text"):
                 first = cached.get(route + origin)
                 assert first.status_code == 200, (route, first.text)
-                hits = cache.hits
+                hits = answers.hits
                 again = cached.get(route + origin)
                 assert again.json() == first.json(), route
                 # Sums over events read in parallel may differ in the last bit from run to run.
                 assert _same(first.json(), raw.get(route + origin).json()), route
                 if "/events" not in route:
-                    assert cache.hits > hits, route  # answered from the cache
+                    assert answers.hits > hits, route  # answered from the web's cache
 
 
 def test_a_write_to_the_store_shows_on_the_next_request(store: Path, tmp_path: Path) -> None:

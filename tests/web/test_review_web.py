@@ -226,6 +226,7 @@ def test_the_json_api_takes_decisions_with_the_token_in_a_header(
     assert [(d["decision"], d["reviewer"]) for d in log] == [("correct", "script")]
 
 
+@pytest.mark.slow
 def test_two_clients_deciding_at_once_keep_every_decision(store: Path) -> None:
     """One reviewer through the forms, one script through the API, on the same N events."""
     ids = api.events(origin="gdelt", db=store)["id"].tolist()

@@ -78,13 +78,10 @@ AsCodedOption = Annotated[
 ]
 
 
-def chosen_view(
-    db: Path | None, origin: list[str] | None, as_coded: bool = False
-) -> Path | View | None:
-    """The store as the command reads it: through the origins chosen, as coded or reviewed."""
-    if origin or as_coded:
-        return View(db or default_db_path(), origin, as_coded=as_coded)
-    return db
+def chosen_view(db: Path | None, origin: list[str] | None, as_coded: bool = False) -> View:
+    """The command's one session on the store, passed down to every reader: through the
+    origins chosen, as coded or reviewed, with the bundled knowledge base."""
+    return View(db or default_db_path(), origin, as_coded=as_coded)
 
 
 def fail(exc: BlocError) -> None:

@@ -35,6 +35,7 @@ from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch
 from bloc.ingest.merge import IngestSummary, Progress, store_new
 from bloc.model import Document, DocumentResult, Rejected
 from bloc.store import opened
+from bloc.store.writes import document_hashes
 from bloc.text.pipeline import process, process_many, sha256
 from bloc.text.read import Unit, read_unit, units
 
@@ -173,7 +174,7 @@ def ingest_dask(
     if workers < 1:
         raise BlocError("--workers must be at least 1")
     with opened(db) as store:
-        stored = dict(store.con.execute("SELECT id, sha256 FROM documents").fetchall())
+        stored = document_hashes(store)
         target = store.path
     folder = shards or target.with_name(target.name + ".shards")
     try:

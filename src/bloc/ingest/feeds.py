@@ -25,6 +25,7 @@ import pandas as pd
 
 from bloc.errors import FeedError, NotFoundError
 from bloc.store import Store, opened
+from bloc.store import feeds as stored
 
 LANGS = ("en", "ru")
 MAX_KEY = 2_000
@@ -103,23 +104,20 @@ def add_feed(
 
 def insert_feed(con: duckdb.DuckDBPyConnection, name: str, url: str, lang: str) -> str:
     """Add a checked feed in the caller's transaction; what happened (see `add_feed`)."""
-    same_name = con.execute("SELECT url, lang FROM feeds WHERE name = ?", [name]).fetchone()
-    same_url = con.execute("SELECT name FROM feeds WHERE url = ?", [url]).fetchone()
+    same_name = stored.feed_named(con, name)
+    same_url = stored.feed_polling(con, url)
     if same_name is not None and same_name[0] != url:
         raise FeedError(
             f"a feed named {name!r} already polls {same_name[0]}; remove it first "
             "(`bloc feeds remove`) or choose another --name"
         )
-    if same_url is not None and same_url[0] != name:
-        raise FeedError(f"{url} is already polled as the feed {same_url[0]!r}")
+    if same_url is not None and same_url != name:
+        raise FeedError(f"{url} is already polled as the feed {same_url!r}")
     if same_name is None:
-        con.execute(
-            "INSERT INTO feeds (name, url, lang, added_at) VALUES (?, ?, ?, ?)",
-            [name, url, lang, now()],
-        )
+        stored.add_feed(con, name, url, lang, now())
         return "added"
     if same_name[1] != lang:
-        con.execute("UPDATE feeds SET lang = ? WHERE name = ?", [lang, name])
+        stored.set_language(con, name, lang)
         return f"language changed from {same_name[1]} to {lang}"
     return "already there"
 
@@ -127,23 +125,18 @@ def insert_feed(con: duckdb.DuckDBPyConnection, name: str, url: str, lang: str) 
 def remove_feed(name: str, db: Path | str | None = None) -> int:
     """Remove a feed and its item records (stored documents stay); returns the items dropped."""
     with opened(db, write=True) as store, store.transaction() as con:
-        if con.execute("SELECT 1 FROM feeds WHERE name = ?", [name]).fetchone() is None:
-            names = [r[0] for r in con.execute("SELECT name FROM feeds ORDER BY name").fetchall()]
+        dropped = stored.remove_feed(con, name)
+        if dropped is None:
+            names = stored.feed_names(con)
             raise NotFoundError(
                 f"there is no feed named {name!r:.100}; the feeds are: "
                 f"{', '.join(names) or 'none'} (`bloc feeds list`)"
             )
-        row = con.execute("SELECT count(*) FROM feed_items WHERE feed = ?", [name]).fetchone()
-        con.execute("DELETE FROM feed_items WHERE feed = ?", [name])
-        con.execute("DELETE FROM feeds WHERE name = ?", [name])
-    return int(row[0]) if row else 0
+    return dropped
 
 
 def load_feeds(store: Store) -> list[Feed]:
-    rows = store.con.execute(
-        "SELECT name, url, lang, etag, last_modified FROM feeds ORDER BY name"
-    ).fetchall()
-    return [Feed(*row) for row in rows]
+    return [Feed(*row) for row in stored.feed_rows(store)]
 
 
 FEED_COLUMNS = [
@@ -158,17 +151,7 @@ _TIMES = ("added_at", "last_polled", "last_ok")  # shown to the second, as text
 def feeds_frame(db: Path | str | None = None) -> pd.DataFrame:
     """Every feed with its state and the count of its items by status."""
     with opened(db) as store:
-        return store.query(
-            "SELECT f.name, f.url, f.lang, "
-            + ", ".join(f"strftime(f.{c}, '%Y-%m-%d %H:%M:%S') AS {c}" for c in _TIMES)
-            + ", "
-            "count(i.item) AS items, "
-            "count(i.item) FILTER (WHERE i.status = 'stored') AS stored, "
-            "count(i.item) FILTER (WHERE i.status IN ('new', 'retry')) AS pending, "
-            "count(i.item) FILTER (WHERE i.status = 'failed') AS failed, f.last_error "
-            "FROM feeds f LEFT JOIN feed_items i ON i.feed = f.name "
-            "GROUP BY ALL ORDER BY f.name"
-        )
+        return stored.feeds_table(store, _TIMES)
 
 
 # -- the state a poll leaves --------------------------------------------------------
@@ -188,18 +171,11 @@ def record_items(
     for item in items:
         unique.setdefault(item.key, item)
     with store.transaction() as con:
-        known = {
-            r[0]
-            for r in con.execute(
-                "SELECT item FROM feed_items WHERE feed = ? AND item IN (SELECT unnest(?))",
-                [feed.name, list(unique)],
-            ).fetchall()
-        }
+        known = stored.known_items(con, feed.name, list(unique))
         fresh = [item for key, item in unique.items() if key not in known]
         if fresh:
-            con.executemany(
-                "INSERT INTO feed_items (feed, item, url, title, published, first_seen, "
-                "status, error, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            stored.add_items(
+                con,
                 [
                     (
                         feed.name,
@@ -214,29 +190,19 @@ def record_items(
                     for i in fresh
                 ],
             )
-        con.execute(
-            "UPDATE feeds SET etag = ?, last_modified = ?, last_polled = ?, last_ok = ?, "
-            "last_error = ? WHERE name = ?",
-            [etag, last_modified, when, when, warning, feed.name],
-        )
+        stored.polled(con, feed.name, etag, last_modified, when, warning)
     return fresh
 
 
 def record_not_modified(store: Store, feed: Feed) -> None:
     when = now()
     with store.transaction() as con:
-        con.execute(
-            "UPDATE feeds SET last_polled = ?, last_ok = ?, last_error = NULL WHERE name = ?",
-            [when, when, feed.name],
-        )
+        stored.not_modified(con, feed.name, when)
 
 
 def record_failure(store: Store, feed: Feed, error: str) -> None:
     with store.transaction() as con:
-        con.execute(
-            "UPDATE feeds SET last_polled = ?, last_error = ? WHERE name = ?",
-            [now(), error, feed.name],
-        )
+        stored.failed(con, feed.name, error, now())
 
 
 @dataclass(frozen=True)
@@ -250,12 +216,7 @@ class Pending:
 
 def pending_items(store: Store, feed: Feed) -> list[Pending]:
     """The feed's items whose pages are still to be fetched, oldest first."""
-    rows = store.con.execute(
-        "SELECT item, url, title, published, attempts FROM feed_items "
-        "WHERE feed = ? AND status IN ('new', 'retry') ORDER BY first_seen, item",
-        [feed.name],
-    ).fetchall()
-    return [Pending(*row) for row in rows]
+    return [Pending(*row) for row in stored.pending_rows(store, feed.name)]
 
 
 def mark(
@@ -267,11 +228,7 @@ def mark(
     error: str | None = None,
 ) -> None:
     """Record what became of an item (in the caller's transaction)."""
-    con.execute(
-        "UPDATE feed_items SET status = ?, document = ?, error = ?, fetched_at = ?, "
-        "attempts = attempts + 1 WHERE feed = ? AND item = ?",
-        [status, document, error, now(), feed.name, key],
-    )
+    stored.mark_item(con, feed.name, key, status, document, error, now())
 
 
 # -- reading a feed -----------------------------------------------------------------

@@ -29,6 +29,13 @@ from bloc.core.rules import reinforced, same_time
 from bloc.ingest.coded import TEXT, CodedBatch, table
 from bloc.model import Document, Rejected
 from bloc.store import Store
+from bloc.store.writes import (
+    append,
+    document_hashes,
+    forget_documents,
+    mergeable,
+    refine_events,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +95,7 @@ def store_new(
 
 def stored_hashes(store: Store, ids: list[str]) -> dict[str, str]:
     """The content hash of each of these documents that is stored."""
-    return dict(
-        store.con.execute(
-            "SELECT id, sha256 FROM documents WHERE id IN (SELECT unnest(?))", [ids]
-        ).fetchall()
-    )
+    return document_hashes(store, ids)
 
 
 def store_results(
@@ -140,15 +143,15 @@ def store_results(
     )
     with store.transaction() as con:
         if replaced is None or replaced & set(ids):
-            _forget(con, ids)
-        _insert(con, "INSERT INTO documents", documents)
+            forget_documents(con, ids)
+        append(con, "documents", documents)
         index = stored_events(con, keys)
         eids, made, changed = merge_reports(merging, index, summary)
         new = events.take(pa.array([row for row, _ in made], pa.int64()))
         slots = [slot for _, slot in made]  # final: later reports in the batch updated them
-        _insert(
+        append(
             con,
-            "INSERT INTO events",
+            "events",
             pa.table(
                 {
                     "id": pa.array([s[0] for s in slots], TEXT),
@@ -174,7 +177,7 @@ def store_results(
                 **{name: events[name] for name in _EVIDENCE},
             }
         )
-        _insert(con, "INSERT OR IGNORE INTO evidence", evidence)
+        append(con, "evidence", evidence, ignore=True)
         if then is not None:
             then(con)
     summary.stored += n
@@ -197,14 +200,7 @@ def stored_events(con: duckdb.DuckDBPyConnection, keys: list[Key]) -> dict[Key, 
     index: dict[Key, list[Slot]] = {}
     if not keys:
         return index
-    con.register("batch_keys", table(KEY_SCHEMA, keys))
-    rows = con.execute(
-        "SELECT e.source, e.target, e.type, e.id, e.date, e.date_precision, e.confidence "
-        "FROM events e JOIN batch_keys k ON e.source = k.source AND e.target = k.target "
-        "AND e.type = k.type AND year(e.date) = k.year "
-        "WHERE e.origin <> 'curated' ORDER BY e.id"
-    ).fetchall()
-    con.unregister("batch_keys")
+    rows = mergeable(con, table(KEY_SCHEMA, keys))
     for source, target, kind, eid, day, precision, confidence in rows:
         key = (source, target, kind, day.year)
         index.setdefault(key, []).append([eid, day, precision, confidence])
@@ -264,36 +260,14 @@ def merge_reports(
     return eids, made, changed
 
 
-def _insert(con: duckdb.DuckDBPyConnection, verb: str, rows: pa.Table) -> None:
-    if rows.num_rows:
-        con.register("batch_rows", rows)
-        con.execute(f"{verb} SELECT * FROM batch_rows")
-        con.unregister("batch_rows")
-
-
 CHANGE_SCHEMA = pa.schema(
     [("id", TEXT), ("date", pa.date32()), ("date_precision", TEXT), ("confidence", pa.float64())]
 )
 KEY_SCHEMA = pa.schema([("source", TEXT), ("target", TEXT), ("type", TEXT), ("year", pa.int32())])
 
 
-def _forget(con: duckdb.DuckDBPyConnection, documents: list[str]) -> None:
-    """Remove earlier versions of documents: their evidence, and events left without any."""
-    con.execute("DELETE FROM evidence WHERE document IN (SELECT unnest(?))", [documents])
-    con.execute(
-        "DELETE FROM events WHERE origin = 'text' "
-        "AND id NOT IN (SELECT DISTINCT event_id FROM evidence)"
-    )
-    con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", [documents])
-
-
 def apply_changes(con: duckdb.DuckDBPyConnection, changed: list[tuple[Any, ...]]) -> None:
     """Stored events a merge refined (a finer date, a higher confidence), written back."""
     if not changed:
         return
-    con.register("changed_events", table(CHANGE_SCHEMA, changed))
-    con.execute(
-        "UPDATE events SET date = c.date, date_precision = c.date_precision, "
-        "confidence = c.confidence FROM changed_events c WHERE events.id = c.id"
-    )
-    con.unregister("changed_events")
+    refine_events(con, table(CHANGE_SCHEMA, changed))

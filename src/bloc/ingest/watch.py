@@ -42,6 +42,7 @@ from bloc.ingest.fetch import Fetcher, NotModified, Politeness, Response
 from bloc.ingest.merge import IngestSummary, store_new
 from bloc.model import Document, Rejected
 from bloc.store import Store, opened
+from bloc.store.writes import has_document
 from bloc.text import clean
 from bloc.text.dates import find_publication_date
 from bloc.text.pipeline import process
@@ -226,8 +227,8 @@ def _fetch_item(
     outcome: FeedOutcome,
 ) -> None:
     with Store.open(target, read_only=True) as store:
-        known = store.con.execute("SELECT 1 FROM documents WHERE id = ?", [item.url]).fetchone()
-    if known is not None:  # the same page from another feed, or stored by `bloc ingest`
+        known = has_document(store, item.url)
+    if known:  # the same page from another feed, or stored by `bloc ingest`
         _write(target, lambda con: mark(con, feed, item.key, "stored", item.url))
         outcome.unchanged += 1
         return

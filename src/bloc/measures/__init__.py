@@ -10,6 +10,7 @@ from bloc.measures.alignment import alignment, alignment_on
 from bloc.measures.cohesion import cohesion
 from bloc.measures.compare import compare
 from bloc.measures.decay import HALF_LIFE_DAYS
+from bloc.measures.observed import Observed
 from bloc.measures.relations import (
     TieScore,
     dyad_matrix,
@@ -21,7 +22,7 @@ from bloc.measures.relations import (
 )
 from bloc.measures.reliability import reliability, reliability_summary
 from bloc.measures.risk import RISK_WEIGHTS, explain, risk
-from bloc.measures.signals import Observed, observe, signals
+from bloc.measures.signals import observe, signals
 
 __all__ = [
     "HALF_LIFE_DAYS",

@@ -25,8 +25,9 @@ import pandas as pd
 
 from bloc.core.events import PLOVER_TYPES
 from bloc.errors import BlocError
-from bloc.store import View, evidence_origin_sql, opened
-from bloc.store.decisions import LATEST, iso, stamp
+from bloc.store import View, opened
+from bloc.store.decisions import iso, stamp
+from bloc.store.observations import gold_sentences, reviewed_events
 
 log = logging.getLogger(__name__)
 
@@ -57,23 +58,12 @@ RECALL_NOTE = (
     "events the coder missed; measure it on gold annotated from the articles."
 )
 
-_REVIEWED = f"""
-    SELECT d.event_id, d.decision, d.coded_type AS type,
-           coalesce(d.coded_confidence, e.confidence) AS confidence,
-           d.type IS NOT NULL AS wrong_type, d.source IS NOT NULL AS wrong_source,
-           d.target IS NOT NULL AS wrong_target, d.date IS NOT NULL AS wrong_date,
-           d.mode IS NOT NULL AND d.type IS NULL AS wrong_mode
-    FROM ({LATEST}) d JOIN events e ON e.id = d.event_id
-    WHERE d.decision <> 'undo' AND e.origin = 'text'
-"""
-"""The coder's events with a decision in effect, one row each, as they were coded."""
-
 
 def reviewed(db: DB = None) -> pd.DataFrame:
     """The coder's events with a decision in effect: event_id, decision, type (as
     coded), confidence (as coded), and which fields a correction changed (wrong_*)."""
     with opened(db) as store:
-        return store.query(_REVIEWED + " ORDER BY d.event_id")
+        return reviewed_events(store)
 
 
 def accuracy(db: DB = None) -> pd.DataFrame:
@@ -136,25 +126,8 @@ def export_gold(db: DB, path: Path | str, *, rejected: bool = False) -> int:
     were coded, with `decision` reject: sentences that do not say that.
     """
     target = Path(path)
-    keep = "('confirm', 'correct', 'reject')" if rejected else "('confirm', 'correct')"
     with opened(db) as store:
-        store.as_coded = False
-        frame = store.query(
-            f"""
-            SELECT e.id AS event, e.type, e.mode, e.source, e.target, e.date, e.date_precision,
-                   e.decision, v.document, v.sentence, v.start, doc.lang,
-                   d.reviewer, d.decided_at, d.note,
-                   d.coded_type, d.coded_mode, d.coded_source, d.coded_target, d.coded_date,
-                   d.coded_precision
-            FROM {store.events_sql(rejected=True)} e
-            JOIN decisions d ON d.id = e.decision_id
-            JOIN evidence v ON v.event_id = e.id
-            LEFT JOIN documents doc ON doc.id = v.document
-            WHERE e.origin = 'text' AND e.decision IN {keep}
-              AND {evidence_origin_sql("e", "v")} = 'text'
-            ORDER BY e.id, v.document, v.start
-            """
-        )
+        frame = gold_sentences(store, rejected=rejected)
     lines = [json.dumps(_gold(r), ensure_ascii=False) for r in frame.to_dict("records")]
     tmp = target.with_name(target.name + ".tmp")
     try:

@@ -25,18 +25,8 @@ from bloc.measures.decay import (
     shrunk,
     span,
 )
-from bloc.measures.signals import (
-    ALLIANCE,
-    DB,
-    KINDS,
-    LEADER,
-    MEMBER,
-    RIVALS,
-    VOTE,
-    Observed,
-    data_of,
-    member_on,
-)
+from bloc.measures.observed import ALLIANCE, KINDS, LEADER, MEMBER, RIVALS, VOTE, Observed
+from bloc.measures.signals import DB, data_of, member_on
 
 
 @cached

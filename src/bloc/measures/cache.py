@@ -22,6 +22,12 @@ system's clock. Requests for a figure being computed wait for it rather than
 computing it again (a lock per key). The cache is used only through a `View`
 that carries one (`bloc serve` makes it); the command line and the Python API
 compute every time.
+
+With one session per server, the file signatures are still what keeps a
+cached answer cheap: the session outlives every write (another process's
+`bloc ingest` included), so the generation must be read for each request, and
+the signature spares opening the store to read it while the file is quiet.
+The dashboard's whole answers are the web's own cache (`bloc.web.answers`).
 """
 
 from __future__ import annotations
@@ -50,8 +56,6 @@ R = TypeVar("R")
 
 OBSERVED_ENTRIES = 6  # each holds every signal of an alliance: ~100 MB for a million events
 FRAME_ENTRIES = 2048
-RESPONSE_ENTRIES = 4096  # whole pages and API answers (bloc.web.app)
-RESPONSE_BYTES = 256 * 2**20  # ... and at most this many bytes of them
 QUIET_SECONDS = 1.0  # a store file unmodified this long has its generation remembered
 Signature = tuple[tuple[int, int, int] | None, ...]
 
@@ -93,15 +97,13 @@ class MeasureCache:
     """Bounded, thread-safe, least recently used; one computation per key at a time."""
 
     def __init__(self, observed: int = OBSERVED_ENTRIES, frames: int = FRAME_ENTRIES) -> None:
-        self._limits = {"observed": observed, "frames": frames, "responses": RESPONSE_ENTRIES}
+        self._limits = {"observed": observed, "frames": frames}
         self._tables: dict[str, OrderedDict[Hashable, Any]] = {
             kind: OrderedDict() for kind in self._limits
         }
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
         self._known: dict[str, tuple[Signature, int]] = {}  # file -> (signature, generation)
-        self._sizes: dict[Hashable, int] = {}  # bytes of the entries put with a size
-        self._bytes = 0
         self.hits = 0
         self.misses = 0
         self.reads = 0  # generations read from a store (the others were known)
@@ -139,30 +141,6 @@ class MeasureCache:
             else:
                 self._known.pop(path, None)
         return Stamp(self, view.path, generation, view.origins, view.as_coded)
-
-    def peek(self, kind: str, key: Hashable) -> Any:
-        """The cached value of `key`, or None (nothing is computed)."""
-        with self._lock:
-            table = self._tables[kind]
-            if key not in table:
-                return None
-            table.move_to_end(key)
-            self.hits += 1
-            return table[key]
-
-    def put(self, kind: str, key: Hashable, value: Any, size: int = 0) -> None:
-        """Keep `value` (of `size` bytes, counted against RESPONSE_BYTES)."""
-        with self._lock:
-            table = self._tables[kind]
-            if key in table:
-                self._bytes -= self._sizes.pop(key, 0)
-            table[key] = value
-            if size:
-                self._sizes[key] = size
-                self._bytes += size
-            while table and (len(table) > self._limits[kind] or self._bytes > RESPONSE_BYTES):
-                old, _ = table.popitem(last=False)
-                self._bytes -= self._sizes.pop(old, 0)
 
     def get(self, kind: str, key: Hashable, compute: Callable[[], R]) -> R:
         """The cached value of `key`, computing it (once, whoever else asks) if missing."""
@@ -210,9 +188,7 @@ class MeasureCache:
         with self._lock:
             for table in self._tables.values():
                 table.clear()
-            self._sizes.clear()
             self._known.clear()
-            self._bytes = 0
 
 
 def cache_of(db: object) -> MeasureCache | None:

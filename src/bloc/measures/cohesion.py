@@ -18,16 +18,8 @@ from bloc.measures.decay import (
     period_label,
     span,
 )
-from bloc.measures.signals import (
-    ALLIANCE,
-    DB,
-    LEADER,
-    MEMBER,
-    Observed,
-    data_of,
-    member_on,
-    refusal_table,
-)
+from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, Observed
+from bloc.measures.signals import DB, data_of, member_on, refusal_table
 
 
 @cached

@@ -9,17 +9,15 @@ whose `avail` day each signal carries; see `bloc.measures.signals`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from bloc.core.dated import EPOCH as DAY_ZERO
 from bloc.core.dated import from_day_number
+from bloc.measures.observed import Observed
 from bloc.store import parse_day
-
-if TYPE_CHECKING:
-    from bloc.measures.signals import Observed
 
 Period = Literal["month", "quarter", "year"]
 

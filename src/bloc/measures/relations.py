@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 
 from bloc.core.alliance import Tie
-from bloc.knowledge import bundled
 from bloc.measures.cache import cached
 from bloc.measures.decay import PRIOR_WEIGHT, as_of, day_number, salience
-from bloc.measures.signals import DB, MEMBER, Observed, data_of, load_events, member_on
-from bloc.store import Store, opened, origin_clause
+from bloc.measures.observed import MEMBER, Observed
+from bloc.measures.signals import DB, data_of, load_events, member_on
+from bloc.store import Store, knowledge_of, opened
+from bloc.store.observations import outside_counts
 
 
 def _pairs_on(data: Observed, day: float, members: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -150,24 +151,13 @@ def relations(
     itself), score (-1..1, NaN without
     events), relation, events.
     """
-    al = bundled().alliance(alliance)
+    al = knowledge_of(db).alliance(alliance)
     day = as_of(on)
     members = sorted(member_on(al, day))
     frame = dyads(al.code, day, db)[["a", "b", "score", "relation", "events"]]
     frame.insert(2, "kind", "member")
     with opened(db) as store:
-        counts = store.con.execute(
-            f"""
-            SELECT CASE WHEN list_contains($m, source) THEN target ELSE source END AS other,
-                   CASE WHEN list_contains($m, source) THEN source ELSE target END AS member,
-                   count(*) AS n
-            FROM {store.events_sql()} e
-            WHERE list_contains($m, source) <> list_contains($m, target) AND date <= $day
-              AND {origin_clause(store.origins)}
-            GROUP BY ALL
-            """,
-            {"m": members, "day": day},
-        ).df()
+        counts = outside_counts(store, members, day)
         totals = counts.groupby("other")["n"].sum().sort_values(ascending=False)
         rivals = [r for r in al.rivals if r not in members]
         chosen = rivals + [o for o in totals.index if o not in rivals and o not in members]

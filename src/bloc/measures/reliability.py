@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bloc.knowledge import bundled
 from bloc.measures.decay import as_of
 from bloc.measures.signals import DB
+from bloc.store import knowledge_of
 
 # Published reference figures for how often alliance commitments are kept.
 REFERENCES = (
@@ -33,7 +33,7 @@ def reliability(alliance: str, on: str | dt.date | None = None, db: DB = None) -
     (yes, partly, no: against what the invoked provision promises), response,
     sources.
     """
-    al = bundled().alliance(alliance)
+    al = knowledge_of(db).alliance(alliance)
     day = as_of(on) if on else dt.date.max
     kinds = {p.id: p.kind for p in al.provisions}
     articles = {p.id: p.article for p in al.provisions}
@@ -82,7 +82,7 @@ def reliability_summary(
     n = len(frame)
     yes = int((frame.honoured == "yes").sum())
     partly = int((frame.honoured == "partly").sum())
-    code = bundled().alliance(alliance).code
+    code = knowledge_of(db).alliance(alliance).code
     rows: list[tuple[Any, ...]] = [
         (f"{code}: honoured in full", yes / n if n else np.nan, n, "knowledge base"),
         (

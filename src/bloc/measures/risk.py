@@ -12,21 +12,12 @@ from bloc.core.alliance import Alliance
 from bloc.knowledge import bundled
 from bloc.measures.cache import cached
 from bloc.measures.decay import HALF_LIFE_DAYS, PRIOR_WEIGHT, as_of, day_number
+from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Observed
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
-from bloc.measures.signals import (
-    ALLIANCE,
-    DB,
-    LEADER,
-    MEMBER,
-    RIVALS,
-    TYPES,
-    Observed,
-    data_of,
-    member_on,
-    refusal_table,
-)
+from bloc.measures.signals import DB, data_of, member_on, refusal_table
 from bloc.store import opened
+from bloc.store.observations import cited_events, member_votes
 
 RISK_WEIGHTS = {
     "misalignment": 0.35,
@@ -300,22 +291,8 @@ def _citations_on(
         }
         ids |= {i for m in inputs.members for i in _request_ids(data.alliance, m, day)}
         with opened(db) as store:
-            cites = store.query(
-                f"""
-                SELECT e.id AS event, e.date, e.summary,
-                       first(v.sentence ORDER BY v.published, v.document, v.start) AS sentence,
-                       e.type AS etype, list(DISTINCT v.document ORDER BY v.document) AS sources
-                FROM {store.events_sql()} e JOIN evidence v ON v.event_id = e.id
-                WHERE e.id IN (SELECT unnest(?::VARCHAR[]))
-                GROUP BY ALL
-                """,
-                [sorted(ids)],
-            )
-            votes = store.query(
-                "SELECT member, 'vote:' || resolution AS event, date AS date_vote, title, cite "
-                "FROM votes WHERE member IN (SELECT unnest(?::VARCHAR[]))",
-                [list(inputs.members)],
-            )
+            cites = cited_events(store, sorted(ids))
+            votes = member_votes(store, list(inputs.members))
         return _by_event(cites), {
             (str(m), str(e)): (d, t, list(c) if isinstance(c, list | np.ndarray) else None)
             for m, e, d, t, c in votes.itertuples(index=False)

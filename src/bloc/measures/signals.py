@@ -25,80 +25,29 @@ asks for the events as coded (`--as-coded`; `bloc.store.decisions`).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bloc.core.alliance import VOTES, Alliance
-from bloc.core.events import PLOVER_TYPES
+from bloc.core.alliance import Alliance
 from bloc.core.rules import known_days, periods_overlap
-from bloc.knowledge import bundled
 from bloc.measures.cache import Stamp, cache_of
 from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
-from bloc.store import Store, opened, origin_clause
-from bloc.store.rules_sql import day_number_sql, period_end_sql, period_start_sql
+from bloc.measures.observed import ALLIANCE, KINDS, LEADER, MEMBER, RIVALS, TYPES, VOTE, Observed
+from bloc.store import Session, Store, knowledge_of, opened
+from bloc.store.observations import coded_events, un_votes
+from bloc.store.view import DB as DB  # the measures' `db`: a path or a session
 
 log = logging.getLogger(__name__)
 
-DB = Any  # a path, a str, a View (a choice of origins, a cache), or None for the default store
 
 RIVAL_FACTOR = 0.5  # conduct toward the leader's rivals counts half as much as toward it
 VOTE_VALUE = {"yes": 1.0, "abstain": 0.5, "absent": 0.5, "no": 0.0}
 REFUSALS = ("REJECT", "PROTEST", "ACCUSE", "SANCTION", "THREATEN", "COERCE")
-
-KINDS = ("leader", "alliance", "rivals", "member", "un vote")
-TYPES = (*PLOVER_TYPES, *VOTES)
-LEADER, ALLIANCE, RIVALS, MEMBER, VOTE = range(len(KINDS))
-
-
-@dataclass
-class Observed:
-    """What the store holds about one alliance, read once and shared by every measure.
-
-    Signals are kept as parallel NumPy arrays, actors and types as integer
-    codes into `actors` and TYPES, so a million events cost array
-    arithmetic, not string comparisons.
-    """
-
-    alliance: Alliance
-    actors: list[str]
-    member: np.ndarray  # actor code of the member the signal is about
-    other: np.ndarray  # actor code of its counterpart
-    kind: np.ndarray  # index into KINDS
-    type: np.ndarray  # index into TYPES
-    event: np.ndarray  # row into `ids`
-    ids: np.ndarray  # event ids (object), then "vote:<resolution>" for votes
-    outgoing: np.ndarray  # the member was the source
-    tone: np.ndarray  # -1..1, the sign the signal gives alignment
-    weight: np.ndarray  # the event's confidence (1 for curated entries and votes)
-    date: np.ndarray  # days since 1990-01-01
-    avail: np.ndarray  # the day it is both dated and known by
-
-    _by_avail: np.ndarray | None = None
-    # Set when a cache made it (the store, its generation, the origins); `replace` drops it.
-    stamp: Stamp | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
-
-    def by_avail(self) -> np.ndarray:
-        """Signal rows in order of availability (computed once)."""
-        if self._by_avail is None:
-            self._by_avail = np.argsort(self.avail, kind="stable")
-        return self._by_avail
-
-    def event_ids(self, rows: np.ndarray) -> np.ndarray:
-        """The event ids of signal rows."""
-        return np.asarray(self.ids[self.event[rows]], dtype=object)
-
-    def code(self, actor: str) -> int:
-        return self.actors.index(actor) if actor in self.actors else -1
-
-    def codes(self, actors: Iterable[str]) -> np.ndarray:
-        return np.array([self.code(a) for a in actors], dtype=np.int64)
 
 
 def _column(values: Any, dtype: str = "float64") -> np.ndarray:
@@ -118,34 +67,7 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
     analysts' review decisions make them unless it was opened as coded
     (`store.events_sql`).
     """
-    result = store.con.execute(
-        f"""
-        WITH coded AS (
-            SELECT e.*, list_position($actors, e.source) - 1 AS s,
-                   list_position($actors, e.target) - 1 AS t
-            FROM {store.events_sql()} e
-            WHERE list_position($actors, e.source) IS NOT NULL
-              AND list_position($actors, e.target) IS NOT NULL
-              AND {origin_clause(store.origins)}
-        ), first AS (  -- first publication, for the wanted events only; a publication
-                       -- known only to the month is known from the month's last day
-            SELECT v.event_id,
-                   min({period_end_sql("v.published", "d.published_precision")}) AS published
-            FROM evidence v SEMI JOIN coded c ON c.id = v.event_id
-            LEFT JOIN documents d ON d.id = v.document
-            GROUP BY v.event_id
-        )
-        SELECT c.id, c.s, c.t, coalesce(list_position($types, c.type) - 1, -1) AS ty,
-               c.intensity / 10.0 AS tone, coalesce(c.confidence, 1.0) AS weight,
-               c.origin = 'curated' AS curated,
-               {day_number_sql("c.date")} AS day,
-               {day_number_sql(period_start_sql("c.date", "c.date_precision"))} AS period_start,
-               {day_number_sql(period_end_sql("c.date", "c.date_precision"))} AS period_end,
-               {day_number_sql("f.published")} AS published
-        FROM coded c LEFT JOIN first f ON f.event_id = c.id
-        """,
-        {"actors": actors, "types": list(TYPES)},
-    ).fetchnumpy()
+    result = coded_events(store, actors, TYPES)
     ev = {
         "id": np.asarray(result["id"], dtype=object),
         "s": _column(result["s"], "int64"),
@@ -284,9 +206,9 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
     kept for the store's generation, the origins chosen and as-coded or not.
     """
     cache = cache_of(db)
-    if cache is None:
+    if cache is None or not isinstance(db, Session):
         return _observe(alliance, db, store)
-    code = bundled().alliance(alliance).code
+    code = knowledge_of(db).alliance(alliance).code
     with opened(db) if store is None else contextlib.nullcontext(store) as s:
         stamp = Stamp(cache, db.path, s.generation(), db.origins, db.as_coded)
 
@@ -300,7 +222,7 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
 
 
 def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
-    kb = bundled()
+    kb = store.knowledge if store is not None else knowledge_of(db)
     al = kb.alliance(alliance)
     members = sorted({s.member for s in al.membership})
     rivals = set(al.rivals)
@@ -310,11 +232,7 @@ def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
     actors = sorted(set(members) | {al.code} | rivals | ({al.leader} if al.leader else set()))
 
     def read(s: Store) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
-        # UN votes are the knowledge base's record: read with curated entries only.
-        votes = "SELECT resolution, date, member, vote FROM votes"
-        if s.origins is not None and "curated" not in s.origins:
-            votes += " WHERE FALSE"
-        return load_events(s, actors), s.query(votes)
+        return load_events(s, actors), un_votes(s)
 
     if store is not None:
         ev, votes = read(store)

@@ -19,11 +19,11 @@ import pandas as pd
 
 from bloc import measures
 from bloc.core.alliance import Alliance, AssistanceRequest
-from bloc.knowledge import bundled
 from bloc.simulate.model import simulate
 from bloc.simulate.repertoire import known_from, threat_of
 from bloc.simulate.scenario import OUTCOMES, Scenario
-from bloc.store import opened
+from bloc.store import knowledge_of, opened
+from bloc.store.view import DB
 
 COLUMNS = [
     "case",
@@ -58,7 +58,7 @@ def base_rate(al: Alliance, day: dt.date) -> dict[str, float]:
 
 
 def backtest(
-    alliance: str | Alliance, draws: int = 2_000, seed: int = 0, db: Any = None
+    alliance: str | Alliance, draws: int = 2_000, seed: int = 0, db: DB = None
 ) -> pd.DataFrame:
     """Predict every historical request from what was known the day before it.
 
@@ -69,7 +69,7 @@ def backtest(
     (earlier requests like it), base_rate (the base-rate guess) and
     brier_base_rate (its Brier score).
     """
-    al = alliance if isinstance(alliance, Alliance) else bundled().alliance(alliance)
+    al = alliance if isinstance(alliance, Alliance) else knowledge_of(db).alliance(alliance)
     with opened(db) as store:
         data = replace(measures.observe(al.code, store=store), alliance=al)
     rows = [_case(al, request, draws, seed + i, db, data) for i, request in enumerate(al.requests)]
@@ -81,7 +81,7 @@ def _case(
     request: AssistanceRequest,
     draws: int,
     seed: int,
-    db: Any,
+    db: DB,
     data: measures.Observed,
 ) -> dict[str, Any]:
     # The day before the request: its own events (dated that day) are unknown.
@@ -115,20 +115,21 @@ def _case(
 
 
 def backtest_all(
-    alliances: list[str] | None = None, draws: int = 2_000, seed: int = 0, db: Any = None
+    alliances: list[str] | None = None, draws: int = 2_000, seed: int = 0, db: DB = None
 ) -> pd.DataFrame:
     """`backtest` for several alliances (every one in the knowledge base by default),
     one frame with an `alliance` column first; each seeded as on its own."""
-    codes = alliances or sorted(bundled().alliances)
+    kb = knowledge_of(db)
+    codes = alliances or sorted(kb.alliances)
     frames = []
     for code in codes:
         frame = backtest(code, draws=draws, seed=seed, db=db)
-        frame.insert(0, "alliance", bundled().alliance(code).code)
+        frame.insert(0, "alliance", kb.alliance(code).code)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
-def _frame(alliance: str | None, draws: int, seed: int, db: Any) -> pd.DataFrame:
+def _frame(alliance: str | None, draws: int, seed: int, db: DB) -> pd.DataFrame:
     return backtest_all([alliance] if alliance else None, draws=draws, seed=seed, db=db)
 
 
@@ -136,7 +137,7 @@ def calibration(
     alliance: str | None = None,
     draws: int = 2_000,
     seed: int = 0,
-    db: Any = None,
+    db: DB = None,
     frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per outcome, the mean predicted probability against how often it happened.
@@ -168,7 +169,7 @@ def brier_scores(
     alliance: str | None = None,
     draws: int = 2_000,
     seed: int = 0,
-    db: Any = None,
+    db: DB = None,
     frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The model's mean Brier score beside the uniform and base-rate guesses.

@@ -18,9 +18,9 @@ import numpy as np
 
 from bloc import measures
 from bloc.core.alliance import Alliance, KnowledgeBase
-from bloc.knowledge import bundled
 from bloc.measures.decay import day_number
-from bloc.measures.signals import TYPES, load_events
+from bloc.measures.observed import TYPES
+from bloc.measures.signals import load_events
 from bloc.simulate.constants import (
     ALLY_SHARE,
     AT_WAR,
@@ -32,6 +32,7 @@ from bloc.simulate.constants import (
 )
 from bloc.simulate.scenario import Scenario, Standing, Terms
 from bloc.store import Store
+from bloc.store.observations import assault_targets
 
 
 @dataclass(frozen=True)
@@ -76,14 +77,7 @@ def leader_at_war(store: Store, al: Alliance, on: dt.date) -> str | None:
     if not al.leader:
         return None
     members = [s.member for s in al.membership]
-    targets = [
-        str(row[0])
-        for row in store.con.execute(
-            f"SELECT DISTINCT target FROM {store.events_sql()} e WHERE source = ? "
-            "AND type = 'ASSAULT' AND target NOT IN (SELECT unnest(?::VARCHAR[]))",
-            [al.leader, members],
-        ).fetchall()
-    ]
+    targets = assault_targets(store, al.leader, members)
     if not targets:
         return None
     actors = sorted({al.leader, *targets})
@@ -185,7 +179,7 @@ def build_agents(
     requester_pull = 0.5 * align.get(scenario.requester, 0.0)
     scores: dict[str, dict[str, measures.TieScore]] = {}
     if scenario.aggressor:
-        kb = bundled()
+        kb = store.knowledge
         context.allies = aggressor_allies(
             kb, al, scenario.aggressor, scenario.requester, scenario.on
         )

@@ -22,7 +22,6 @@ import numpy as np
 from bloc import measures
 from bloc.core.alliance import Alliance
 from bloc.errors import ScenarioError
-from bloc.knowledge import bundled
 from bloc.simulate.constants import (
     FORCES_AT,
     MODEL_WEIGHT,
@@ -45,7 +44,8 @@ from bloc.simulate.scenario import (
     terms,
     threat_kind,
 )
-from bloc.store import opened
+from bloc.store import knowledge_of, opened
+from bloc.store.view import DB
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def simulate(
     draws: int = 10_000,
     seed: int | None = None,
     rng: np.random.Generator | None = None,
-    db: Any = None,
+    db: DB = None,
     data: measures.Observed | None = None,
 ) -> dict[str, Any]:
     """Run the scenario `draws` times; return outcome probabilities and each member's stance.
@@ -177,7 +177,7 @@ def simulate(
     seed gives the same answer. `data` (from `measures.observe`) may carry
     an alliance other than the bundled one, e.g. with requests added.
     """
-    kb = bundled()
+    kb = knowledge_of(db)
     code = scenario.alliance.upper()
     al = data.alliance if data is not None and data.alliance.code == code else kb.alliance(code)
     kind = threat_kind(scenario.threat)

@@ -1,6 +1,9 @@
 """The store: one DuckDB file holding the knowledge base, documents, events and evidence.
 
 `db` opens and creates stores and loads the knowledge base into them,
+`view` holds the `Session` (public name `View`) a command, the server or the
+API opens once and passes down: the store file, the origins and review
+decisions chosen, and the knowledge base, the one source of truth at run time;
 `schema` holds the tables and their upgrades, `turns` lets processes share
 a file, `view` names where events come from (origins) and a store seen
 through a choice of them, and `check` verifies and repairs a store.
@@ -27,9 +30,11 @@ from bloc.store.turns import LOCK_TIMEOUT, Turn, lock_timeout
 from bloc.store.view import (
     DATASETS,
     ORIGINS,
+    Session,
     View,
     document_prefix,
     evidence_origin_sql,
+    knowledge_of,
     origin_choice,
     origin_clause,
 )
@@ -41,6 +46,7 @@ __all__ = [
     "ORIGINS",
     "SCHEMA",
     "SCHEMA_VERSION",
+    "Session",
     "Store",
     "Turn",
     "View",
@@ -48,6 +54,7 @@ __all__ = [
     "document_prefix",
     "evidence_origin_sql",
     "knowledge_hash",
+    "knowledge_of",
     "lock_timeout",
     "migrate",
     "newer_message",

@@ -33,7 +33,7 @@ from bloc.core.alliance import KnowledgeBase
 from bloc.errors import StoreError
 from bloc.knowledge import bundled
 from bloc.store.decisions import events_sql
-from bloc.store.knowledge import KB_TABLES, insert_knowledge, knowledge_hash
+from bloc.store.knowledge import KB_TABLES, insert_knowledge, knowledge_digest, knowledge_hash
 from bloc.store.linger import Anchor, anchor_for
 from bloc.store.schema import SCHEMA_VERSION, newer_message, stored_version, upgrade
 from bloc.store.turns import Turn, connect, connecting, lock_timeout
@@ -68,6 +68,12 @@ class Store:
         self._anchor = anchor  # a lingering reader this one leans on, instead of a turn
         self.origins: tuple[str, ...] | None = None  # the origins read (None: every one)
         self.as_coded = False  # True: events as coded, without review decisions
+        self.custom_knowledge: KnowledgeBase | None = None  # the session's, if not bundled
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge base this store was opened with (its session's; bundled by default)."""
+        return self.custom_knowledge if self.custom_knowledge is not None else bundled()
 
     def events_sql(self, *, rejected: bool = False) -> str:
         """The events this store is read as: a FROM item with the columns of `events`.
@@ -203,7 +209,7 @@ class Store:
 
     def load_knowledge(self, kb: KnowledgeBase | None = None, *, force: bool = False) -> bool:
         """Load the knowledge base if it changed since the last load; True if it was loaded."""
-        digest = knowledge_hash() if kb is None else f"custom-{id(kb)}"
+        digest = knowledge_digest(kb)
         if not force and self.meta("kb_hash") == digest:
             return False
         kb = kb or bundled()
@@ -250,11 +256,12 @@ def opened(path: Path | str | View | None = None, *, write: bool = False) -> Ite
     to bring it up to date. `write=True` is for the commands that change it.
     """
     target = store_path(path)
-    store = None if write else _current(target)
+    custom = path.custom_knowledge if isinstance(path, View) else None
+    store = None if write else _current(target, knowledge_digest(custom))
     if store is None:
         store = Store.open(target)
         try:
-            store.load_knowledge()
+            store.load_knowledge(custom)
         except BaseException:
             store.close()
             raise
@@ -264,24 +271,25 @@ def opened(path: Path | str | View | None = None, *, write: bool = False) -> Ite
     if isinstance(path, View):
         store.origins = path.origins
         store.as_coded = path.as_coded
+    store.custom_knowledge = custom
     try:
         yield store
     finally:
         store.close()
 
 
-def _current(target: Path) -> Store | None:
-    """The store opened read-only if it is up to date, else None."""
+def _current(target: Path, digest: str) -> Store | None:
+    """The store opened read-only if it is up to date (schema, and the knowledge base of
+    this `digest`), else None."""
     if not target.exists():
         return None
     store = Store.open(target, as_is=True, read_only=True)
     anchor = store._anchor
-    if anchor is not None and anchor.current:  # checked since it was opened: no write since
+    # checked since it was opened (for the bundled knowledge base): no write since
+    if anchor is not None and anchor.current and digest == knowledge_hash():
         return store
     try:
-        if stored_version(store.con) == SCHEMA_VERSION and store.meta("kb_hash") == (
-            knowledge_hash()
-        ):
+        if stored_version(store.con) == SCHEMA_VERSION and store.meta("kb_hash") == digest:
             if anchor is not None:
                 anchor.current = True
             return store

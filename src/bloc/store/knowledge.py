@@ -1,7 +1,18 @@
-"""The knowledge base in tables: what a store holds of the bundled YAML, and its digest.
+"""The knowledge base in tables: the store's copy of a session's knowledge base, and its digest.
 
 `Store.load_knowledge` replaces these tables (and the curated events) in one
-transaction when the digest of the data files changes.
+transaction when the digest of the knowledge base changes (`knowledge_digest`).
+
+One source of truth at run time: the `KnowledgeBase` object a session carries
+(`bloc.store.view.Session.knowledge`: the bundled YAML by default, or a custom
+one). Every reader of alliances, actors, memberships and requests takes them
+from that object; the copy here is written from the same object and is read
+only where SQL must join it: the curated events and their evidence (every
+measure), `votes` (alignment, risk), `actors` and `memberships` (the API's
+members and history). `sources`, `aliases`, `offices`, `alliances`,
+`provisions`, `bodies` and `requests` are written but read by no one; dropping
+them needs a schema step, which would change `bloc check`'s report (the schema
+number), so it is left to the next schema change.
 """
 
 from __future__ import annotations
@@ -39,6 +50,15 @@ def knowledge_hash(root: Path | None = None) -> str:
         digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def knowledge_digest(kb: KnowledgeBase | None) -> str:
+    """What `meta.kb_hash` records for a knowledge base: the data files' digest for the
+    bundled one (None), a digest of the content for a custom one, so the same custom
+    knowledge base opened again is not loaded again."""
+    if kb is None:
+        return knowledge_hash()
+    return "custom-" + hashlib.sha256(repr(kb).encode()).hexdigest()
 
 
 def insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:

@@ -9,11 +9,20 @@ dataset's rows, an article otherwise. Choosing origins keeps the events that
 at least one chosen origin reports, so `--origin gdelt` also keeps a text
 event that GDELT corroborates.
 
-A `View` is what a command or the dashboard passes where a store path goes:
-the path, the origins chosen (None: every origin), whether to read the events
-as coded, without analysts' review decisions (`as_coded`; by default the
-decisions apply: `bloc.store.decisions`) and, for a server, the cache of
+A `Session` (also named `View`, its public name) is what a command, the
+dashboard or the API opens once and passes down where a store goes: the path,
+the origins chosen (None: every origin), whether to read the events as coded,
+without analysts' review decisions (`as_coded`; by default the decisions apply:
+`bloc.store.decisions`), the knowledge base and, for a server, the cache of
 computed measures that it keeps between requests.
+
+The knowledge base has one source of truth at run time: the `KnowledgeBase`
+object the session carries (the bundled one by default, or a custom one given
+as `knowledge=`). Measures, the simulator, the API and the web read alliances,
+actors and memberships from it (`knowledge_of`, `Store.knowledge`); the store's
+copy of it (`bloc.store.knowledge`) is written from that same object when the
+session opens the store, and serves only the SQL that joins it: the curated
+events and their evidence, the UN votes, and the API's membership tables.
 """
 
 from __future__ import annotations
@@ -21,7 +30,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from bloc.core.alliance import KnowledgeBase
 from bloc.errors import BlocError
+from bloc.knowledge import bundled
 
 DATASETS: tuple[str, ...] = ("gdelt", "polecat", "acled")
 ORIGINS: tuple[str, ...] = ("curated", "text", *DATASETS)
@@ -94,9 +105,9 @@ def origin_clause(origins: tuple[str, ...] | None, event: str = "e") -> str:
     )
 
 
-class View:
-    """A store file seen through a choice of origins, as coded or as reviewed, with the
-    cache a server keeps of it.
+class Session:
+    """A store file seen through a choice of origins, as coded or as reviewed, with its
+    knowledge base and the cache a server keeps of it.
 
     Accepted wherever a store path is (`db=`): measures, the API, pages.
     """
@@ -108,11 +119,23 @@ class View:
         cache: object | None = None,
         *,
         as_coded: bool = False,
+        knowledge: KnowledgeBase | None = None,
     ) -> None:
         self.path = Path(path)
         self._origins = origin_choice(origins)
         self._as_coded = bool(as_coded)
+        self._knowledge = knowledge
         self.cache = cache
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge base every reader of this session uses (bundled by default)."""
+        return self._knowledge if self._knowledge is not None else bundled()
+
+    @property
+    def custom_knowledge(self) -> KnowledgeBase | None:
+        """The knowledge base given in place of the bundled one, if any."""
+        return self._knowledge
 
     @property
     def origins(self) -> tuple[str, ...] | None:
@@ -123,10 +146,23 @@ class View:
         """True: the events as coded, without review decisions."""
         return self._as_coded
 
-    def choose(self, origins: Iterable[str] | str | None, as_coded: bool | None = None) -> View:
-        """The same store and cache through another choice of origins (and of decisions)."""
+    def choose(self, origins: Iterable[str] | str | None, as_coded: bool | None = None) -> Session:
+        """The same store, knowledge and cache through another choice of origins (and of
+        decisions)."""
         coded = self.as_coded if as_coded is None else as_coded
-        return View(self.path, origins, self.cache, as_coded=coded)
+        return Session(self.path, origins, self.cache, as_coded=coded, knowledge=self._knowledge)
 
     def __repr__(self) -> str:
         return f"View({str(self.path)!r}, origins={self.origins!r}, as_coded={self.as_coded!r})"
+
+
+View = Session  # the public name (`bloc.View`), kept for users and callers
+
+DB = Path | str | Session | None
+"""Where a caller names its store: a path (or None: the default store) that the public
+API opens a session on, or the session itself."""
+
+
+def knowledge_of(db: object) -> KnowledgeBase:
+    """The knowledge base of a session, or the bundled one for a plain path or None."""
+    return db.knowledge if isinstance(db, Session) else bundled()

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from bloc import api, measures, simulate
 from bloc.knowledge import bundled
+from bloc.store import knowledge_of
 from bloc.web import event_pages, pages
 from bloc.web.http import OnQuery, StoreView, as_of
 
@@ -125,7 +126,7 @@ def api_routes() -> APIRouter:
         alliances: Annotated[list[str] | None, Query(max_length=6)] = None,
     ) -> list[dict[str, Any]]:
         """The same measures for several alliances side by side."""
-        codes = alliances or sorted(bundled().alliances)
+        codes = alliances or sorted(knowledge_of(db).alliances)
         return api.to_records(measures.compare(codes, as_of(on), db))
 
     @router.get("/api/events", tags=["events"])

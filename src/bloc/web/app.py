@@ -42,6 +42,7 @@ from bloc.errors import BlocError, StoreLockedError
 from bloc.measures.cache import MeasureCache
 from bloc.store import View, opened, store_path
 from bloc.store.linger import linger
+from bloc.web.answers import AnswerCache
 from bloc.web.api_routes import api_routes
 from bloc.web.assets import Assets
 from bloc.web.http import error, status_of
@@ -107,15 +108,18 @@ class _Answers(BaseHTTPMiddleware):
 
     Beside the measures themselves (`bloc.measures.cache`), the pages and API
     answers made from them: the same URL asked again before the store changes
-    gets the same bytes without computing or rendering anything.
+    gets the same bytes without computing or rendering anything. The answers are the
+    web's own cache (`bloc.web.answers`), kept beside the app, not in the store's View.
     """
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         view: View = request.app.state.view
         cache = view.cache
+        answers: AnswerCache | None = request.app.state.answers
         if (
             request.method != "GET"
             or not isinstance(cache, MeasureCache)
+            or answers is None
             or request.url.path.startswith(UNCACHED)
             or COOKIE in request.cookies  # a reviewer's pages carry their own CSRF tokens
         ):
@@ -127,7 +131,7 @@ class _Answers(BaseHTTPMiddleware):
             return await call_next(request)  # the route reports why the store cannot be read
         query = tuple(sorted(request.query_params.multi_items()))
         key = ("answer", request.url.path, query, stamp.key, dt.date.today().isoformat())
-        kept = cache.peek("responses", key)
+        kept = answers.peek(key)
         if kept is not None:
             media_type, body = kept
             return Response(body, media_type=media_type)
@@ -137,7 +141,7 @@ class _Answers(BaseHTTPMiddleware):
         body = b"".join([bytes(chunk) async for chunk in response.body_iterator])
         media_type = response.headers.get("content-type")
         if len(body) <= MAX_KEPT_ANSWER:
-            cache.put("responses", key, (media_type, body), size=len(body))
+            answers.put(key, (media_type, body))
         return Response(body, status_code=200, media_type=media_type)
 
 
@@ -193,6 +197,7 @@ def create_app(
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return error(request, exc.status_code, str(exc.detail))
 
+    app.state.answers = AnswerCache() if cache else None  # whole answers (bloc.web.answers)
     app.state.view = view  # the store and cache every route reads (bloc.web.http.chosen_view)
     app.state.review = review  # None: read-only (bloc.web.review_gate)
     app.include_router(page_routes(bundle))

@@ -13,8 +13,8 @@ from typing import Any
 from bloc import api
 from bloc.core.events import PLOVER_TYPES
 from bloc.errors import TooLargeError
-from bloc.knowledge import bundled
 from bloc.model import Document
+from bloc.store import knowledge_of
 from bloc.text import clean
 from bloc.text.pipeline import process
 from bloc.web.pages import event_rows, known_events, names, sources
@@ -79,7 +79,7 @@ def explorer(
         "names": names(),
         "rows": event_rows(frame.head(limit), on),
         "total": total,
-        "actors": sorted(bundled().actors),
+        "actors": sorted(knowledge_of(db).actors),
         "types": list(PLOVER_TYPES),
         "filters": {
             "actor": actor or "",
@@ -104,6 +104,6 @@ def event(event_id: str, db: api.DB = None) -> dict[str, Any]:
         "event": row,
         "names": names(),
         "log": api.review_log(event_id, db),
-        "actors": sorted(bundled().actors),
+        "actors": sorted(knowledge_of(db).actors),
         "types": list(PLOVER_TYPES),
     }

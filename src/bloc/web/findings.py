@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bloc import api
 from bloc.core.dated import iso
 from bloc.knowledge import bundled
+from bloc.store import knowledge_of
 
 OUTCOME_WORDS = {
     "deployment": "sent forces",
@@ -37,7 +38,7 @@ def _names(codes: list[str]) -> str:
 
 def membership_finding(alliance: str, db: api.DB = None) -> Finding:
     """Members at the alliance's largest and now, and who left in between."""
-    kb = bundled()
+    kb = knowledge_of(db)
     al = kb.alliance(alliance)
     dates = sorted({s.start for s in al.membership})
     peak = max(dates, key=lambda d: len(al.members_on(d)))
@@ -83,7 +84,7 @@ def cohesion_finding(alliance: str, db: api.DB = None) -> Finding:
     """Cohesion by year since 2020 and the exit-risk ranking today, from the store."""
     from bloc import measures
 
-    code = bundled().alliance(alliance).code
+    code = knowledge_of(db).alliance(alliance).code
     data = measures.observe(code, db)
     frame = measures.cohesion(data, by="year", since=dt.date(2020, 1, 1))
     trend = ", ".join(f"{p} {c:.2f}" for p, c in zip(frame.period, frame.cohesion, strict=True))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bloc.knowledge import bundled
+from bloc.store import knowledge_of
 from bloc.web import event_pages, pages
 from bloc.web.assets import Assets
 from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render
@@ -86,7 +87,7 @@ def page_routes(plotly: Path) -> APIRouter:
         on: OnQuery = None,
         alliances: Annotated[list[str] | None, Query(max_length=6)] = None,
     ) -> Response:
-        codes = alliances or sorted(bundled().alliances)
+        codes = alliances or sorted(knowledge_of(db).alliances)
         return render(request, "compare.html", pages.comparison(codes, as_of(on), db))
 
     @router.get("/events", response_class=HTMLResponse, include_in_schema=False)

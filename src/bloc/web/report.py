@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from bloc import api, measures
 from bloc.errors import BlocError
-from bloc.knowledge import bundled
-from bloc.store import View
+from bloc.store import View, knowledge_of
 from bloc.web import app as web
 from bloc.web import pages
 
@@ -41,7 +40,7 @@ def _assets() -> dict[str, Markup]:
 def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
     """The report as one HTML string."""
     day = on or dt.date.today()
-    al = bundled().alliance(alliance)
+    al = knowledge_of(db).alliance(alliance)
     data = measures.observe(al.code, db)  # read once for the overview and every member
     overview = pages.overview(al.code, day, db, report=True, data=data)
     relations = pages.relations(al.code, day, db, report=True)

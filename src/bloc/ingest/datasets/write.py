@@ -29,6 +29,12 @@ from bloc.ingest.coded import TEXT
 from bloc.ingest.datasets.stage import FileReport
 from bloc.ingest.merge import IngestSummary, apply_changes, merge_reports, stored_events
 from bloc.store import Store
+from bloc.store.writes import (
+    add_dataset_events,
+    add_staged_evidence,
+    drop_staged,
+    stage_fresh_rows,
+)
 
 BATCH_ROWS = 100_000  # rows per transaction (and per turn at the store)
 
@@ -53,33 +59,12 @@ def store_batch(
 ) -> None:
     """One batch, all or nothing."""
     with store.transaction() as con:
-        con.register("batch_rows", batch)
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE bloc_fresh AS
-            SELECT b.*, first_value(b.k) OVER (
-                       PARTITION BY b.source, b.target, b.type, b.date, b.precision
-                       ORDER BY b.k) AS grp
-            FROM batch_rows b
-            WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.document = b.document)
-            """
-        )
-        con.unregister("batch_rows")
-        groups = con.execute(
-            """
-            SELECT f.k, f.new_id, f.date, f.precision, f.source, f.target, f.type, f.mode,
-                   f.alliance, f.intensity, g.n
-            FROM bloc_fresh f JOIN (SELECT grp, count(*) AS n FROM bloc_fresh GROUP BY grp) g
-              ON g.grp = f.k
-            ORDER BY f.k
-            """
-        ).fetchall()
+        groups = stage_fresh_rows(con, batch)
         fresh = sum(int(g[-1]) for g in groups)
         report.already += batch.num_rows - fresh
         if groups:
             _merge_groups(con, groups, origin, confidence, report)
-        con.execute("DROP TABLE IF EXISTS bloc_fresh")
-        con.execute("DROP TABLE IF EXISTS bloc_groups")
+        drop_staged(con)
         report.stored += fresh
 
 
@@ -126,19 +111,6 @@ def _merge_groups(
             "origin": pa.array([origin] * len(rows), TEXT),
         }
     )
-    if new.num_rows:
-        con.register("new_events", new)
-        con.execute(
-            "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
-            "alliance, intensity, confidence, origin) SELECT * FROM new_events"
-        )
-        con.unregister("new_events")
+    add_dataset_events(con, new)
     apply_changes(con, changed)
-    con.register("group_rows", pa.table({"grp": pa.array(k, pa.int64()), "event_id": eids}))
-    con.execute("CREATE OR REPLACE TEMP TABLE bloc_groups AS SELECT * FROM group_rows")
-    con.unregister("group_rows")
-    con.execute(
-        'INSERT OR IGNORE INTO evidence (event_id, document, sentence, start, "end", '
-        "published, url) SELECT g.event_id, f.document, f.sentence, 0, NULL, f.published, f.url "
-        "FROM bloc_fresh f JOIN bloc_groups g ON g.grp = f.grp"
-    )
+    add_staged_evidence(con, pa.table({"grp": pa.array(k, pa.int64()), "event_id": eids}))

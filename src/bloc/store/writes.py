@@ -1,0 +1,153 @@
+"""What ingest writes to a store, and the lookups it writes by: the SQL of storing.
+
+`bloc.ingest` decides what to store (which documents are new, which reports
+merge into which events: the merge rule is its own); these functions move
+the rows in and out, as Arrow tables, in the caller's transaction where they
+take a connection. Dataset rows (`bloc import`) come here too: their batch
+is staged in a temporary table, grouped by what the rows report, and joined
+to the events they merged into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from bloc.store.db import Store
+
+Table = Literal["documents", "events", "evidence"]
+
+MergeRow = tuple[str, str, str, str, dt.date, str, float | None]
+"""A stored event a new report could merge into: source, target, type, id, date,
+precision, confidence."""
+
+
+def document_hashes(store: Store, ids: Sequence[str] | None = None) -> dict[str, str]:
+    """The content hash of each stored document (of `ids` only, if given)."""
+    if ids is None:
+        return dict(store.con.execute("SELECT id, sha256 FROM documents").fetchall())
+    return dict(
+        store.con.execute(
+            "SELECT id, sha256 FROM documents WHERE id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
+    )
+
+
+def has_document(store: Store, document: str) -> bool:
+    """True if a document of this id is stored."""
+    row = store.con.execute("SELECT 1 FROM documents WHERE id = ?", [document]).fetchone()
+    return row is not None
+
+
+def append(
+    con: duckdb.DuckDBPyConnection, table: Table, rows: pa.Table, *, ignore: bool = False
+) -> None:
+    """Add rows (every column of `table`, in order); `ignore`: skip rows already there."""
+    if rows.num_rows:
+        verb = "INSERT OR IGNORE INTO" if ignore else "INSERT INTO"
+        con.register("batch_rows", rows)
+        con.execute(f"{verb} {table} SELECT * FROM batch_rows")
+        con.unregister("batch_rows")
+
+
+def mergeable(con: duckdb.DuckDBPyConnection, keys: pa.Table) -> list[MergeRow]:
+    """The stored events, curated ones aside, of the given (source, target, type, year)
+    keys, in id order."""
+    con.register("batch_keys", keys)
+    rows: list[Any] = con.execute(
+        "SELECT e.source, e.target, e.type, e.id, e.date, e.date_precision, e.confidence "
+        "FROM events e JOIN batch_keys k ON e.source = k.source AND e.target = k.target "
+        "AND e.type = k.type AND year(e.date) = k.year "
+        "WHERE e.origin <> 'curated' ORDER BY e.id"
+    ).fetchall()
+    con.unregister("batch_keys")
+    return rows
+
+
+def forget_documents(con: duckdb.DuckDBPyConnection, documents: Sequence[str]) -> None:
+    """Remove earlier versions of documents: their evidence, and text events left without any."""
+    con.execute("DELETE FROM evidence WHERE document IN (SELECT unnest(?))", [list(documents)])
+    con.execute(
+        "DELETE FROM events WHERE origin = 'text' "
+        "AND id NOT IN (SELECT DISTINCT event_id FROM evidence)"
+    )
+    con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", [list(documents)])
+
+
+def refine_events(con: duckdb.DuckDBPyConnection, changes: pa.Table) -> None:
+    """Write back the date, precision and confidence of stored events (id, date,
+    date_precision, confidence) that a merge refined."""
+    con.register("changed_events", changes)
+    con.execute(
+        "UPDATE events SET date = c.date, date_precision = c.date_precision, "
+        "confidence = c.confidence FROM changed_events c WHERE events.id = c.id"
+    )
+    con.unregister("changed_events")
+
+
+# -- dataset rows (`bloc import`) -------------------------------------------------------
+
+
+def stage_fresh_rows(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> list[tuple[Any, ...]]:
+    """Stage the batch's rows whose document is not stored yet, grouped by what they
+    report (source, target, type, date, precision; a group named by its first row `k`).
+
+    Returns one row per group, in file order: k, new_id, date, precision, source,
+    target, type, mode, alliance, intensity, n (the rows of the group).
+    """
+    con.register("batch_rows", batch)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE bloc_fresh AS
+        SELECT b.*, first_value(b.k) OVER (
+                   PARTITION BY b.source, b.target, b.type, b.date, b.precision
+                   ORDER BY b.k) AS grp
+        FROM batch_rows b
+        WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.document = b.document)
+        """
+    )
+    con.unregister("batch_rows")
+    groups: list[tuple[Any, ...]] = con.execute(
+        """
+        SELECT f.k, f.new_id, f.date, f.precision, f.source, f.target, f.type, f.mode,
+               f.alliance, f.intensity, g.n
+        FROM bloc_fresh f JOIN (SELECT grp, count(*) AS n FROM bloc_fresh GROUP BY grp) g
+          ON g.grp = f.k
+        ORDER BY f.k
+        """
+    ).fetchall()
+    return groups
+
+
+def add_dataset_events(con: duckdb.DuckDBPyConnection, new: pa.Table) -> None:
+    """New events from dataset rows (id, date, date_precision, source, target, type,
+    mode, alliance, intensity, confidence, origin)."""
+    if new.num_rows:
+        con.register("new_events", new)
+        con.execute(
+            "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+            "alliance, intensity, confidence, origin) SELECT * FROM new_events"
+        )
+        con.unregister("new_events")
+
+
+def add_staged_evidence(con: duckdb.DuckDBPyConnection, groups: pa.Table) -> None:
+    """Every staged row as evidence of the event its group (grp -> event_id) joined."""
+    con.register("group_rows", groups)
+    con.execute("CREATE OR REPLACE TEMP TABLE bloc_groups AS SELECT * FROM group_rows")
+    con.unregister("group_rows")
+    con.execute(
+        'INSERT OR IGNORE INTO evidence (event_id, document, sentence, start, "end", '
+        "published, url) SELECT g.event_id, f.document, f.sentence, 0, NULL, f.published, f.url "
+        "FROM bloc_fresh f JOIN bloc_groups g ON g.grp = f.grp"
+    )
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what `stage_fresh_rows` and `add_staged_evidence` staged."""
+    con.execute("DROP TABLE IF EXISTS bloc_fresh")
+    con.execute("DROP TABLE IF EXISTS bloc_groups")
