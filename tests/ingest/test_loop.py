@@ -17,6 +17,7 @@ from bloc.ingest.distributed import ingest_dask
 from bloc.ingest.feeds import add_feed
 from bloc.model import Document, DocumentResult
 from bloc.store import Store
+from bloc.text.pipeline import sha256
 
 TEXTS = {
     "a.txt": "Armenia asked the CSTO for help on 2 March 2023.",
@@ -158,3 +159,53 @@ def test_a_jsonl_record_that_fails_is_named_by_its_line_and_id(
     summary = ingest([path], db)
     assert [(r.path, r.reason) for r in summary.skipped] == [(f"{path}:2 (id bad-1)", REASON)]
     assert summary.stored == 1
+
+
+# -- the loop on its own, with a stand-in coder (no parser) ----------------------------
+
+
+def _stand_in(monkeypatch: pytest.MonkeyPatch, failing: set[str]) -> list[list[str]]:
+    """Coding by a stand-in that raises for the ids in `failing`; returns the batches it saw."""
+    seen: list[list[str]] = []
+
+    def one(doc: Document, raw: bool = False) -> DocumentResult:
+        if doc.id in failing:
+            raise KeyError(doc.id)
+        return DocumentResult(doc, 1, (), sha256(doc))
+
+    def many(docs: Sequence[Document], raw: bool = False) -> list[DocumentResult]:
+        seen.append([d.id for d in docs])
+        return [one(d) for d in docs]
+
+    monkeypatch.setattr(loop, "process", one)
+    monkeypatch.setattr(loop, "process_many", many)
+    return seen
+
+
+def test_code_skips_the_unchanged_and_keeps_the_last_copy_in_the_first_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = _stand_in(monkeypatch, set())
+    old, new = Document("a", "first text"), Document("a", "second text")
+    same = Document("b", "stored as is")
+    batch = loop.code([old, same, Document("c", "c"), new], {"b": sha256(same), "a": "x"})
+    assert seen == [["a", "c"]]
+    assert [r.document for r in batch.results] == [new, Document("c", "c")]
+    assert (batch.unchanged, batch.failed) == (1, [])
+    assert loop.code([same], {"b": sha256(same)}).results == [] and seen == [["a", "c"]]
+
+
+def test_code_isolates_a_failure_and_names_the_document_where_it_was_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _stand_in(monkeypatch, {"7"})
+    docs = [
+        Document("6", "six", origin="news.jsonl:6"),
+        Document("7", "seven", origin="news.jsonl:7"),
+        Document("x.txt", "x", origin="x.txt"),
+    ]
+    batch = loop.code(docs, {})
+    assert [r.document.id for r in batch.results] == ["6", "x.txt"]
+    assert [(f.path, f.reason) for f in batch.failed] == [
+        ("news.jsonl:7 (id 7)", "coding failed: KeyError: '7'")
+    ]
