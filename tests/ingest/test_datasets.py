@@ -475,6 +475,7 @@ def _gdelt_documents(db: Path) -> list[str]:
     return sorted(str(r[0]) for r in rows)
 
 
+@pytest.mark.slow
 def test_an_import_killed_at_random_points_loses_and_duplicates_nothing(
     tmp_path: Path, record_property: Any
 ) -> None:

@@ -36,6 +36,7 @@ def corpus(synthetic: Callable[[int, int], Path]) -> Path:
     return path.parent
 
 
+@pytest.mark.slow
 def test_dask_and_local_engines_store_identical_events(corpus: Path, tmp_path: Path) -> None:
     local_db, dask_db = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
     local = ingest([corpus], local_db)
@@ -55,6 +56,7 @@ def test_dask_and_local_engines_store_identical_events(corpus: Path, tmp_path: P
     assert not list(Path(str(dask_db) + ".shards").glob("*.parquet"))
 
 
+@pytest.mark.slow
 def test_an_article_repeated_in_the_corpus_is_stored_once_as_its_last_copy(
     tmp_path: Path,
 ) -> None:
@@ -88,6 +90,7 @@ def _fails(unit: Unit, folder: str) -> str:
     raise ValueError(f"no such unit: {unit.files[0]}")
 
 
+@pytest.mark.slow
 def test_a_failed_unit_is_reported_and_the_others_are_stored(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.duckdb"
     with opened(db, write=True):

@@ -152,6 +152,7 @@ def stored_tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     synthetic: Callable[[int, int], Path],
     tmp_path: Path,
@@ -198,6 +199,7 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     assert stored_tables(db) == stored_tables(clean_db)
 
 
+@pytest.mark.slow
 def test_two_ingests_at_once_store_each_article_once(
     synthetic: Callable[[int, int], Path], tmp_path: Path
 ) -> None:
@@ -235,6 +237,7 @@ def _evidence_sentences(db: Path) -> list[tuple[object, ...]]:
         ).fetchall()
 
 
+@pytest.mark.slow
 def test_the_dashboard_answers_while_an_ingest_writes(
     synthetic: Callable[[int, int], Path], tmp_path: Path
 ) -> None:

@@ -121,6 +121,7 @@ def test_the_local_engine_reports_a_failing_document_and_stores_the_rest(
     assert stored_tables(db) == clean
 
 
+@pytest.mark.slow
 def test_the_dask_engine_reports_a_failing_document_and_stores_the_rest(
     corpus: Path, db: Path, poison: Poison, threads: str, clean: dict[str, list[tuple[object, ...]]]
 ) -> None:

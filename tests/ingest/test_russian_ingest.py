@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from test_ingest import stored_tables
 
 from bloc import api
@@ -43,6 +44,7 @@ def test_one_happening_in_english_and_russian_is_one_event_with_evidence_in_both
     assert langs == [("en",), ("ru",)]
 
 
+@pytest.mark.slow
 def test_the_dask_engine_stores_languages_as_the_local_one(tmp_path: Path) -> None:
     records = [
         {"id": "en-1", "text": ENGLISH, "published": "2022-09-14"},

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from feedserver import RSS, FeedServer, article, rss
 from test_ingest import _evidence_by_document, stored_tables
 
@@ -78,6 +79,7 @@ def _consistent(db: Path) -> tuple[int, set[str]]:
     return int(seen[0] if seen else 0), documents
 
 
+@pytest.mark.slow
 def test_a_killed_watch_resumes_and_loses_and_duplicates_nothing(
     kb_db: Path, tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
