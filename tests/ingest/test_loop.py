@@ -143,13 +143,30 @@ def test_the_watcher_reports_a_failing_page_and_stores_the_rest(
     report = one_pass(db)
     (outcome,) = report.feeds
     assert outcome.stored == 2
-    assert [(f.url, f.reason, f.again) for f in outcome.failures] == [
-        (poison.marker, REASON, False)
-    ]
+    assert [(f.url, f.reason, f.again) for f in outcome.failures] == [(poison.marker, REASON, True)]
+    assert items(db, "wire")[poison.marker][:2] == ("retry", REASON)
+    assert _urls(db) == {server.url("/wire/0"), server.url("/wire/2")}
+    poison.on = False  # the next pass codes it, and only it
+    (outcome,) = one_pass(db).feeds
+    assert (outcome.stored, outcome.failures) == (1, [])
+    assert items(db, "wire")[poison.marker][0] == "stored"
+    assert _urls(db) == {server.url(f"/wire/{n}") for n in range(3)}
+
+
+def test_the_watcher_gives_up_a_page_that_never_codes(
+    server: FeedServer, db: Path, poison: Poison
+) -> None:
+    add_feed(serve_feed(server, "wire", range(1)), "wire", db=db)
+    poison.marker = server.url("/wire/0")
+    again = [one_pass(db).feeds[0].failures[0].again for _ in range(3)]
+    assert again == [True, True, False]
     assert items(db, "wire")[poison.marker][:2] == ("failed", REASON)
+    assert one_pass(db).feeds[0].failures == [] and _urls(db) == set()
+
+
+def _urls(db: Path) -> set[str]:
     with Store.open(db, read_only=True) as store:
-        stored = {row[0] for row in store.con.execute("SELECT id FROM documents").fetchall()}
-    assert stored == {server.url("/wire/0"), server.url("/wire/2")}
+        return {row[0] for row in store.con.execute("SELECT id FROM documents").fetchall()}
 
 
 def test_a_jsonl_record_that_fails_is_named_by_its_line_and_id(

@@ -55,7 +55,8 @@ except ImportError:  # pragma: no cover - not POSIX: no guard against two watche
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-"""An item whose page failed for a passing reason this many times is given up."""
+"""An item whose page failed for a passing reason (or could not be coded) this many times is
+given up."""
 MIN_INTERVAL = 30.0
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600}
@@ -244,8 +245,9 @@ def _fetch_item(
         _fail(target, feed, item, doc.reason, False, outcome)
         return
     batch = loop.code([doc], {})  # not stored: looked up before fetching
-    if batch.failed:  # one page must not end the pass
-        _fail(target, feed, item, batch.failed[0].reason, False, outcome)
+    if batch.failed:  # one page must not end the pass; tried again, as a rerun of ingest would
+        again = item.attempts + 1 < MAX_ATTEMPTS
+        _fail(target, feed, item, batch.failed[0].reason, again, outcome)
         return
     before = (summary.stored, summary.unchanged)
     loop.store(
