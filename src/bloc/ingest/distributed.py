@@ -8,11 +8,11 @@ and writes the results as one Parquet shard; the articles' text never passes
 through this process or the scheduler. This process merges finished shards
 into the store in corpus order, five thousand documents per transaction,
 with `loop.store`, the step every engine uses, so the engines store exactly
-the same events. At most a
-few units are in flight, so memory stays flat however large the corpus. A
-shard is named after its unit (and the files' sizes and times) and kept
-until merged: a rerun reuses shards already coded, skips documents already
-stored, and a lost worker's unit is recomputed by Dask.
+the same events. At most a few units are in flight, so memory stays flat
+however large the corpus. A shard is named after its unit (and the files'
+sizes and times) and kept until merged: a rerun reuses shards already coded,
+skips documents already stored, and a lost worker's unit is recomputed by
+Dask.
 """
 
 from __future__ import annotations

@@ -70,6 +70,7 @@ def failure(doc: Document, exc: Exception) -> Rejected:
     where = doc.id if doc.origin in ("", doc.id) else f"{doc.origin} (id {doc.id})"
     reason = f"coding failed: {type(exc).__name__}: {exc}"
     log.warning("%s: %s", where, reason)
+    log.debug("%s: the coder's traceback", where, exc_info=exc)
     return Rejected(where, reason)
 
 

@@ -5,10 +5,10 @@ new items with the feed's new state in one transaction, then fetches each
 item's page still to be fetched, makes it a document (HTML by
 `text.read.html_document`, as ingest reads a file), codes and stores it by
 the loop every engine shares (`loop`), marking the item done in the same
-transaction. The store is held only to read and
-to write, never while fetching or coding. A pass killed at any moment
-leaves every item either done or still to do: the next pass resumes. A
-feed that fails is recorded with its reason and the others go on.
+transaction. The store is held only to read and to write, never while
+fetching or coding. A pass killed at any moment leaves every item either
+done or still to do: the next pass resumes. A feed that fails is recorded
+with its reason and the others go on.
 """
 
 from __future__ import annotations
