@@ -77,12 +77,20 @@ def _cyrillic_bytes(raw: bytes) -> bool:
 
 
 def looks_like_html(text: str) -> bool:
+    """Whether a text of no declared kind is an HTML page (by its first 2 KB)."""
     head = text[:2048].lower()
     return "<html" in head or "<!doctype html" in head or "<body" in head
 
 
 def _any(day: dt.date) -> bool:
+    """A file's found date is taken as found: there is nothing to check it against."""
     return True
+
+
+def _printed(text: str, usable: Callable[[dt.date], bool]) -> dt.date | None:
+    """The publication date printed in the text, if there is one and it is usable."""
+    found = find_publication_date(text)
+    return found if found is not None and usable(found) else None
 
 
 def text_document(
@@ -96,8 +104,7 @@ def text_document(
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     title = lines[0][:300] if lines else None
     if published is None:
-        found = find_publication_date(text)
-        published = found if found is not None and usable(found) else None
+        published = _printed(text, usable)
     return Document(
         id=name,
         text=text,
@@ -126,8 +133,7 @@ def html_document(
     if published is None and date is not None and usable(date):
         published = date
     if published is None:
-        found = find_publication_date(body)
-        published = found if found is not None and usable(found) else None
+        published = _printed(body, usable)
     return Document(
         id=name,
         text=body,
