@@ -22,9 +22,9 @@ from bloc.ingest.distributed import (
     read_shard,
     shard_path,
 )
+from bloc.ingest.sources import Unit, read_paths, read_unit, units
 from bloc.model import Document, Rejected
 from bloc.store import opened
-from bloc.text.read import Unit, read_paths, read_unit, units
 
 
 @pytest.fixture(scope="module")

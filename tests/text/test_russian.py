@@ -8,12 +8,13 @@ import logging
 
 import pytest
 
+from bloc.ingest.documents import parse_record
 from bloc.model import Document
 from bloc.text import dates_ru, language
 from bloc.text.actors_ru import finder
 from bloc.text.parse import Parse
 from bloc.text.pipeline import process
-from bloc.text.read import decode, parse_record
+from bloc.text.read import decode
 from helpers import dep, parsed
 
 

@@ -1,8 +1,12 @@
-"""Ingest: code articles and store their events, on this machine or on a Dask cluster.
+"""Ingest: read sources, code their articles and store the events, here or on a Dask cluster.
 
-`local` is the engine of one process, `distributed` the Dask engine; both
-hand `coded` Arrow tables to `merge`, the one step that stores documents and
-merges their events into those already stored.
+`sources` walks files and folders and cuts them into units, `documents`
+reads one file (text, HTML, JSON lines); news feeds are `feeds`, `fetch` and
+`watch`, datasets `datasets/`. `local` is the engine of one process,
+`distributed` the Dask engine and `watch` the feed watcher; all three run the
+one `loop` (skip what is stored unchanged, code the rest with a failing
+document isolated, store), which hands `coded` Arrow tables to `merge`, the
+step that stores documents and merges their events into those stored.
 """
 
 from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch

@@ -1,17 +1,18 @@
 """Ingest on Dask: the per-document function of the local engine, mapped by a cluster.
 
-The corpus is cut into units (`read.units`: a few files, or a range of
+The corpus is cut into units (`sources.units`: a few files, or a range of
 lines of a JSON-lines file) without reading any article. Each unit goes to a
-Dask worker, which reads it, skips documents already stored, codes the rest
-with `pipeline.process` and writes the results as one Parquet shard; the
-articles' text never passes through this process or the scheduler. This
-process merges finished shards into the store in corpus order, five thousand
-documents per transaction, with `ingest.store_results`, the function the
-local engine uses, so both engines store exactly the same events. At most a
-few units are in flight, so memory stays flat however large the corpus. A
-shard is named after its unit (and the files' sizes and times) and kept
-until merged: a rerun reuses shards already coded, skips documents already
-stored, and a lost worker's unit is recomputed by Dask.
+Dask worker, which reads it, skips documents already stored and codes the
+rest with `loop.code` (a document that fails is reported, the rest go on),
+and writes the results as one Parquet shard; the articles' text never passes
+through this process or the scheduler. This process merges finished shards
+into the store in corpus order, five thousand documents per transaction,
+with `loop.store`, the step every engine uses, so the engines store exactly
+the same events. At most a few units are in flight, so memory stays flat
+however large the corpus. A shard is named after its unit (and the files'
+sizes and times) and kept until merged: a rerun reuses shards already coded,
+skips documents already stored, and a lost worker's unit is recomputed by
+Dask.
 """
 
 from __future__ import annotations
@@ -31,13 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from bloc.errors import BlocError
+from bloc.ingest import loop
 from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch
-from bloc.ingest.merge import IngestSummary, Progress, store_new
-from bloc.model import Document, DocumentResult, Rejected
+from bloc.ingest.merge import IngestSummary, Progress
+from bloc.ingest.sources import Unit, read_unit, units
+from bloc.model import Document, Rejected
 from bloc.store import opened
 from bloc.store.writes import document_hashes
-from bloc.text.pipeline import process, process_many, sha256
-from bloc.text.read import Unit, read_unit, units
 
 log = logging.getLogger(__name__)
 
@@ -79,40 +80,26 @@ def code_unit(
 ) -> str:
     """Read and code one unit and write it as one Parquet shard; return the shard's path.
 
-    Runs on a worker. Documents whose id and content are in `stored` are
-    skipped. A document that fails is recorded with its error and the rest
-    of the unit goes on. The shard appears whole or not at all (written to a
-    temporary name, then renamed).
+    Runs on a worker: the shared loop's `code` (documents whose id and content
+    are in `stored` are skipped; a document that fails is recorded with its
+    reason and the rest of the unit goes on). The shard appears whole or not
+    at all (written to a temporary name, then renamed).
     """
     path = shard_path(folder, unit, published)
     if path.exists():
         return str(path)
-    known = stored or {}
-    results: list[DocumentResult] = []
     rejected: list[tuple[str, str]] = []
-    failed: list[tuple[str, str]] = []
-    read = unchanged = 0
-    fresh: list[Document] = []
+    documents: list[Document] = []
     for item in read_unit(unit, published):
         if isinstance(item, Rejected):
             rejected.append((item.path, item.reason))
-            continue
-        read += 1
-        if known.get(item.id) == sha256(item):
-            unchanged += 1
-            continue
-        fresh.append(item)
-    try:
-        results = process_many(fresh)
-    except Exception:  # one bad document must not sink the unit: code them one by one
-        for item in fresh:
-            try:
-                results.append(process(item))
-            except Exception as exc:
-                log.warning("%s: coding failed: %s", item.id, exc)
-                failed.append((item.id, str(exc)))
-    meta = {"rejected": rejected, "failed": failed, "read": read, "unchanged": unchanged}
-    _write_shard(path, CodedBatch.of(results), meta)
+        else:
+            documents.append(item)
+    batch = loop.code(documents, stored or {})
+    rejected += [(item.path, item.reason) for item in batch.failed]
+    read, unchanged = len(documents), batch.unchanged
+    meta = {"rejected": rejected, "failed": [], "read": read, "unchanged": unchanged}
+    _write_shard(path, CodedBatch.of(batch.results), meta)
     return str(path)
 
 
@@ -321,7 +308,7 @@ class _Merger:
         if self.documents:
             # The store is open only while merging: other bloc processes can use it
             # in between, and what DuckDB cached for this batch is let go.
-            store_new(self.db, CodedBatch.concat(self.parts), self.summary)
+            loop.store(self.db, CodedBatch.concat(self.parts), self.summary)
         for path in self.shards:
             path.unlink(missing_ok=True)
         self.parts, self.documents, self.shards = [], 0, []

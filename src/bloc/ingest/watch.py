@@ -2,17 +2,19 @@
 
 A pass fetches each feed (conditionally: ETag, Last-Modified), records its
 new items with the feed's new state in one transaction, then fetches each
-item's page still to be fetched, extracts its text (trafilatura, as ingest
-reads HTML), codes it, and stores it with the shared store step, marking
-the item done in the same transaction. The store is held only to read and
-to write, never while fetching or coding. A pass killed at any moment
-leaves every item either done or still to do: the next pass resumes. A
-feed that fails is recorded with its reason and the others go on.
+item's page still to be fetched, makes it a document (HTML by
+`text.read.html_document`, as ingest reads a file), codes and stores it by
+the loop every engine shares (`loop`), marking the item done in the same
+transaction. The store is held only to read and to write, never while
+fetching or coding. A pass killed at any moment leaves every item either
+done or still to do: the next pass resumes. A feed that fails is recorded
+with its reason and the others go on.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import re
@@ -23,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bloc.errors import FeedError, FetchError, StoreLockedError, TooLargeError
+from bloc.errors import FeedError, FetchError, StoreLockedError
+from bloc.ingest import loop
 from bloc.ingest.coded import CodedBatch
 from bloc.ingest.feeds import (
     Feed,
@@ -39,14 +42,11 @@ from bloc.ingest.feeds import (
     record_not_modified,
 )
 from bloc.ingest.fetch import Fetcher, NotModified, Politeness, Response
-from bloc.ingest.merge import IngestSummary, store_new
+from bloc.ingest.merge import IngestSummary
 from bloc.model import Document, Rejected
 from bloc.store import Store, opened
 from bloc.store.writes import has_document
-from bloc.text import clean
-from bloc.text.dates import find_publication_date
-from bloc.text.pipeline import process
-from bloc.text.read import NO_TEXT, decode
+from bloc.text.read import decode, html_document, text_document
 
 try:
     import fcntl
@@ -56,7 +56,8 @@ except ImportError:  # pragma: no cover - not POSIX: no guard against two watche
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-"""An item whose page failed for a passing reason this many times is given up."""
+"""An item whose page failed for a passing reason (or could not be coded) this many times is
+given up."""
 MIN_INTERVAL = 30.0
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600}
@@ -244,16 +245,15 @@ def _fetch_item(
     if isinstance(doc, Rejected):
         _fail(target, feed, item, doc.reason, False, outcome)
         return
-    try:
-        result = process(doc)
-    except Exception as exc:  # one page must not end the pass
-        log.exception("coding %s failed", item.url)
-        _fail(target, feed, item, f"could not be coded ({type(exc).__name__})", False, outcome)
+    batch = loop.code([doc], {})  # not stored: looked up before fetching
+    if batch.failed:  # one page must not end the pass; tried again, as a rerun of ingest would
+        again = item.attempts + 1 < MAX_ATTEMPTS
+        _fail(target, feed, item, batch.failed[0].reason, again, outcome)
         return
     before = (summary.stored, summary.unchanged)
-    store_new(
+    loop.store(
         target,
-        CodedBatch.of([result]),
+        CodedBatch.of(batch.results),
         summary,
         then=lambda con: mark(con, feed, item.key, "stored", doc.id),
     )
@@ -283,32 +283,19 @@ def page_document(page: Response, item: Pending, feed: Feed) -> Document | Rejec
         return Rejected(where, text.reason)
     if not text.strip():
         return Rejected(where, "empty page")
-    title, published = item.title, item.published
-    if page.content_type == "text/plain":
-        body, kind = text, "txt"
-    else:
-        try:
-            extracted = clean.extract_html(text)
-        except TooLargeError as exc:
-            return Rejected(where, str(exc))
-        if extracted is None:
-            return Rejected(where, NO_TEXT)
-        body, page_title, page_date = extracted
-        title = title or page_title
-        if published is None and page_date is not None and in_range(page_date):
-            published = page_date
-        kind = "html"
-    if published is None:
-        found = find_publication_date(body)
-        published = found if found is not None and in_range(found) else None
-    return Document(
+    doc = (
+        text_document(where, text, item.published, in_range)
+        if page.content_type == "text/plain"
+        else html_document(where, text, item.published, in_range)
+    )
+    if isinstance(doc, Rejected):
+        return doc
+    return dataclasses.replace(
+        doc,
         id=page.url,
-        text=body,
-        title=title,
+        title=item.title or (doc.title if doc.kind == "html" else None),  # not a plain first line
         url=page.url,
-        published=published,
         origin=feed.name,
-        kind=kind,
         lang=feed.lang,  # the feed's language; a sentence in another script is read in its own
     )
 

@@ -21,7 +21,7 @@ from bloc.knowledge import parse_date
 from bloc.model import Document
 from bloc.text.dates import compatible
 from bloc.text.pipeline import process
-from bloc.text.read import read_file
+from bloc.text.read import from_bytes
 
 Key = tuple[str, str, str, tuple[dt.date, Precision]]
 
@@ -63,7 +63,8 @@ def score(gold_path: Path, articles_dir: Path) -> Score:
     for article in load_gold(gold_path):
         path = articles_dir / article["file"]
         published = parse_date(article["published"])[0]
-        docs = [d for d in read_file(path, published) if isinstance(d, Document)]
+        read = from_bytes(str(path), path.read_bytes(), published, html=False)
+        docs = [read] if isinstance(read, Document) else []
         coded: list[CodedEvent] = list(process(docs[0]).events) if docs else []
         gold = [_key(e["source"], e["type"], e["target"], e["date"]) for e in article["events"]]
         predicted = {(e.source, e.type, e.target, (e.date, e.precision)): e.sentence for e in coded}
