@@ -9,8 +9,9 @@ import logging
 import pytest
 
 from bloc.model import Document
-from bloc.text import dates_ru, language
-from bloc.text.actors_ru import finder
+from bloc.text import language
+from bloc.text.lang.ru import dates as dates_ru
+from bloc.text.lang.ru.actors import finder
 from bloc.text.parse import Parse
 from bloc.text.pipeline import process
 from bloc.text.read import decode, parse_record

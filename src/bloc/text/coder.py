@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from bloc.model import TYPE_INTENSITY, Mention
 from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
-from bloc.text.reference import DOMESTIC, RELATIVES, Actors, Context, Found
+from bloc.text.reference import DOMESTIC, Actors, Context, Found
 from bloc.text.roles import find_roles, speaker_of, subject_of
 from bloc.text.types import (
     COOPERATIVE,
@@ -64,12 +64,12 @@ def code_parse(
     """The events one parsed sentence reports (an empty list for most sentences)."""
     if parse.text.rstrip("”\"’') ").endswith("?"):
         return []
-    actors = Actors(parse, mentions, context)
+    actors = Actors(parse, mentions, context, lex)
     triggers = {t.token.i: t for t in find_triggers(parse, actors, lex)}
     out: list[Coded] = []
     seen: set[tuple[str, str, str]] = set()
     for trigger in triggers.values():
-        if governor_of(parse, trigger.token, triggers) is not None:
+        if governor_of(parse, trigger.token, triggers, lex.words) is not None:
             continue  # folded into the act that governs it
         if about_a_thing(parse, trigger.token, actors):
             continue
@@ -78,7 +78,7 @@ def code_parse(
             if key not in seen:
                 seen.add(key)
                 out.append(coded)
-    for coded in _asked(parse, triggers, actors) + _must(parse, actors, lex, triggers):
+    for coded in _asked(parse, triggers, actors, lex) + _must(parse, actors, lex, triggers):
         key = (coded.source, coded.target, coded.type)
         if key not in seen:
             seen.add(key)
@@ -98,7 +98,9 @@ def _code(
     speaker = speaker_of(parse, token, actors, lex)
     if speculative and speaker is not None and is_generic(token, parse):
         speculative = False  # "Palestinians reject the changes, their negotiator said"
-    complement = complement_of(parse, token, triggers) if entry.governs or entry.intent else None
+    complement = (
+        complement_of(parse, token, triggers, lex.words) if entry.governs or entry.intent else None
+    )
     if complement is not None and entry.type != "THREATEN":
         inner = mood_of(parse, complement.token, lex)
         negated = negated or (inner[2] and complement.entry.negates is None)
@@ -118,14 +120,14 @@ def _code(
         kind, mode = "THREATEN", "threat"
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
-    clause, subordinate = _clause(parse, token)
+    clause, subordinate = _clause(parse, token, lex.words["relatives"])
     return [replace(e, clause=clause, subordinate=subordinate) for e in events]
 
 
 _CLAUSES = frozenset({"root", "ccomp", "acl:relcl", "acl", "advcl", "parataxis", "csubj"})
 
 
-def _clause(parse: Parse, token: Token) -> tuple[tuple[int, int], bool]:
+def _clause(parse: Parse, token: Token, relatives: frozenset[str]) -> tuple[tuple[int, int], bool]:
     """The span of the clause a trigger belongs to, and whether that clause is dependent
     (a relative clause, a participle phrase): its date is its own, not the sentence's."""
     head = token
@@ -143,7 +145,7 @@ def _clause(parse: Parse, token: Token) -> tuple[tuple[int, int], bool]:
     }
     inside = [t for t in parse.subtree(head.i) if t.i not in nested]
     span = (min(t.start for t in inside), max(t.end for t in inside))
-    relative = head.dep == "acl:relcl" and any(t.lemma in RELATIVES for t in parse.children(head.i))
+    relative = head.dep == "acl:relcl" and any(t.lemma in relatives for t in parse.children(head.i))
     return span, relative
 
 
@@ -241,7 +243,7 @@ def _confidence(route: str, source: Found, target: Found) -> float:
     return round(max(0.1, score), 2)
 
 
-def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors) -> list[Coded]:
+def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors, lex: Lexicon) -> list[Coded]:
     """ "Kazakhstan denied Russia's request": the request, made of the one who refused it."""
     out = []
     for trigger in triggers.values():
@@ -250,7 +252,7 @@ def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors) -> list[C
         subject = subject_of(parse, trigger.token)
         rejecters = actors.of(subject.i) if subject is not None else []
         for obj in parse.children(trigger.token.i, "obj"):
-            if obj.lemma not in ("request", "appeal", "plea"):
+            if obj.lemma not in lex.words["asked"]:
                 continue
             owners = [
                 actors.own(c.i) for c in parse.children(obj.i, "nmod:poss", "amod", "compound")

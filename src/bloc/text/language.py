@@ -1,11 +1,11 @@
-"""Which language a document or a sentence is in, from its letters alone.
+"""Which language a document or a sentence is in, from its letters.
 
-bloc reads English and Russian. The script decides between them (the share
-of Cyrillic among letters); the letters Russian lacks tell the region's other
-Cyrillic languages apart (Kazakh ә ұ қ ғ, Kyrgyz ң ө ү, Tajik ҷ ӣ ӯ ҳ,
-Ukrainian ї є ґ і, Belarusian ў), and those are stored but not coded as
-Russian. Text decoded with the wrong code page ("Ð Ð¾Ñ..." or "Àðìåíèÿ") is
-"und": undetermined, not coded. No model is involved: counting letters is
+bloc reads the languages of its registry (`bloc.text.reading`: English and
+Russian). The script decides between them (the share of Cyrillic among
+letters); a language of the script may tell related ones apart (the letters
+Russian lacks mark the region's other Cyrillic languages: bloc.text.lang.ru.detect),
+and those are stored but not coded. Text decoded with the wrong code page ("Ð Ð¾Ñ..."
+or "Àðìåíèÿ") is "und": undetermined, not coded. No model is involved: counting letters is
 exact enough for whole sentences and costs a few regular-expression scans.
 """
 
@@ -13,31 +13,19 @@ from __future__ import annotations
 
 import re
 
-READ = frozenset({"en", "ru"})
-"""The languages bloc codes; any other is stored with its document and left uncoded."""
+from bloc.text.reading import languages, of_script
+
 UNDETERMINED = "und"
 """ISO 639's code for a language that cannot be told (mis-decoded or letterless text)."""
 MIXED_SHARE = 0.2
 """A document whose minority script has at least this share of its letters is mixed:
 each of its sentences is read in its own language."""
-OTHER_SHARE = 0.01
-"""Letters Russian lacks, above this share of the Cyrillic ones, make the text another
-Cyrillic language (a Kazakh name quoted in Russian copy stays well under it)."""
 SAMPLE = 20_000
 """Characters a document's language is judged on: more changes nothing."""
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _MOJIBAKE = re.compile(r"[\u00c0-\u00ff\u0080-\u009f]")
-_OTHER = {
-    "tg": re.compile(r"[ҷӣӯҳҶӢӮҲ]"),
-    "kk": re.compile(r"[әұһӘҰҺ]"),
-    "uk": re.compile(r"[їєґЇЄҐ]"),
-    "be": re.compile(r"[ўЎ]"),
-    "ky": re.compile(r"[ңөүҢӨҮ]"),
-    "kk-tg": re.compile(r"[қғҚҒ]"),
-    "uk-kk-be": re.compile(r"[іІ]"),
-}
 
 
 def detect(text: str) -> str:
@@ -49,14 +37,14 @@ def detect(text: str) -> str:
     """
     sample = text[:SAMPLE]
     if _CYRILLIC.search(sample) is None:
-        return UNDETERMINED if _garbled(sample, -1) else "en"
+        return UNDETERMINED if _garbled(sample, -1) else _of_script("Latin", sample, -1)
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
     if _garbled(sample, cyrillic + latin):
         return UNDETERMINED
     if latin > cyrillic:
-        return "en"
-    return _cyrillic_language(sample, cyrillic)
+        return _of_script("Latin", sample, latin)
+    return _of_script("Cyrillic", sample, cyrillic)
 
 
 def shares(text: str) -> tuple[int, int]:
@@ -79,23 +67,24 @@ def sentence(text: str, document: str) -> str:
     """
     cyrillic = len(_CYRILLIC.findall(text))
     if not cyrillic:
-        return "en" if document != UNDETERMINED else document
+        return _of_script("Latin", text, -1) if document != UNDETERMINED else document
     latin = len(_LATIN.findall(text))
     if latin > cyrillic:
-        return "en"
-    return _cyrillic_language(text, cyrillic)
+        return _of_script("Latin", text, latin)
+    return _of_script("Cyrillic", text, cyrillic)
 
 
-def _cyrillic_language(text: str, cyrillic: int) -> str:
-    counts = {code: len(rx.findall(text)) for code, rx in _OTHER.items()}
-    if sum(counts.values()) <= OTHER_SHARE * cyrillic:
-        return "ru"
-    for code in ("tg", "kk", "uk", "be", "ky"):
-        if counts[code] > OTHER_SHARE * cyrillic / 4:
-            return code
-    if counts["kk-tg"]:
-        return "kk"
-    return "uk"
+def read() -> frozenset[str]:
+    """The languages bloc codes (the registry's); any other is stored with its document
+    and left uncoded."""
+    return frozenset(languages())
+
+
+def _of_script(script: str, text: str, letters: int) -> str:
+    """The language of a text in `script`: the first registered language written in it,
+    which may tell a related language apart ("ru" from "kk")."""
+    found = of_script(script)
+    return found[0].variant(text, letters) if found else UNDETERMINED
 
 
 def _garbled(text: str, letters: int) -> bool:

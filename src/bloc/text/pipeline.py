@@ -115,7 +115,7 @@ def _prepare(document: Document) -> _Prepared:
     lang = document.lang or language.detect(text)
     # A language the source names is trusted; a detected one may be a mixed document's
     # majority, whose sentences in English or Russian are still read.
-    given = bool(document.lang) and lang not in language.READ
+    given = bool(document.lang) and lang not in language.read()
     readers: list[Reading | None] = (
         [None] * len(coded_sentences) if given else _readers(document, text, lang, coded_sentences)
     )

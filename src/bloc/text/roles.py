@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bloc.text.lexicon import Entry, Lexicon
 from bloc.text.parse import Parse, Token
-from bloc.text.reference import DOMESTIC, PRONOUNS, Actors, Found
+from bloc.text.reference import DOMESTIC, Actors, Found
 from bloc.text.types import COMPLEMENTS, IN_PLACE, VIOLENT, Trigger
 
 
@@ -146,7 +146,7 @@ def _at_place(
             return sources, targets, route  # "amid protests in the country": background
         verb = head
     for child in parse.children(verb.i, "obl", "nmod"):
-        if parse.case(child.i) in ("in", "outside", "at", "в", "у"):
+        if parse.case(child.i) in actors.words["protest_cases"]:
             place = actors.of(child.i)
             if place:
                 purpose = _purpose(parse, verb, actors, {f.code for f in place})
@@ -182,7 +182,7 @@ def _targets(
                 return found, dep if found[0].depth == 0 else f"{dep}-inner"
     obliques = parse.children(token.i, "obl", "nmod")
     for prep in preps:
-        if prep == "in" and not (entry.place or entry.type in IN_PLACE):
+        if prep in lex.words["in"] and not (entry.place or entry.type in IN_PLACE):
             continue
         for child in obliques:
             if parse.case(child.i) == prep:
@@ -191,16 +191,18 @@ def _targets(
                     return found, f"obl-{prep}"
     # "in front of Putin", "in the presence of the envoy": the one before whom it was done
     # (the phrase may hang higher up: "X's president demanding respect ... in front of Y")
+    genitive = lex.words["genitive"]
     high = [h for h in parse.ancestors(token.i) if h.pos in ("VERB", "AUX")][:2]
     for child in [*obliques, *(c for h in high for c in parse.children(h.i, "obl"))]:
         if child.lemma in lex.words["before"]:
             for inner in parse.children(child.i, "nmod"):
-                if parse.case(inner.i) == "of" and (found := actors.of(inner.i)):
+                if parse.case(inner.i) in genitive and (found := actors.of(inner.i)):
                     return found, "obl-front"
     # "imposed restrictions against German goods": the object's own phrase
+    place = lex.words["in"]
     for obj in parse.children(token.i, "obj"):
         for child in parse.children(obj.i, "nmod"):
-            if parse.case(child.i) in preps and parse.case(child.i) not in ("of", "in"):
+            if parse.case(child.i) in preps and parse.case(child.i) not in genitive | place:
                 found = actors.of(child.i)
                 if found:
                     return found, "obj-nmod"
@@ -223,7 +225,7 @@ def _noun_roles(
         head is not None
         and head.pos == "NOUN"
         and token.dep == "nmod"
-        and parse.case(token.i) == "of"
+        and parse.case(token.i) in lex.words["genitive"]
         and head.dep == "obj"
     ):
         token_for_verb = head  # "launched ten days of war games": the days are launched
@@ -237,18 +239,23 @@ def _noun_roles(
             owner = [Found(mention.code, mention, 0)]
             owner += [f for c in actors.conjuncts(child.i) for f in actors.of(c)]
             break
-        if child.dep == "nmod:poss" and child.lemma in PRONOUNS:
+        if child.dep == "nmod:poss" and child.lemma in lex.words["pronouns"]:
             owner = actors.of(child.i, speaker)  # "its intervention": the last actor
             break
-    by = [c for c in parse.children(token.i, "nmod") if parse.case(c.i) == "by"]
+    by = [c for c in parse.children(token.i, "nmod") if parse.case(c.i) in lex.words["by"]]
     if not owner and by:
         owner = actors.of(by[0].i)
     # "the invasion of Ukraine", "the annexation of Crimea": "of" names the one acted on
     # only for armed acts ("the withdrawal of Serbian forces" names who withdraws).
-    own_preps = (*preps, "of") if entry.type in VIOLENT else tuple(p for p in preps if p != "of")
+    genitive = lex.words["genitive"]
+    own_preps = (
+        (*preps, *sorted(genitive))
+        if entry.type in VIOLENT
+        else tuple(p for p in preps if p not in genitive)
+    )
     targets, how = [], "none"
     for prep in own_preps:
-        if prep == "in" and not (entry.place or entry.type in IN_PLACE):
+        if prep in lex.words["in"] and not (entry.place or entry.type in IN_PLACE):
             continue
         for child in parse.children(token.i, "nmod", "obl"):
             if parse.case(child.i) == prep:
@@ -286,7 +293,8 @@ def _noun_roles(
         # "the CSTO exercise was moved to Tajikistan", "...held in Dushanbe"
         verbs = [head, *parse.children(head.i, "conj")]
         for child in (c for v in verbs for c in parse.children(v.i, "obl")):
-            if parse.case(child.i) in ("to", "in", "в", "на") and (found := actors.of(child.i)):
+            where = parse.case(child.i) in lex.words["where_cases"]
+            if where and (found := actors.of(child.i)):
                 targets, how = found, "where"
                 break
     if entry.symmetric and entry.type == "ASSAULT":
@@ -334,9 +342,9 @@ def _summit(
     for spot in spots:
         for child in parse.children(spot.i, "nmod", "obl"):
             case = parse.case(child.i)
-            if case == "of" and not whose:
+            if case in actors.words["genitive"] and not whose:
                 whose = [f for f in actors.of(child.i) if f.code in alliances]
-            elif case in ("in", "at", "в", "во") and not host:
+            elif case in actors.words["host_cases"] and not host:
                 host = [f for f in actors.of(child.i) if f.code not in alliances]
     if not whose:
         named = [m for m in actors.mentions if m.code in alliances and m.form != "members"]
@@ -358,12 +366,12 @@ def _between(parse: Parse, token: Token, actors: Actors) -> list[Found]:
             phrases.append(child)
             phrases += parse.children(child.i, "nmod")
     for child in phrases:
-        if parse.case(child.i) not in ("between", "между"):
+        if parse.case(child.i) not in actors.words["between"]:
             continue
         found = actors.of(child.i)
         if len(found) >= 2:
             return found
-        if child.lemma in ("country", "side", "neighbour", "neighbor", "state", "nation"):
+        if child.lemma in actors.words["between_nouns"]:
             kinds = actors.context.kinds
             states: list[Found] = []
             for m in reversed(actors.mentions):
