@@ -21,6 +21,7 @@ from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
 from bloc.text.reference import DOMESTIC, Actors, Context, Found
 from bloc.text.roles import find_roles, speaker_of, subject_of
+from bloc.text.route import GIVEN, Route, Target, Via
 from bloc.text.types import (
     COOPERATIVE,
     HOSTILE,
@@ -38,6 +39,8 @@ from bloc.text.types import (
 __all__ = ["VIOLENT", "Coded", "Context", "code_parse"]
 
 
+ASKED = Route(Via.ASKED)
+MUST = Route(Via.MUST)
 DOMESTIC_TYPES = frozenset({"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION"})
 
 
@@ -53,7 +56,7 @@ class Coded:
     intensity: float
     confidence: float
     at: int = 0  # where the trigger starts in the sentence, to date it by its clause
-    route: str = ""  # how the roles were found (for calibration)
+    route: Route = GIVEN  # how the roles were found (for calibration)
     clause: tuple[int, int] = (0, 0)  # the trigger's clause (characters), to date it by
     subordinate: bool = False  # in a relative or other dependent clause
 
@@ -156,7 +159,7 @@ def _events(
     mode: str | None,
     sources: list[Found],
     targets: list[Found],
-    route: str,
+    route: Route,
     actors: Actors,
 ) -> list[Coded]:
     entry, context = trigger.entry, actors.context
@@ -179,8 +182,8 @@ def _events(
         chosen = (before[-1] if before else named[0]).code if named else None
         if chosen and all(s.code != chosen for s in sources):
             targets = [Found(chosen, None, 2)]
-            route += "-alliance"
-    mutual = route.endswith("-place")
+            route = replace(route, alliance=True)
+    mutual = route.place and not route.alliance
     pairs = [(s, t) for s in sources for t in targets if mutual or _distinct(s, t)]
     if entry.symmetric:
         pairs += [(t, s) for s, t in pairs if (t, s) not in pairs]
@@ -196,7 +199,7 @@ def _events(
             continue  # an organisation does not shell anyone; an alliance may
         alliance = next(
             (c for c in (target.code, source.code) if c in context.alliances),
-            targets[0].code if entry.alliance and route.endswith("-alliance") else None,
+            targets[0].code if entry.alliance and route.alliance else None,
         )
         out.append(
             Coded(
@@ -231,13 +234,13 @@ def _distinct(source: Found, target: Found) -> bool:
     )
 
 
-def _confidence(route: str, source: Found, target: Found) -> float:
+def _confidence(route: Route, source: Found, target: Found) -> float:
     """A raw score from how the roles were found; `bloc.text.calibration` maps it to a
     probability of being right."""
     score = 0.8
-    if "inner" in route or route.startswith("noun"):
+    if route.deep or route.named_thing:
         score -= 0.15
-    if "alliance" in route or "comp-subj" in route:
+    if route.alliance or route.how.target is Target.COMPLEMENT_SUBJECT:
         score -= 0.15
     score -= 0.1 * max(source.depth, target.depth)
     return round(max(0.1, score), 2)
@@ -268,9 +271,9 @@ def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors, lex: Lexi
                                 "request",
                                 None,
                                 TYPE_INTENSITY["REQUEST"],
-                                _confidence("asked", Found(owner.code, owner, 0), rejecter),
+                                _confidence(ASKED, Found(owner.code, owner, 0), rejecter),
                                 obj.start,
-                                "asked",
+                                ASKED,
                             )
                         )
     return out
@@ -302,9 +305,9 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
                             "demand",
                             None,
                             TYPE_INTENSITY["REQUEST"],
-                            _confidence("must", source, target),
+                            _confidence(MUST, source, target),
                             token.start,
-                            "must",
+                            MUST,
                         )
                     )
     return out
