@@ -110,6 +110,11 @@ class Language(Protocol):
         one it is told apart from (Russian from Kazakh); `letters` of its script."""
         ...
 
+    @property
+    def related(self) -> frozenset[str]:
+        """The codes `variant` may give besides its own (stored, not coded)."""
+        ...
+
 
 @dataclass
 class Packaged:
@@ -125,6 +130,7 @@ class Packaged:
     make_gate: Callable[[Lexicon], Callable[[str], bool]]
     inflect: Callable[[str, str], set[str]] | None = None
     identify: Callable[[str, int], str] | None = None
+    related: frozenset[str] = frozenset()
     _gate: Callable[[str], bool] | None = field(default=None, repr=False)
 
     def data(self, name: str) -> str:

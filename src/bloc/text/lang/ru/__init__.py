@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from bloc.text.lang.ru import dates
-from bloc.text.lang.ru.detect import identify
+from bloc.text.lang.ru.detect import RELATED, identify
 from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parser
 from bloc.text.reading import Finder, Packaged, register
@@ -39,5 +39,7 @@ def _parser() -> Parser:
 
 
 register(
-    Packaged("ru", "Cyrillic", __name__, _finder, dates.dating, _parser, _gate, None, identify)
+    Packaged(
+        "ru", "Cyrillic", __name__, _finder, dates.dating, _parser, _gate, None, identify, RELATED
+    )
 )

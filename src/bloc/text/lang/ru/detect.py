@@ -11,6 +11,8 @@ import re
 OTHER_SHARE = 0.01
 """Letters Russian lacks, above this share of the Cyrillic ones, make the text another
 Cyrillic language (a Kazakh name quoted in Russian copy stays well under it)."""
+RELATED = frozenset({"tg", "kk", "uk", "be", "ky"})
+"""The languages `identify` tells Russian apart from."""
 _OTHER = {
     "tg": re.compile(r"[ҷӣӯҳҶӢӮҲ]"),
     "kk": re.compile(r"[әұһӘҰҺ]"),
