@@ -68,8 +68,8 @@ def sporting(text: str) -> bool:
     """Two or more words of sport: the clashes and attacks are on a pitch.
 
     Each language's words count by what its pattern captures (a Russian word by its
-    stem: "матч", "матча" are one word); a language is read only while fewer than two
-    have been found.
+    stem, so two cases of "match" are one word); a language is read only while fewer
+    than two have been found.
     """
     words: set[str] = set()
     for sport in _patterns().sport:

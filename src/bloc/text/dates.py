@@ -58,8 +58,8 @@ def find_publication_date(text: str) -> dt.date | None:
     """A date printed near the top of an article (dateline, header), else None.
 
     Month names in the Latin script first ("September 14, 2022"), then numeric forms,
-    then the month names of languages in other scripts ("14 сентября 2022 г."), each
-    read only when its script's letters are in the head.
+    then the month names of languages in other scripts (a Russian dateline), each read
+    only when its script's letters are in the head.
     """
     head = "\n".join(text.splitlines()[:12])[:1500]
     written = {name for name, letters in SCRIPTS.items() if letters.search(head)}

@@ -21,6 +21,14 @@ from bloc.text.lang import discover
 
 log = logging.getLogger(__name__)
 
+RELATIONS = frozenset(
+    {"root", "nsubj", "nsubj:pass", "csubj", "csubj:pass", "obj", "iobj", "obl", "obl:agent",
+     "obl:npmod", "nmod", "nmod:poss", "amod", "nummod", "compound", "compound:prt", "flat",
+     "flat:name", "appos", "xcomp", "ccomp", "advcl", "advmod", "acl", "acl:relcl", "conj", "cc",
+     "cc:preconj", "aux", "aux:pass", "cop", "mark", "det", "case", "neg", "parataxis", "punct",
+     "dep", "discourse", "attr", "expl", "fixed", "list", "orphan", "vocative"}
+)  # fmt: skip
+"""The relations a Parse may carry: UD v2's, `neg`, and spaCy's `attr` kept as it is."""
 MAX_PARSE_TOKENS = 150
 """A longer sentence is cut to its first tokens before parsing: the parser's time
 grows with length, and a 150-token "sentence" is a list or a table, not prose."""

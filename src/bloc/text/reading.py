@@ -9,7 +9,7 @@ registry imports every such folder the first time it is asked, so a new language
 is one new folder whose `__init__` ends with one `register(...)` line.
 
 English reads inflected forms at the gate; Russian, which inflects far more, reads
-lemmas (pymorphy3's, cached per word), so "обстреляны" passes as "обстрелять".
+lemmas (pymorphy3's, cached per word), so a passive participle passes as its verb.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class Page:
     """What a language's pages and prose look like to the cleaner and the splitter
     (its page.yaml): regular-expression alternatives, joined across languages."""
 
-    boilerplate: tuple[str, ...] = ()  # a line of page furniture ("read more", "реклама")
+    boilerplate: tuple[str, ...] = ()  # a line of page furniture ("read more", "advertisement")
     sport: str = ""  # one word of sport, captured as group 1
     list_heads: tuple[str, ...] = ()  # a heading over other stories ("related stories")
     stamps: tuple[str, ...] = ()  # "published", "updated": a time stamp's first word
