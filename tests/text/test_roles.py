@@ -125,9 +125,11 @@ def test_an_actor_inside_the_subjects_phrase_is_a_deeper_less_sure_source() -> N
     assert [s.code for s in sources] == ["RUS"] and [t.code for t in targets] == ["UKR"]
     assert route.via is Via.SUBJECT_INNER and route.deep
     (coded,) = code_parse(p, actors.mentions, _context(), _lex("en"))
-    direct = built("en", ("Russia", "russia", "PROPN", "nsubj", 1), *[
-        (w.text, w.lemma, w.pos, w.dep, 1) for w in p.tokens[3:]
-    ])
+    direct = built(
+        "en",
+        ("Russia", "russia", "PROPN", "nsubj", 1),
+        *[(w.text, w.lemma, w.pos, w.dep, 1) for w in p.tokens[3:]],
+    )
     (plain,) = code_parse(direct, named(direct, ("Russia", "RUS"), ("Ukraine", "UKR")),
                           _context(), _lex("en"))  # fmt: skip
     assert coded.confidence < plain.confidence
