@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from bloc.model import Document, Rejected
 from bloc.text.clean import MAX_TAGS, clean_text
-from bloc.text.dates import find_publication_date, sentence_date
+from bloc.text.dates import find_publication_date
+from bloc.text.lang.en.dates import sentence_date
 from bloc.text.read import JSONL_SUFFIXES, MAX_BYTES, read_paths
 from strategies import (
     TAGS,

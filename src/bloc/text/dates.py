@@ -24,8 +24,6 @@ import yaml
 from bloc.model import Precision
 from bloc.text.reading import SCRIPTS, DateGuess, languages
 
-__all__ = ["DateGuess", "earliest", "find_publication_date", "numeric_days"]
-
 _NUMERIC = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
 _ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 Anchors = tuple[tuple[re.Pattern[str], DateGuess], ...]
@@ -170,7 +168,7 @@ def anchors(phrases: Mapping[str, str], flags: int = re.IGNORECASE) -> tuple[Anc
     return tuple(time), tuple(named)
 
 
-def anchor_date(text: str, named: Anchors) -> DateGuess | None:
+def named_date(text: str, named: Anchors) -> DateGuess | None:
     """The date of a named happening ("the invasion of Ukraine"), for the act it names."""
     for pattern, guess in named:
         if pattern.search(text):

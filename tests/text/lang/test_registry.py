@@ -32,7 +32,7 @@ import re
 
 from bloc.model import Mention
 from bloc.text.actors import words
-from bloc.text.dates import anchor_date, anchors, earliest
+from bloc.text.dates import anchors, earliest, named_date
 from bloc.text.parse import Parse, Token
 from bloc.text.reading import Dating, Packaged, register
 
@@ -69,7 +69,7 @@ def dating():
     return Dating(
         lambda text: "krimu" in text,
         lambda text, published, precision: earliest(text, [], TIME, NEVER),
-        lambda text: anchor_date(text, NAMED),
+        lambda text: named_date(text, NAMED),
         lambda text: [],
     )
 

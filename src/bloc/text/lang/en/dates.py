@@ -15,7 +15,6 @@ import yaml
 
 from bloc.model import Precision, period_end
 from bloc.text.dates import (
-    DateGuess,
     _before,
     _days_before,
     _relative,
@@ -23,12 +22,10 @@ from bloc.text.dates import (
     anchors,
     earliest,
     iso_days,
+    named_date,
     numeric_days,
 )
-from bloc.text.dates import (
-    anchor_date as named_date,
-)
-from bloc.text.reading import Dating
+from bloc.text.reading import DateGuess, Dating
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})

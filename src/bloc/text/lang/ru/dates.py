@@ -18,19 +18,16 @@ import yaml
 
 from bloc.model import Precision, period_end
 from bloc.text.dates import (
-    DateGuess,
     _before,
     _days_before,
     _relative,
     _safe,
     anchors,
     earliest,
+    named_date,
     numeric_days,
 )
-from bloc.text.dates import (
-    anchor_date as named_date,
-)
-from bloc.text.reading import Dating
+from bloc.text.reading import DateGuess, Dating
 
 _STEMS = (
     "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
