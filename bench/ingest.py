@@ -76,7 +76,7 @@ def _tokenizer(lang: str) -> tuple[str, Callable[[list[str]], int]]:
 
 def _full_pipeline(texts: list[str]) -> float:
     """spaCy's full English pipeline over a sample of the corpus's sentences, per CPU s."""
-    from bloc.text import english
+    from bloc.text.lang.en import parser as english
 
     full = english._nlp()
     sentences = [s.text for t in texts for s in pipeline.sentences.split(t)]

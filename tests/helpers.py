@@ -109,3 +109,43 @@ def dep(p: Any, word: str) -> tuple[str, str]:
     token = next(t for t in p.tokens if t.text == word)
     head = p.head(token.i)
     return token.dep, head.text if head is not None else ""
+
+
+def built(lang: str, *words: tuple[str, str, str, str, int], **feats: Any) -> Any:
+    """A Parse built by hand, as an adapter would give it, so the role logic and the
+    coder are tested apart from any parser model. Each word is (text, lemma, UPOS,
+    relation, head index; the root is its own head), joined by single spaces;
+    `feats` sets a token's tense, passive or finite flag: tense_1="Past", passive_1=True.
+    """
+    from bloc.text.parse import Parse, Token
+
+    tokens, at = [], 0
+    for i, (text, lemma, pos, rel, head) in enumerate(words):
+        tokens.append(
+            Token(
+                i=i,
+                text=text,
+                lemma=lemma,
+                pos=pos,
+                dep=rel,
+                head=head,
+                start=at,
+                end=at + len(text),
+                tense=feats.get(f"tense_{i}", "Past" if pos == "VERB" else ""),
+                passive=feats.get(f"passive_{i}", False),
+                finite=feats.get(f"finite_{i}", pos == "VERB" and rel == "root"),
+            )
+        )
+        at += len(text) + 1
+    return Parse(" ".join(w[0] for w in words), tuple(tokens), lang)
+
+
+def named(parse: Any, *names: tuple[str, str]) -> list[Any]:
+    """Mentions of actors at the words of a hand-built parse: (word, code)."""
+    from bloc.model import Mention
+
+    out = []
+    for word, code in names:
+        token = next(t for t in parse.tokens if t.text == word)
+        out.append(Mention(code, token.start, token.end, word, "name"))
+    return out

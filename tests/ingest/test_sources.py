@@ -17,7 +17,8 @@ from bloc.ingest.documents import JSONL_SUFFIXES
 from bloc.ingest.sources import read_paths
 from bloc.model import Document, Rejected
 from bloc.text.clean import MAX_TAGS
-from bloc.text.dates import find_publication_date, sentence_date
+from bloc.text.dates import find_publication_date
+from bloc.text.lang.en.dates import sentence_date
 from bloc.text.read import MAX_BYTES
 from strategies import (
     TAGS,

@@ -1,4 +1,4 @@
-"""The parse adapter (bloc.text.parse, bloc.text.english): UD relations the role logic reads."""
+"""The parse adapter (bloc.text.parse, bloc.text.lang.en.parser): the UD relations roles read."""
 
 from __future__ import annotations
 

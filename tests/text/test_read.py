@@ -7,7 +7,7 @@ import datetime as dt
 
 from bloc.model import Document, Rejected
 from bloc.text.clean import clean_text
-from bloc.text.dates import sentence_date
+from bloc.text.lang.en.dates import sentence_date
 from bloc.text.read import NO_TEXT, from_bytes, html_document, text_document
 
 BODY = " ".join(["Armenia asked the CSTO for help on 2 March 2023 after the fighting."] * 4)

@@ -10,8 +10,9 @@ import pytest
 
 from bloc.ingest.documents import parse_record
 from bloc.model import Document
-from bloc.text import dates_ru, language
-from bloc.text.actors_ru import finder
+from bloc.text import language
+from bloc.text.lang.ru import dates as dates_ru
+from bloc.text.lang.ru.actors import finder
 from bloc.text.parse import Parse
 from bloc.text.pipeline import process
 from bloc.text.read import decode

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bloc.model import Sentence
-from bloc.text.sentences import _ABBREVIATIONS, _BOUNDARY, split
+from bloc.text.sentences import rules, split
 
 
 def _split_reference(text: str) -> Iterator[Sentence]:
@@ -18,12 +18,12 @@ def _split_reference(text: str) -> Iterator[Sentence]:
     index = 0
     for para in re.finditer(r"[^\n]+", text):
         start, body, cursor = para.start(), para.group(), 0
-        for match in _BOUNDARY.finditer(body):
+        for match in rules().boundary.finditer(body):
             before = body[cursor : match.start() + 1]
             last = re.search(r"([A-Za-z.]+)\.$", before.rstrip("\"”’')]"))
             if last:
                 word = last.group(1).lower().rstrip(".")
-                if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                if word in rules().abbreviations or (len(word) == 1 and word.isalpha()):
                     continue
             end = match.end()
             chunk = body[cursor:end].strip()

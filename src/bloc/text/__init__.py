@@ -2,5 +2,7 @@
 
 read -> clean -> sentences -> actors -> coder (roles from the parse) -> dates,
 put together per document by `pipeline.process`; `evaluate` scores the coder
-against hand-made gold.
+against hand-made gold. The stages are language-neutral; each language's parser
+adapter, actor finder, dates, words and page patterns are a folder of `lang/`,
+registered in `reading` (the `Language` interface); `coders` names the coders.
 """

@@ -2,37 +2,26 @@
 
 News pages carry newsletter sign-ups, menus, stock tickers, photo credits and
 lists of related stories. HTML goes through trafilatura's main-content
-extractor; plain text (often copied from a page) is filtered line by line.
+extractor; plain text (often copied from a page) is filtered line by line, by
+the patterns each language gives (its page.yaml, joined across languages).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
+from dataclasses import dataclass
 
 from bloc.errors import TooLargeError
+from bloc.text.reading import languages
 
 log = logging.getLogger(__name__)
 
-_BOILERPLATE = re.compile(
-    r"sign(?:ing)? up|newsletter|subscribe|inbox|terms of service|privacy policy|cookie"
-    r"|download the (?:free )?app|download the free|loading something is loading"
-    r"|back to homepage|leave a comment|read more|related:|also see|also read|more info"
-    r"|premium content|please enable javascript|share this|follow us|all rights reserved"
-    r"|advertisement|click here|\bviews?$|^image:|^photo:|^source:"
-    r"|^by [A-Z][\w.]+(?: [A-Z][\w.]+)*$|^author:|getty images|reuters/|/ ?afp|\bafp\b"
-    r"|ap photo|/sputnik|photo by|photo: |\bpool photo"
-    r"|^(?:buy|sell|open)\b|trading vol|telegram: @|executive editor|the commentary represents"
-    r"|the no\. 1 source"
-    r"|подпис(?:ывайтесь|аться)|читайте также|^фото:|все права защищены|новости по теме"
-    r"|^реклама$|^поделиться",
-    re.IGNORECASE,
-)
 MIN_WORDS = 15
 """Fewer words than this, extracted from a page, is not an article."""
 _TICKER = re.compile(r"[-+]?\d+\.\d+")
-_BULLET_TEASER = re.compile(r"^[•·▪*-]\s*\d+\s+(?:minutes?|hours?|days?|weeks?)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+|[\u0400-\u04ff]+")
 MAX_TAGS = 50_000
 """Pages with more tags are refused before extraction: a heavy news page has a
@@ -41,28 +30,52 @@ empty <div>s took about a minute."""
 _TAG = re.compile(r"<[A-Za-z]")
 
 
-_SPORT = re.compile(
-    r"\b(?:football|soccer|match(?:es)?|goals?|league|tournament|cup|qualifier|striker|midfielder"
-    r"|goalkeeper|coach|stadium|fans|championship|players?|national team|kick-?off|penalt(?:y|ies)"
-    r"|scored?|referee|semi-?final|final whistle|wrestl(?:er|ing) (?:bout|championship)|olympic)\b",
-    re.IGNORECASE,
-)
-_SPORT_RU = re.compile(
-    r"\b(футбол|матч|болельщик|фанат|стадион|турнир|сборн(?=ая|ой|ую|ые|ых|ым)|чемпионат|тренер"
-    r"|игрок|гол(?=\b|а\b|ы\b|ов\b)|тайм|вратар|нападающ|полузащитник|хокке|шайб|олимпи"
-    r"|пенальти|арбитр|финальн\w* свист)",
-    re.IGNORECASE,
-)
+@dataclass(frozen=True)
+class _Patterns:
+    """The registered languages' page patterns (their page.yaml), joined."""
+
+    boilerplate: re.Pattern[str]
+    teaser: re.Pattern[str]
+    stamp: re.Pattern[str]
+    list_head: re.Pattern[str]
+    sport: tuple[re.Pattern[str], ...]
+
+
+def _either(alternatives: list[str]) -> str:
+    return "|".join(alternatives) if alternatives else "(?!)"
+
+
+@functools.cache
+def _joined(codes: tuple[str, ...]) -> _Patterns:
+    pages = [languages()[code].page for code in codes]
+    units = _either([u for p in pages for u in p.units])
+    stamps = _either([u for p in pages for u in p.stamps])
+    heads = _either([u for p in pages for u in p.list_heads])
+    return _Patterns(
+        boilerplate=re.compile(_either([b for p in pages for b in p.boilerplate]), re.I),
+        teaser=re.compile(rf"^[•·▪*-]\s*\d+\s+(?:{units})\b", re.I),
+        stamp=re.compile(rf"^(?:{stamps})\b[^.]{{0,60}}$", re.I),
+        list_head=re.compile(rf"^(?:{heads})(?:\s+\w+){{0,2}}\s*:?$", re.I),
+        sport=tuple(re.compile(p.sport, re.I) for p in pages if p.sport),
+    )
+
+
+def _patterns() -> _Patterns:
+    return _joined(tuple(languages()))
 
 
 def sporting(text: str) -> bool:
     """Two or more words of sport: the clashes and attacks are on a pitch.
 
-    Russian words count by their stem ("матч", "матча" are one word).
+    Each language's words count by what its pattern captures (a Russian word by its
+    stem, so two cases of "match" are one word); a language is read only while fewer
+    than two have been found.
     """
-    words = {m.group().lower() for m in _SPORT.finditer(text)}
-    if len(words) < 2 and not text.isascii():
-        words |= {m.group(1).lower() for m in _SPORT_RU.finditer(text)}
+    words: set[str] = set()
+    for sport in _patterns().sport:
+        if len(words) >= 2:
+            break
+        words |= {m.group(1).lower() for m in sport.finditer(text)}
     return len(words) >= 2
 
 
@@ -71,7 +84,12 @@ def is_boilerplate(line: str) -> bool:
     text = line.strip()
     if not text:
         return True
-    if _BOILERPLATE.search(text) or _BULLET_TEASER.match(text) or _STAMP.match(text):
+    patterns = _patterns()
+    if (
+        patterns.boilerplate.search(text)
+        or patterns.teaser.match(text)
+        or patterns.stamp.match(text)
+    ):
         return True
     if _BULLET.match(text) and not text.rstrip("”\"’')").endswith((".", "!", "?")):
         return True  # "- Armenia refuses to host CSTO drills": a list of other stories
@@ -85,14 +103,6 @@ def is_boilerplate(line: str) -> bool:
 
 
 _BULLET = re.compile(r"^[-–—•·▪*►>]\s+")
-_STAMP = re.compile(r"^(?:published|updated|posted|last updated|modified)\b[^.]{0,60}$", re.I)
-_LIST_HEAD = re.compile(
-    r"^(?:related|related (?:stories|articles|news|coverage)|read (?:more|also|next)|see also"
-    r"|more (?:on this|from|stories|news)|recommended|most (?:read|popular|viewed)"
-    r"|latest (?:news|stories)|top stories|you may also like|also on|in other news"
-    r"|more in|trending|editor'?s picks)(?:\s+\w+){0,2}\s*:?$",
-    re.IGNORECASE,
-)
 _PROSE_WORDS = 20
 """After a list heading ("Related stories"), lines are other stories' headlines until
 one of at least this many words ends like a sentence: the article's prose again."""
@@ -111,9 +121,11 @@ def clean_text(text: str, limit: int | None = None) -> str:
     seen: set[str] = set()
     size = -2  # no separator before the first paragraph
     listing = False  # inside a list of other stories' headlines
+    patterns = _patterns()
+    boilerplate = patterns.boilerplate
     for raw in text.splitlines():
         line = " ".join(raw.split())
-        if _LIST_HEAD.match(line):
+        if patterns.list_head.match(line):
             listing = True
             continue
         if listing and line:
@@ -123,9 +135,9 @@ def clean_text(text: str, limit: int | None = None) -> str:
             if not prose:
                 continue
             listing = False
-        if len(line.split()) >= 40 and _BOILERPLATE.search(line):
+        if len(line.split()) >= 40 and boilerplate.search(line):
             # A long paragraph is prose; drop only an inline teaser or credit in it.
-            line = " ".join(s.text for s in split(line) if not _BOILERPLATE.search(s.text))
+            line = " ".join(s.text for s in split(line) if not boilerplate.search(s.text))
         elif is_boilerplate(line):
             continue
         if not line:

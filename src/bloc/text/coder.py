@@ -20,8 +20,9 @@ from bloc.core.events import TYPE_INTENSITY
 from bloc.model import Mention
 from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
-from bloc.text.reference import DOMESTIC, RELATIVES, Actors, Context, Found
+from bloc.text.reference import DOMESTIC, Actors, Context, Found
 from bloc.text.roles import find_roles, speaker_of, subject_of
+from bloc.text.route import GIVEN, Route, Target, Via
 from bloc.text.types import (
     COOPERATIVE,
     HOSTILE,
@@ -39,6 +40,8 @@ from bloc.text.types import (
 __all__ = ["VIOLENT", "Coded", "Context", "code_parse"]
 
 
+ASKED = Route(Via.ASKED)
+MUST = Route(Via.MUST)
 DOMESTIC_TYPES = frozenset({"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION"})
 
 
@@ -54,7 +57,7 @@ class Coded:
     intensity: float
     confidence: float
     at: int = 0  # where the trigger starts in the sentence, to date it by its clause
-    route: str = ""  # how the roles were found (for calibration)
+    route: Route = GIVEN  # how the roles were found (for calibration)
     clause: tuple[int, int] = (0, 0)  # the trigger's clause (characters), to date it by
     subordinate: bool = False  # in a relative or other dependent clause
 
@@ -65,12 +68,12 @@ def code_parse(
     """The events one parsed sentence reports (an empty list for most sentences)."""
     if parse.text.rstrip("”\"’') ").endswith("?"):
         return []
-    actors = Actors(parse, mentions, context)
+    actors = Actors(parse, mentions, context, lex)
     triggers = {t.token.i: t for t in find_triggers(parse, actors, lex)}
     out: list[Coded] = []
     seen: set[tuple[str, str, str]] = set()
     for trigger in triggers.values():
-        if governor_of(parse, trigger.token, triggers) is not None:
+        if governor_of(parse, trigger.token, triggers, lex.words) is not None:
             continue  # folded into the act that governs it
         if about_a_thing(parse, trigger.token, actors):
             continue
@@ -79,7 +82,7 @@ def code_parse(
             if key not in seen:
                 seen.add(key)
                 out.append(coded)
-    for coded in _asked(parse, triggers, actors) + _must(parse, actors, lex, triggers):
+    for coded in _asked(parse, triggers, actors, lex) + _must(parse, actors, lex, triggers):
         key = (coded.source, coded.target, coded.type)
         if key not in seen:
             seen.add(key)
@@ -99,7 +102,9 @@ def _code(
     speaker = speaker_of(parse, token, actors, lex)
     if speculative and speaker is not None and is_generic(token, parse):
         speculative = False  # "Palestinians reject the changes, their negotiator said"
-    complement = complement_of(parse, token, triggers) if entry.governs or entry.intent else None
+    complement = (
+        complement_of(parse, token, triggers, lex.words) if entry.governs or entry.intent else None
+    )
     if complement is not None and entry.type != "THREATEN":
         inner = mood_of(parse, complement.token, lex)
         negated = negated or (inner[2] and complement.entry.negates is None)
@@ -119,14 +124,14 @@ def _code(
         kind, mode = "THREATEN", "threat"
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
-    clause, subordinate = _clause(parse, token)
+    clause, subordinate = _clause(parse, token, lex.words["relatives"])
     return [replace(e, clause=clause, subordinate=subordinate) for e in events]
 
 
 _CLAUSES = frozenset({"root", "ccomp", "acl:relcl", "acl", "advcl", "parataxis", "csubj"})
 
 
-def _clause(parse: Parse, token: Token) -> tuple[tuple[int, int], bool]:
+def _clause(parse: Parse, token: Token, relatives: frozenset[str]) -> tuple[tuple[int, int], bool]:
     """The span of the clause a trigger belongs to, and whether that clause is dependent
     (a relative clause, a participle phrase): its date is its own, not the sentence's."""
     head = token
@@ -144,7 +149,7 @@ def _clause(parse: Parse, token: Token) -> tuple[tuple[int, int], bool]:
     }
     inside = [t for t in parse.subtree(head.i) if t.i not in nested]
     span = (min(t.start for t in inside), max(t.end for t in inside))
-    relative = head.dep == "acl:relcl" and any(t.lemma in RELATIVES for t in parse.children(head.i))
+    relative = head.dep == "acl:relcl" and any(t.lemma in relatives for t in parse.children(head.i))
     return span, relative
 
 
@@ -155,7 +160,7 @@ def _events(
     mode: str | None,
     sources: list[Found],
     targets: list[Found],
-    route: str,
+    route: Route,
     actors: Actors,
 ) -> list[Coded]:
     entry, context = trigger.entry, actors.context
@@ -178,8 +183,8 @@ def _events(
         chosen = (before[-1] if before else named[0]).code if named else None
         if chosen and all(s.code != chosen for s in sources):
             targets = [Found(chosen, None, 2)]
-            route += "-alliance"
-    mutual = route.endswith("-place")
+            route = replace(route, alliance=True)
+    mutual = route.place and not route.alliance
     pairs = [(s, t) for s in sources for t in targets if mutual or _distinct(s, t)]
     if entry.symmetric:
         pairs += [(t, s) for s, t in pairs if (t, s) not in pairs]
@@ -195,7 +200,7 @@ def _events(
             continue  # an organisation does not shell anyone; an alliance may
         alliance = next(
             (c for c in (target.code, source.code) if c in context.alliances),
-            targets[0].code if entry.alliance and route.endswith("-alliance") else None,
+            targets[0].code if entry.alliance and route.alliance else None,
         )
         out.append(
             Coded(
@@ -230,19 +235,19 @@ def _distinct(source: Found, target: Found) -> bool:
     )
 
 
-def _confidence(route: str, source: Found, target: Found) -> float:
+def _confidence(route: Route, source: Found, target: Found) -> float:
     """A raw score from how the roles were found; `bloc.text.calibration` maps it to a
     probability of being right."""
     score = 0.8
-    if "inner" in route or route.startswith("noun"):
+    if route.deep or route.named_thing:
         score -= 0.15
-    if "alliance" in route or "comp-subj" in route:
+    if route.alliance or route.how.target is Target.COMPLEMENT_SUBJECT:
         score -= 0.15
     score -= 0.1 * max(source.depth, target.depth)
     return round(max(0.1, score), 2)
 
 
-def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors) -> list[Coded]:
+def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors, lex: Lexicon) -> list[Coded]:
     """ "Kazakhstan denied Russia's request": the request, made of the one who refused it."""
     out = []
     for trigger in triggers.values():
@@ -251,7 +256,7 @@ def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors) -> list[C
         subject = subject_of(parse, trigger.token)
         rejecters = actors.of(subject.i) if subject is not None else []
         for obj in parse.children(trigger.token.i, "obj"):
-            if obj.lemma not in ("request", "appeal", "plea"):
+            if obj.lemma not in lex.words["asked"]:
                 continue
             owners = [
                 actors.own(c.i) for c in parse.children(obj.i, "nmod:poss", "amod", "compound")
@@ -267,9 +272,9 @@ def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors) -> list[C
                                 "request",
                                 None,
                                 TYPE_INTENSITY["REQUEST"],
-                                _confidence("asked", Found(owner.code, owner, 0), rejecter),
+                                _confidence(ASKED, Found(owner.code, owner, 0), rejecter),
                                 obj.start,
-                                "asked",
+                                ASKED,
                             )
                         )
     return out
@@ -301,9 +306,9 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
                             "demand",
                             None,
                             TYPE_INTENSITY["REQUEST"],
-                            _confidence("must", source, target),
+                            _confidence(MUST, source, target),
                             token.start,
-                            "must",
+                            MUST,
                         )
                     )
     return out

@@ -8,10 +8,9 @@ inflected form of every trigger, the cheap gate's vocabulary.
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
-from importlib import resources
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -24,6 +23,16 @@ WORDS = (
     "conditional", "stative", "before", "involving",
 )  # fmt: skip
 """The closed word classes of a language that the role logic reads (see lexicon.yaml)."""
+MORE_WORDS = (
+    "pronouns", "first_person", "relatives", "determiners", "coordinators", "state_nouns",
+    "organisation_nouns", "groups", "ethnic", "inner_cases", "origin_cases", "genitive", "in",
+    "to", "by", "between", "between_nouns", "protest_cases", "host_cases", "where_cases",
+    "purpose_marks", "clause_ends", "nobody", "asked", "governed_asked", "plural_endings",
+    "calendar", "gate",
+)  # fmt: skip
+"""Word classes a language may leave out (empty): the prepositions, pronouns and nouns
+the role logic and reference resolution read, named by what they do ("genitive": the
+preposition of "the invasion of X"), so each language lists its own words."""
 KEYS = frozenset(
     {
         "lemma", "pos", "type", "mode", "particle", "prep", "with", "symmetric", "alliance",
@@ -64,11 +73,13 @@ class Lexicon:
     forms: frozenset[str]
     lemmas: dict[str, str]  # an inflected form -> its lemma, for the parser's slips
     words: dict[str, frozenset[str]]  # the closed classes the role logic reads (WORDS)
+    patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    articles: bool = False  # "the country": a description needs its article to refer
 
     def entries_for(self, lemma: str, pos: str, text: str = "") -> tuple[Entry, ...]:
         """A word's readings; by its form when the parser's lemma is unknown ("staged")."""
         kind = "noun" if pos in ("NOUN", "PROPN") else "verb" if pos == "VERB" else ""
-        if pos == "PROPN" and lemma in _CALENDAR:
+        if pos == "PROPN" and lemma in self.words["calendar"]:
             return ()  # "March", "May": months, not marches
         found = self.entries.get((kind, lemma), ())
         if not found and text:
@@ -80,13 +91,6 @@ class Lexicon:
 
     def is_speech(self, lemma: str, text: str) -> bool:
         return lemma in self.speech or self.lemmas.get(text.lower()) in self.speech
-
-
-_CALENDAR = frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-     "saturday", "sunday"}
-)  # fmt: skip
 
 
 class _Loader(yaml.SafeLoader):
@@ -148,14 +152,25 @@ def _entry(raw: Any, where: str) -> Entry:
     )
 
 
-@functools.cache
-def lexicon(lang: str = "en") -> Lexicon:
-    """The lexicon of one language, checked; a malformed entry names itself."""
-    text = (resources.files("bloc.text") / "lexicon.yaml").read_text(encoding="utf-8")
+PATTERNS = ("alternative", "new_clause")
+"""Regular expressions a language may give: a mention named as the alternative not taken
+("not the CSTO", "rather than via the CSTO"), the word that opens a new clause in a list."""
+
+
+def _identity(lemma: str, pos: str) -> set[str]:
+    return {lemma}
+
+
+def load(lang: str, text: str, inflect: Callable[[str, str], set[str]] | None = None) -> Lexicon:
+    """The lexicon of one language from its YAML, checked; a malformed entry names itself.
+
+    `inflect` gives the forms a lemma takes in text (the gate reads forms); a language
+    whose gate reads lemmas leaves it out.
+    """
     data = yaml.load(text, Loader=_Loader)
-    if not isinstance(data, dict) or lang not in data:
-        raise LexiconError(f"lexicon.yaml has no section {lang!r}: add one to code {lang} text")
-    section = data[lang]
+    if not isinstance(data, dict):
+        raise LexiconError(f"lexicon.yaml of {lang!r} is not a mapping: fix it and load again")
+    section = data
     index: dict[tuple[str, str], list[Entry]] = {}
     for n, raw in enumerate(section.get("entries") or []):
         entry = _entry(raw, f"{lang} entries[{n}] ({raw.get('lemma', '?')})")
@@ -167,13 +182,23 @@ def lexicon(lang: str = "en") -> Lexicon:
     missing = set(PLOVER_TYPES) - set(targets)
     if missing:
         raise _fail(f"{lang} targets", f"no prepositions for {', '.join(sorted(missing))}")
-    inflect = _inflections if lang == "en" else (lambda lemma, pos: {lemma})
+    inflect = inflect or _identity
     forms = {f for (pos, lemma) in entries for f in inflect(lemma, pos)}
     words_section = section.get("words") or {}
     missing_words = [w for w in WORDS if w not in words_section]
     if missing_words:
         raise _fail(f"{lang} words", f"no list for {', '.join(missing_words)}")
-    words = {w: frozenset(str(x).lower() for x in words_section[w]) for w in WORDS}
+    unknown = set(words_section) - set(WORDS) - set(MORE_WORDS)
+    if unknown:
+        raise _fail(f"{lang} words", f"unknown class(es) {', '.join(sorted(unknown))}")
+    words = {
+        w: frozenset(str(x).lower() for x in words_section.get(w) or ())
+        for w in (*WORDS, *MORE_WORDS)
+    }
+    raw_patterns = section.get("patterns") or {}
+    if set(raw_patterns) - set(PATTERNS):
+        raise _fail(f"{lang} patterns", f"unknown: {', '.join(set(raw_patterns) - set(PATTERNS))}")
+    patterns = {k: re.compile(v, re.IGNORECASE) for k, v in raw_patterns.items()}
     light = frozenset(section.get("light") or ())
     speech = frozenset(section.get("speech") or ())
     lemmas: dict[str, str] = {}
@@ -189,37 +214,6 @@ def lexicon(lang: str = "en") -> Lexicon:
         forms=frozenset(forms),
         lemmas=lemmas,
         words=words,
+        patterns=patterns,
+        articles=bool(section.get("articles")),
     )
-
-
-_IRREGULAR = {
-    "send": ("sent",), "give": ("gave", "given"), "take": ("took", "taken"), "meet": ("met",),
-    "fight": ("fought",), "seek": ("sought",), "hold": ("held",), "shoot": ("shot",),
-    "freeze": ("froze", "frozen"), "withdraw": ("withdrew", "withdrawn"),
-    "strike": ("struck", "stricken"), "break": ("broke", "broken"), "leave": ("left",),
-    "begin": ("began", "begun"), "beat": ("beaten",), "blow": ("blew", "blown"),
-    "forgive": ("forgave", "forgiven"), "lead": ("led",), "lend": ("lent",), "quit": ("quit",),
-    "cut": ("cut",), "speed": ("sped",), "undertake": ("undertook", "undertaken"),
-    "arise": ("arose", "arisen"), "forbid": ("forbade", "forbidden"), "buy": ("bought",),
-    "bring": ("brought",), "deal": ("dealt",), "win": ("won",), "tell": ("told",),
-    "say": ("said",), "go": ("went", "gone"), "keep": ("kept",), "make": ("made",),
-    "pay": ("paid",), "rise": ("rose", "risen"), "draw": ("drew", "drawn"),
-}  # fmt: skip
-
-
-def _inflections(lemma: str, pos: str) -> set[str]:
-    """Every form a word may take in text (over-generating is harmless for a gate)."""
-    out = {lemma}
-    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
-        out |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
-    elif lemma.endswith(("s", "sh", "ch", "x", "z")):
-        out.add(lemma + "es")
-    else:
-        out.add(lemma + "s")
-    if pos == "verb":
-        stem = lemma[:-1] if lemma.endswith("e") else lemma
-        out |= {stem + "ed", stem + "ing", lemma + "d"}
-        if len(lemma) > 2 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou":
-            out |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
-        out |= set(_IRREGULAR.get(lemma, ()))
-    return out

@@ -2,9 +2,10 @@
 
 The coder reads roles (subject, object, agent, complements) from this small
 interface only, so a language plugs in by converting its parser's output to
-it (`bloc.text.english` for spaCy's English pipeline, `bloc.text.russian` for
-Natasha's Russian models, whose UD output needs little change). Relations follow UD v2 where
-they exist: nsubj, nsubj:pass, obj, iobj, obl (with a `case` child), obl:agent,
+it (each language's `parser` module under `bloc.text.lang`: spaCy's English
+pipeline, Natasha's Russian models, whose UD output needs little change).
+Relations follow UD v2 where they exist: nsubj, nsubj:pass, obj, iobj, obl (with a
+`case` child), obl:agent,
 nmod, nmod:poss, amod, compound, flat, appos, xcomp, ccomp, advcl, acl,
 acl:relcl, conj, cc, aux, aux:pass, cop, mark, det, compound:prt; negation
 is marked `neg` on the negating word, whatever the language's own label.
@@ -16,8 +17,18 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from bloc.text.lang import discover
+
 log = logging.getLogger(__name__)
 
+RELATIONS = frozenset(
+    {"root", "nsubj", "nsubj:pass", "csubj", "csubj:pass", "obj", "iobj", "obl", "obl:agent",
+     "obl:npmod", "nmod", "nmod:poss", "amod", "nummod", "compound", "compound:prt", "flat",
+     "flat:name", "appos", "xcomp", "ccomp", "advcl", "advmod", "acl", "acl:relcl", "conj", "cc",
+     "cc:preconj", "aux", "aux:pass", "cop", "mark", "det", "case", "neg", "parataxis", "punct",
+     "dep", "discourse", "attr", "expl", "fixed", "list", "orphan", "vocative"}
+)  # fmt: skip
+"""The relations a Parse may carry: UD v2's, `neg`, and spaCy's `attr` kept as it is."""
 MAX_PARSE_TOKENS = 150
 """A longer sentence is cut to its first tokens before parsing: the parser's time
 grows with length, and a 150-token "sentence" is a list or a table, not prose."""
@@ -113,7 +124,8 @@ _PARSERS: dict[str, Callable[[], Parser]] = {}
 
 
 def register(lang: str, factory: Callable[[], Parser]) -> None:
-    """Make a language's parser available; `factory` loads it when first needed."""
+    """Make a language's parser available; `factory` loads it when first needed
+    (`bloc.text.reading.register` calls this for every language)."""
     _PARSERS[lang] = factory
 
 
@@ -123,24 +135,12 @@ _LOADED: dict[str, Parser] = {}
 def parser_for(lang: str) -> Parser | None:
     """The parser of a language, loaded once; None for a language bloc cannot parse."""
     if lang not in _LOADED:
-        if lang not in _PARSERS:
-            _load_builtin(lang)
+        discover()  # the language folders register their parsers
         factory = _PARSERS.get(lang)
         if factory is None:
             return None
         _LOADED[lang] = factory()
     return _LOADED[lang]
-
-
-def _load_builtin(lang: str) -> None:
-    if lang == "en":
-        from bloc.text import english
-
-        register("en", english.parser)
-    elif lang == "ru":
-        from bloc.text import russian
-
-        register("ru", russian.parser)
 
 
 def parse_batch(

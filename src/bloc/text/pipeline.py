@@ -33,10 +33,12 @@ from bloc.knowledge import bundled
 from bloc.model import Document, DocumentResult, Mention, Sentence
 from bloc.text import clean, dates, language, sentences
 from bloc.text.calibration import calibrated
-from bloc.text.coder import VIOLENT, Coded, code_parse
+from bloc.text.coder import VIOLENT, Coded
+from bloc.text.coders import coder
 from bloc.text.parse import MAX_PARSE_TOKENS, Parse, parse_batch
 from bloc.text.reading import Dating, Reading, reading
 from bloc.text.reference import Context
+from bloc.text.route import Via
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +112,7 @@ def _prepare(document: Document) -> _Prepared:
     lang = document.lang or language.detect(text)
     # A language the source names is trusted; a detected one may be a mixed document's
     # majority, whose sentences in English or Russian are still read.
-    given = bool(document.lang) and lang not in language.READ
+    given = bool(document.lang) and lang not in language.read()
     readers: list[Reading | None] = (
         [None] * len(coded_sentences) if given else _readers(document, text, lang, coded_sentences)
     )
@@ -190,7 +192,7 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
             carried = explicit
         mentions = reader.finder.with_anaphors(sentence.text, plain, context.alliance)
         parse = parses.get(index)
-        coded = code_parse(parse, mentions, context, reader.lex) if parse is not None else []
+        coded = coder().code(parse, mentions, context, reader.lex) if parse is not None else []
         if sport:
             coded = [c for c in coded if c.type not in VIOLENT]
         _remember(context, mentions, coded, alliances)
@@ -215,7 +217,7 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
                 seen.add(key)
                 # A request known only from its answer ("rejected Armenia's request") is
                 # a recap: the article's own report of the request, if any, stands.
-                implied = event.route == "asked"
+                implied = event.route.via is Via.ASKED
                 if stated and not implied:
                     dated.add(event_key(event))
                 found.append(
@@ -315,7 +317,7 @@ def _when(
     A dependent clause with no date of its own does not borrow the sentence's.
     """
     own_text = _own(text, event)
-    named = event.type in VIOLENT and event.route.startswith("noun")
+    named = event.type in VIOLENT and event.route.named_thing
     # A war or invasion named as a thing ("the Russian invasion of Ukraine") is dated as
     # that happening, whatever date its sentence gives for something else.
     when = dating.anchor_date(own_text) if named else None
@@ -334,7 +336,7 @@ def _when(
     when = when or carried
     if when is not None:
         return when, True
-    if published is None or "topic" in event.route:
+    if published is None or event.route.topic:
         # An act named as a thing ("the CSTO's intervention showed...") with no date is a
         # recap of something earlier: left out rather than dated to the publication.
         return None, False

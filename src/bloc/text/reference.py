@@ -2,8 +2,9 @@
 
 The roles stage (`bloc.text.roles`) asks this module which actor a subject,
 object or phrase names. Language-neutral: everything here reads the UD-style relations of
-`bloc.text.parse`, so English and Russian share it. An argument's actor is
-the mention covering its head word, else one inside the phrase (a
+`bloc.text.parse`, and every word it checks (pronouns, prepositions, descriptions)
+through the language's word classes (`Lexicon.words`), so all languages share it.
+An argument's actor is the mention covering its head word, else one inside the phrase (a
 possessor, a demonym, "of"/"in" phrases: "the rebels in Darfur"), searched
 nearest first; coordinated phrases give one actor each ("Iran, Libya and
 Sudan"). Pronouns and descriptions ("it", "the country") resolve through the
@@ -17,24 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bloc.model import Mention
+from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
 
-PRONOUNS = frozenset(
-    {"it", "they", "he", "she", "we", "its", "their", "his", "her", "our", "them", "him",
-     "он", "она", "оно", "они", "его", "её", "ее", "их", "ему", "ей", "им"}
-)  # fmt: skip
-RELATIVES = frozenset({"which", "who", "that", "whom", "whose", "который", "которая", "которые"})
-DESCRIPTIONS = {
-    "state": frozenset(
-        {"country", "state", "government", "nation", "republic", "kingdom", "regime",
-         "authorities", "leadership", "cabinet", "administration",
-         "страна", "государство", "правительство", "республика", "власти", "руководство"}
-    ),
-    "organisation": frozenset(
-        {"organization", "organisation", "body", "agency", "alliance", "bloc", "grouping",
-         "организация", "альянс", "блок", "объединение"}
-    ),
-}  # fmt: skip
 # Inside a phrase, the relations that may hold its actor, nearest first; clauses
 # (acl, relative clauses) and other roles' phrases are not searched.
 _INNER = (
@@ -42,32 +28,22 @@ _INNER = (
     ("nmod",),
     ("acl",),  # "refugees fleeing the war in Liberia": where they are from
 )
-_NMOD_CASES = frozenset({"of", "from", "in", "at", "for", "within", "by", "", "из", "в", "во", "у"})
-GROUPS = frozenset(
-    {"demonstrator", "protester", "protestor", "opposition", "student", "worker", "civilian",
-     "refugee", "detainee", "prisoner", "villager", "candidate", "journalist", "activist",
-     "dissident", "striker", "resident", "citizen", "crowd", "rally", "dissent",
-     "демонстрант", "протестующий", "оппозиция", "студент", "рабочий", "житель", "беженец",
-     "заключенный", "активист", "журналист"}
-)  # fmt: skip
-"""People of no named state who, acted on by a state's own forces, are of that state
-("Egyptian police dispersed demonstrators"): CAMEO's domestic default."""
 DOMESTIC = "@domestic"
+"""The code of people of no named state who, acted on by a state's own forces, are of
+that state ("Egyptian police dispersed demonstrators"): CAMEO's domestic default. The
+nouns for them are each language's `groups` word class."""
 
 
-def _ethnic(parse: Parse, token: Token) -> bool:
+def _ethnic(parse: Parse, token: Token, ethnic: frozenset[str]) -> bool:
     near = parse.children(token.i, "amod")
     head = parse.head(token.i)
     if head is not None and token.dep == "amod":
         near += parse.children(head.i, "amod")
-    return any(t.lemma in ("ethnic", "этнический") for t in near)
+    return any(t.lemma in ethnic for t in near)
 
 
-_ALTERNATIVE = re.compile(
-    r"(?:\b(?:not|не)\s+(?:to\s+|with\s+|by\s+|via\s+|through\s+|from\s+)?"
-    r"|\b(?:rather than|instead of)\s+(?:[\w-]+\s+){0,7}?)(?:the\s+)?$",
-    re.IGNORECASE,
-)
+_NEVER = re.compile(r"(?!)")
+"""A pattern a language leaves out matches nothing."""
 
 
 @dataclass
@@ -92,16 +68,22 @@ class Found:
 class Actors:
     """The mentions of one sentence laid over its parse."""
 
-    def __init__(self, parse: Parse, mentions: Iterable[Mention], context: Context) -> None:
+    def __init__(
+        self, parse: Parse, mentions: Iterable[Mention], context: Context, lex: Lexicon
+    ) -> None:
         self.parse = parse
         self.context = context
+        self.lex = lex
+        self.words = words = lex.words
+        alternative = lex.patterns.get("alternative", _NEVER)
+        self._new_clause = lex.patterns.get("new_clause", _NEVER)
         self.at: dict[int, Mention] = {}
         self.mentions: list[Mention] = []
         for m in mentions:
             tokens = parse.at(m.start, m.end)
-            if m.form == "demonym" and any(_ethnic(parse, t) for t in tokens):
+            if m.form == "demonym" and any(_ethnic(parse, t, words["ethnic"]) for t in tokens):
                 continue  # "ethnic Albanians": a people, not the state of that name
-            if _ALTERNATIVE.search(parse.text, max(0, m.start - 60), m.start):
+            if alternative.search(parse.text, max(0, m.start - 60), m.start):
                 continue  # "provided a force, not the CSTO", "rather than via the CSTO"
             self.mentions.append(m)
             for token in tokens:
@@ -122,7 +104,7 @@ class Actors:
             more = [found]
             if found.depth and found.mention is not None:
                 # Coordinated with the name's head: its last word in English ("Nikol
-                # Pashinyan"), its first in Russian ("Садыр Жапаров", flat:name).
+                # Pashinyan"), its first in Russian ("Sadyr Japarov" as flat:name).
                 holder = self.parse.at(found.mention.start, found.mention.end)
                 for conj in [c for h in holder for c in self.conjuncts(h.i)]:
                     mention = self.at.get(conj)
@@ -139,10 +121,10 @@ class Actors:
         while todo:
             j = todo.pop(0)
             after = self.parse[j + 1] if j + 1 < len(self.parse) else None
-            if after is not None and after.pos == "VERB" and after.text.endswith("ing"):
+            if after is not None and after.pos == "VERB" and self._new_clause.search(after.text):
                 # "aid to Ukraine, Armenia and Kazakhstan voting...": a new clause, whose
                 # subject may be the pair joined by "and" after the last comma
-                if done and self.parse[j - 1].lemma in ("and", "or"):
+                if done and self.parse[j - 1].lemma in self.words["coordinators"]:
                     previous = done[-1]
                     if previous > 0 and self.parse[previous - 1].text == ",":
                         done.pop()
@@ -160,20 +142,25 @@ class Actors:
             return self._one(named.i, speaker) if named is not None else None
         if mention is not None:
             return Found(mention.code, mention, 0)
-        if token.lemma in RELATIVES:
+        if token.lemma in self.words["relatives"]:
             head = self.parse.head(i)
             antecedent = self.parse.head(head.i) if head is not None else None
             if antecedent is not None and head is not None and head.dep == "acl:relcl":
                 return self._one(antecedent.i, speaker)
             return None
-        if token.pos == "PRON" or token.lemma in PRONOUNS:
+        if token.pos == "PRON" or token.lemma in self.words["pronouns"]:
             return self.pronoun(token, speaker)
         inner = self._inside(i, 1)
         if inner is not None:
             return inner
-        if token.lemma in GROUPS:
+        if token.lemma in self.words["groups"]:
             return Found(DOMESTIC, None, 1)
         return self.description(token)
+
+    def _inner_case(self, case: str) -> bool:
+        """A phrase that may name whom its head belongs to: no preposition, or one of the
+        language's `inner_cases` ("the rebels in Darfur", "the people of Iran")."""
+        return case == "" or case in self.words["inner_cases"]
 
     def _inside(self, i: int, depth: int) -> Found | None:
         if depth > 3:
@@ -183,14 +170,14 @@ class Actors:
                 if (
                     child.dep.startswith("nmod")
                     and child.dep != "nmod:poss"
-                    and self.parse.case(child.i) not in _NMOD_CASES
+                    and not self._inner_case(self.parse.case(child.i))
                 ):
                     continue
                 if child.dep == "acl":
                     places = [
                         c
                         for c in self.parse.children(child.i, "obl")
-                        if self.parse.case(c.i) in ("in", "from", "в", "из")
+                        if self.parse.case(c.i) in self.words["origin_cases"]
                     ]
                     for place in places:
                         mention = self.at.get(place.i)
@@ -213,7 +200,7 @@ class Actors:
         for a possessive, the actor named just before it in the sentence ("the CSTO's
         only action: its intervention in Kazakhstan"); else the last actor to act.
         """
-        if token.lemma in ("we", "i", "us", "me", "you", "мы", "я", "вы"):
+        if token.lemma in self.words["first_person"]:
             return None
         if speaker is not None:
             return Found(speaker.code, speaker.mention, 1)
@@ -260,14 +247,15 @@ class Actors:
         A state named earlier in the sentence; else the last state to act (a subject
         holds the reader's focus, as in centering theory); else the last state named.
         """
-        determined = any(
-            c.lemma in ("the", "this", "that") for c in self.parse.children(token.i, "det")
-        )
-        if not determined and self.parse.lang == "en":
-            return None
-        if token.text.lower() != token.lemma and self.parse.lang == "en":
-            return None  # "the states": several, not the one last named
-        if token.lemma in DESCRIPTIONS["state"]:
+        if self.lex.articles:
+            determined = any(
+                c.lemma in self.words["determiners"] for c in self.parse.children(token.i, "det")
+            )
+            if not determined:
+                return None
+            if token.text.lower() != token.lemma:
+                return None  # "the states": several, not the one last named
+        if token.lemma in self.words["state_nouns"]:
             kinds = self.context.kinds
             earlier = [
                 m for m in self.mentions if m.end <= token.start and kinds.get(m.code) == "state"
@@ -279,7 +267,7 @@ class Actors:
             if code is None or kinds.get(code) != "state":
                 code = self.context.state
             return Found(code, None, 2) if code else None
-        if token.lemma in DESCRIPTIONS["organisation"]:
+        if token.lemma in self.words["organisation_nouns"]:
             code = self.context.alliance or self.context.organisation
             return Found(code, None, 2) if code else None
         return None

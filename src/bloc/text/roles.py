@@ -12,9 +12,12 @@ clash "between" two states is both's. Which actor a phrase names is
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bloc.text.lexicon import Entry, Lexicon
 from bloc.text.parse import Parse, Token
-from bloc.text.reference import DOMESTIC, PRONOUNS, Actors, Found
+from bloc.text.reference import DOMESTIC, Actors, Found
+from bloc.text.route import NO_TARGET, How, Route, Target, Via
 from bloc.text.types import COMPLEMENTS, IN_PLACE, VIOLENT, Trigger
 
 
@@ -65,22 +68,22 @@ def find_roles(
     actors: Actors,
     lex: Lexicon,
     speaker: Found | None,
-) -> tuple[list[Found], list[Found], str]:
+) -> tuple[list[Found], list[Found], Route]:
     token, entry = trigger.token, trigger.entry
     preps = lex.targets[entry.type]
     if token.pos in ("NOUN", "PROPN"):
         sources, targets, route = _noun_roles(parse, token, entry, actors, lex, preps, speaker)
-        if token.dep.startswith("nsubj") and route.startswith("noun"):
-            route = "topic-" + route  # "The CSTO's intervention showed...": talked about
+        if token.dep.startswith("nsubj") and route.via is Via.NOUN:
+            route = replace(route, topic=True)  # "The CSTO's intervention showed...": talked about
         return _at_place(parse, token, entry, actors, sources, targets, route)
     subject = subject_of(parse, token)
     sources = actors.of(subject.i, speaker) if subject is not None else []
-    route = "subj" if sources and sources[0].depth == 0 else "subj-inner"
+    via = Via.SUBJECT if sources and sources[0].depth == 0 else Via.SUBJECT_INNER
     if subject is None and token.dep == "root" and token.finite:
         # The parser lost the subject of the main verb ("Third, Kyrgyzstan at the last
         # moment cancelled..." read as an apposition): the bare name just before it.
         sources = _bare_before(parse, token, actors)
-        route = "fallback" if sources else route
+        via = Via.FALLBACK if sources else via
     agent = next(iter(parse.children(token.i, "obl:agent")), None)
     if token.passive and (agent is not None or token.lemma not in lex.words["stative"]):
         sources = actors.of(agent.i) if agent is not None else []
@@ -89,7 +92,7 @@ def find_roles(
             # "...only to be turned down": by the alliance the sentence is about
             named = [m for m in actors.mentions if m.code in actors.context.alliances]
             sources = [Found(named[-1].code, named[-1], 2)] if named else []
-        return sources, targets, "passive"
+        return sources, targets, Route(Via.PASSIVE)
     targets, how = _targets(parse, token, entry, actors, preps, lex)
     if not targets and (entry.governs or entry.intent):
         # "offered to hand over to Britain", "threatened to ban X": the complement's roles
@@ -100,14 +103,14 @@ def find_roles(
             if not targets:
                 inner_subject = parse.child(inner.i, "nsubj")
                 if inner_subject is not None:
-                    targets, how = actors.of(inner_subject.i), "comp-subj"
+                    targets, how = actors.of(inner_subject.i), How(Target.COMPLEMENT_SUBJECT)
     if not targets and entry.speech:
         for clause in parse.children(token.i, "ccomp"):
             inner_subject = parse.child(clause.i, "nsubj", "nsubj:pass")
             if inner_subject is not None:
-                targets, how = actors.of(inner_subject.i), "comp-subj"
+                targets, how = actors.of(inner_subject.i), How(Target.COMPLEMENT_SUBJECT)
                 break
-    return _at_place(parse, token, entry, actors, sources, targets, f"{route}-{how}")
+    return _at_place(parse, token, entry, actors, sources, targets, Route(via, how))
 
 
 def _bare_before(parse: Parse, verb: Token, actors: Actors) -> list[Found]:
@@ -132,8 +135,8 @@ def _at_place(
     actors: Actors,
     sources: list[Found],
     targets: list[Found],
-    route: str,
-) -> tuple[list[Found], list[Found], str]:
+    route: Route,
+) -> tuple[list[Found], list[Found], Route]:
     """A protest is the place's where no one else is named: "Albanians demonstrated in
     Serbia" is a protest in Serbia, by people of Serbia, against its government."""
     sources = [s for s in sources if s.code != DOMESTIC]
@@ -142,17 +145,17 @@ def _at_place(
     verb = token
     head = parse.head(token.i)
     if token.pos == "NOUN":
-        if head is None or token.dep != "obj" or not route.startswith("light"):
+        if head is None or token.dep != "obj" or route.via is not Via.LIGHT:
             return sources, targets, route  # "amid protests in the country": background
         verb = head
     for child in parse.children(verb.i, "obl", "nmod"):
-        if parse.case(child.i) in ("in", "outside", "at", "в", "у"):
+        if parse.case(child.i) in actors.words["protest_cases"]:
             place = actors.of(child.i)
             if place:
                 purpose = _purpose(parse, verb, actors, {f.code for f in place})
                 if purpose or not targets or targets == place:
                     targets = purpose or place
-                return sources or place, targets, route + "-place"
+                return sources or place, targets, replace(route, place=True)
     return sources, targets, route
 
 
@@ -174,37 +177,40 @@ def _targets(
     actors: Actors,
     preps: tuple[str, ...],
     lex: Lexicon,
-) -> tuple[list[Found], str]:
+) -> tuple[list[Found], How]:
     for dep in ("obj", "iobj"):
         for child in parse.children(token.i, dep):
             found = actors.of(child.i)
             if found:
-                return found, dep if found[0].depth == 0 else f"{dep}-inner"
+                kind = Target.OBJECT if dep == "obj" else Target.INDIRECT
+                return found, How(kind, inner=found[0].depth != 0)
     obliques = parse.children(token.i, "obl", "nmod")
     for prep in preps:
-        if prep == "in" and not (entry.place or entry.type in IN_PLACE):
+        if prep in lex.words["in"] and not (entry.place or entry.type in IN_PLACE):
             continue
         for child in obliques:
             if parse.case(child.i) == prep:
                 found = actors.of(child.i)
                 if found:
-                    return found, f"obl-{prep}"
+                    return found, How(Target.OBLIQUE, prep)
     # "in front of Putin", "in the presence of the envoy": the one before whom it was done
     # (the phrase may hang higher up: "X's president demanding respect ... in front of Y")
+    genitive = lex.words["genitive"]
     high = [h for h in parse.ancestors(token.i) if h.pos in ("VERB", "AUX")][:2]
     for child in [*obliques, *(c for h in high for c in parse.children(h.i, "obl"))]:
         if child.lemma in lex.words["before"]:
             for inner in parse.children(child.i, "nmod"):
-                if parse.case(inner.i) == "of" and (found := actors.of(inner.i)):
-                    return found, "obl-front"
+                if parse.case(inner.i) in genitive and (found := actors.of(inner.i)):
+                    return found, How(Target.FRONT)
     # "imposed restrictions against German goods": the object's own phrase
+    place = lex.words["in"]
     for obj in parse.children(token.i, "obj"):
         for child in parse.children(obj.i, "nmod"):
-            if parse.case(child.i) in preps and parse.case(child.i) not in ("of", "in"):
+            if parse.case(child.i) in preps and parse.case(child.i) not in genitive | place:
                 found = actors.of(child.i)
                 if found:
-                    return found, "obj-nmod"
-    return [], "none"
+                    return found, How(Target.OBJECT_PHRASE)
+    return [], NO_TARGET
 
 
 def _noun_roles(
@@ -215,7 +221,7 @@ def _noun_roles(
     lex: Lexicon,
     preps: tuple[str, ...],
     speaker: Found | None,
-) -> tuple[list[Found], list[Found], str]:
+) -> tuple[list[Found], list[Found], Route]:
     """A noun trigger: roles from its light verb ("launched an attack on"), or its own
     possessor and phrases ("Azerbaijan's attack on Armenia")."""
     head = parse.head(token.i)
@@ -223,7 +229,7 @@ def _noun_roles(
         head is not None
         and head.pos == "NOUN"
         and token.dep == "nmod"
-        and parse.case(token.i) == "of"
+        and parse.case(token.i) in lex.words["genitive"]
         and head.dep == "obj"
     ):
         token_for_verb = head  # "launched ten days of war games": the days are launched
@@ -237,24 +243,30 @@ def _noun_roles(
             owner = [Found(mention.code, mention, 0)]
             owner += [f for c in actors.conjuncts(child.i) for f in actors.of(c)]
             break
-        if child.dep == "nmod:poss" and child.lemma in PRONOUNS:
+        if child.dep == "nmod:poss" and child.lemma in lex.words["pronouns"]:
             owner = actors.of(child.i, speaker)  # "its intervention": the last actor
             break
-    by = [c for c in parse.children(token.i, "nmod") if parse.case(c.i) == "by"]
+    by = [c for c in parse.children(token.i, "nmod") if parse.case(c.i) in lex.words["by"]]
     if not owner and by:
         owner = actors.of(by[0].i)
     # "the invasion of Ukraine", "the annexation of Crimea": "of" names the one acted on
     # only for armed acts ("the withdrawal of Serbian forces" names who withdraws).
-    own_preps = (*preps, "of") if entry.type in VIOLENT else tuple(p for p in preps if p != "of")
-    targets, how = [], "none"
+    genitive = lex.words["genitive"]
+    own_preps = (
+        (*preps, *sorted(genitive))
+        if entry.type in VIOLENT
+        else tuple(p for p in preps if p not in genitive)
+    )
+    targets: list[Found] = []
+    how = NO_TARGET
     for prep in own_preps:
-        if prep == "in" and not (entry.place or entry.type in IN_PLACE):
+        if prep in lex.words["in"] and not (entry.place or entry.type in IN_PLACE):
             continue
         for child in parse.children(token.i, "nmod", "obl"):
             if parse.case(child.i) == prep:
                 targets = actors.of(child.i)
                 if targets:
-                    how = f"nmod-{prep}"
+                    how = How(Target.NOUN_PHRASE, prep)
                     break
         if targets:
             break
@@ -262,7 +274,7 @@ def _noun_roles(
         return _summit(parse, token, actors, owner, light)
     listed = _participants(parse, token, actors, lex)
     if len(listed) >= 2:
-        return listed[:1], listed[1:], "noun-involving"
+        return listed[:1], listed[1:], Route(Via.NOUN, How(Target.INVOLVING))
     if (
         light is not None
         and token_for_verb.dep in ("obj", "nsubj:pass")
@@ -275,7 +287,7 @@ def _noun_roles(
             sources = actors.of(agent.i) if agent is not None else []
         if not targets:
             targets, how = _targets(parse, light, entry, actors, preps, lex)
-        return sources or owner, targets, f"light-{how}"
+        return sources or owner, targets, Route(Via.LIGHT, how)
     if (
         not targets
         and entry.place
@@ -286,15 +298,16 @@ def _noun_roles(
         # "the CSTO exercise was moved to Tajikistan", "...held in Dushanbe"
         verbs = [head, *parse.children(head.i, "conj")]
         for child in (c for v in verbs for c in parse.children(v.i, "obl")):
-            if parse.case(child.i) in ("to", "in", "в", "на") and (found := actors.of(child.i)):
-                targets, how = found, "where"
+            where = parse.case(child.i) in lex.words["where_cases"]
+            if where and (found := actors.of(child.i)):
+                targets, how = found, How(Target.WHERE)
                 break
     if entry.symmetric and entry.type == "ASSAULT":
         mutual = _between(parse, token, actors)
         if len(mutual) >= 2:
-            return mutual, mutual, "noun-between"
+            return mutual, mutual, Route(Via.NOUN, How(Target.BETWEEN))
         if not targets and len(owner) >= 2:
-            return owner, owner, "noun-mutual"
+            return owner, owner, Route(Via.NOUN, How(Target.MUTUAL))
         if targets and not owner and entry.type == "ASSAULT":
             # "called for help during border clashes with Azerbaijan": the clause's subject
             verb = next((a for a in parse.ancestors(token.i) if a.pos == "VERB"), None)
@@ -306,8 +319,8 @@ def _noun_roles(
         # France" with "hosted" as an adjective): the actor named first acts.
         first = next((m for m in actors.mentions if m.end <= token.start), None)
         if first is not None and all(first.code != t.code for t in targets):
-            return [Found(first.code, first, 2)], targets, f"fallback-{how}"
-    return owner, targets, f"noun-{how}"
+            return [Found(first.code, first, 2)], targets, Route(Via.FALLBACK, how)
+    return owner, targets, Route(Via.NOUN, how)
 
 
 def _participants(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> list[Found]:
@@ -322,7 +335,7 @@ def _participants(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> l
 
 def _summit(
     parse: Parse, token: Token, actors: Actors, owner: list[Found], light: Token | None
-) -> tuple[list[Found], list[Found], str]:
+) -> tuple[list[Found], list[Found], Route]:
     """A summit: its host ("in Moscow", "held in Yerevan") consults the alliance whose summit
     it is ("the CSTO summit", "the summit of the CSTO")."""
     alliances = actors.context.alliances
@@ -334,14 +347,14 @@ def _summit(
     for spot in spots:
         for child in parse.children(spot.i, "nmod", "obl"):
             case = parse.case(child.i)
-            if case == "of" and not whose:
+            if case in actors.words["genitive"] and not whose:
                 whose = [f for f in actors.of(child.i) if f.code in alliances]
-            elif case in ("in", "at", "в", "во") and not host:
+            elif case in actors.words["host_cases"] and not host:
                 host = [f for f in actors.of(child.i) if f.code not in alliances]
     if not whose:
         named = [m for m in actors.mentions if m.code in alliances and m.form != "members"]
         whose = [Found(named[0].code, named[0], 1)] if named else []
-    return host, whose, "summit"
+    return host, whose, Route(Via.SUMMIT)
 
 
 def _between(parse: Parse, token: Token, actors: Actors) -> list[Found]:
@@ -358,12 +371,12 @@ def _between(parse: Parse, token: Token, actors: Actors) -> list[Found]:
             phrases.append(child)
             phrases += parse.children(child.i, "nmod")
     for child in phrases:
-        if parse.case(child.i) not in ("between", "между"):
+        if parse.case(child.i) not in actors.words["between"]:
             continue
         found = actors.of(child.i)
         if len(found) >= 2:
             return found
-        if child.lemma in ("country", "side", "neighbour", "neighbor", "state", "nation"):
+        if child.lemma in actors.words["between_nouns"]:
             kinds = actors.context.kinds
             states: list[Found] = []
             for m in reversed(actors.mentions):

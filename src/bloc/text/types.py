@@ -58,7 +58,7 @@ def _fits(parse: Parse, token: Token, entry: Entry, lex: Lexicon) -> bool:
         return False
     if entry.prep and entry.prep not in _cases(parse, token):
         return False
-    return not (entry.objects and not entry.objects & _object_lemmas(parse, token))
+    return not (entry.objects and not entry.objects & _object_lemmas(parse, token, lex.words))
 
 
 def _cases(parse: Parse, token: Token) -> set[str]:
@@ -67,7 +67,7 @@ def _cases(parse: Parse, token: Token) -> set[str]:
     return found
 
 
-def _object_lemmas(parse: Parse, token: Token) -> set[str]:
+def _object_lemmas(parse: Parse, token: Token, words: dict[str, frozenset[str]]) -> set[str]:
     """The words that can select a trigger's sense: its object's head and the words that
     name it ("the state of emergency", "war games"), and the trigger's own modifiers."""
     lemmas: set[str] = set()
@@ -82,11 +82,12 @@ def _object_lemmas(parse: Parse, token: Token) -> set[str]:
     if token.pos == "VERB" and not parse.children(token.i, "obj", "xcomp", "nsubj:pass"):
         # The parser found no object ("cancelled planned CSTO drills" read as a clause):
         # the words right after the verb, up to the end of the clause.
+        plural = "".join(sorted(words["plural_endings"]))
         for t in parse.tokens[token.i + 1 : token.i + 7]:
-            if (t.pos == "PUNCT" and t.text not in "-–") or t.lemma in ("and", "but", "that"):
+            if (t.pos == "PUNCT" and t.text not in "-–") or t.lemma in words["clause_ends"]:
                 break
             lemmas.add(t.lemma)
-            lemmas.add(t.text.lower().rstrip("s"))
+            lemmas.add(t.text.lower().rstrip(plural))
     return lemmas
 
 
@@ -99,7 +100,9 @@ def _naming(parse: Parse, token: Token, depth: int) -> set[str]:
     return found
 
 
-def governor_of(parse: Parse, token: Token, triggers: dict[int, Trigger]) -> Trigger | None:
+def governor_of(
+    parse: Parse, token: Token, triggers: dict[int, Trigger], words: dict[str, frozenset[str]]
+) -> Trigger | None:
     """The trigger whose complement this one is ("refused to [send]", "threatened to [ban]",
     "agreed to undertake [exercises]")."""
     current = token
@@ -108,16 +111,17 @@ def governor_of(parse: Parse, token: Token, triggers: dict[int, Trigger]) -> Tri
         owned = parse.children(token.i, "nmod:poss", "amod", "compound")
         governing = triggers.get(head.i)
         if governing is not None and (
-            not owned or (governing.entry.type == "REJECT" and token.lemma in ("request", "appeal"))
+            not owned
+            or (governing.entry.type == "REJECT" and token.lemma in words["governed_asked"])
         ):
             return governing  # "extend the curfew": the verb says it; "denied X's request"
         current = head  # a light verb's noun: governed as its verb is
     while (
         current.dep in COMPLEMENTS
-        or (current.dep == "obl" and parse.case(current.i) == "to")
+        or (current.dep == "obl" and parse.case(current.i) in words["to"])
         or (
             current.dep == "advcl"
-            and any(m.lemma in ("of", "for") for m in parse.children(current.i, "mark"))
+            and any(m.lemma in words["purpose_marks"] for m in parse.children(current.i, "mark"))
         )
     ):
         head = parse.head(current.i)
@@ -143,19 +147,21 @@ def about_a_thing(parse: Parse, token: Token, actors: Actors) -> bool:
             marks = {m.lemma for m in parse.children(current.i, "mark")}
             governor = parse.head(up.i)
             light = up.dep == "obj" and governor is not None and governor.pos == "VERB"
-            if "of" in marks or not light:
+            if marks & actors.words["genitive"] or not light:
                 return True  # "the decision of sending troops": what was decided about
         current = up
     return False
 
 
-def complement_of(parse: Parse, token: Token, triggers: dict[int, Trigger]) -> Trigger | None:
+def complement_of(
+    parse: Parse, token: Token, triggers: dict[int, Trigger], words: dict[str, frozenset[str]]
+) -> Trigger | None:
     for child in parse.children(token.i, *COMPLEMENTS, "obl"):
-        if child.dep == "obl" and parse.case(child.i) != "to":
+        if child.dep == "obl" and parse.case(child.i) not in words["to"]:
             continue
         if child.i in triggers:
             return triggers[child.i]
-        deeper = complement_of(parse, child, triggers)
+        deeper = complement_of(parse, child, triggers, words)
         if deeper is not None:
             return deeper
     return None
@@ -175,7 +181,7 @@ def mood_of(parse: Parse, token: Token, lex: Lexicon) -> tuple[bool, bool, bool,
     for up in parse.ancestors(token.i):
         last = chain[-1]
         means = last.dep == "advcl" and any(
-            m.lemma == "by" for m in parse.children(last.i, "mark")
+            m.lemma in words["by"] for m in parse.children(last.i, "mark")
         )  # "stand to gain little by supporting": the support is as hypothetical as the gain
         if last.dep not in (*COMPLEMENTS, "conj", "aux") and not means:
             break
@@ -193,7 +199,7 @@ def mood_of(parse: Parse, token: Token, lex: Lexicon) -> tuple[bool, bool, bool,
             if child.lemma in words["negation"] and child.dep in ("neg", "advmod", "det", "aux"):
                 negated = True
             if child.dep.startswith("nsubj") and any(
-                c.lemma in words["negation"] or c.lemma == "none"
+                c.lemma in words["negation"] or c.lemma in words["nobody"]
                 for c in parse.children(child.i, "det", "advmod", "neg", "amod")
             ):
                 negated = True  # "no member has recognised", "not a single member..."

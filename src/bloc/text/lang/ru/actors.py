@@ -23,7 +23,7 @@ from bloc.knowledge import bundled
 from bloc.knowledge.russian import RussianForms, russian_forms
 from bloc.model import Mention
 from bloc.text.actors import actor_on, words
-from bloc.text.russian import lemma, lemmas, morph, normal
+from bloc.text.lang.ru.parser import lemma, lemmas, morph, normal
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Dates in Russian text, by the rules `bloc.text.dates` applies to English.
+"""Dates in Russian text, by the engine's rules (`bloc.text.dates`).
 
 "15 сентября" is the latest 15 September on or before publication; "в
 сентябре 2022 года" that month; "в 2021 году" that year; "в среду" the latest
@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from importlib import resources
+
+import yaml
 
 from bloc.core.dated import Precision, period_end
 from bloc.text.dates import (
-    DateGuess,
     _before,
     _days_before,
     _relative,
     _safe,
+    anchors,
     earliest,
+    named_date,
     numeric_days,
 )
+from bloc.text.reading import DateGuess, Dating
 
 _STEMS = (
     "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
@@ -87,23 +92,9 @@ _MAY_DATE = re.compile(
 _YEAR_LIST = re.compile(
     r"\bв\s+((?:19|20)\d{2}(?:\s*(?:,|и|ни\s+в)\s*(?:ни\s+в\s+)?(?:19|20)\d{2})+)", _FLAGS
 )
-TIME_ANCHORS: tuple[tuple[re.Pattern[str], DateGuess], ...] = (
-    (
-        re.compile(r"\b(?:начал[аео]?|канун[ae]?)\s+(?:специальной\s+военной\s+операции"
-                   r"|вторжения)", _FLAGS),
-        (dt.date(2022, 2, 1), "month"),
-    ),
-    (re.compile(r"\b44-дневн\w+\s+войн\w*", _FLAGS), (dt.date(2020, 1, 1), "year")),
-)  # fmt: skip
-ANCHORS: tuple[tuple[re.Pattern[str], DateGuess], ...] = (
-    (
-        re.compile(
-            r"\b(?:вторжени\w+\s+(?:в|на)\s+Украин|войн\w+\s+(?:против|с)\s+Украин)", _FLAGS
-        ),
-        (dt.date(2022, 2, 1), "month"),
-    ),
-    (re.compile(r"\b(?:присоединени|аннекси)\w+\s+Крыма", _FLAGS), (dt.date(2014, 3, 1), "month")),
-)
+_PHRASES = yaml.safe_load((resources.files(__package__) / "anchors.yaml").read_text("utf-8"))
+TIME_ANCHORS, ANCHORS = anchors(_PHRASES, _FLAGS)
+"""Happenings named instead of dated (bloc/text/anchors.yaml), in Russian."""
 
 
 def _month(name: str) -> int:
@@ -119,9 +110,8 @@ def may_date(text: str) -> bool:
     return _MAY_DATE.search(text) is not None
 
 
-def find_publication_date(text: str) -> dt.date | None:
+def publication_date(head: str) -> dt.date | None:
     """A date printed near the top of a Russian article ("ЕРЕВАН, 14 сентября 2022 г.")."""
-    head = "\n".join(text.splitlines()[:12])[:1500]
     for match in _DAY_MONTH.finditer(head):
         if match.group(3):
             found = _safe(int(match.group(3)), _month(match.group(2)), int(match.group(1)))
@@ -205,7 +195,8 @@ def listed_years(text: str) -> list[int]:
 
 def anchor_date(text: str) -> DateGuess | None:
     """The date of a named happening ("вторжение в Украину"), for the act it names."""
-    for pattern, guess in ANCHORS:
-        if pattern.search(text):
-            return guess
-    return None
+    return named_date(text, ANCHORS)
+
+
+def dating() -> Dating:
+    return Dating(may_date, sentence_date, anchor_date, listed_years, publication_date)

@@ -1,0 +1,40 @@
+"""English: spaCy's pinned pipeline, the gazetteer finder, English dates and words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bloc.text.lang.en import dates
+from bloc.text.lang.en.inflect import inflections
+from bloc.text.lexicon import Lexicon
+from bloc.text.parse import Parser
+from bloc.text.reading import Finder, Packaged, register
+
+_GATE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+def _gate(lex: Lexicon) -> Callable[[str], bool]:
+    """Any inflected form of a trigger, or a word of the gate class ("must")."""
+    forms, extra = lex.forms, lex.words["gate"]
+
+    def gate(text: str) -> bool:
+        found = set(_GATE_WORD.findall(text.lower()))
+        return not found.isdisjoint(forms) or not found.isdisjoint(extra)
+
+    return gate
+
+
+def _finder() -> Finder:
+    from bloc.text.lang.en.actors import finder
+
+    return finder()
+
+
+def _parser() -> Parser:
+    from bloc.text.lang.en.parser import parser
+
+    return parser()
+
+
+register(Packaged("en", "Latin", __name__, _finder, dates.dating, _parser, _gate, inflections))

@@ -1,0 +1,181 @@
+"""English dates: month and weekday names, relative phrases, and the anchors' phrases.
+
+The rules are the engine's (`bloc.text.dates`): this module reads the English words
+for them ("on September 14", "in April 2021", "last Wednesday", "in 2020").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from importlib import resources
+
+import yaml
+
+from bloc.core.dated import Precision, period_end
+from bloc.text.dates import (
+    _before,
+    _days_before,
+    _relative,
+    _safe,
+    anchors,
+    earliest,
+    iso_days,
+    named_date,
+    numeric_days,
+)
+from bloc.text.reading import DateGuess, Dating
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH = (
+    r"(January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"((?:19|20)\d{2})"
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+_MDY = re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b")
+_DMY = re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b")
+_MONTH_YEAR = re.compile(
+    rf"\b(?:in|of|since|by|from|during|until)?\s*(?:early|mid-?|late)?\s*{_MONTH}\s+{_YEAR}\b"
+)
+_MONTH_ONLY = re.compile(
+    rf"\b(?:in|of|since|by|during|until|this|last)\s+(?:early\s+|mid-?|late\s+)?{_MONTH}\b(?!\s+\d)"
+)
+_YEAR_ONLY = re.compile(
+    rf"\b(?:in|of|since|during|until|by)\s+(?:early\s+|mid-?|late\s+)?{_YEAR}\b"
+)
+_WEEKDAY = re.compile(
+    r"\b(last|on|this past|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_RELATIVE = re.compile(
+    r"\b(yesterday|today|last week|last month|earlier this month|this month|last year|this year|"
+    r"earlier this year)\b",
+    re.IGNORECASE,
+)
+_PHRASES = yaml.safe_load((resources.files(__package__) / "anchors.yaml").read_text("utf-8"))
+TIME_ANCHORS, ANCHORS = anchors(_PHRASES)
+"""Happenings named instead of dated (bloc/text/anchors.yaml): those that date their
+clause ("at the start of the invasion"), and those that date the act they name."""
+
+
+def publication_date(head: str) -> dt.date | None:
+    """A date with its month named at the top of an article ("September 14, 2022")."""
+    for pattern in (_MDY, _DMY):
+        for match in pattern.finditer(head):
+            groups = match.groups()
+            if pattern is _MDY:
+                month, day, year = groups
+            else:
+                day, month, year = groups
+            if year:
+                found = _safe(int(year), MONTHS[month.lower().rstrip(".")], int(day))
+                if found:
+                    return found
+    return None
+
+
+_CITATION = re.compile(r"\((?:[^()]{1,60}),\s*[A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?\)")
+
+
+_MAY_DATE = re.compile(
+    r"\d|January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|yesterday|today|last|this|earlier|invasion|war\b"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday",
+    re.IGNORECASE,
+)
+
+
+def may_date(text: str) -> bool:
+    """A cheap test: could this sentence name a date at all?"""
+    return _MAY_DATE.search(text) is not None
+
+
+def sentence_date(
+    text: str, published: dt.date | None, precision: Precision = "day"
+) -> DateGuess | None:
+    """The date a sentence gives for what it reports, or None when it gives none.
+
+    Source citations such as "(Interfax, October 9)" date the source, not the act. A
+    weekday is the latest such day on or before publication, the same day included
+    ("on Wednesday" in Wednesday's paper is that day); "last Wednesday" on a Wednesday
+    is the week before. With a publication known only to the month, a weekday or
+    "yesterday" cannot be placed and is not read.
+    """
+    text = _CITATION.sub(lambda m: " " * len(m.group()), text)
+    day_known = precision == "day"
+    if published is not None and not day_known:
+        published = period_end(published, precision)
+    candidates: list[tuple[int, DateGuess]] = []
+
+    candidates += iso_days(text)
+    candidates += numeric_days(text)
+    for pattern, order in ((_MDY, "md"), (_DMY, "dm")):
+        for match in pattern.finditer(text):
+            if order == "md":
+                month_name, day_text, year_text = match.groups()
+            else:
+                day_text, month_name, year_text = match.groups()
+            month = MONTHS[month_name.lower().rstrip(".")]
+            if year_text:
+                year = int(year_text)
+            elif published:
+                year = _before(published, month, int(day_text))
+            else:
+                continue
+            found = _safe(year, month, int(day_text))
+            if found:
+                candidates.append((match.start(), (found, "day")))
+    if not candidates:
+        for match in _MONTH_YEAR.finditer(text):
+            month = MONTHS[match.group(1).lower().rstrip(".")]
+            candidates.append((match.start(), (dt.date(int(match.group(2)), month, 1), "month")))
+        for match in _MONTH_ONLY.finditer(text):
+            if published is None:
+                continue
+            month = MONTHS[match.group(1).lower().rstrip(".")]
+            year = _before(published, month)
+            if match.group(0).lower().startswith("last") and year == published.year:
+                year -= 1 if month >= published.month else 0
+            found = _safe(year, month, 1)
+            if found:
+                candidates.append((match.start(), (found, "month")))
+    if published is not None:
+        for match in _WEEKDAY.finditer(text) if day_known else ():
+            target = WEEKDAYS[match.group(2).lower()]
+            back = (published.weekday() - target) % 7
+            if back == 0 and match.group(1) == "last":
+                back = 7
+            weekday = _days_before(published, back)
+            if weekday:
+                candidates.append((match.start(), (weekday, "day")))
+        for match in _RELATIVE.finditer(text):
+            phrase = match.group(1).lower()
+            if not day_known and phrase in ("yesterday", "today", "last week"):
+                continue
+            relative = _relative(phrase, published)
+            if relative:
+                candidates.append((match.start(), relative))
+    return earliest(text, candidates, TIME_ANCHORS, _YEAR_ONLY)
+
+
+_YEAR_LIST = re.compile(r"\bin\s+((?:19|20)\d{2}(?:\s*,\s*(?:and\s+)?(?:19|20)\d{2})+)")
+
+
+def listed_years(text: str) -> list[int]:
+    """Years given as a list ("in 1999, 2010, and 2021"): one happening each."""
+    match = _YEAR_LIST.search(text)
+    return [int(y) for y in re.findall(r"(?:19|20)\d{2}", match.group(1))] if match else []
+
+
+def anchor_date(text: str) -> DateGuess | None:
+    """The date of a named happening ("the invasion of Ukraine"), for the act it names."""
+    return named_date(text, ANCHORS)
+
+
+def dating() -> Dating:
+    return Dating(may_date, sentence_date, anchor_date, listed_years, publication_date)
