@@ -41,7 +41,7 @@ class RussianForms:
 
     actors: dict[str, RussianActor]
     people: tuple[tuple[int, tuple[str, ...]], ...]
-    members: frozenset[str]  # lemmas: "члены ОДКБ" are the alliance's states
+    members: frozenset[str]  # lemmas: "chleny ODKB" (members of the CSTO) are the alliance's states
     titles: frozenset[str]  # lemmas of office words between a state and a name
 
 
