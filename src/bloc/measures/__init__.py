@@ -22,6 +22,7 @@ from bloc.measures.relations import (
 from bloc.measures.reliability import reliability, reliability_summary
 from bloc.measures.risk import RISK_WEIGHTS, explain, risk
 from bloc.measures.signals import Observed, observe, signals
+from bloc.measures.votes import vote_pairs, votes
 
 __all__ = [
     "HALF_LIFE_DAYS",
@@ -46,4 +47,6 @@ __all__ = [
     "tie_scores",
     "ties",
     "ties_with",
+    "vote_pairs",
+    "votes",
 ]

@@ -15,10 +15,11 @@ from pathlib import Path
 import duckdb
 
 from bloc.errors import StoreError
+from bloc.store.votes import VOTES_DDL
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -96,6 +97,7 @@ event as coded (NULL: as coded; an empty `mode` or `alliance`: none), and the
 decision keeps its meaning if the event is later gone. `decided_at` is UTC."""
 
 SCHEMA += DECISIONS_DDL
+SCHEMA += VOTES_DDL
 
 
 def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
@@ -141,6 +143,14 @@ def _add_decisions(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DECISIONS_DDL)
 
 
+def _add_roll_calls(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 7: UN General Assembly roll calls and the votes cast on them.
+
+    Two new tables (`bloc.store.votes`); nothing stored before changes.
+    """
+    con.execute(VOTES_DDL)
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
@@ -148,6 +158,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     3: _add_feeds,
     4: _add_document_lang,
     5: _add_decisions,
+    6: _add_roll_calls,
 }
 
 
