@@ -35,11 +35,11 @@ from bloc.ingest.datasets.unvotes_states import state_code
 from bloc.store import View, opened
 from bloc.store.votes import counts, stored_dates, write_roll_calls
 
-LAYOUTS: dict[str, tuple[str, ...]] = {
+LAYOUTS: dict[str, tuple[str, ...]] = {  # the first whose columns a file has
+    "voeten": ("rcid", "ccode", "vote"),
     "votes": ("rcid", "country", "country_code", "vote"),
     "roll calls": ("rcid", "session", "date", "unres", "short", "descr"),
     "issues": ("rcid", "short_name"),
-    "voeten": ("rcid", "ccode", "vote"),
 }
 VOTE_WORDS = {"yes": "yes", "no": "no", "abstain": "abstain"}
 VOETEN_CODES = {"1": "yes", "2": "abstain", "3": "no", "8": None, "9": None}
@@ -128,7 +128,7 @@ def header(path: Path) -> list[str]:
 def layout_of(columns: list[str]) -> str | None:
     have = set(columns)
     for name, needed in LAYOUTS.items():
-        if set(needed) <= have and not (name == "votes" and "ccode" in have):
+        if set(needed) <= have:
             return name
     return None
 
@@ -184,6 +184,8 @@ def _import(
         with opened(db, write=True) as store:
             if "votes" in found and "roll calls" not in found:
                 _dated_from_store(con, store, report)
+            if not {"issues", "voeten"} & set(found):
+                _topics_from_store(con, store)
             calls, votes = _finish(con, report)
             written = write_roll_calls(store, calls, votes)
             report.new, report.revised = written.new, written.revised
@@ -238,6 +240,13 @@ CALL_COLUMNS = (
 )
 
 
+EMPTY_CALLS = (
+    "SELECT NULL::VARCHAR AS file, NULL::BIGINT AS line, "
+    + ", ".join(f"NULL::VARCHAR AS {c}" for c in CALL_COLUMNS)
+    + ", NULL::VARCHAR[] AS flags LIMIT 0"
+)
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -279,11 +288,12 @@ def _stage(
             f"{_columns(con, table, CALL_COLUMNS)}, {topic} AS flags FROM {table} "
             "ORDER BY rcid, line"
         )
-    con.execute(f"CREATE TEMP TABLE calls AS {' UNION ALL '.join(selects) or 'SELECT 1 WHERE 0'}")
+    con.execute(f"CREATE TEMP TABLE calls AS {' UNION ALL '.join(selects) or EMPTY_CALLS}")
     issues = _union(found, "issues", "rcid, short_name")
     con.execute(
         "CREATE TEMP TABLE issues AS "
-        + (issues or "SELECT NULL AS file, NULL AS line, NULL AS rcid, NULL AS short_name LIMIT 0")
+        + (issues or "SELECT NULL::VARCHAR AS file, NULL::BIGINT AS line, "
+        "NULL::VARCHAR AS rcid, NULL::VARCHAR AS short_name LIMIT 0")
     )
     cast = []
     if "votes" in found:
@@ -308,11 +318,22 @@ def _dated_from_store(con: duckdb.DuckDBPyConnection, store: Any, report: VotesI
     stored = stored_dates(store, rcids)
     con.register("stored_calls", stored)
     con.execute(
-        "INSERT INTO calls SELECT 'the store', 0, rcid, session::VARCHAR, date::VARCHAR, "
+        "INSERT INTO calls SELECT 'the store', 0, rcid, session::VARCHAR, date::DATE::VARCHAR, "
         "resolution, important::INT::VARCHAR, amend::INT::VARCHAR, para::INT::VARCHAR, short, "
         "descr, topics FROM stored_calls"
     )
     con.unregister("stored_calls")
+
+
+def _topics_from_store(con: duckdb.DuckDBPyConnection, store: Any) -> None:
+    """No topics file in this import: roll calls already stored keep the topics they have."""
+    rcids = [str(r[0]) for r in con.execute("SELECT DISTINCT rcid FROM calls").fetchall()]
+    stored = stored_dates(store, rcids)[["rcid", "topics"]]
+    con.register("stored_topics", stored)
+    con.execute(
+        "INSERT INTO issues SELECT 'the store', 0, rcid, unnest(topics) FROM stored_topics"
+    )
+    con.unregister("stored_topics")
 
 
 def _finish(con: duckdb.DuckDBPyConnection, report: VotesImport) -> tuple[Any, Any]:
@@ -393,7 +414,7 @@ def _finish(con: duckdb.DuckDBPyConnection, report: VotesImport) -> tuple[Any, A
                o.short, o.descr,
                coalesce(t.topics, list_filter(o.flags, lambda x: x IS NOT NULL), []) AS topics,
                'unvotes' AS origin, ['voeten-unvotes'] AS cite,
-               md5(concat_ws('|', o.session, o.date, o.unres, o.short, o.descr,
+               md5(concat_ws('|', o.session, o.date::DATE, o.unres, o.short, o.descr,
                    array_to_string(coalesce(t.topics,
                        list_filter(o.flags, lambda x: x IS NOT NULL), []), ','),
                    d.d)) AS digest
