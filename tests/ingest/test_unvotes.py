@@ -101,10 +101,16 @@ def test_voeten_layout_with_codes_absences_and_topics(tmp_path: Path) -> None:
     text = (
         "rcid,ccode,member,vote,Country,Countryname,year,session,abstain,yes,no,"
         "importantvote,date,unres,amend,para,short,descr,me,nu,di,hr,co,ec\n"
-        "7,365,1,1,RUS,Russia,1998,53,0,1,0,0,1998-12-01,R/53/7,0,0,X,Y,0,0,0,1,0,0\n"
-        "7,704,1,3,UZB,Uzbekistan,1998,53,0,1,0,0,1998-12-01,R/53/7,0,0,X,Y,0,0,0,1,0,0\n"
-        "7,260,1,8,GFR,German Federal Republic,1998,53,0,1,0,0,1998-12-01,R/53/7,0,0,X,Y,0,0,0,1,0,0\n"
-        "7,2,1,2,USA,United States of America,1998,53,0,1,0,0,1998-12-01,R/53/7,0,0,X,Y,0,0,0,1,0,0\n"
+    )
+    tail = ",1998,53,0,1,0,0,1998-12-01,R/53/7,0,0,X,Y,0,0,0,1,0,0\n"
+    text += "".join(
+        f"7,{row}{tail}"
+        for row in (
+            "365,1,1,RUS,Russia",
+            "704,1,3,UZB,Uzbekistan",
+            "260,1,8,GFR,German Federal Republic",
+            "2,1,2,USA,United States of America",
+        )
     )
     db = tmp_path / "s.duckdb"
     report = import_unvotes([save(tmp_path, "UNVotes.csv", text)], db)

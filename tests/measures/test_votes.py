@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import TESTS, missing
 from typer.testing import CliRunner
 
 from bloc import measures
 from bloc.cli import app
 from bloc.measures.votes import Drift, agreement_table, weigh
+from helpers import TESTS, missing
 
 # Beside the checkout (../shared), or beside a worktree's parent folder.
 UNVOTES = next(
@@ -39,6 +39,7 @@ def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
             "resolution": ["R/1", "R/2", "R/3", "R/4"],
             "topics": [["hr"], ["nu"], ["hr"], []],
             "short": ["A", "B", "C", "D"],
+            "median": [1.0, 0.0, 1.0, 1.0],  # the median vote cast, as the store gives it
         }
     )
     rows = [

@@ -65,7 +65,7 @@ def _frames(
 
 def _valued(calls: pd.DataFrame, votes: pd.DataFrame, topic: str | None) -> pd.DataFrame:
     """Votes with their value, date, year and the roll call's topics; one topic if asked."""
-    cols = ["rcid", "date", "resolution", "topics", "short"]
+    cols = ["rcid", "date", "resolution", "topics", "short", "median"]
     frame = votes.merge(calls[[c for c in cols if c in calls.columns]], on="rcid")
     frame["value"] = frame.vote.map(VALUE)
     frame = frame[frame.value.notna()]
@@ -100,12 +100,6 @@ def _yearly(both: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def median_votes(valued: pd.DataFrame) -> pd.DataFrame:
-    """The General Assembly's median state on each roll call: the median vote cast."""
-    med = valued.groupby("rcid").value.median().rename("value_b").reset_index()
-    return med
-
-
 def agreement_table(
     calls: pd.DataFrame,
     votes: pd.DataFrame,
@@ -120,14 +114,13 @@ def agreement_table(
     valued = _valued(calls, votes, topic)
     if since is not None:
         valued = valued[valued.year >= since]
-    median = median_votes(valued)
     rows = []
     for m in members:
         if m == leader:
             continue
         yearly = _yearly(pair_votes(valued, m, leader))
-        mine = valued[valued.member == m].merge(median, on="rcid")
-        mine["agree"] = 1 - (mine.value - mine.value_b).abs()
+        mine = valued[valued.member == m]
+        mine = mine.assign(agree=1 - (mine.value - mine["median"].astype(float)).abs())
         with_median = mine.groupby("year").agree.mean().rename("with_median")
         yearly = yearly.merge(with_median, on="year", how="left")
         yearly.insert(0, "leader", leader)
@@ -179,7 +172,7 @@ def votes(
     assert al.leader is not None
     day = parse_day(on)
     members = sorted({s.member for s in al.membership} | {al.leader})
-    calls, cast = _frames(db, day)
+    calls, cast = _frames(db, day, members)
     return agreement_table(
         calls, cast, al.leader, members, topic=topic, since=_year(since), spells=al
     )
@@ -196,7 +189,7 @@ def vote_pairs(
     codes = [s.strip().upper() for s in states if s.strip()]
     if len(codes) < 2:
         raise UnknownActorError("give two states or more, the first compared with the others")
-    calls, cast = _frames(db, parse_day(on))
+    calls, cast = _frames(db, parse_day(on), codes)
     frame = agreement_table(calls, cast, codes[0], codes[1:], topic=topic, since=_year(since))
     return frame.drop(columns=["member_then"])
 
@@ -238,9 +231,10 @@ def drift(
 
     Recent: the `RECENT_YEARS` before the last roll call on or before `day`;
     past: the `PAST_YEARS` before those. The shortfall (below the other
-    members' median, plus half of any fall from its own past) gives 1 - exp(-shortfall / SCALE), counted
-    n / (n + EVIDENCE) for n recent votes, so four votes weigh little and a
-    session's hundred nearly fully. A member without a recent shared vote has
+    members' median, plus half of any fall from its own past) gives
+    1 - exp(-shortfall / SCALE), counted n / (n + EVIDENCE) for n recent
+    votes, so four votes weigh little and a session's hundred nearly fully.
+    A member without a recent shared vote has
     no entry: no evidence, not a default.
     """
     valued = _valued(calls, cast, None)

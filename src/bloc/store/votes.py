@@ -176,19 +176,29 @@ def read_votes(
     members: list[str] | None = None,
     until: dt.date | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Roll calls (rcid, date, resolution, topics, short, origin, cite) and votes (rcid,
-    member, vote), imported and hand-typed together, on or before `until`.
+    """Roll calls (rcid, date, resolution, topics, short, origin, cite, median) and votes
+    (rcid, member, vote), imported and hand-typed together, on or before `until`.
 
-    `members`: only these states' votes (None: every state's, which the General
-    Assembly's median needs). A hand-typed roll call whose resolution an imported
-    one also records is left out: the file replaces it.
+    `median` is the General Assembly's median vote on the roll call (yes 1, abstain
+    0.5, no 0; for a hand-typed one, the median of the states it records).
+    `members`: only these states' votes (None: every state's). A hand-typed roll
+    call whose resolution an imported one also records is left out: the file
+    replaces it.
     """
     kb_calls, kb_votes = _kb_frames()
     if store is not None:
         when = "" if until is None else "WHERE r.date <= ?"
         params: list[Any] = [] if until is None else [until]
+        # The Assembly's median state on each roll call: the median of every vote cast.
         calls = store.query(
-            f"SELECT rcid, date, resolution, topics, short, origin, cite FROM roll_calls r {when}",
+            f"""
+            WITH medians AS (
+                SELECT rcid, median(CASE vote WHEN 'yes' THEN 1.0 WHEN 'abstain' THEN 0.5
+                                              ELSE 0.0 END) AS median
+                FROM roll_call_votes GROUP BY rcid)
+            SELECT r.rcid, r.date, r.resolution, r.topics, r.short, r.origin, r.cite, m.median
+            FROM roll_calls r LEFT JOIN medians m USING (rcid) {when}
+            """,
             params,
         )
         if members is not None:
@@ -202,9 +212,11 @@ def read_votes(
             params,
         )
     else:
-        calls = pd.DataFrame(columns=["rcid", "date", "resolution", "topics", "short"])
+        calls = pd.DataFrame(columns=["rcid", "date", "resolution", "topics", "short", "median"])
         votes = pd.DataFrame(columns=list(VOTE_COLUMNS))
     if not kb_calls.empty:
+        value = kb_votes.vote.map({"yes": 1.0, "abstain": 0.5, "no": 0.0})
+        kb_calls["median"] = kb_calls.rcid.map(value.groupby(kb_votes.rcid).median())
         keep = ~kb_calls.resolution.isin(set(calls.resolution.dropna()))
         if until is not None:
             keep &= kb_calls.date <= pd.Timestamp(until)

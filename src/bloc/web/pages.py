@@ -21,7 +21,7 @@ from bloc import api, measures, simulate
 from bloc.errors import UnknownActorError
 from bloc.knowledge import bundled
 from bloc.model import Alliance
-from bloc.web import charts, maps
+from bloc.web import charts, maps, votes_chart
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,7 @@ def overview(
         "cohesion_rows": api.to_records(coh.tail(8)),
         "risk": api.to_records(risk),
         "risk_chart": charts.risk_chart(risk, list(measures.RISK_WEIGHTS), measures.RISK_WEIGHTS),
+        "votes_chart": votes_chart.alliance_votes_chart(al, on, nm, db),
         "map": Markup(maps.risk_map(status, scores, nm, link, al.leader)),
         "latest": event_rows(latest, on),
         "links": link,

@@ -292,8 +292,11 @@ def _stage(
     issues = _union(found, "issues", "rcid, short_name")
     con.execute(
         "CREATE TEMP TABLE issues AS "
-        + (issues or "SELECT NULL::VARCHAR AS file, NULL::BIGINT AS line, "
-        "NULL::VARCHAR AS rcid, NULL::VARCHAR AS short_name LIMIT 0")
+        + (
+            issues
+            or "SELECT NULL::VARCHAR AS file, NULL::BIGINT AS line, "
+            "NULL::VARCHAR AS rcid, NULL::VARCHAR AS short_name LIMIT 0"
+        )
     )
     cast = []
     if "votes" in found:
@@ -330,9 +333,7 @@ def _topics_from_store(con: duckdb.DuckDBPyConnection, store: Any) -> None:
     rcids = [str(r[0]) for r in con.execute("SELECT DISTINCT rcid FROM calls").fetchall()]
     stored = stored_dates(store, rcids)[["rcid", "topics"]]
     con.register("stored_topics", stored)
-    con.execute(
-        "INSERT INTO issues SELECT 'the store', 0, rcid, unnest(topics) FROM stored_topics"
-    )
+    con.execute("INSERT INTO issues SELECT 'the store', 0, rcid, unnest(topics) FROM stored_topics")
     con.unregister("stored_topics")
 
 
