@@ -198,6 +198,7 @@ def _classify(
 ) -> dict[str, list[tuple[str, str]]]:
     """Each file read into a table by its layout; one of another layout reported and left."""
     found: dict[str, list[tuple[str, str]]] = {}
+    paths = list(dict.fromkeys(paths))  # a file given twice is read once
     for i, path in enumerate(paths):
         entry: dict[str, Any] = {"path": str(path), "layout": None, "rows": 0, "failed": None}
         report.files.append(entry)
@@ -350,7 +351,10 @@ def _finish(con: duckdb.DuckDBPyConnection, report: VotesImport) -> tuple[Any, A
     con.execute(
         f"""
         CREATE TEMP TABLE cast_ok AS
-        SELECT *, CASE WHEN ccode IS NULL THEN lower(trim(vote))
+        SELECT file, line, rcid, vote, country, country_code, ccode,
+               concat_ws('|', coalesce(country, ''), coalesce(country_code, ''),
+                         coalesce(ccode, '')) AS skey,
+               CASE WHEN ccode IS NULL THEN lower(trim(vote))
                        WHEN trim(vote) = '1' THEN 'yes' WHEN trim(vote) = '2' THEN 'abstain'
                        WHEN trim(vote) = '3' THEN 'no' END AS word,
                CASE WHEN ccode IS NULL THEN lower(trim(vote)) IN ({words})
@@ -371,19 +375,16 @@ def _finish(con: duckdb.DuckDBPyConnection, report: VotesImport) -> tuple[Any, A
     ).fetchall():
         report.skip(file, int(line), "vote on a roll call with no dated row: rcid", rcid)
     states = con.execute(
-        "SELECT DISTINCT country, country_code, ccode FROM cast_ok WHERE known AND dated"
+        "SELECT DISTINCT skey, country, country_code, ccode FROM cast_ok WHERE known AND dated"
     ).fetchall()
-    mapping = [(a, b, c, state_code(a, b, c)) for a, b, c in states]
-    con.execute(
-        "CREATE TEMP TABLE states (country VARCHAR, code VARCHAR, ccode VARCHAR, member VARCHAR)"
-    )
+    mapping = [(k, state_code(a, b, c)) for k, a, b, c in states]
+    con.execute("CREATE TEMP TABLE states (skey VARCHAR, member VARCHAR)")
     if mapping:
-        con.executemany("INSERT INTO states VALUES (?, ?, ?, ?)", mapping)
+        con.executemany("INSERT INTO states VALUES (?, ?)", mapping)
     for file, line, country, code, n in con.execute(
         """
         SELECT c.file, min(c.line), c.country, coalesce(c.country_code, c.ccode), count(*)
-        FROM cast_ok c JOIN states s ON c.country IS NOT DISTINCT FROM s.country
-            AND c.country_code IS NOT DISTINCT FROM s.code AND c.ccode IS NOT DISTINCT FROM s.ccode
+        FROM cast_ok c JOIN states s USING (skey)
         WHERE s.member IS NULL AND c.known AND c.dated GROUP BY ALL ORDER BY 1, 2
         """
     ).fetchall():
@@ -393,9 +394,8 @@ def _finish(con: duckdb.DuckDBPyConnection, report: VotesImport) -> tuple[Any, A
     con.execute(
         """
         CREATE TEMP TABLE ready_votes AS
-        SELECT DISTINCT c.rcid, s.member, c.word AS vote
-        FROM cast_ok c JOIN states s ON c.country IS NOT DISTINCT FROM s.country
-            AND c.country_code IS NOT DISTINCT FROM s.code AND c.ccode IS NOT DISTINCT FROM s.ccode
+        SELECT c.rcid, s.member, c.word AS vote
+        FROM cast_ok c JOIN states s USING (skey)
         WHERE c.known AND c.dated AND s.member IS NOT NULL AND c.word IS NOT NULL
         """
     )
