@@ -31,6 +31,7 @@ import pandas as pd
 
 from bloc.errors import BlocError, UnknownActorError
 from bloc.knowledge import bundled
+from bloc.measures.decay import HALF_LIFE_DAYS
 from bloc.measures.signals import DB, Observed
 from bloc.model import Alliance
 from bloc.store import opened, parse_day
@@ -65,7 +66,7 @@ def _frames(
 
 def _valued(calls: pd.DataFrame, votes: pd.DataFrame, topic: str | None) -> pd.DataFrame:
     """Votes with their value, date, year and the roll call's topics; one topic if asked."""
-    cols = ["rcid", "date", "resolution", "topics", "short", "median"]
+    cols = ["rcid", "date", "resolution", "topics", "short", "median", "cite"]
     frame = votes.merge(calls[[c for c in cols if c in calls.columns]], on="rcid")
     frame["value"] = frame.vote.map(VALUE)
     frame = frame[frame.value.notna()]
@@ -233,7 +234,8 @@ def drift(
     past: the `PAST_YEARS` before those. The shortfall (below the other
     members' median, plus half of any fall from its own past) gives
     1 - exp(-shortfall / SCALE), counted n / (n + EVIDENCE) for n recent
-    votes, so four votes weigh little and a session's hundred nearly fully.
+    votes, so four votes weigh little and a session's hundred nearly fully,
+    and halved for each `HALF_LIFE_DAYS` the last of them is older than `day`.
     A member without a recent shared vote has
     no entry: no evidence, not a default.
     """
@@ -259,8 +261,10 @@ def drift(
         peers = float(np.median(others)) if others else level
         shortfall = max(0.0, peers - level) + max(0.0, past.get(m, level) - level) / 2
         n = len(pairs[m])
-        value = (1 - math.exp(-shortfall / SCALE)) * n / (n + EVIDENCE)
         now = pairs[m]
+        age = (pd.Timestamp(day) - pd.Timestamp(now.date.max())).days
+        value = (1 - math.exp(-shortfall / SCALE)) * n / (n + EVIDENCE)
+        value *= 2 ** (-max(0, age) / HALF_LIFE_DAYS)  # old votes fade as old events do
         worst = now[now.agree < 1].sort_values(["agree", "date"], ascending=[True, False])
         out[m] = Drift(
             value=float(value),
@@ -284,6 +288,7 @@ def _worst(r: dict[Any, Any]) -> dict[str, object]:
         "short": None if pd.isna(r["short"]) else str(r["short"]),
         "vote": str(r["vote"]),
         "leader_vote": str(r["vote_b"]),
+        "cite": list(r["cite"]) if isinstance(r.get("cite"), list | np.ndarray) else [],
     }
 
 
@@ -354,7 +359,7 @@ def vote_rows(found: Drift | None, leader: str | None) -> list[dict[str, object]
                     f"{w['resolution'] or 'roll call ' + str(w['rcid'])} ({topics}): voted "
                     f"{w['vote']}, {leader} {w['leader_vote']}; {w['short'] or ''}"
                 ).rstrip("; "),
-                "sources": ["voeten-unvotes"],
+                "sources": list(w["cite"]) or ["voeten-unvotes"],  # type: ignore[call-overload]
             }
         )
     return rows
