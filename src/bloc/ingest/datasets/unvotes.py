@@ -304,7 +304,8 @@ def _stage(
         cast.append(_union(found, "votes", "rcid, country, country_code, NULL AS ccode, vote"))
     for table, name in found.get("voeten", []):
         have = _have(con, table)
-        country = next((c for c in ("countryname", "country", "member") if c in have), "NULL")
+        # The name, not `Country`: that three-letter code is not ISO's (AUS may be Austria).
+        country = "countryname" if "countryname" in have else "NULL"
         cast.append(
             f"SELECT {_quote(name)} AS file, line, rcid, {country} AS country, "
             f"NULL AS country_code, ccode, vote FROM {table}"
