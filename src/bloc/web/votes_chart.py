@@ -108,7 +108,8 @@ def _shapes(al: Alliance, on: dt.date, first: int) -> tuple[list[Any], list[Any]
                 }
             )
         marks = [] if s.start <= al.founded else [(s.start, f"{s.member} {_verb(s.status)}")]
-        if s.end is not None and s.end <= on and s.status == "member":
+        follows = any(o.member == s.member and o.start == s.end for o in al.membership)
+        if s.end is not None and s.end <= on and not follows:
             marks.append((s.end, f"{s.member} leaves"))
         for day, text in marks:
             if day.year < first:
