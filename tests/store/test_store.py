@@ -245,6 +245,8 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
         "table feeds",
         "table feed_items",
         "table decisions",
+        "table roll_calls",
+        "table roll_call_votes",
     }
     tables = report.finding("tables")  # a few examples are named, all are counted
     assert tables.count == len(missing) and set(tables.examples) < missing
