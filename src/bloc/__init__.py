@@ -4,7 +4,8 @@ The public API: each function returns a pandas DataFrame and takes `db`, the
 store file (None for `$BLOC_DB` or the user data directory), or a
 `bloc.View(path, origins=[...])` to count only the events those origins
 report (`as_coded=True`: without analysts' review decisions). `bloc.import_files`
-imports GDELT, POLECAT and ACLED files; `bloc.decide` and `bloc.apply_decisions`
+imports GDELT, POLECAT and ACLED files; `bloc.votes` gives members' agreement
+with their leader in the UN General Assembly; `bloc.decide` and `bloc.apply_decisions`
 take review decisions, and `bloc.accuracy` measures the coder on them.
 
     >>> import bloc
@@ -28,6 +29,8 @@ from bloc.measures import (
     reliability_summary,
     risk,
     signals,
+    vote_pairs,
+    votes,
 )
 from bloc.store import View
 from bloc.store.decisions import Decision
@@ -54,6 +57,8 @@ __all__ = [
     "reliability_summary",
     "risk",
     "signals",
+    "vote_pairs",
+    "votes",
 ]
 try:
     __version__ = version("bloc")

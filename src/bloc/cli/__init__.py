@@ -11,6 +11,7 @@ from bloc.cli import measures  # alignment to risk, simulate, backtest
 from bloc.cli import review  # review, accuracy
 from bloc.cli import show  # serve, report
 from bloc.cli import feeds  # feeds, watch
+from bloc.cli import votes  # votes (UN General Assembly)
 # isort: on
 
-__all__ = ["app", "data", "feeds", "measures", "review", "run", "show"]
+__all__ = ["app", "data", "feeds", "measures", "review", "run", "show", "votes"]

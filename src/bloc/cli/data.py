@@ -250,6 +250,7 @@ class Dataset(enum.StrEnum):
     gdelt = "gdelt"
     polecat = "polecat"
     acled = "acled"
+    unvotes = "unvotes"
 
 
 @app.command("import")
@@ -275,6 +276,9 @@ def import_command(
     """Import an event dataset, mapped to PLOVER (re-running changes nothing)."""
     from bloc.ingest.datasets import import_files
 
+    if dataset is Dataset.unvotes:
+        _import_unvotes(files, db, fmt)
+        return
     try:
         with err.status(f"importing {dataset.value}…"):
             summary = import_files(dataset.value, files, db, keep_all=keep_all)
@@ -282,6 +286,20 @@ def import_command(
         fail(exc)
     emit_summary(summary, fmt)
     if any(f.failed for f in summary.files):
+        raise typer.Exit(1)
+
+
+def _import_unvotes(files: list[Path], db: Path | None, fmt: Format) -> None:
+    """UN General Assembly roll calls (bloc.ingest.datasets.unvotes); exit 1 if a file failed."""
+    from bloc.ingest.datasets.unvotes import import_unvotes
+
+    try:
+        with err.status("importing UN General Assembly votes…"):
+            summary = import_unvotes(files, db)
+    except BlocError as exc:
+        fail(exc)
+    emit_summary(summary, fmt)
+    if any(f["failed"] for f in summary.files):
         raise typer.Exit(1)
 
 

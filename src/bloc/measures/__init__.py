@@ -23,6 +23,7 @@ from bloc.measures.relations import (
 from bloc.measures.reliability import reliability, reliability_summary
 from bloc.measures.risk import RISK_WEIGHTS, explain, risk
 from bloc.measures.signals import observe, signals
+from bloc.measures.votes import vote_pairs, votes
 
 __all__ = [
     "HALF_LIFE_DAYS",
@@ -47,4 +48,6 @@ __all__ = [
     "tie_scores",
     "ties",
     "ties_with",
+    "vote_pairs",
+    "votes",
 ]

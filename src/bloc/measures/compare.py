@@ -30,7 +30,7 @@ def compare(alliances: list[str], on: str | dt.date | None = None, db: DB = None
         pairs = dyads(data, day)
         hostile = pairs.dropna(subset=["score"]).head(1)
         summary = reliability_summary(al.code, day)
-        ranked = risk(data, day)
+        ranked = risk(data, day, db)
         columns[al.code] = {
             "members": len(status),
             "members frozen or suspended": sum(s != "member" for s in status.values()),

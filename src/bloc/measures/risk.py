@@ -16,6 +16,7 @@ from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Obse
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
 from bloc.measures.signals import DB, data_of, member_on, refusal_table
+from bloc.measures.votes import drift_of, vote_rows, weigh
 from bloc.store import opened
 from bloc.store.observations import cited_events, member_votes
 
@@ -124,6 +125,7 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
     data = data_of(alliance, db)
     day = as_of(on)
     inputs = _inputs_on(data, day)
+    drifts = drift_of(data, inputs.members, day, db)
     records = []
     for m in inputs.members:
         values = inputs.parts[m]
@@ -136,6 +138,9 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
             for k in order
             if values[k] > 0.005
         ]
+        shown = [k for k in order if values[k] > 0.005]
+        shares = [(RISK_WEIGHTS[k] * values[k], counts[k]) for k in shown]
+        score, reasons = weigh(score, reasons, shares, drifts.get(m), data.alliance.leader)
         if inputs.status[m] != "member":
             score = 1.0
             reasons.insert(0, f"participation already {inputs.status[m]}")
@@ -156,9 +161,10 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
                 "reasons": reasons,
                 "evidence": list(dict.fromkeys(evidence))[:8],
                 **values,
+                "UN votes": drifts[m].value if m in drifts else np.nan,
             }
         )
-    columns = ["rank", "member", "score", "reasons", "evidence", *RISK_WEIGHTS]
+    columns = ["rank", "member", "score", "reasons", "evidence", *RISK_WEIGHTS, "UN votes"]
     if not records:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(records).sort_values(
@@ -233,6 +239,8 @@ def explain(
             add(component, str(event), signal)
     for event in _request_ids(data.alliance, code, day):
         add("unanswered requests", event, {})
+    drifts = drift_of(data, inputs.members, day, db)
+    rows += vote_rows(drifts.get(code), data.alliance.leader)
     out = pd.DataFrame(rows, columns=EXPLAINED)
     out["date"] = pd.to_datetime(out["date"]).dt.date
     explained: pd.DataFrame = out.sort_values(["component", "date", "event"], ignore_index=True)

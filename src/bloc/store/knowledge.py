@@ -6,13 +6,12 @@ transaction when the digest of the knowledge base changes (`knowledge_digest`).
 One source of truth at run time: the `KnowledgeBase` object a session carries
 (`bloc.store.view.Session.knowledge`: the bundled YAML by default, or a custom
 one). Every reader of alliances, actors, memberships and requests takes them
-from that object; the copy here is written from the same object and is read
-only where SQL must join it: the curated events and their evidence (every
-measure), `votes` (alignment, risk), `actors` and `memberships` (the API's
-members and history). `sources`, `aliases`, `offices`, `alliances`,
-`provisions`, `bodies` and `requests` are written but read by no one; dropping
-them needs a schema step, which would change `bloc check`'s report (the schema
-number), so it is left to the next schema change.
+from that object; the copy here is written from the same object, and only
+what SQL must join: the curated events and their evidence (every measure),
+`votes` (alignment, risk), `actors` and `memberships` (the API's members and
+history). The seven other copies earlier schemas kept (sources, aliases,
+offices, alliances, provisions, bodies, requests) were read by no one;
+schema 7 drops them.
 """
 
 from __future__ import annotations
@@ -27,18 +26,7 @@ import duckdb
 from bloc.core.alliance import KnowledgeBase
 from bloc.knowledge import data_dir
 
-KB_TABLES = (
-    "sources",
-    "actors",
-    "aliases",
-    "offices",
-    "alliances",
-    "provisions",
-    "bodies",
-    "memberships",
-    "requests",
-    "votes",
-)
+KB_TABLES = ("actors", "memberships", "votes")
 
 
 @functools.lru_cache(maxsize=8)
@@ -67,76 +55,13 @@ def insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
             marks = ", ".join("?" * len(values[0]))
             con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
 
-    rows(
-        "sources",
-        [(s.id, s.publisher, s.title, s.date, s.url, s.seed) for s in kb.sources.values()],
-    )
     rows("actors", [(a.code, a.kind, a.name, list(a.cite)) for a in kb.actors.values()])
-    alias_rows: list[tuple[Any, ...]] = []
-    for a in kb.actors.values():
-        alias_rows.append((a.name, a.code, "name"))
-        alias_rows.append((a.code, a.code, "code"))
-        alias_rows += [(x, a.code, "alias") for x in a.aliases]
-        alias_rows += [(x, a.code, "capital") for x in a.capitals]
-        alias_rows += [(x, a.code, "demonym") for x in a.demonyms]
-    rows("aliases", alias_rows)
-    rows(
-        "offices",
-        [
-            (p.name, o.actor, o.office, o.start, o.end, list(o.cite))
-            for p in kb.people
-            for o in p.offices
-        ],
-    )
     for al in kb.alliances.values():
-        rows(
-            "alliances",
-            [
-                (
-                    al.code,
-                    al.name,
-                    al.leader,
-                    al.founded,
-                    al.treaty,
-                    al.decision_rule,
-                    al.decision_body,
-                    list(al.cite),
-                )
-            ],
-        )
-        rows(
-            "provisions",
-            [(al.code, p.id, p.article, p.kind, p.summary, list(p.cite)) for p in al.provisions],
-        )
-        rows(
-            "bodies",
-            [(al.code, b.name, b.kind, "body", b.summary, list(b.cite)) for b in al.bodies]
-            + [(al.code, b.name, b.kind, "force", b.summary, list(b.cite)) for b in al.forces],
-        )
         rows(
             "memberships",
             [
                 (al.code, s.member, s.start, s.end, s.status, s.note, list(s.cite))
                 for s in al.membership
-            ],
-        )
-        rows(
-            "requests",
-            [
-                (
-                    al.code,
-                    r.id,
-                    r.requester,
-                    r.date,
-                    r.precision,
-                    r.threat,
-                    r.aggressor,
-                    r.provision,
-                    r.outcome,
-                    r.response,
-                    list(r.cite),
-                )
-                for r in al.requests
             ],
         )
     rows(

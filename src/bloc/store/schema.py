@@ -15,36 +15,18 @@ from pathlib import Path
 import duckdb
 
 from bloc.errors import StoreError
+from bloc.store.votes import VOTES_DDL
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS sources (
-    id VARCHAR PRIMARY KEY, publisher VARCHAR, title VARCHAR, date DATE, url VARCHAR,
-    seed VARCHAR);
 CREATE TABLE IF NOT EXISTS actors (
     code VARCHAR PRIMARY KEY, kind VARCHAR, name VARCHAR, cite VARCHAR[]);
-CREATE TABLE IF NOT EXISTS aliases (alias VARCHAR, code VARCHAR, form VARCHAR);
-CREATE TABLE IF NOT EXISTS offices (
-    person VARCHAR, actor VARCHAR, office VARCHAR, start DATE, "end" DATE, cite VARCHAR[]);
-CREATE TABLE IF NOT EXISTS alliances (
-    code VARCHAR PRIMARY KEY, name VARCHAR, leader VARCHAR, founded DATE, treaty VARCHAR,
-    decision_rule VARCHAR, decision_body VARCHAR, cite VARCHAR[]);
-CREATE TABLE IF NOT EXISTS provisions (
-    alliance VARCHAR, id VARCHAR, article VARCHAR, kind VARCHAR, summary VARCHAR,
-    cite VARCHAR[]);
-CREATE TABLE IF NOT EXISTS bodies (
-    alliance VARCHAR, name VARCHAR, kind VARCHAR, category VARCHAR, summary VARCHAR,
-    cite VARCHAR[]);
 CREATE TABLE IF NOT EXISTS memberships (
     alliance VARCHAR, member VARCHAR, start DATE, "end" DATE, status VARCHAR, note VARCHAR,
-    cite VARCHAR[]);
-CREATE TABLE IF NOT EXISTS requests (
-    alliance VARCHAR, id VARCHAR PRIMARY KEY, requester VARCHAR, date DATE, date_precision VARCHAR,
-    threat VARCHAR, aggressor VARCHAR, provision VARCHAR, outcome VARCHAR, response VARCHAR,
     cite VARCHAR[]);
 CREATE TABLE IF NOT EXISTS votes (
     resolution VARCHAR, date DATE, title VARCHAR, member VARCHAR, vote VARCHAR,
@@ -96,6 +78,7 @@ event as coded (NULL: as coded; an empty `mode` or `alliance`: none), and the
 decision keeps its meaning if the event is later gone. `decided_at` is UTC."""
 
 SCHEMA += DECISIONS_DDL
+SCHEMA += VOTES_DDL
 
 
 def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
@@ -141,6 +124,24 @@ def _add_decisions(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DECISIONS_DDL)
 
 
+UNREAD_KNOWLEDGE_TABLES = ("sources", "aliases", "offices", "alliances", "provisions", "bodies",
+                           "requests")  # fmt: skip
+"""Copies of the knowledge base that no reader used: the session's knowledge base is the one
+source of truth (`bloc.store.knowledge`); schema 7 drops them."""
+
+
+def _add_roll_calls(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 7: UN General Assembly roll calls and their votes; unread knowledge copies dropped.
+
+    Two new tables (`bloc.store.votes`). The seven knowledge tables that no
+    reader used are dropped: they are rewritten from the knowledge base on
+    every load, so nothing of the user's is lost.
+    """
+    con.execute(VOTES_DDL)
+    for table in UNREAD_KNOWLEDGE_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
@@ -148,6 +149,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     3: _add_feeds,
     4: _add_document_lang,
     5: _add_decisions,
+    6: _add_roll_calls,
 }
 
 

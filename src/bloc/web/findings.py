@@ -88,7 +88,7 @@ def cohesion_finding(alliance: str, db: api.DB = None) -> Finding:
     data = measures.observe(code, db)
     frame = measures.cohesion(data, by="year", since=dt.date(2020, 1, 1))
     trend = ", ".join(f"{p} {c:.2f}" for p, c in zip(frame.period, frame.cohesion, strict=True))
-    ranked = measures.risk(data)
+    ranked = measures.risk(data, db=db)
     order = ", ".join(f"{m} {s:.2f}" for m, s in zip(ranked.member, ranked.score, strict=True))
     lines = [f"Cohesion index (0-1) at each year's end: {trend}."]
     if order:

@@ -23,7 +23,7 @@ from bloc.core.dated import Dated, iso
 from bloc.core.rules import known_by
 from bloc.errors import UnknownActorError
 from bloc.knowledge import bundled
-from bloc.web import charts, maps
+from bloc.web import charts, maps, votes_chart
 
 log = logging.getLogger(__name__)
 
@@ -164,10 +164,11 @@ def overview(
     status = _statuses(al, on)
     data = data if data is not None else measures.observe(al.code, db)
     coh = measures.cohesion(data, by="quarter", since=dt.date(2000, 1, 1), until=on)
-    risk = measures.risk(data, on)
+    risk = measures.risk(data, on, db)
     pairs = measures.dyads(data, on)
     summary = measures.reliability_summary(al.code, on, db)
     scores = dict(zip(risk["member"], risk["score"], strict=True))
+    scores = {m: s for m, s in scores.items() if pd.notna(s)}  # "no evidence": no colour
     link = {} if report else member_link(al, on)
     involved = sorted(set(status) | {al.code})
     recent = api.events(until=on, db=db, actors=involved, latest=LATEST * 4)
@@ -184,6 +185,7 @@ def overview(
         "cohesion_rows": api.to_records(coh.tail(8)),
         "risk": api.to_records(risk),
         "risk_chart": charts.risk_chart(risk, list(measures.RISK_WEIGHTS), measures.RISK_WEIGHTS),
+        "votes_chart": votes_chart.alliance_votes_chart(al, on, nm, db),
         "map": Markup(maps.risk_map(status, scores, nm, link, al.leader)),
         "latest": event_rows(latest, on),
         "links": link,
@@ -255,7 +257,7 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         frame = frame[pd.to_datetime(frame["end"]) >= pd.Timestamp(2000, 1, 1)]
     total = api.count_events(actor=code, until=on, db=db)
     events = known_events(api.events(actor=code, until=on, db=db, latest=400), on).iloc[::-1]
-    risk = measures.risk(data, on)
+    risk = measures.risk(data, on, db)
     row = risk[risk["member"] == code]
     why: list[dict[str, Any]] = []
     note = None

@@ -1,0 +1,201 @@
+"""The UN-votes chart of the alliance page and the report: agreement by year, two panels.
+
+Top: each member's agreement with the alliance's leader in the General
+Assembly (the share of roll calls both voted on, yes 1, abstain 0.5, no 0);
+bottom: each member's agreement with the Assembly's median state. A member's
+line is solid in the years it belonged to the alliance and dotted outside
+them; the alliance's own years are shaded, frozen and suspended spells
+shaded in their status colour, and joins, departures and freezes marked by a
+labelled line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from bloc import measures
+from bloc.core.alliance import Alliance
+from bloc.web.charts import STATUS_COLOURS, Figure, _figure
+
+PALETTE = (
+    "#2c6fbb", "#c0392b", "#27ae60", "#8e44ad", "#e67e22", "#16a085", "#d35400",
+    "#7f8c8d", "#2c3e50", "#b7950b", "#1abc9c", "#e84393",
+)  # fmt: skip
+UNITS = "share of roll calls agreed (yes 1, abstain 0.5, no 0)"
+
+
+def _lines(frame: pd.DataFrame, column: str, axis: str, names: dict[str, str]) -> list[Any]:
+    traces: list[dict[str, Any]] = []
+    for i, (member, rows) in enumerate(frame.groupby("member", sort=True)):
+        colour = PALETTE[i % len(PALETTE)]
+        x = [f"{int(y)}-07-01" for y in rows.year]
+        name = names.get(str(member), str(member))
+        inside = [v if m else None for v, m in zip(rows[column], rows.member_then, strict=True)]
+        outside = list(rows[column])
+        hover = [
+            f"{name} {int(y)}: {v:.0%} of {int(n)} votes"
+            for y, v, n in zip(rows.year, rows[column], rows.votes, strict=True)
+        ]
+        common = {"x": x, "xaxis": "x", "yaxis": axis, "legendgroup": str(member)}
+        traces.append(
+            {
+                **common,
+                "type": "scatter",
+                "mode": "lines",
+                "name": f"{name} (not a member)",
+                "y": outside,
+                "line": {"color": colour, "width": 1, "dash": "dot"},
+                "showlegend": False,
+                "hoverinfo": "skip",
+            }
+        )
+        traces.append(
+            {
+                **common,
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "y": inside,
+                "text": hover,
+                "hoverinfo": "text",
+                "line": {"color": colour, "width": 2},
+                "marker": {"size": 4},
+                "showlegend": axis == "y",
+            }
+        )
+    return traces
+
+
+def _shapes(al: Alliance, on: dt.date, first: int) -> tuple[list[Any], list[Any]]:
+    """Shaded spells and marked membership events, from the first year charted to `on`."""
+    start = max(al.founded, dt.date(first, 1, 1))
+    shapes: list[dict[str, Any]] = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": start.isoformat(),
+            "x1": on.isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": STATUS_COLOURS["member"],
+            "opacity": 0.05,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+    ]
+    notes: list[dict[str, Any]] = []
+    for s in al.membership:
+        if s.start > on or (s.end is not None and s.end.year < first):
+            continue
+        if s.status != "member":
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": s.start.isoformat(),
+                    "x1": min(s.end or on, on).isoformat(),
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": STATUS_COLOURS.get(s.status, "#999"),
+                    "opacity": 0.12,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
+        marks = [] if s.start <= al.founded else [(s.start, f"{s.member} {_verb(s.status)}")]
+        follows = any(o.member == s.member and o.start == s.end for o in al.membership)
+        if s.end is not None and s.end <= on and not follows:
+            marks.append((s.end, f"{s.member} leaves"))
+        for day, text in marks:
+            if day.year < first:
+                continue
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": day.isoformat(),
+                    "x1": day.isoformat(),
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#555", "width": 1, "dash": "dot"},
+                }
+            )
+            notes.append(
+                {
+                    "x": day.isoformat(),
+                    "y": 1,
+                    "xref": "x",
+                    "yref": "paper",
+                    "text": text,
+                    "showarrow": False,
+                    "textangle": -90,
+                    "xanchor": "right",
+                    "yanchor": "top",
+                    "font": {"size": 10, "color": "#555"},
+                }
+            )
+    return shapes, notes
+
+
+def _verb(status: str) -> str:
+    return {"member": "joins", "frozen": "freezes", "suspended": "suspended"}.get(status, status)
+
+
+def alliance_votes_chart(
+    al: Alliance, on: dt.date, names: dict[str, str], db: Any = None
+) -> Figure | None:
+    """The chart of an alliance on a day, its votes read from the store (None: no leader)."""
+    if al.leader is None:
+        return None
+    return votes_chart(measures.votes(al.code, on=on, db=db), al, on, names)
+
+
+def votes_chart(
+    frame: pd.DataFrame, al: Alliance, on: dt.date, names: dict[str, str]
+) -> Figure | None:
+    """The two panels for an alliance (`bloc.measures.votes` rows), or None with no votes."""
+    if frame.empty:
+        return None
+    data = _lines(frame, "agreement", "y", names) + _lines(frame, "with_median", "y2", names)
+    shapes, notes = _shapes(al, on, int(frame.year.min()))
+    leader = names.get(al.leader or "", al.leader or "the leader")
+    notes += [
+        {
+            "text": f"Agreement with {leader}",
+            "x": 0,
+            "y": 1.0,
+            "xref": "paper",
+            "yref": "paper",
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+        },
+        {
+            "text": "Agreement with the General Assembly's median state",
+            "x": 0,
+            "y": 0.44,
+            "xref": "paper",
+            "yref": "paper",
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+        },
+    ]
+    axis = {"range": [0, 1.02], "tickformat": ".0%", "title": {"text": "agreed"}}
+    return _figure(
+        data,
+        height=520,
+        xaxis={"type": "date", "title": {"text": f"year (votes to {on.isoformat()}); {UNITS}"}},
+        yaxis={**axis, "domain": [0.56, 0.96]},
+        yaxis2={**axis, "domain": [0.0, 0.42], "anchor": "x"},
+        shapes=shapes,
+        annotations=notes,
+        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        margin={"l": 60, "r": 20, "t": 30, "b": 90},
+    )

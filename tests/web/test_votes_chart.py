@@ -1,0 +1,52 @@
+"""The UN-votes chart: two panels, membership spells shaded, members' departures marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from bloc import measures
+from bloc.knowledge import bundled
+from bloc.web.pages import names
+from bloc.web.votes_chart import votes_chart
+
+
+def test_the_chart_draws_both_panels_and_marks_the_csto_history() -> None:
+    al = bundled().alliance("CSTO")
+    frame = pd.DataFrame(
+        {
+            "member": ["UZB", "UZB", "ARM"],
+            "leader": "RUS",
+            "year": [1998, 2000, 2023],
+            "agreement": [0.75, 0.7, 0.25],
+            "votes": [56, 60, 2],
+            "s_score": [0.7, 0.6, -0.25],
+            "with_median": [0.76, 0.8, 0.75],
+            "member_then": [True, False, True],
+        }
+    )
+    fig = votes_chart(frame, al, dt.date(2024, 12, 31), names())
+    assert fig is not None
+    axes = {t["yaxis"] for t in fig["data"]}
+    assert axes == {"y", "y2"}
+    solid = next(t for t in fig["data"] if t["name"] == "Uzbekistan" and t["yaxis"] == "y")
+    assert solid["y"] == [0.75, None]  # 2000: not a member, drawn dotted only
+    texts = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "UZB leaves" in texts and "ARM freezes" in texts
+    assert "ARM leaves" not in texts  # its spell as a member ended in a frozen one
+    frozen = [s for s in fig["layout"]["shapes"] if s.get("x0", "").startswith("2024")]
+    assert frozen and fig["layout"]["yaxis"]["tickformat"] == ".0%"
+    assert votes_chart(frame.iloc[0:0], al, dt.date(2024, 12, 31), names()) is None
+
+
+def test_the_overview_carries_the_chart_from_the_hand_typed_votes(kb_db: Path) -> None:
+    from bloc.web import pages
+
+    page = pages.overview("CSTO", dt.date(2023, 5, 31), kb_db)
+    fig = page["votes_chart"]
+    assert fig is not None
+    years = {x[:4] for t in fig["data"] for x in t["x"]}
+    assert years == {"2022", "2023"}
+    assert not measures.votes("CSTO", db=kb_db, on="2023-05-31").empty
