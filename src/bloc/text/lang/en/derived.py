@@ -22,7 +22,7 @@ each opened by a line naming its columns:
 
 `parse` expands this into one `DerivedEntry` per verb lemma and pattern: the
 verb's own entry first, then its groups' patterns in order; a pattern whose
-arguments an earlier one of the same verb already states is left out.
+arguments an earlier entry of the same lemma already states is left out.
 """
 
 from __future__ import annotations
@@ -172,7 +172,8 @@ def parse(text: str, file: str) -> tuple[DerivedEntry, ...]:
         for group in verb.groups:
             if group not in groups:
                 raise LexiconError(file, verb.at, f"group {group} has no @patterns lines")
-    return tuple(entry for verb in verbs for entry in _expand(verb, groups, codes))
+    done: set[Key] = set()  # a verb's later lines (its "look for" after "look") add, not repeat
+    return tuple(entry for verb in verbs for entry in _expand(verb, groups, codes, done))
 
 
 def _row(
@@ -226,7 +227,10 @@ def _row(
 
 
 def _expand(
-    verb: _Verb, groups: dict[str, list[_Pattern]], codes: dict[str, tuple[str, str, str]]
+    verb: _Verb,
+    groups: dict[str, list[_Pattern]],
+    codes: dict[str, tuple[str, str, str]],
+    done: set[Key],
 ) -> Iterator[DerivedEntry]:
     """The verb's own entry (when it is an event alone), then its groups' patterns."""
     block = verb.groups[0].split(":")[0] if verb.groups else "VERB"
@@ -234,7 +238,6 @@ def _expand(
         (verb.object,) if verb.object else (), verb.prep,
         (verb.pobject,) if verb.pobject else (), verb.code, verb.line,
     )  # fmt: skip
-    done: set[Key] = set()
     todo = [(block, own)] if verb.code != "---" else []
     todo += [(g.split(":")[0], p) for g in verb.groups for p in groups[g]]
     for name, pattern in todo:
