@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bloc.core.events import TYPE_INTENSITY
 from bloc.knowledge import bundled
-from bloc.model import TYPE_INTENSITY
 from bloc.store import Store, opened
 
 

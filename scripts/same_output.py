@@ -8,7 +8,10 @@ record the outputs before and after, then compare them byte for byte.
 
 `record` ingests the five reference articles (../shared/seeds) and the
 project's test articles into a fresh store, then runs each command below with
-`--format json` (the report as HTML, its generation date blanked). `--src`
+`--format json` (the report as HTML, its generation date blanked). It then
+runs `bloc demo` into a second fresh store (the knowledge base alone, what a
+new user sees first), records what it prints and the report it writes, and
+runs every command again on that store (outputs named `demo-*`). `--src`
 runs another checkout's bloc (PYTHONPATH), so an older commit can be recorded
 with this script. Commands default to today, so record both sides on one day.
 """
@@ -94,7 +97,23 @@ def record(out: Path, src: Path | None) -> None:
         html = report.read_text(encoding="utf-8") if report.exists() else done.stderr
         html = re.sub(r"Written by bloc on \d{4}-\d{2}-\d{2}", "Written by bloc on DATE", html)
         (out / "report.html").write_text(html, encoding="utf-8")
-    print(f"recorded {len(COMMANDS) + 1} outputs in {out}")
+        demo(out, src, Path(tmp))
+    print(f"recorded {2 * len(COMMANDS) + 3} outputs in {out}")
+
+
+def demo(out: Path, src: Path | None, tmp: Path) -> None:
+    """`bloc demo` into a fresh store, then every command on it (the store path blanked)."""
+    db = tmp / "demo.duckdb"
+    report = tmp / "demo-report.html"
+    done = run(["demo", "--report", str(report)], src, db)
+    printed = done.stdout.replace(str(tmp), "TMP") + f"\n(exit {done.returncode})\n"
+    (out / "demo-printed.txt").write_text(printed, encoding="utf-8")
+    html = report.read_text(encoding="utf-8") if report.exists() else done.stderr
+    html = re.sub(r"Written by bloc on \d{4}-\d{2}-\d{2}", "Written by bloc on DATE", html)
+    (out / "demo-report.html").write_text(html, encoding="utf-8")
+    for name, args in COMMANDS.items():
+        done = run([*args, "--format", "json"], src, db)
+        (out / f"demo-{name}.json").write_text(done.stdout + f"\n(exit {done.returncode})\n")
 
 
 def compare(before: Path, after: Path) -> int:

@@ -98,3 +98,8 @@ def bad_record(draw: st.DrawFn) -> tuple[dict[str, object], str]:
     else:
         record[field] = draw(mistyped)
     return record, field
+
+
+# Dates with their precision (bloc.core.dated), from the first to the last day a store holds.
+precisions = st.sampled_from(("day", "month", "year"))
+any_day = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))

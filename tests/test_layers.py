@@ -15,7 +15,7 @@ PACKAGE = Path(bloc.__file__).parent
 
 # Lowest first; a module may import from its own stage and any before it.
 STAGES = (
-    ("errors", "model"),
+    ("errors", "core", "model"),
     ("knowledge",),
     ("text",),
     ("store",),

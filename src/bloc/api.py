@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bloc.core.events import JSON_FIELDS, PLOVER_TYPES
 from bloc.errors import BlocError, NotFoundError, UnknownActorError
 from bloc.knowledge import bundled
-from bloc.model import PLOVER_TYPES
 from bloc.store import Store, View, opened, origin_choice, origin_clause, parse_day
 from bloc.store.decisions import log_of, states
+from bloc.store.rules_sql import known_from_sql
 
 __all__ = [
     "count_events",
@@ -37,21 +38,7 @@ __all__ = [
 DB = Path | str | View | None  # a View chooses origins (and carries a server's cache)
 Origins = str | list[str] | tuple[str, ...] | None
 
-EVENT_COLUMNS = [
-    "id",
-    "date",
-    "date_precision",
-    "source",
-    "target",
-    "type",
-    "mode",
-    "alliance",
-    "intensity",
-    "confidence",
-    "origin",
-    "evidence",
-    "review",
-]
+EVENT_COLUMNS = list(JSON_FIELDS)  # bloc.core.events: the shape of an event's JSON row
 
 
 def _alliance_code(code: str) -> str:
@@ -177,12 +164,17 @@ def count_events(
     origin: Origins = None,
     db: DB = None,
     as_coded: bool | None = None,
+    known_on: dt.date | None = None,
 ) -> int:
-    """How many events `events` would return with the same filters."""
+    """How many events `events` would return with the same filters (`known_on`: only those
+    dated and known by that day, `bloc.core.rules.known_by`)."""
     chosen = origin_choice(origin)
     with opened(db) as store:
         _as_coded(store, as_coded)
         where, params = _filters(actor, type, alliance, since, until, chosen or store.origins, None)
+        if known_on is not None:
+            where += f" AND {known_from_sql('e')} <= ?"
+            params.append(known_on)
         row = store.con.execute(
             f"SELECT count(*) FROM {store.events_sql()} e WHERE {where}", params
         ).fetchone()

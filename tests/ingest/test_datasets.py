@@ -11,13 +11,14 @@ import pyarrow as pa
 import pytest
 
 from bloc import api
+from bloc.core.events import TYPE_INTENSITY, CodedEvent
 from bloc.errors import KnowledgeBaseError
-from bloc.ingest import Coded, store_results
+from bloc.ingest import CodedBatch, store_results
 from bloc.ingest.datasets import import_files, load_mappings
 from bloc.ingest.datasets.stage import FileReport
 from bloc.ingest.datasets.write import store_batch
 from bloc.ingest.merge import IngestSummary, merge_reports, stored_events
-from bloc.model import TYPE_INTENSITY, CodedEvent, Document, DocumentResult
+from bloc.model import Document, DocumentResult
 from bloc.store import Store, opened
 from bloc.store.check import check_path
 from dataset_files import (
@@ -195,7 +196,9 @@ def test_a_file_that_cannot_be_read_is_named_and_the_others_imported(
     assert summary.files[1].stored == 4
 
 
-def _text_event(day: dt.date, document: str, source: str = "AZE", target: str = "ARM") -> Coded:
+def _text_event(
+    day: dt.date, document: str, source: str = "AZE", target: str = "ARM"
+) -> CodedBatch:
     event = CodedEvent(
         date=day,
         precision="month",
@@ -214,7 +217,7 @@ def _text_event(day: dt.date, document: str, source: str = "AZE", target: str = 
         url=None,
     )
     doc = Document(id=document, text=event.sentence, published=day, origin=document)
-    return Coded.of([DocumentResult(doc, 1, (event,), "sha-" + document)])
+    return CodedBatch.of([DocumentResult(doc, 1, (event,), "sha-" + document)])
 
 
 def test_an_imported_row_merges_into_the_text_event_of_the_same_happening(

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from bloc import api
 from bloc.cli import app
-from bloc.ingest import Coded, IngestSummary, ingest
+from bloc.ingest import CodedBatch, IngestSummary, ingest
 from bloc.ingest.distributed import (
     _Merger,
     code_unit,
@@ -123,8 +123,8 @@ def test_a_shard_round_trips_the_coded_results(corpus: Path, tmp_path: Path) -> 
     assert shard.coded.documents["sha256"].to_pylist() == [r.sha256 for r in direct]
     # The events come back as the very table the local engine hands the store.
     assert shard.coded.events.num_rows == sum(len(r.events) for r in direct) > 0
-    assert shard.coded.events.equals(Coded.of(direct).events)
-    assert shard.coded.documents.equals(Coded.of(direct).documents)
+    assert shard.coded.events.equals(CodedBatch.of(direct).events)
+    assert shard.coded.documents.equals(CodedBatch.of(direct).documents)
     # Coding the same unit again reuses the shard.
     before = path.stat().st_mtime_ns
     assert code_unit(unit, str(tmp_path)) == str(path)

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bloc import api
-from bloc.ingest import CODED_EVENTS, Coded, ingest
-from bloc.model import CodedEvent, Document
+from bloc.core.events import CodedEvent
+from bloc.ingest import CODED_EVENTS, CodedBatch, ingest
+from bloc.model import Document
 from bloc.store import Store
 from bloc.store.check import check_path
 from bloc.text.pipeline import process
@@ -86,8 +87,8 @@ def test_coded_tables_follow_the_coded_event_and_keep_each_document_with_its_eve
     assert CODED_EVENTS.names == ["doc", *(f.name for f in dataclasses.fields(CodedEvent))]
     results = [process(Document(id=f"d{i}", text=_TEXTS[i % 2])) for i in range(4)]
     assert all(r.events for r in results)
-    whole = Coded.concat([Coded.of(results[:1]), Coded.of(results[1:])])
-    assert whole.events.equals(Coded.of(results).events)
+    whole = CodedBatch.concat([CodedBatch.of(results[:1]), CodedBatch.of(results[1:])])
+    assert whole.events.equals(CodedBatch.of(results).events)
     picked = whole.take([3, 0])
     assert picked.documents["id"].to_pylist() == ["d3", "d0"]
     assert picked.events["document"].to_pylist() == [
@@ -106,8 +107,9 @@ _TEXTS = [
 
 HARNESS = """
 import json, os, signal, sys, time
-from bloc.ingest import CODED_EVENTS, Coded, ingest
-from bloc.model import CodedEvent, Document
+from bloc.ingest import CODED_EVENTS, CodedBatch, ingest
+from bloc.core.events import CodedEvent
+from bloc.model import Document
 from bloc.text.pipeline import process
 from bloc.model import Document
 from bloc.text.pipeline import process

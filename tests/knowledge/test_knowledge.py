@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bloc.core.alliance import TIE_KINDS
 from bloc.errors import KnowledgeBaseError
 from bloc.knowledge import data_dir, load_knowledge, parse_date
-from bloc.model import TIE_KINDS
 
 
 @pytest.fixture

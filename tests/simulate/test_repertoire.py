@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bloc import simulate
+from bloc.core.alliance import Alliance, AssistanceRequest
 from bloc.knowledge import bundled
-from bloc.model import Alliance, AssistanceRequest
 from bloc.simulate.repertoire import Precedent, Record, combine, record_on
 
 

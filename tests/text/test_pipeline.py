@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bloc.model import PLOVER_TYPES, Document, DocumentResult
+from bloc.core.events import PLOVER_TYPES
+from bloc.model import Document, DocumentResult
 from bloc.text import clean, pipeline
 from bloc.text.pipeline import process
 

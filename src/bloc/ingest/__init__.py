@@ -5,7 +5,7 @@ hand `coded` Arrow tables to `merge`, the one step that stores documents and
 merges their events into those already stored.
 """
 
-from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, Coded
+from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch
 from bloc.ingest.local import BATCH_SIZE, ingest
 from bloc.ingest.merge import IngestSummary, Progress, event_id, store_new, store_results
 
@@ -13,7 +13,7 @@ __all__ = [
     "BATCH_SIZE",
     "CODED_DOCUMENTS",
     "CODED_EVENTS",
-    "Coded",
+    "CodedBatch",
     "IngestSummary",
     "Progress",
     "event_id",

@@ -13,10 +13,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bloc.core.events import CODED
 from bloc.model import DocumentResult
 
 TEXT = pa.string()
-# The columns of `Coded`: a document's row, and an event's (its document's row
+# The columns of `CodedBatch`: a document's row, and an event's (its document's row
 # in `documents`, then `CodedEvent`'s fields in order).
 CODED_DOCUMENTS = pa.schema(
     [
@@ -25,19 +26,12 @@ CODED_DOCUMENTS = pa.schema(
         ("published_precision", TEXT), ("lang", TEXT),
     ]
 )  # fmt: skip
-CODED_EVENTS = pa.schema(
-    [
-        ("doc", pa.int32()), ("date", pa.date32()), ("precision", TEXT), ("source", TEXT),
-        ("target", TEXT), ("type", TEXT), ("mode", TEXT), ("alliance", TEXT),
-        ("intensity", pa.float64()), ("confidence", pa.float64()), ("document", TEXT),
-        ("sentence", TEXT), ("start", pa.int32()), ("end", pa.int32()),
-        ("published", pa.date32()), ("url", TEXT),
-    ]
-)  # fmt: skip
+ARROW = {"text": TEXT, "date": pa.date32(), "float": pa.float64(), "int": pa.int32()}
+CODED_EVENTS = pa.schema([("doc", pa.int32()), *((c.name, ARROW[c.kind]) for c in CODED)])
 
 
 @dataclass(frozen=True)
-class Coded:
+class CodedBatch:
     """Coded documents as two Arrow tables: the form both engines hand to the store.
 
     The Dask workers write exactly these tables as their shards, so the store
@@ -52,7 +46,7 @@ class Coded:
         return int(self.documents.num_rows)
 
     @classmethod
-    def of(cls, results: Sequence[DocumentResult]) -> Coded:
+    def of(cls, results: Sequence[DocumentResult]) -> CodedBatch:
         docs = [
             (
                 r.document.id,
@@ -74,7 +68,7 @@ class Coded:
         return cls(table(CODED_DOCUMENTS, docs), table(CODED_EVENTS, events))
 
     @classmethod
-    def concat(cls, parts: Sequence[Coded]) -> Coded:
+    def concat(cls, parts: Sequence[CodedBatch]) -> CodedBatch:
         """One batch of several, in order (each part's document rows renumbered)."""
         if not parts:
             return cls.of([])
@@ -86,7 +80,7 @@ class Coded:
         documents = pa.concat_tables([p.documents for p in parts])
         return cls(documents, pa.concat_tables(events))
 
-    def take(self, rows: list[int]) -> Coded:
+    def take(self, rows: list[int]) -> CodedBatch:
         """These documents (rows of `documents`, in this order) with their events."""
         if rows == list(range(len(self))):
             return self
@@ -101,7 +95,7 @@ class Coded:
             renumbered += [new] * len(found)
         events = self.events.take(pa.array(picked, pa.int64()))
         doc = pa.array(renumbered, pa.int32())
-        return Coded(
+        return CodedBatch(
             self.documents.take(pa.array(rows, pa.int64())), events.set_column(0, "doc", doc)
         )
 

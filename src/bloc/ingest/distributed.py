@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bloc.errors import BlocError
-from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, Coded
+from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch
 from bloc.ingest.merge import IngestSummary, Progress, store_new
 from bloc.model import Document, DocumentResult, Rejected
 from bloc.store import opened
@@ -49,7 +49,7 @@ MERGE = 5000  # documents merged into the store per transaction
 class Shard:
     """What a worker made of one unit: coded documents, refusals, and what it read or skipped."""
 
-    coded: Coded
+    coded: CodedBatch
     rejected: list[Rejected]
     read: int
     unchanged: int
@@ -111,11 +111,11 @@ def code_unit(
                 log.warning("%s: coding failed: %s", item.id, exc)
                 failed.append((item.id, str(exc)))
     meta = {"rejected": rejected, "failed": failed, "read": read, "unchanged": unchanged}
-    _write_shard(path, Coded.of(results), meta)
+    _write_shard(path, CodedBatch.of(results), meta)
     return str(path)
 
 
-def _write_shard(path: Path, coded: Coded, meta: dict[str, Any]) -> None:
+def _write_shard(path: Path, coded: CodedBatch, meta: dict[str, Any]) -> None:
     """The coded events as the Parquet table, the documents and counts in its metadata."""
     import pyarrow.parquet as pq
 
@@ -145,7 +145,7 @@ def read_shard(path: Path) -> Shard:
         {f.name: pa.array(columns.get(f.name, [None] * rows), f.type) for f in CODED_DOCUMENTS},
         schema=CODED_DOCUMENTS,
     )
-    coded = Coded(documents, table.replace_schema_metadata(None).cast(CODED_EVENTS))
+    coded = CodedBatch(documents, table.replace_schema_metadata(None).cast(CODED_EVENTS))
     rejected = [Rejected(str(where), str(why)) for where, why in meta["rejected"]]
     rejected += [Rejected(str(doc), f"coding failed: {error}") for doc, error in meta["failed"]]
     return Shard(coded, rejected, int(meta["read"]), int(meta["unchanged"]))
@@ -271,7 +271,7 @@ class _Merger:
         self.summary = summary
         self.size = size
         self.progress = progress
-        self.parts: list[Coded] = []
+        self.parts: list[CodedBatch] = []
         self.documents = 0
         self.shards: list[Path] = []
 
@@ -320,7 +320,7 @@ class _Merger:
         if self.documents:
             # The store is open only while merging: other bloc processes can use it
             # in between, and what DuckDB cached for this batch is let go.
-            store_new(self.db, Coded.concat(self.parts), self.summary)
+            store_new(self.db, CodedBatch.concat(self.parts), self.summary)
         for path in self.shards:
             path.unlink(missing_ok=True)
         self.parts, self.documents, self.shards = [], 0, []

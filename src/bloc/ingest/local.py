@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from bloc.ingest.coded import Coded
+from bloc.ingest.coded import CodedBatch
 from bloc.ingest.merge import IngestSummary, Progress, store_new, stored_hashes
 from bloc.model import Document, Rejected
 from bloc.store import Store, opened
@@ -76,4 +76,4 @@ def _flush(target: Path, batch: list[Document], summary: IngestSummary) -> None:
             fresh[doc.id] = doc  # a document repeated in one batch: the last copy wins
     if not fresh:
         return
-    store_new(target, Coded.of(process_many(list(fresh.values()))), summary)
+    store_new(target, CodedBatch.of(process_many(list(fresh.values()))), summary)

@@ -23,14 +23,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bloc.ingest.coded import TEXT, Coded, table
-from bloc.model import CodedEvent, Document, Precision, Rejected
+from bloc.core.dated import Precision, finer, truncate
+from bloc.core.events import CodedEvent
+from bloc.core.rules import reinforced, same_time
+from bloc.ingest.coded import TEXT, CodedBatch, table
+from bloc.model import Document, Rejected
 from bloc.store import Store
-from bloc.text.dates import compatible, truncate
 
 log = logging.getLogger(__name__)
-
-PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
 @dataclass
@@ -63,7 +63,9 @@ def _event_id(source: str, target: str, kind: str, day: dt.date, precision: Prec
     return "t" + hashlib.sha1(raw.encode()).hexdigest()[:15]
 
 
-def store_new(target: Path, coded: Coded, summary: IngestSummary, then: Also | None = None) -> None:
+def store_new(
+    target: Path, coded: CodedBatch, summary: IngestSummary, then: Also | None = None
+) -> None:
     """Store the coded documents not already stored with the same content, in one turn.
 
     They are looked up in the same turn as the write, so what another
@@ -95,7 +97,7 @@ def stored_hashes(store: Store, ids: list[str]) -> dict[str, str]:
 
 def store_results(
     store: Store,
-    coded: Coded,
+    coded: CodedBatch,
     summary: IngestSummary,
     replaced: set[str] | None = None,
     then: Also | None = None,
@@ -239,7 +241,7 @@ def merge_reports(
     for row, (day, precision, source, target, kind, confidence) in enumerate(rows):
         slots = index.setdefault((source, target, kind, day.year), [])
         mine = (day, precision)
-        slot = next((s for s in slots if compatible((s[1], s[2]), mine)), None)
+        slot = next((s for s in slots if same_time((s[1], s[2]), mine)), None)
         further = 1 if reports is None else reports[row]
         if slot is None:
             eid = ids[row] if ids is not None else _event_id(source, target, kind, day, precision)
@@ -249,12 +251,12 @@ def merge_reports(
             summary.events_new += 1
             further -= 1
         else:
-            if PRECISION_RANK[precision] < PRECISION_RANK[slot[2]]:
+            if finer(precision, slot[2]):
                 slot[1], slot[2] = day, precision
             updated[slot[0]] = slot
         for _ in range(further):
             # Each further report raises confidence a little: sources agree.
-            slot[3] = min(0.99, max(float(slot[3]), confidence) + 0.05)
+            slot[3] = reinforced(float(slot[3]), confidence)
         summary.events_merged += further
         eids.append(slot[0])
     fresh = {slot[0] for _, slot in made}

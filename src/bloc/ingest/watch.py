@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bloc.errors import FeedError, FetchError, StoreLockedError, TooLargeError
-from bloc.ingest.coded import Coded
+from bloc.ingest.coded import CodedBatch
 from bloc.ingest.feeds import (
     Feed,
     Pending,
@@ -252,7 +252,7 @@ def _fetch_item(
     before = (summary.stored, summary.unchanged)
     store_new(
         target,
-        Coded.of([result]),
+        CodedBatch.of([result]),
         summary,
         then=lambda con: mark(con, feed, item.key, "stored", doc.id),
     )

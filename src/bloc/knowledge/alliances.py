@@ -8,13 +8,14 @@ the first one met.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
-from bloc.knowledge.entries import KEYS, Entry, read_yaml
-from bloc.model import (
+from bloc.core.alliance import (
     MEMBER_STATUSES,
     OUTCOMES,
+    Actor,
     Alliance,
     AssistanceRequest,
     Body,
@@ -23,9 +24,22 @@ from bloc.model import (
     Provision,
     Spell,
 )
+from bloc.knowledge.entries import KEYS, Entry, read_yaml
 
-if TYPE_CHECKING:
-    from bloc.knowledge.loader import Loader
+
+class Loader(Protocol):
+    """What reading an alliance needs of `bloc.knowledge.loader.Loader` (which calls this
+    module): the actors and sources loaded so far, and its checks of an entry."""
+
+    @property
+    def actors(self) -> Mapping[str, Actor]: ...
+
+    def cites(self, entry: Entry) -> tuple[str, ...]: ...
+
+    def actor(self, entry: Entry, key: str, *, required: bool = True) -> str | None: ...
+
+    def event(self, e: Entry, context: str) -> CuratedEvent: ...
+
 
 # What a requested outcome becomes as a curated event: the alliance's answer.
 _RESPONSE_EVENT: dict[str, tuple[str, str | None, float]] = {

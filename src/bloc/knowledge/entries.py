@@ -14,10 +14,9 @@ from typing import Any, cast
 
 import yaml
 
+from bloc.core.dated import Dated, NotADateError, Precision
 from bloc.errors import KnowledgeBaseError
-from bloc.model import Precision
 
-DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 # The fields each kind of entry may have.
 KEYS = {
@@ -126,17 +125,10 @@ def parse_date(value: Any, fail: Any = None) -> tuple[dt.date, Precision]:
         return value.date(), "day"
     if isinstance(value, dt.date):
         return value, "day"
-    text = str(value).strip()
-    match = DATE.match(text)
-    if not match:
-        raise bad(f"{value!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
-    year, month, day = match.groups()
     try:
-        if day:
-            return dt.date(int(year), int(month), int(day)), "day"
-        if month:
-            return dt.date(int(year), int(month), 1), "month"
-        return dt.date(int(year), 1, 1), "year"
+        return Dated.parse(str(value)).pair()
+    except NotADateError:
+        raise bad(f"{value!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY") from None
     except ValueError as exc:
         raise bad(f"{value!r} is not a real date ({exc})") from None
 

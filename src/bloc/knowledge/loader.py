@@ -14,12 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import cast
 
-from bloc.errors import KnowledgeBaseError
-from bloc.knowledge.alliances import load_alliance
-from bloc.knowledge.entries import CODE, KEYS, Entry, read_yaml, top_list
-from bloc.knowledge.world import forms, merge, world_actors
-from bloc.model import (
-    PLOVER_TYPES,
+from bloc.core.alliance import (
     TIE_KINDS,
     VOTES,
     Actor,
@@ -33,6 +28,11 @@ from bloc.model import (
     Source,
     Tie,
 )
+from bloc.core.events import PLOVER_TYPES
+from bloc.errors import KnowledgeBaseError
+from bloc.knowledge.alliances import load_alliance
+from bloc.knowledge.entries import CODE, KEYS, Entry, read_yaml, top_list
+from bloc.knowledge.world import forms, merge, world_actors
 
 log = logging.getLogger(__name__)
 

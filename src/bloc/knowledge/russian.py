@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bloc.core.alliance import KnowledgeBase
 from bloc.errors import KnowledgeBaseError
 from bloc.knowledge.entries import Entry, read_yaml, top_list
 from bloc.knowledge.loader import bundled, data_dir
-from bloc.model import KnowledgeBase
 
 FILE = "actors_ru.yaml"
 KINDS = ("names", "adjectives", "demonyms", "capitals")

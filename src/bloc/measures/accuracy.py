@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import BlocError
-from bloc.model import PLOVER_TYPES
 from bloc.store import View, evidence_origin_sql, opened
 from bloc.store.decisions import LATEST, iso, stamp
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from bloc.core.dated import EPOCH as DAY_ZERO
+from bloc.core.dated import from_day_number
 from bloc.store import parse_day
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ Period = Literal["month", "quarter", "year"]
 HALF_LIFE_DAYS = 365.0  # an event a year old counts half as much as one today
 MIN_WEIGHT = 1e-3  # less decayed evidence than this (one event ~10 years old) is none
 PRIOR_WEIGHT = 0.5  # pseudo-evidence at 0 (neutral): thin evidence stays near neutral
-EPOCH = np.datetime64("1990-01-01", "D")
+EPOCH = np.datetime64(DAY_ZERO, "D")  # the core's epoch, as in the store's SQL
 
 
 def days(values: Any) -> np.ndarray:
@@ -38,7 +40,7 @@ def day_number(value: dt.date) -> float:
 
 
 def to_date(day: float) -> dt.date:
-    return dt.date(1990, 1, 1) + dt.timedelta(days=int(day))
+    return from_day_number(int(day))
 
 
 def as_of(on: str | dt.date | None) -> dt.date:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bloc.core.alliance import Tie
 from bloc.knowledge import bundled
 from bloc.measures.cache import cached
 from bloc.measures.decay import PRIOR_WEIGHT, as_of, day_number, salience
 from bloc.measures.signals import DB, MEMBER, Observed, data_of, load_events, member_on
-from bloc.model import Tie
 from bloc.store import Store, opened, origin_clause
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bloc.core.alliance import Alliance
 from bloc.knowledge import bundled
 from bloc.measures.cache import cached
 from bloc.measures.decay import HALF_LIFE_DAYS, PRIOR_WEIGHT, as_of, day_number
@@ -25,7 +26,6 @@ from bloc.measures.signals import (
     member_on,
     refusal_table,
 )
-from bloc.model import Alliance
 from bloc.store import opened
 
 RISK_WEIGHTS = {

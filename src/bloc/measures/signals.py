@@ -35,11 +35,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bloc.core.alliance import VOTES, Alliance
+from bloc.core.events import PLOVER_TYPES
+from bloc.core.rules import known_days, periods_overlap
 from bloc.knowledge import bundled
 from bloc.measures.cache import Stamp, cache_of
 from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
-from bloc.model import PLOVER_TYPES, VOTES, Alliance
 from bloc.store import Store, opened, origin_clause
+from bloc.store.rules_sql import day_number_sql, period_end_sql, period_start_sql
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +130,7 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
         ), first AS (  -- first publication, for the wanted events only; a publication
                        -- known only to the month is known from the month's last day
             SELECT v.event_id,
-                   min(CASE d.published_precision WHEN 'month' THEN last_day(v.published)
-                       ELSE v.published END) AS published
+                   min({period_end_sql("v.published", "d.published_precision")}) AS published
             FROM evidence v SEMI JOIN coded c ON c.id = v.event_id
             LEFT JOIN documents d ON d.id = v.document
             GROUP BY v.event_id
@@ -136,12 +138,10 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
         SELECT c.id, c.s, c.t, coalesce(list_position($types, c.type) - 1, -1) AS ty,
                c.intensity / 10.0 AS tone, coalesce(c.confidence, 1.0) AS weight,
                c.origin = 'curated' AS curated,
-               date_diff('day', DATE '1990-01-01', c.date) AS day,
-               date_diff('day', DATE '1990-01-01', CASE c.date_precision
-                   WHEN 'day' THEN c.date
-                   WHEN 'month' THEN last_day(c.date)
-                   ELSE make_date(year(c.date), 12, 31) END) AS period_end,
-               date_diff('day', DATE '1990-01-01', f.published) AS published
+               {day_number_sql("c.date")} AS day,
+               {day_number_sql(period_start_sql("c.date", "c.date_precision"))} AS period_start,
+               {day_number_sql(period_end_sql("c.date", "c.date_precision"))} AS period_end,
+               {day_number_sql("f.published")} AS published
         FROM coded c LEFT JOIN first f ON f.event_id = c.id
         """,
         {"actors": actors, "types": list(TYPES)},
@@ -155,19 +155,17 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
         "weight": _column(result["weight"]),
         "curated": _column(result["curated"], "bool"),
         "date": _column(result["day"]),
+        "start": _column(result["period_start"]),
         "end": _column(result["period_end"]),
     }
-    published = _column(result["published"])
-    ev["known"] = np.where(
-        ev["curated"] | np.isnan(published), ev["end"], np.fmax(published, ev["date"])
-    )
+    ev["known"] = known_days(ev["date"], ev["end"], _column(result["published"]), ev["curated"])
     return _drop_duplicated_text(ev, len(actors))
 
 
 def _drop_duplicated_text(ev: dict[str, np.ndarray], n_actors: int) -> dict[str, np.ndarray]:
-    """A text event that restates a curated one (same source, target, type,
-    overlapping dates) is the same happening: keep the curated row, known
-    from the earlier of the two."""
+    """A text event that restates a curated one is the same happening
+    (`bloc.core.rules.same_happening`): keep the curated row, known from the
+    earlier of the two."""
     key = (ev["s"] * n_actors + ev["t"]) * len(TYPES) + ev["ty"]
     ev["keep"] = np.ones(len(key), dtype=bool)
     curated = np.flatnonzero(ev["curated"])
@@ -175,9 +173,10 @@ def _drop_duplicated_text(ev: dict[str, np.ndarray], n_actors: int) -> dict[str,
         return ev
     candidates = np.flatnonzero(~ev["curated"] & np.isin(key, key[curated]))
     drop: list[int] = []
+    start, end = ev["start"], ev["end"]
     for c in curated:
         same = candidates[key[candidates] == key[c]]
-        overlap = same[(ev["date"][same] <= ev["end"][c]) & (ev["date"][c] <= ev["end"][same])]
+        overlap = same[periods_overlap(start[same], end[same], start[c], end[c])]
         if len(overlap):
             drop.extend(overlap.tolist())
             ev["known"][c] = min(ev["known"][c], float(ev["known"][overlap].min()))

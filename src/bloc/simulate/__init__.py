@@ -18,6 +18,7 @@ from bloc.simulate.scenario import (
     THREATS,
     Scenario,
     parse_scenario,
+    threat_kind,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "calibration",
     "parse_scenario",
     "simulate",
+    "threat_kind",
 ]

@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 
 from bloc import measures
+from bloc.core.alliance import Alliance, AssistanceRequest
 from bloc.knowledge import bundled
-from bloc.model import Alliance, AssistanceRequest
 from bloc.simulate.model import simulate
 from bloc.simulate.repertoire import known_from, threat_of
 from bloc.simulate.scenario import OUTCOMES, Scenario

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from bloc import measures
+from bloc.core.alliance import Alliance, KnowledgeBase
 from bloc.knowledge import bundled
 from bloc.measures.decay import day_number
 from bloc.measures.signals import TYPES, load_events
-from bloc.model import Alliance, KnowledgeBase
 from bloc.simulate.constants import (
     ALLY_SHARE,
     AT_WAR,

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from bloc import measures
+from bloc.core.alliance import Alliance
 from bloc.errors import ScenarioError
 from bloc.knowledge import bundled
-from bloc.model import Alliance
 from bloc.simulate.constants import (
     FORCES_AT,
     MODEL_WEIGHT,
@@ -34,10 +34,8 @@ from bloc.simulate.constants import (
 from bloc.simulate.members import Agent, Context, build_agents, reasons
 from bloc.simulate.repertoire import Record, combine, record_on
 from bloc.simulate.scenario import (
-    KB_THREAT,
     OUTCOMES,
     STANCES,
-    THREATS,
     Scenario,
     Standing,
     Terms,
@@ -45,6 +43,7 @@ from bloc.simulate.scenario import (
     standing_on,
     standings_on,
     terms,
+    threat_kind,
 )
 from bloc.store import opened
 
@@ -181,9 +180,7 @@ def simulate(
     kb = bundled()
     code = scenario.alliance.upper()
     al = data.alliance if data is not None and data.alliance.code == code else kb.alliance(code)
-    kind = KB_THREAT.get(scenario.threat, scenario.threat)
-    if kind not in THREATS:
-        raise ScenarioError(f"unknown threat {scenario.threat!r}: use one of {', '.join(THREATS)}")
+    kind = threat_kind(scenario.threat)
     if scenario.aggressor and scenario.aggressor not in kb.actors:
         raise ScenarioError(
             f"unknown aggressor {scenario.aggressor!r}: use an actor code from actors.yaml"

@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bloc.model import Alliance, AssistanceRequest, period_end
+from bloc.core import rules
+from bloc.core.alliance import Alliance, AssistanceRequest
+from bloc.core.dated import Dated
 from bloc.simulate.constants import MODEL_WEIGHT
 from bloc.simulate.scenario import KB_THREAT, OUTCOMES, Scenario, standing_on, terms
 
@@ -43,8 +45,9 @@ class Record:
 
 
 def known_from(request: AssistanceRequest) -> dt.date:
-    """The day a knowledge-base request counts from: the end of its dated period."""
-    return period_end(request.date, request.precision)
+    """The day a knowledge-base request counts from: the end of its dated period, as for
+    every curated entry (`bloc.core.rules.known_from`)."""
+    return rules.known_from(Dated(request.date, request.precision), None, curated=True)
 
 
 def threat_of(request: AssistanceRequest) -> str:

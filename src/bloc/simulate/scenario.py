@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bloc.core.alliance import Alliance
 from bloc.errors import ScenarioError
-from bloc.model import Alliance
 from bloc.store import parse_day
 
 THREATS = {
@@ -31,6 +31,19 @@ KB_THREAT = {
     "internal unrest": "internal",
     "incursion": "incursion",
 }
+
+
+def threat_kind(threat: str) -> str:
+    """The simulator's kind of threat for a name (its own, or the knowledge base's wording).
+
+    The one check of a threat: the simulator and the web's API both ask it.
+    """
+    kind = KB_THREAT.get(threat, threat)
+    if kind not in THREATS:
+        raise ScenarioError(f"unknown threat {threat!r}: use one of {', '.join(THREATS)}")
+    return kind
+
+
 # What each kind of provision promises force against. Both treaties speak
 # of attacks on a member (its territory); no provision covers an attack on
 # forces a member keeps abroad (NATO's Article 6 covers some areas: see

@@ -29,9 +29,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from bloc.core.alliance import KnowledgeBase
 from bloc.errors import StoreError
 from bloc.knowledge import bundled
-from bloc.model import KnowledgeBase
 from bloc.store.decisions import events_sql
 from bloc.store.knowledge import KB_TABLES, insert_knowledge, knowledge_hash
 from bloc.store.linger import Anchor, anchor_for

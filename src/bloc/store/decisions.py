@@ -15,15 +15,16 @@ again from a changed article finds them again (docs/review.md).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, fields
 from typing import Any
 
 import duckdb
 
+from bloc.core import dated
+from bloc.core.dated import Dated, NotADateError, Precision
+from bloc.core.events import PLOVER_TYPES, TYPE_INTENSITY, StoredEvent
 from bloc.errors import NotFoundError, ReviewConflictError, ReviewError
 from bloc.knowledge import bundled
-from bloc.model import PLOVER_TYPES, TYPE_INTENSITY, Precision
 
 DECISIONS: tuple[str, ...] = ("confirm", "correct", "reject", "undo")
 FIELDS: tuple[str, ...] = ("type", "mode", "source", "target", "date")
@@ -39,7 +40,6 @@ LATEST = (
 )
 """Each event's latest decision (an `undo` among them)."""
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _CORRECTED = ("type", "mode", "source", "target", "date", "date_precision", "alliance", "intensity")
 
 
@@ -81,23 +81,6 @@ class Taken:
     @property
     def unchanged(self) -> bool:
         return self.id is None
-
-
-@dataclass(frozen=True)
-class Coded:
-    """An event as the coder (or a dataset) stored it."""
-
-    id: str
-    date: dt.date
-    date_precision: Precision
-    source: str
-    target: str
-    type: str
-    mode: str | None
-    alliance: str | None
-    intensity: float | None
-    confidence: float | None
-    origin: str
 
 
 def events_sql(con: duckdb.DuckDBPyConnection, as_coded: bool, *, rejected: bool = False) -> str:
@@ -201,9 +184,9 @@ def record(con: duckdb.DuckDBPyConnection, decision: Decision, now: dt.datetime)
     return Taken(coded.id, kind, new_id)
 
 
-def coded_event(con: duckdb.DuckDBPyConnection, event_id: str) -> Coded:
+def coded_event(con: duckdb.DuckDBPyConnection, event_id: str) -> StoredEvent:
     """The event as stored (refused if missing, or curated: the knowledge base is edited)."""
-    names = [f.name for f in fields(Coded)]
+    names = [f.name for f in fields(StoredEvent)]
     row = con.execute(
         f"SELECT {', '.join(names)} FROM events WHERE id = ?", [str(event_id).strip()]
     ).fetchone()
@@ -212,7 +195,7 @@ def coded_event(con: duckdb.DuckDBPyConnection, event_id: str) -> Coded:
             f"no event {event_id!r} in the store: take ids from `bloc events --format json` "
             "(the id field)"
         )
-    event = Coded(**dict(zip(names, row, strict=True)))
+    event = StoredEvent(**dict(zip(names, row, strict=True)))
     if event.origin == "curated":
         raise ReviewError(
             f"event {event.id} is curated: it comes from the knowledge base, whose entries "
@@ -278,25 +261,18 @@ def stamp(value: Any) -> str:
 
 def iso(day: dt.date | None, precision: str | None) -> str | None:
     """A date written to its precision: 2022, 2022-09 or 2022-09-13."""
-    if day is None:
-        return None
-    text = day.isoformat()
-    return {"year": text[:4], "month": text[:7]}.get(precision or "day", text)
+    return None if day is None else dated.iso(day, precision)
 
 
 def parse_date(value: str) -> tuple[dt.date, Precision]:
     """An ISO date of a year, a month or a day, and its precision."""
-    match = _DATE.match(value.strip())
-    if match is None:
-        raise ReviewError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
-    precision: Precision = "day" if day else "month" if month else "year"
     try:
-        when = dt.date(year, month or 1, day or 1)
+        when, precision = Dated.parse(value).pair()
+    except NotADateError:
+        raise ReviewError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD") from None
     except ValueError:
         raise ReviewError(f"date {value!r} is not a real date") from None
-    if year < EARLIEST_YEAR or when > dt.date.today():
+    if when.year < EARLIEST_YEAR or when > dt.date.today():
         raise ReviewError(
             f"date {value!r} is out of range: give a date from {EARLIEST_YEAR} to today"
         )
@@ -320,7 +296,7 @@ def _note(value: str | None) -> str | None:
 
 
 def _correction(
-    coded: Coded, effective: dict[str, Any] | None, asked: dict[str, str]
+    coded: StoredEvent, effective: dict[str, Any] | None, asked: dict[str, str]
 ) -> dict[str, Any]:
     """What a correction makes of the event, as its differences from the coded event.
 

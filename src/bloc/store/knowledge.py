@@ -13,8 +13,8 @@ from typing import Any
 
 import duckdb
 
+from bloc.core.alliance import KnowledgeBase
 from bloc.knowledge import data_dir
-from bloc.model import KnowledgeBase
 
 KB_TABLES = (
     "sources",

@@ -17,9 +17,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from bloc.core.dated import PRECISIONS, Precision, finer, truncate
+from bloc.core.rules import reinforced, same_time
 from bloc.errors import StoreError
-from bloc.model import Precision
 from bloc.store.db import Store
+from bloc.store.rules_sql import period_start_sql, precision_ranks_sql, precisions_sql
 from bloc.store.schema import (
     NEEDED,
     SCHEMA_VERSION,
@@ -30,11 +32,8 @@ from bloc.store.schema import (
     table_columns,
     upgrade,
 )
-from bloc.text.dates import compatible, truncate
 
 log = logging.getLogger(__name__)
-
-PRECISIONS: tuple[Precision, ...] = ("day", "month", "year")  # finest first, as in `dates`
 
 
 @dataclass
@@ -59,7 +58,7 @@ class _Slots:
         self.inside: dict[tuple[str, dt.date], list[_Slot]] = {}  # oldest first
 
     def first(self, day: dt.date, precision: Precision) -> _Slot | None:
-        """The oldest slot whose date agrees with (day, precision), as `dates.compatible` says."""
+        """The oldest slot whose date agrees with (day, precision), as `same_time` says."""
         rank = PRECISIONS.index(precision)
         found = [
             self.exact[key]
@@ -68,7 +67,7 @@ class _Slots:
         ]
         found += self.inside.get((precision, truncate(day, precision)), [])[:1]
         slot = min(found, key=lambda s: s.order, default=None)
-        assert slot is None or compatible((slot.date, slot.precision), (day, precision))
+        assert slot is None or same_time((slot.date, slot.precision), (day, precision))
         return slot
 
     def add(self, slot: _Slot, since: int | None = None) -> None:
@@ -109,9 +108,9 @@ def _replay(
             continue
         merges.append((str(eid), slot.id))
         # As ingest merges a further report: the finer date wins, confidence rises a little.
-        if PRECISIONS.index(precision) < PRECISIONS.index(slot.precision):
+        if finer(precision, slot.precision):
             group.refine(slot, day, precision)
-        slot.confidence = min(0.99, max(slot.confidence, float(confidence or 0.0)) + 0.05)
+        slot.confidence = reinforced(slot.confidence, float(confidence or 0.0))
         kept[slot.id] = slot
     return merges, kept
 
@@ -128,18 +127,19 @@ def text_duplicates(
     """
     return _replay(
         con.execute(
-            """
+            f"""
             WITH t AS (SELECT source, target, type, id, date, date_precision AS p
                        FROM events WHERE origin = 'text'),
             holding AS (
-                SELECT t.source, t.target, t.type, t.id, q.p, date_trunc(q.p, t.date) AS start
-                FROM t JOIN (VALUES ('day', 0), ('month', 1), ('year', 2)) q(p, rank)
-                  ON q.rank >= list_position(['day', 'month', 'year'], t.p) - 1
+                SELECT t.source, t.target, t.type, t.id, q.p,
+                       {period_start_sql("t.date", "q.p")} AS start
+                FROM t JOIN (VALUES {precision_ranks_sql()}) q(p, rank)
+                  ON q.rank >= list_position({precisions_sql()}, t.p) - 1
             ),
             agreeing AS (
                 SELECT DISTINCT h.source, h.target, h.type
                 FROM holding h JOIN t USING (source, target, type, p)
-                WHERE h.start = date_trunc(t.p, t.date) AND h.id <> t.id
+                WHERE h.start = {period_start_sql("t.date", "t.p")} AND h.id <> t.id
             )
             SELECT source, target, type, id, date, date_precision, confidence
             FROM events JOIN agreeing USING (source, target, type)

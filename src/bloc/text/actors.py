@@ -17,8 +17,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+from bloc.core.alliance import KnowledgeBase, Office
 from bloc.knowledge import bundled
-from bloc.model import KnowledgeBase, Mention, Office
+from bloc.model import Mention
 
 _TOKEN = re.compile(r"[A-Za-z]\.(?:[A-Za-z]\.)+|[^\W\d_]+|\d+|\S")
 _FUSED = frozenset(

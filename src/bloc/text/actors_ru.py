@@ -18,9 +18,10 @@ import functools
 import logging
 from dataclasses import dataclass, field
 
+from bloc.core.alliance import KnowledgeBase
 from bloc.knowledge import bundled
 from bloc.knowledge.russian import RussianForms, russian_forms
-from bloc.model import KnowledgeBase, Mention
+from bloc.model import Mention
 from bloc.text.actors import actor_on, words
 from bloc.text.russian import lemma, lemmas, morph, normal
 

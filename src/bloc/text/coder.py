@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from bloc.model import TYPE_INTENSITY, Mention
+from bloc.core.events import TYPE_INTENSITY
+from bloc.model import Mention
 from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
 from bloc.text.reference import DOMESTIC, RELATIVES, Actors, Context, Found

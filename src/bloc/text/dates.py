@@ -12,7 +12,8 @@ import calendar
 import datetime as dt
 import re
 
-from bloc.model import Precision, period_end
+from bloc.core.dated import Dated, Precision, period_end
+from bloc.core.rules import same_time
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -281,26 +282,10 @@ def anchor_date(text: str) -> DateGuess | None:
 
 
 def publication_month(published: dt.date) -> DateGuess:
-    return published.replace(day=1), "month"
+    """The month of publication: the date of a sentence an article gives no other."""
+    return Dated(published, "month").truncated().pair()
 
 
 def compatible(a: DateGuess, b: DateGuess) -> bool:
-    """True when two dates can name the same happening (equal at the coarser precision).
-
-    Written without truncating either date: ingest asks it for every event
-    against each stored event of the same pair, type and year.
-    """
-    (day, precision), (other, other_precision) = a, b
-    if precision == "year" or other_precision == "year":
-        return day.year == other.year
-    if precision == "month" or other_precision == "month":
-        return day.year == other.year and day.month == other.month
-    return day == other
-
-
-def truncate(day: dt.date, precision: Precision) -> dt.date:
-    if precision == "year":
-        return dt.date(day.year, 1, 1)
-    if precision == "month":
-        return dt.date(day.year, day.month, 1)
-    return day
+    """True when two dates can name the same happening (`bloc.core.rules.same_time`)."""
+    return same_time(a, b)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bloc.model import Precision, period_end
+from bloc.core.dated import Precision, period_end
 from bloc.text.dates import (
     DateGuess,
     _before,

@@ -15,8 +15,10 @@ from typing import Any
 
 import yaml
 
+from bloc.core.dated import Precision
+from bloc.core.events import CodedEvent
 from bloc.knowledge import parse_date
-from bloc.model import CodedEvent, Document, Precision
+from bloc.model import Document
 from bloc.text.dates import compatible
 from bloc.text.pipeline import process
 from bloc.text.read import read_file

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import BlocError
-from bloc.model import PLOVER_TYPES
 
 WORDS = (
     "future", "speculative", "must", "intent", "forecast", "reluctant", "negation",

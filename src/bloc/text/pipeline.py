@@ -26,16 +26,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bloc.core.dated import Precision, period_end
+from bloc.core.events import CodedEvent
+from bloc.core.rules import happening_key
 from bloc.knowledge import bundled
-from bloc.model import (
-    CodedEvent,
-    Document,
-    DocumentResult,
-    Mention,
-    Precision,
-    Sentence,
-    period_end,
-)
+from bloc.model import Document, DocumentResult, Mention, Sentence
 from bloc.text import clean, dates, language, sentences
 from bloc.text.calibration import calibrated
 from bloc.text.coder import VIOLENT, Coded, code_parse
@@ -387,4 +382,5 @@ def _codable(document: Document, text: str) -> tuple[list[Sentence], list[Senten
 
 
 def event_key(event: Coded | CodedEvent) -> tuple[str, str, str]:
-    return (event.source, event.target, event.type)
+    """What two reports of one happening share (`bloc.core.rules.happening_key`)."""
+    return happening_key(event)

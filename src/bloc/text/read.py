@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from bloc.core.dated import Precision
 from bloc.errors import TooLargeError
-from bloc.model import Document, Precision, Rejected
+from bloc.model import Document, Rejected
 from bloc.text import clean
 from bloc.text.dates import find_publication_date
 

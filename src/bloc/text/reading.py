@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bloc.model import Mention, Precision
+from bloc.core.dated import Precision
+from bloc.model import Mention
 from bloc.text import dates, dates_ru
 from bloc.text.dates import DateGuess
 from bloc.text.lexicon import Lexicon, lexicon

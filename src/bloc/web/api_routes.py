@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from bloc import api, measures, simulate
-from bloc.errors import ScenarioError
 from bloc.knowledge import bundled
 from bloc.web import event_pages, pages
 from bloc.web.http import OnQuery, StoreView, as_of
@@ -154,10 +153,7 @@ def api_routes() -> APIRouter:
     @router.post("/api/simulate", tags=["simulation"])
     def api_simulate(db: StoreView, body: SimulateBody) -> dict[str, Any]:
         """Simulate a member invoking collective defence (seeded, reproducible)."""
-        if body.threat not in simulate.THREATS:
-            raise ScenarioError(
-                f"unknown threat {body.threat!r}: use one of {', '.join(simulate.THREATS)}"
-            )
+        simulate.threat_kind(body.threat)  # before the scenario's other checks
         scenario = simulate.parse_scenario(
             body.alliance, body.requester, body.threat, body.aggressor, as_of(body.on), body.assume
         )

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from bloc.api import plain
-from bloc.model import Alliance
+from bloc.core.alliance import Alliance
 
 Figure = dict[str, Any]
 

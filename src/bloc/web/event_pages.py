@@ -11,9 +11,10 @@ import datetime as dt
 from typing import Any
 
 from bloc import api
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import TooLargeError
 from bloc.knowledge import bundled
-from bloc.model import PLOVER_TYPES, Document
+from bloc.model import Document
 from bloc.text import clean
 from bloc.text.pipeline import process
 from bloc.web.pages import event_rows, known_events, names, sources
@@ -70,7 +71,7 @@ def explorer(
 ) -> dict[str, Any]:
     """The events explorer: filtered events known by `on`, latest first."""
     end = min(until, on) if until else on
-    total = api.count_events(actor, type, alliance, since, end, db=db)
+    total = api.count_events(actor, type, alliance, since, end, db=db, known_on=on)
     frame = api.events(actor, type, alliance, since, end, db=db, latest=limit * 2)
     frame = known_events(frame, on).iloc[::-1]
     return {

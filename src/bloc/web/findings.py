@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bloc import api
+from bloc.core.dated import iso
 from bloc.knowledge import bundled
 
 OUTCOME_WORDS = {
@@ -64,7 +65,7 @@ def requests_finding(alliance: str) -> Finding:
     for req in al.requests:
         who = kb.actors[req.requester].name
         against = f" against {kb.actors[req.aggressor].name}" if req.aggressor else ""
-        when = req.date.isoformat()[: {"day": 10, "month": 7, "year": 4}[req.precision]]
+        when = iso(req.date, req.precision)
         lines.append(
             f"{when}  {who} asked for help ({req.threat}{against}): "
             f"the alliance {OUTCOME_WORDS[req.outcome]}. [{', '.join(req.cite)}]"

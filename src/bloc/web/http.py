@@ -23,6 +23,7 @@ from bloc.errors import (
     TooLargeError,
 )
 from bloc.knowledge import bundled
+from bloc.measures.decay import as_of as measured_as_of
 from bloc.store import ORIGINS, View, parse_day
 from bloc.web import pages
 from bloc.web.review_gate import gate_of
@@ -63,8 +64,10 @@ StoreView = Annotated[View, Depends(chosen_view)]
 
 
 def as_of(on: dt.date | None) -> dt.date:
+    """The measures' as-of day (`bloc.measures.decay.as_of`: today by default), checked to lie
+    between the earliest day the dashboard computes and today."""
     today = dt.date.today()
-    day = on or today
+    day = measured_as_of(on)
     if not EARLIEST <= day <= today:
         raise BlocError(
             f"as-of day {day.isoformat()} is out of range: choose a day from "

@@ -18,9 +18,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from bloc import api, measures, simulate
+from bloc.core.alliance import Alliance
+from bloc.core.dated import Dated, iso
+from bloc.core.rules import known_by
 from bloc.errors import UnknownActorError
 from bloc.knowledge import bundled
-from bloc.model import Alliance
 from bloc.web import charts, maps
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,10 @@ def environment() -> jinja2.Environment:
 def precise(day: Any, precision: Any) -> str:
     """An ISO day written to its precision (2022, 2022-09 or 2022-09-13), as a form takes it."""
     text = "" if _missing(day) else str(day)[:10]
-    return {"year": text[:4], "month": text[:7]}.get(str(precision), text)
+    try:
+        return iso(dt.date.fromisoformat(text), str(precision))
+    except ValueError:  # not a day: shown as it is
+        return text
 
 
 def _missing(value: Any) -> bool:
@@ -91,20 +96,21 @@ def sources(ids: list[str], urls: dict[str, str | None] | None = None) -> list[d
 
 
 def known_events(frame: pd.DataFrame, on: dt.date) -> pd.DataFrame:
-    """Events dated by `on` whose evidence was published by then (curated ones are the record)."""
+    """Events dated and known by `on` (`bloc.core.rules.known_by`: curated ones are the
+    record, known once their dated period has ended; others from their first publication)."""
     if frame.empty:
         return frame
     keep = []
-    for date, origin, evidence in zip(
-        frame["date"], frame["origin"], frame["evidence"], strict=True
+    for date, precision, origin, evidence in zip(
+        frame["date"], frame["date_precision"], frame["origin"], frame["evidence"], strict=True
     ):
-        if pd.Timestamp(date).date() > on:
-            keep.append(False)
-            continue
-        published = [e.get("published") for e in evidence]
-        keep.append(
-            origin == "curated" or any(p is None or pd.Timestamp(p).date() <= on for p in published)
-        )
+        published = [
+            Dated(pd.Timestamp(e["published"]).date())
+            for e in evidence
+            if e.get("published") is not None
+        ]
+        dated = Dated.of(pd.Timestamp(date).date(), precision)
+        keep.append(known_by(on, dated, published, curated=origin == "curated"))
     return frame[keep]
 
 

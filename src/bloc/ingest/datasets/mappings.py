@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import KnowledgeBaseError
 from bloc.knowledge import bundled
-from bloc.model import PLOVER_TYPES
 from bloc.store import DATASETS
 
 MAPPINGS = Path(__file__).with_name("mappings.yaml")

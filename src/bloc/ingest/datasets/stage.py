@@ -28,8 +28,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from bloc.core.events import TYPE_INTENSITY
 from bloc.ingest.datasets import actors
-from bloc.model import TYPE_INTENSITY
 from bloc.store import document_prefix
 
 MAX_EXAMPLES = 20  # malformed rows reported one by one, per file
