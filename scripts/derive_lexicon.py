@@ -46,8 +46,8 @@ from lexicon_sources import (
     shape,
 )  # fmt: skip
 
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import LexiconError
-from bloc.model import PLOVER_TYPES
 from bloc.text.lang.en.derived import ACTORS, SECTIONS, WORD, DerivedEntry, parse
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import LexiconError
-from bloc.model import PLOVER_TYPES
 
 NP_CUT = frozenset({"of", "to", "for", "in", "on", "with", "from", "by", "at"})
 """A multi-word noun ("difference of opinion") has its head before the first of these."""

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import LexiconError
-from bloc.model import PLOVER_TYPES
 from bloc.text.lang.en.derived import FILE, load, parse
 from helpers import PLOVER, missing
 

@@ -32,8 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bloc.core.events import PLOVER_TYPES
 from bloc.errors import LexiconError
-from bloc.model import PLOVER_TYPES
 
 FILE = Path(__file__).with_name("derived_lexicon.tsv")
 SECTIONS = {
