@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
-import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -40,10 +39,13 @@ from lexicon_sources import (
     Shape,
     Unexpressible,
     Verb,
-    head,
+    VerbShape,
+    heads,
     read_dictionary,
     read_table,
     shape,
+    verb_shape,
+    words_to_lemmatise,
 )  # fmt: skip
 
 from bloc.core.events import PLOVER_TYPES
@@ -56,146 +58,8 @@ OUT = ROOT / "src" / "bloc" / "text" / "lang" / "en" / "derived_lexicon.tsv"
 DICTIONARY = "petrarch2-CAMEO.2.0.txt"
 TABLE = "plover-CAMEO2PLOVER-2021.txt"
 
-PARTICLES = frozenset(
-    [
-        "up",
-        "down",
-        "out",
-        "off",
-        "back",
-        "away",
-        "forth",
-        "forward",
-        "together",
-        "behind",
-        "apart",
-        "aside",
-        "in",
-        "over",
-    ]
-)
-"""Second words of a multi-word verb that a UD parse gives as the verb's particle."""
-PREPOSITIONS = frozenset(
-    [
-        "by",
-        "for",
-        "at",
-        "with",
-        "to",
-        "on",
-        "into",
-        "after",
-        "of",
-        "upon",
-        "through",
-        "from",
-        "against",
-        "about",
-        "toward",
-        "towards",
-        "across",
-        "under",
-        "within",
-        "without",
-        "between",
-        "among",
-    ]
-)
-"""Second words that a UD parse gives as the preposition of a phrase the verb governs."""
-
 Lemmatise = Callable[[Iterable[str], str], dict[str, tuple[str, bool]]]
 """words, "noun" or "verb" -> {word: (lemma, whether the parser takes it as that part)}."""
-
-
-# ---------------------------------------------------------------- entries
-
-
-def regular_forms(verb: str) -> tuple[str, ...]:
-    """-s, -ed and -ing by English's regular rules (the dictionary lists irregular forms)."""
-    consonant_y = verb.endswith("y") and verb[-2:-1] not in ("a", "e", "i", "o", "u", "")
-    if consonant_y:
-        return (verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing")
-    third = verb + "es" if verb.endswith(("s", "x", "z", "sh", "ch")) else verb + "s"
-    if verb.endswith("e"):
-        keep = verb.endswith(("ee", "ye", "oe"))
-        return (third, verb + "d", (verb if keep else verb[:-1]) + "ing")
-    return (third, verb + "ed", verb + "ing")
-
-
-@dataclass(frozen=True)
-class VerbShape:
-    lemma: str
-    forms: tuple[str, ...]
-    particle: str = ""
-    obj: str = ""
-    prep: str = ""
-    pobj: str = ""
-
-
-def verb_shape(
-    verb: Verb, verbs: dict[str, tuple[str, bool]], nouns: dict[str, tuple[str, bool]]
-) -> VerbShape:
-    """A dictionary verb as lemma, forms and the particle/object/preposition of its other words."""
-    if verb.front:
-        raise Unexpressible("a multi-word verb with words before the verb")
-    lemma = verbs[verb.word][0]
-    words = [w for w in verb.rest if w]
-    particle = obj = prep = pobj = ""
-    if words and words[0] in PARTICLES and (len(words) == 1 or words[1] in PREPOSITIONS):
-        particle = words.pop(0)
-    if words and (words[0] in PREPOSITIONS or (words[0] in PARTICLES and len(words) > 1)):
-        prep = words.pop(0)
-        pobj = words.pop(0) if words else ""
-    elif words and words[0] not in ("and", "or"):
-        obj = words.pop(0)
-        prep = words.pop(0) if words and words[0] in PREPOSITIONS else ""
-    if words:
-        raise Unexpressible("a multi-word verb a dependency parse cannot state")
-    for noun in (obj, pobj):
-        if noun and not nouns[noun][1]:
-            raise Unexpressible("a multi-word verb whose complement is not a noun")
-    forms = verb.forms if verb.forms is not None else regular_forms(verb.word)
-    listed = [verb.word] if lemma != verb.word else []
-    return VerbShape(
-        lemma=lemma,
-        forms=tuple(dict.fromkeys(f for f in [*listed, *forms] if f != lemma)),
-        particle=particle,
-        obj=nouns[obj][0] if obj else "",
-        prep=prep,
-        pobj=nouns[pobj][0] if pobj else "",
-    )
-
-
-def _heads(
-    word: str, synsets: dict[str, list[str]], nouns: dict[str, tuple[str, bool]]
-) -> list[tuple[str, int]]:
-    """A pattern noun's lemmas with their loss: a synonym set gives each member's head."""
-    if word in ("+", "$"):
-        return [(word, 0)]
-    if not word.startswith("&"):
-        return [(nouns[word.lower()][0], 0)]
-    if word not in synsets:
-        raise Unexpressible("an undefined synonym set (PETRARCH skips these too)")
-    out = []
-    for member in synsets[word]:
-        word, cut = head(member.replace(" ", "_").strip("_").split("_"))
-        out.append((nouns[word.lower()][0], int(cut)))
-    return out
-
-
-def words_to_lemmatise(
-    synsets: dict[str, list[str]], blocks: list[Block]
-) -> tuple[set[str], set[str]]:
-    """Every word that may be a noun head, and every verb, to lemmatise in one batch."""
-    nouns = {w for members in synsets.values() for m in members for w in re.split(r"[ _]", m)}
-    verbs: set[str] = set()
-    for block in blocks:
-        for verb in block.verbs:
-            verbs.add(verb.word)
-            nouns.update(verb.rest)
-        for pattern in block.patterns:
-            nouns.update(t.strip("(){}").lower() for t in re.split(r"[\s_]", pattern.post))
-    return {n for n in nouns if n and n[0].isalnum()}, verbs
 
 
 # ---------------------------------------------------------------- derivation
@@ -261,8 +125,8 @@ def _convert(
         report.counts["patterns"] += 1
         try:
             found = shape(pattern)
-            objects = [h for o in found.objects for h in _heads(o, synsets, nouns)]
-            pobjects = [h for o in found.pobjects for h in _heads(o, synsets, nouns)]
+            objects = [h for o in found.objects for h in heads(o, synsets, nouns)]
+            pobjects = [h for o in found.pobjects for h in heads(o, synsets, nouns)]
         except ValueError as broken:
             raise LexiconError(str(path), pattern.line, str(broken)) from None
         except Unexpressible as why:
