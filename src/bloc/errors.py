@@ -23,6 +23,16 @@ class KnowledgeBaseError(BlocError):
         )
 
 
+class LexiconError(BlocError):
+    """A lexicon data or source file has a malformed line; nothing of it is used."""
+
+    def __init__(self, file: str, line: int, problem: str) -> None:
+        self.file = file
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{file}, line {line}: {problem}. Fix that line and build again.")
+
+
 class StoreError(BlocError):
     """The store cannot be opened, read or written."""
 
