@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 
 from bloc.errors import StoreError
-from bloc.store.votes import VOTES_DDL
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +77,19 @@ event as coded (NULL: as coded; an empty `mode` or `alliance`: none), and the
 decision keeps its meaning if the event is later gone. `decided_at` is UTC."""
 
 SCHEMA += DECISIONS_DDL
+VOTES_DDL = """
+CREATE TABLE IF NOT EXISTS roll_calls (
+    rcid VARCHAR, session INTEGER, date DATE, resolution VARCHAR, important BOOLEAN,
+    amend BOOLEAN, para BOOLEAN, short VARCHAR, descr VARCHAR, topics VARCHAR[],
+    origin VARCHAR, cite VARCHAR[], digest VARCHAR);
+CREATE TABLE IF NOT EXISTS roll_call_votes (rcid VARCHAR, member VARCHAR, vote VARCHAR);
+"""
+"""Roll calls of the General Assembly and the votes cast on them (yes, no, abstain).
+
+`topics` holds Voeten's issue codes (me, nu, di, hr, co, ec) and bloc's own
+(`ukraine`); `origin` names the file layout a roll call was read from; `digest`
+is the hash of the row and its votes as imported (what a re-import compares)."""
+
 SCHEMA += VOTES_DDL
 
 

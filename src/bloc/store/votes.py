@@ -28,19 +28,6 @@ from bloc.knowledge import bundled
 if TYPE_CHECKING:
     from bloc.store.db import Store
 
-VOTES_DDL = """
-CREATE TABLE IF NOT EXISTS roll_calls (
-    rcid VARCHAR, session INTEGER, date DATE, resolution VARCHAR, important BOOLEAN,
-    amend BOOLEAN, para BOOLEAN, short VARCHAR, descr VARCHAR, topics VARCHAR[],
-    origin VARCHAR, cite VARCHAR[], digest VARCHAR);
-CREATE TABLE IF NOT EXISTS roll_call_votes (rcid VARCHAR, member VARCHAR, vote VARCHAR);
-"""
-"""Roll calls of the General Assembly and the votes cast on them (yes, no, abstain).
-
-`topics` holds Voeten's issue codes (me, nu, di, hr, co, ec) and bloc's own
-(`ukraine`); `origin` names the file layout a roll call was read from; `digest`
-is the hash of the row and its votes as imported (what a re-import compares)."""
-
 ROLL_CALL_COLUMNS = (
     "rcid",
     "session",
