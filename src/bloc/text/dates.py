@@ -16,14 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 
 import yaml
 
 from bloc.core.dated import Dated
 from bloc.core.rules import same_time
-from bloc.text.reading import SCRIPTS, DateGuess, languages
+from bloc.text.reading import SCRIPTS, DateGuess, Dating, languages
 
 _NUMERIC = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
 _ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
@@ -167,6 +167,31 @@ def anchors(phrases: Mapping[str, str], flags: int = re.IGNORECASE) -> tuple[Anc
         if name in phrases:
             (time if clause_wide else named).append((re.compile(phrases[name], flags), guess))
     return tuple(time), tuple(named)
+
+
+def dating_of(
+    may_date: Callable[[str], bool],
+    sentence_date: Callable[..., DateGuess | None],
+    named: Anchors,
+    year_list: re.Pattern[str],
+    publication_date: Callable[[str], dt.date | None],
+) -> Dating:
+    """A language's dates from its own pieces: the engine's rules for named happenings
+    and listed years, fed with the language's anchors and list pattern."""
+    return Dating(
+        may_date,
+        sentence_date,
+        functools.partial(named_date, named=named),
+        functools.partial(years_listed, year_list),
+        publication_date,
+    )
+
+
+def years_listed(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Years a language's `pattern` finds given as a list ("in 1999, 2010 and 2021"): one
+    happening each. The pattern's first group holds the list."""
+    match = pattern.search(text)
+    return [int(y) for y in re.findall(r"(?:19|20)\d{2}", match.group(1))] if match else []
 
 
 def named_date(text: str, named: Anchors) -> DateGuess | None:

@@ -20,9 +20,9 @@ from bloc.text.dates import (
     _relative,
     _safe,
     anchors,
+    dating_of,
     earliest,
     iso_days,
-    named_date,
     numeric_days,
 )
 from bloc.text.reading import DateGuess, Dating
@@ -166,16 +166,5 @@ def sentence_date(
 _YEAR_LIST = re.compile(r"\bin\s+((?:19|20)\d{2}(?:\s*,\s*(?:and\s+)?(?:19|20)\d{2})+)")
 
 
-def listed_years(text: str) -> list[int]:
-    """Years given as a list ("in 1999, 2010, and 2021"): one happening each."""
-    match = _YEAR_LIST.search(text)
-    return [int(y) for y in re.findall(r"(?:19|20)\d{2}", match.group(1))] if match else []
-
-
-def anchor_date(text: str) -> DateGuess | None:
-    """The date of a named happening ("the invasion of Ukraine"), for the act it names."""
-    return named_date(text, ANCHORS)
-
-
 def dating() -> Dating:
-    return Dating(may_date, sentence_date, anchor_date, listed_years, publication_date)
+    return dating_of(may_date, sentence_date, ANCHORS, _YEAR_LIST, publication_date)

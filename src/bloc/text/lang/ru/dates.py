@@ -23,8 +23,8 @@ from bloc.text.dates import (
     _relative,
     _safe,
     anchors,
+    dating_of,
     earliest,
-    named_date,
     numeric_days,
 )
 from bloc.text.reading import DateGuess, Dating
@@ -187,16 +187,5 @@ def _counted(text: str, published: dt.date) -> list[tuple[int, DateGuess]]:
     return out
 
 
-def listed_years(text: str) -> list[int]:
-    """Years given as a list ("в 2021 и 2022 годах"): one happening each."""
-    match = _YEAR_LIST.search(text)
-    return [int(y) for y in re.findall(r"(?:19|20)\d{2}", match.group(1))] if match else []
-
-
-def anchor_date(text: str) -> DateGuess | None:
-    """The date of a named happening ("вторжение в Украину"), for the act it names."""
-    return named_date(text, ANCHORS)
-
-
 def dating() -> Dating:
-    return Dating(may_date, sentence_date, anchor_date, listed_years, publication_date)
+    return dating_of(may_date, sentence_date, ANCHORS, _YEAR_LIST, publication_date)
