@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from bloc import measures
 from bloc.cli import app
-from bloc.measures.votes import Drift, agreement_table, weigh
+from bloc.measures.votes import VOTE_HALF_LIFE_DAYS, Drift, agreement_table, drift, weigh
 from helpers import TESTS, missing
 
 # Beside the checkout (../shared), or beside a worktree's parent folder.
@@ -160,3 +160,50 @@ def test_without_an_import_the_hand_typed_votes_cover_2022_and_2023(kb_db: Path)
     assert set(frame.year) == {2022, 2023}
     blr = frame[frame.member == "BLR"]
     assert (blr.agreement == 1.0).all() and blr.votes.sum() == 4
+
+
+TODAY = "2026-06-30"  # a fixed today, three years after the last hand-typed vote
+
+
+def test_nato_with_the_votes_in_ranks_by_the_record(votes_db: Path) -> None:
+    ranked = measures.risk("NATO", on=TODAY, db=votes_db).set_index("member")
+    assert not ranked.score.isna().any()
+    assert ranked.score.nunique() > 20  # not a flat default
+    top = list(ranked.sort_values("score", ascending=False).index[:3])
+    assert "TUR" in top  # the member that votes least with the US of late
+    # Albania votes with the US as its peers do: in the lower half, not second.
+    assert list(ranked.index).index("ALB") >= len(ranked) // 2
+    reason = next(r for r in ranked.loc["TUR"].reasons if r.startswith("UN votes"))
+    assert "General Assembly votes in 2017-2023" in reason  # the record, not four votes
+
+
+def test_a_few_recent_votes_reach_back_to_the_record() -> None:
+    """Four votes in the last window are no record: the window reaches back to the last
+    two years with the leader on `EVIDENCE` roll calls, and fades at the votes' pace."""
+    dates = [f"20{y:02d}-{m:02d}-01" for y in (17, 18, 19) for m in range(1, 13)]
+    dates += ["2022-03-01", "2022-10-01", "2023-02-01", "2023-04-01"]
+    calls = pd.DataFrame(
+        {
+            "rcid": [str(i) for i in range(len(dates))],
+            "date": pd.to_datetime(dates),
+            "resolution": None,
+            "topics": [[] for _ in dates],
+            "short": None,
+            "median": 1.0,
+        }
+    )
+    rows = []
+    for i, d in enumerate(dates):
+        late = d >= "2022"
+        rows += [(str(i), "USA", "yes"), (str(i), "AAA", "yes")]
+        rows.append((str(i), "BBB", "yes" if late else "no"))  # votes against the US 2017-19
+    cast = pd.DataFrame(rows, columns=["rcid", "member", "vote"])
+    day = pd.Timestamp("2028-04-01").date()
+    found = drift(calls, cast, "USA", ["AAA", "BBB"], day)
+    bbb = found["BBB"]
+    assert bbb.votes == 40 and bbb.years == (2017, 2023)
+    assert bbb.recent == pytest.approx(4 / 40)
+    # Full shortfall (0.9 below its peer), counted 40/60, five years after its last vote.
+    expected = (1 - math.exp(-0.9 / 0.05)) * 40 / 60 * 2 ** (-(365 * 5 + 1) / VOTE_HALF_LIFE_DAYS)
+    assert bbb.value == pytest.approx(expected, rel=1e-3)
+    assert found["AAA"].value == 0.0

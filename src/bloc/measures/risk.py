@@ -11,7 +11,7 @@ import pandas as pd
 from bloc.core.alliance import Alliance
 from bloc.knowledge import bundled
 from bloc.measures.cache import cached
-from bloc.measures.decay import HALF_LIFE_DAYS, PRIOR_WEIGHT, as_of, day_number
+from bloc.measures.decay import HALF_LIFE_DAYS, MIN_WEIGHT, PRIOR_WEIGHT, as_of, day_number
 from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Observed
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
@@ -37,6 +37,7 @@ class _RiskInputs:
     status: dict[str, str]
     parts: dict[str, dict[str, float]]
     rows: dict[str, dict[str, np.ndarray]]  # member -> component -> signal row indices
+    evidence: dict[str, float]  # member -> decayed weight behind its misalignment
     decayed: np.ndarray  # decayed weight of every signal on the day
     requests: pd.DataFrame
 
@@ -80,7 +81,9 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
         worst = mine_pairs.sort_values("score").head(1)
         conflict = float(max(0.0, -worst.score.iloc[0])) if not worst.empty else 0.0
         parts[m] = {
-            "misalignment": (1 - pull[c] / (mass[c] + PRIOR_WEIGHT)) / 2,
+            # Its record's misalignment, counted mass / (mass + k) of itself: the prior
+            # adds nothing, so thin evidence gives a small part, not a default.
+            "misalignment": float((mass[c] - pull[c]) / (2 * (mass[c] + PRIOR_WEIGHT))),
             "refusals": float(1 - np.exp(-refused[c])),
             "unanswered requests": float(1 - np.exp(-unanswered)),
             "conflict with a member": conflict,
@@ -99,7 +102,8 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
                 known & is_m & (data.kind == MEMBER) & (data.other == foe)
             ),
         }
-    return _RiskInputs(members, status, parts, rows, decayed, requests)
+    evidence = {m: float(mass[data.code(m)]) for m in members}
+    return _RiskInputs(members, status, parts, rows, evidence, decayed, requests)
 
 
 def _inputs_on(data: Observed, day: dt.date) -> _RiskInputs:
@@ -133,12 +137,13 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
         order = sorted(RISK_WEIGHTS, key=lambda k: -RISK_WEIGHTS[k] * values[k])
         counts = {k: len(r) for k, r in inputs.rows[m].items()}
         counts["unanswered requests"] = len(_request_ids(data.alliance, m, day))
-        reasons = [
-            f"{k} {values[k]:.2f} ({counts[k]} signal{'s' if counts[k] != 1 else ''})"
-            for k in order
-            if values[k] > 0.005
-        ]
-        shown = [k for k in order if values[k] > 0.005]
+        mass = inputs.evidence[m]
+        if mass < MIN_WEIGHT:  # no evidence: `weigh` says so instead of a value
+            counts["misalignment"] = 0
+        # Misalignment is shown whenever evidence stands behind it, a 0.00 included:
+        # a member that always sided with the leader has a finding, not a blank.
+        shown = [k for k in order if values[k] > 0.005 or k == "misalignment"]
+        reasons = [_reason(k, values[k], counts[k], mass) for k in shown]
         shares = [(RISK_WEIGHTS[k] * values[k], counts[k]) for k in shown]
         score, reasons = weigh(score, reasons, shares, drifts.get(m), data.alliance.leader)
         if inputs.status[m] != "member":
@@ -172,6 +177,15 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
     )
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame[columns]
+
+
+def _reason(component: str, value: float, count: int, mass: float) -> str:
+    """One component's reason: its value and the signals behind it (how thin, for misalignment)."""
+    plural = "s" if count != 1 else ""
+    thin = ""
+    if component == "misalignment" and MIN_WEIGHT <= mass < PRIOR_WEIGHT:
+        thin = f", thin evidence: counted {mass / (mass + PRIOR_WEIGHT):.0%}"
+    return f"{component} {value:.2f} ({count} signal{plural}{thin})"
 
 
 @cached
