@@ -111,10 +111,11 @@ from bloc.ingest import CODED_EVENTS, CodedBatch, ingest
 from bloc.core.events import CodedEvent
 from bloc.model import Document
 from bloc.text.pipeline import process
-from bloc.model import Document
-from bloc.text.pipeline import process
 corpus, db = sys.argv[1], sys.argv[2]
-process(Document(id="warm-up", text="Armenia refused to send troops to Russia on 3 March 2023."))
+# Warm up as a long-running process would be: the parser, and the language detector
+# (loaded on the first Latin-script text long enough for it), before the forks.
+warm = "Armenia refused to send troops to Russia on 3 March 2023, and its government said so. "
+process(Document(id="warm-up", text=warm * 3))
 print("ready", flush=True)
 for line in sys.stdin:
     pid = os.fork()
