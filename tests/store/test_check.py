@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from test_store import EVIDENCE_BODY, PRECISIONS, _copy, _rows
 
+from bloc.core.rules import same_time
 from bloc.errors import StoreError
 from bloc.store import SCHEMA, SCHEMA_VERSION, Store
 from bloc.store.check import check_path
 from bloc.store.repair import text_duplicates
-from bloc.text.dates import compatible
 
 
 def test_a_healthy_store_checks_clean(ingested: Path, tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def _merge_as_ingest_does(rows: list[tuple[Any, ...]]) -> list[tuple[str, str, A
     merged = []
     for source, target, kind, eid, day, precision in rows:
         group = slots.setdefault((source, target, kind), [])
-        slot = next((s for s in group if compatible((s[1], s[2]), (day, precision))), None)
+        slot = next((s for s in group if same_time((s[1], s[2]), (day, precision))), None)
         if slot is None:
             group.append([eid, day, precision])
             continue

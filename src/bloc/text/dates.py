@@ -22,7 +22,6 @@ from importlib import resources
 import yaml
 
 from bloc.core.dated import Dated
-from bloc.core.rules import same_time
 from bloc.text.reading import SCRIPTS, DateGuess, Dating, languages
 
 _NUMERIC = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
@@ -205,8 +204,3 @@ def named_date(text: str, named: Anchors) -> DateGuess | None:
 def publication_month(published: dt.date) -> DateGuess:
     """The month of publication: the date of a sentence an article gives no other."""
     return Dated(published, "month").truncated().pair()
-
-
-def compatible(a: DateGuess, b: DateGuess) -> bool:
-    """True when two dates can name the same happening (`bloc.core.rules.same_time`)."""
-    return same_time(a, b)

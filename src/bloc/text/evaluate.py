@@ -17,9 +17,9 @@ import yaml
 
 from bloc.core.dated import Precision
 from bloc.core.events import CodedEvent
+from bloc.core.rules import same_time
 from bloc.knowledge import parse_date
 from bloc.model import Document
-from bloc.text.dates import compatible
 from bloc.text.pipeline import process
 from bloc.text.read import from_bytes
 
@@ -74,7 +74,7 @@ def score(gold_path: Path, articles_dir: Path) -> Score:
                 (
                     i
                     for i, g in enumerate(gold)
-                    if i not in matched and g[:3] == key[:3] and compatible(g[3], key[3])
+                    if i not in matched and g[:3] == key[:3] and same_time(g[3], key[3])
                 ),
                 None,
             )
