@@ -47,3 +47,17 @@ def test_relations_graph_has_members_and_outside_powers(kb_db: Path) -> None:
     fig = charts.relations_graph(frame, members, {"ARM": "/a"}, {})
     nodes = next(t for t in fig["data"] if t["name"] == "members")
     assert nodes["customdata"][nodes["text"].index("ARM")] == "/a"
+
+
+def test_the_risk_bars_add_up_to_the_score_the_table_prints(kb_db: Path) -> None:
+    """Every part of the score is a bar, UN votes included: for a member in good standing
+    (a freeze sets the score to 1 on its own) the stacked bar ends at its score."""
+    frame = measures.risk("CSTO", on="2023-05-31", db=kb_db)
+    assert frame["UN votes"].notna().any()  # the hand-typed votes of 2022-2023 count
+    figure = charts.risk_chart(frame, list(measures.SCORE_WEIGHTS), measures.SCORE_WEIGHTS)
+    ends: dict[str, float] = {}
+    for bar in figure["data"]:
+        for member, x in zip(bar["y"], bar["x"], strict=True):
+            ends[member] = ends.get(member, 0.0) + x
+    for member, score in zip(frame["member"], frame["score"], strict=True):
+        assert math.isclose(ends[member], score, abs_tol=1e-9), (member, ends[member], score)

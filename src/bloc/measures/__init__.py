@@ -21,13 +21,14 @@ from bloc.measures.relations import (
     ties_with,
 )
 from bloc.measures.reliability import reliability, reliability_summary
-from bloc.measures.risk import RISK_WEIGHTS, explain, risk
+from bloc.measures.risk import RISK_WEIGHTS, SCORE_WEIGHTS, explain, risk
 from bloc.measures.signals import observe, signals
 from bloc.measures.votes import vote_pairs, votes
 
 __all__ = [
     "HALF_LIFE_DAYS",
     "RISK_WEIGHTS",
+    "SCORE_WEIGHTS",
     "Observed",
     "TieScore",
     "accuracy",

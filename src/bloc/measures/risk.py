@@ -16,7 +16,7 @@ from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Obse
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
 from bloc.measures.signals import DB, data_of, member_on, refusal_table
-from bloc.measures.votes import drift_of, vote_rows, weigh
+from bloc.measures.votes import VOTE_WEIGHT, drift_of, vote_rows, weigh
 from bloc.store import opened
 from bloc.store.observations import cited_events, member_votes
 
@@ -27,6 +27,9 @@ RISK_WEIGHTS = {
     "conflict with a member": 0.10,
     "courting rivals": 0.10,
 }
+SCORE_WEIGHTS = {**RISK_WEIGHTS, "UN votes": VOTE_WEIGHT}
+"""Every part of the score with its weight: what the dashboard's bars and breakdowns show,
+so the parts add up to the score the tables print (a freeze aside, which sets it to 1)."""
 # How far an answer fell short of the forces the requester asked for.
 GRIEVANCE = {"deployment": 0.0, "mission": 0.5, "statement": 0.75, "nothing": 1.0}
 
@@ -169,7 +172,7 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
                 "UN votes": drifts[m].value if m in drifts else np.nan,
             }
         )
-    columns = ["rank", "member", "score", "reasons", "evidence", *RISK_WEIGHTS, "UN votes"]
+    columns = ["rank", "member", "score", "reasons", "evidence", *SCORE_WEIGHTS]
     if not records:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(records).sort_values(

@@ -134,7 +134,8 @@ def alignment_chart(frame: pd.DataFrame) -> Figure:
 
 
 def risk_chart(frame: pd.DataFrame, components: list[str], weights: dict[str, float]) -> Figure:
-    """Exit-risk scores as stacked bars of each component's weighted contribution."""
+    """Exit-risk scores as stacked bars of each component's weighted contribution (a part
+    with no value, such as UN votes where none were cast, adds nothing)."""
     ordered = frame.sort_values("score")
     data: list[dict[str, Any]] = [
         {
@@ -142,7 +143,7 @@ def risk_chart(frame: pd.DataFrame, components: list[str], weights: dict[str, fl
             "orientation": "h",
             "name": component,
             "y": list(ordered["member"]),
-            "x": [float(v) * weights[component] for v in ordered[component]],
+            "x": [0.0 if pd.isna(v) else float(v) * weights[component] for v in ordered[component]],
         }
         for component in components
     ]
