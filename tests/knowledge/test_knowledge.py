@@ -215,3 +215,34 @@ def test_a_tie_ending_before_it_starts_is_rejected(data_copy: Path) -> None:
     _edit(data_copy / "ties.yaml", "start: 2019-07-12", "start: 2019-07-12\n    end: 2019-01-01")
     with pytest.raises(KnowledgeBaseError, match=r"rus-tur-s400-2019.*ends \(2019-01-01\) before"):
         load_knowledge(data_copy)
+
+
+def test_csto_exits_are_loaded_in_date_order_with_citations() -> None:
+    exits = load_knowledge().alliance("CSTO").exits
+    assert [(e.member, e.kind, e.date.isoformat()) for e in exits] == [
+        ("AZE", "non-renewal", "1999-04-20"),
+        ("GEO", "non-renewal", "1999-04-20"),
+        ("UZB", "non-renewal", "1999-04-20"),
+        ("UZB", "suspension", "2012-06-28"),
+        ("ARM", "freeze", "2024-02-22"),
+    ]
+    assert all(e.cite for e in exits)
+
+
+def test_an_exit_outside_every_membership_spell_is_rejected(data_copy: Path) -> None:
+    _edit(
+        data_copy / "alliances" / "csto.yaml",
+        "{member: UZB, kind: suspension, date: 2012-06-28",
+        "{member: UZB, kind: suspension, date: 2003-06-28",
+    )
+    with pytest.raises(
+        KnowledgeBaseError,
+        match=r"csto\.yaml.*exits\[\d+\] \(UZB\).*2003-06-28 falls outside every membership spell",
+    ):
+        load_knowledge(data_copy)
+
+
+def test_an_exit_of_unknown_kind_is_rejected(data_copy: Path) -> None:
+    _edit(data_copy / "alliances" / "csto.yaml", "kind: freeze,", "kind: sulk,")
+    with pytest.raises(KnowledgeBaseError, match=r"exits\[\d+\] \(ARM\).*kind must be one of"):
+        load_knowledge(data_copy)

@@ -20,6 +20,17 @@ MemberStatus = Literal["member", "suspended", "frozen"]
 Outcome = Literal["deployment", "mission", "statement", "nothing"]
 OUTCOMES: tuple[Outcome, ...] = ("deployment", "mission", "statement", "nothing")
 MEMBER_STATUSES: tuple[str, ...] = ("member", "suspended", "frozen")
+# How a member leaves or steps back from an alliance (docs/history.md): the
+# kinds the exits table records. "military-structure" is leaving an integrated
+# command while staying a party to the treaty (France 1966, Greece 1974).
+EXIT_KINDS: tuple[str, ...] = (
+    "withdrawal",
+    "denunciation",
+    "non-renewal",
+    "suspension",
+    "freeze",
+    "military-structure",
+)
 
 
 @dataclass(frozen=True)
@@ -149,6 +160,31 @@ class AssistanceRequest:
 
 
 @dataclass(frozen=True)
+class Exit:
+    """A member leaving, or stepping back from, an alliance on a dated day.
+
+    `date` is the day the step took effect as the sources date it (at the
+    precision they give); `announced` is an earlier day it was first made
+    public, when the sources give one. An exit is a fact about history, not a
+    membership status: a declared withdrawal that was reversed (Hungary, 1956)
+    is an exit although the member's spell goes on.
+    """
+
+    alliance: str
+    member: str
+    kind: str
+    date: dt.date
+    precision: Precision
+    note: str
+    cite: tuple[str, ...]
+    announced: dt.date | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.alliance.lower()}-{self.member.lower()}-{self.date.isoformat()}"
+
+
+@dataclass(frozen=True)
 class Alliance:
     code: str
     name: str
@@ -167,6 +203,8 @@ class Alliance:
     # named alliances (cooperating with them counts against alignment).
     rivals: tuple[str, ...] = ()
     rival_alliances: tuple[str, ...] = ()
+    # Every withdrawal, non-renewal, suspension, freeze or step back, by date.
+    exits: tuple[Exit, ...] = ()
 
     def members_on(self, day: dt.date) -> list[Spell]:
         """The spells in force on `day`, one per member, in code order."""

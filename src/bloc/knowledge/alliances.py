@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from bloc.core.alliance import (
+    EXIT_KINDS,
     MEMBER_STATUSES,
     OUTCOMES,
     Actor,
@@ -20,6 +21,7 @@ from bloc.core.alliance import (
     AssistanceRequest,
     Body,
     CuratedEvent,
+    Exit,
     MemberStatus,
     Provision,
     Spell,
@@ -84,6 +86,7 @@ def load_alliance(loader: Loader, path: Path) -> tuple[Alliance, list[CuratedEve
         cite=loader.cites(top),
         rivals=rivals,
         rival_alliances=rival_alliances,
+        exits=_exits(loader, top, path, code, spells),
     )
     return alliance, events
 
@@ -148,6 +151,46 @@ def _spells(loader: Loader, top: Entry, path: Path) -> list[Spell]:
                 raise s.fail(f"overlaps another spell of {member} from {other.start}")
         spells.append(spell)
     return spells
+
+
+def _exits(
+    loader: Loader, top: Entry, path: Path, code: str, spells: list[Spell]
+) -> tuple[Exit, ...]:
+    """The file's `exits:`, each on a day one of the member's spells covers (or ends on)."""
+    exits = []
+    for i, raw in enumerate(top.raw.get("exits") or []):
+        x = Entry(path.name, f"exits[{i}]", raw, KEYS["exit"])
+        member = cast(str, loader.actor(x, "member"))
+        x.name = f"exits[{i}] ({member})"
+        kind = x.text("kind")
+        if kind not in EXIT_KINDS:
+            raise x.fail(f"kind must be one of {', '.join(EXIT_KINDS)}, got {kind!r}")
+        when = x.date("date")
+        assert when is not None
+        day = when[0]
+        if not any(
+            s.member == member and s.start < day and (s.end is None or day <= s.end) for s in spells
+        ):
+            raise x.fail(
+                f"date {day} falls outside every membership spell of {member}: "
+                "an exit must fall within a spell or on the day it ends"
+            )
+        announced = x.date("announced", required=False)
+        if announced is not None and announced[0] > day:
+            raise x.fail(f"announced ({announced[0]}) after the exit took effect ({day})")
+        exits.append(
+            Exit(
+                alliance=code,
+                member=member,
+                kind=kind,
+                date=day,
+                precision=when[1],
+                note=x.text("note"),
+                cite=loader.cites(x),
+                announced=None if announced is None else announced[0],
+            )
+        )
+    return tuple(sorted(exits, key=lambda e: (e.date, e.member)))
 
 
 def _requests(

@@ -42,6 +42,7 @@ KEYS = {
             "cite",
         }
     ),
+    "exit": frozenset({"member", "kind", "date", "announced", "note", "cite"}),
     "rivals": frozenset({"actors", "alliances", "summary", "cite"}),
     "resolution": frozenset({"id", "date", "title", "topic", "summary", "votes", "cite"}),
     "tie": frozenset({"id", "between", "kind", "start", "end", "summary", "cite"}),
