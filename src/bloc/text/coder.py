@@ -60,6 +60,7 @@ class Coded:
     route: Route = GIVEN  # how the roles were found (for calibration)
     clause: tuple[int, int] = (0, 0)  # the trigger's clause (characters), to date it by
     subordinate: bool = False  # in a relative or other dependent clause
+    phrase: tuple[int, int] = (0, 0)  # a noun trigger's own phrase (characters), to date it by
 
 
 def code_parse(
@@ -125,7 +126,17 @@ def _code(
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
     clause, subordinate = _clause(parse, token, lex.words["relatives"])
-    return [replace(e, clause=clause, subordinate=subordinate) for e in events]
+    phrase = _phrase(parse, token)
+    return [replace(e, clause=clause, subordinate=subordinate, phrase=phrase) for e in events]
+
+
+def _phrase(parse: Parse, token: Token) -> tuple[int, int]:
+    """The span of a noun trigger's own phrase ("Azerbaijan's 2020 offensive on..."),
+    whose date is the act's (`bloc.text.dates.phrase_date`); (0, 0) for a verb."""
+    if token.pos not in ("NOUN", "PROPN"):
+        return 0, 0
+    inside = parse.subtree(token.i)
+    return min(t.start for t in inside), max(t.end for t in inside)
 
 
 _CLAUSES = frozenset({"root", "ccomp", "acl:relcl", "acl", "advcl", "parataxis", "csubj"})

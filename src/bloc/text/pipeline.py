@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bloc.core.dated import Precision, period_end
+from bloc.core.dated import Dated, Precision, period_end
 from bloc.core.events import CodedEvent
 from bloc.core.rules import happening_key
 from bloc.knowledge import bundled
@@ -39,6 +39,9 @@ from bloc.text.parse import MAX_PARSE_TOKENS, Parse, parse_batch
 from bloc.text.reading import Dating, Reading, reading
 from bloc.text.reference import Context
 from bloc.text.route import Via
+
+FORWARD = frozenset({"intent", "threat"})
+"""The modes of an act announced for later: its date may be after publication."""
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +175,9 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
     seen: set[tuple[str, str, str, dt.date, str]] = set()
     carried: tuple[dt.date, Precision] | None = None
     previous_end = 0
+    lead = dates.lead_length([s.text for s in coded_sentences])
+    pairs = zip(coded_sentences[:lead], readers[:lead], strict=True)
+    news = dates.lead_date([(s.text, r.dating) for s, r in pairs if r], published, exactness)
     for index, (sentence, plain) in enumerate(zip(coded_sentences, found_actors, strict=True)):
         # A new paragraph forgets the date the last one gave. Looking only
         # between two sentences keeps a one-line text of many sentences linear.
@@ -198,7 +204,14 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
         _remember(context, mentions, coded, alliances)
         for event in coded:
             when, stated = _when(
-                sentence.text, event, explicit, before, published, dating, exactness
+                sentence.text,
+                event,
+                explicit,
+                before,
+                published,
+                dating,
+                exactness,
+                news if index < lead else None,
             )
             if when is None:
                 continue  # an undated article: relative dates cannot be resolved
@@ -209,7 +222,9 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
             )
             moments = [(dt.date(y, 1, 1), "year") for y in years] if years else [when]
             for day, grain in moments:
-                if latest and day > latest:
+                if latest and day > latest and event.mode in FORWARD and published:
+                    day, grain = published, exactness  # a plan is news the day it is told
+                elif latest and day > latest:
                     continue  # a date after publication is a misreading, not news
                 key = (event.source, event.target, event.type, day, grain)
                 if key in seen:
@@ -245,9 +260,21 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
     kept = tuple(
         e
         for e, fallback in zip(found, undated, strict=True)
-        if not (fallback and event_key(e) in dated)
+        if not (fallback and (event_key(e) in dated or _finer_elsewhere(e, found)))
     )
     return DocumentResult(document, len(all_sentences), kept, digest, prepared.lang)
+
+
+def _finer_elsewhere(event: CodedEvent, found: list[CodedEvent]) -> bool:
+    """Another report of the same happening in the article with a finer date that agrees
+    (the headline's news on its day, the same act undated later: its month)."""
+    mine = Dated.of(event.date, event.precision)
+    return any(
+        event_key(other) == event_key(event)
+        and (theirs := Dated.of(other.date, other.precision)).finer_than(mine)
+        and theirs.agrees(mine)
+        for other in found
+    )
 
 
 def _readers(
@@ -309,18 +336,24 @@ def _when(
     published: dt.date | None,
     dating: Dating,
     precision: Precision = "day",
+    lead: tuple[dt.date, Precision] | None = None,
 ) -> tuple[tuple[dt.date, Precision] | None, bool]:
     """The date of one coded act, and whether the text states it.
 
-    The act's own clause first ("which requested help in 2010"); then, for an act
-    in the main clause, the sentence's date; then the date the paragraph last gave.
-    A dependent clause with no date of its own does not borrow the sentence's.
+    An act named as a noun, its own phrase's date first ("Azerbaijan's 2020
+    offensive"); then the act's own clause ("which requested help in 2010"); then,
+    for an act in the main clause, the sentence's date; then the date the paragraph
+    last gave. A dependent clause with no date of its own does not borrow the
+    sentence's. With none, `bloc.text.dates.undated` (`lead`: the lead's day, for a
+    sentence in the article's lead).
     """
     own_text = _own(text, event)
     named = event.type in VIOLENT and event.route.named_thing
+    when = dates.phrase_date(dating, text, event.phrase, event.at, published, precision)
     # A war or invasion named as a thing ("the Russian invasion of Ukraine") is dated as
     # that happening, whatever date its sentence gives for something else.
-    when = dating.anchor_date(own_text) if named else None
+    if when is None and named:
+        when = dating.anchor_date(own_text)
     if when is None:
         when = (
             dating.sentence_date(own_text, published, precision)
@@ -340,7 +373,7 @@ def _when(
         # An act named as a thing ("the CSTO's intervention showed...") with no date is a
         # recap of something earlier: left out rather than dated to the publication.
         return None, False
-    return dates.publication_month(published), False
+    return dates.undated(published, precision, lead, event.route.named_thing), False
 
 
 def _own(text: str, event: Coded) -> str:

@@ -1,7 +1,9 @@
-"""English dates: month and weekday names, relative phrases, and the anchors' phrases.
+"""English dates: month and weekday names, relative phrases, the anchors' phrases and
+the marks of the future.
 
 The rules are the engine's (`bloc.text.dates`): this module reads the English words
-for them ("on September 14", "in April 2021", "last Wednesday", "in 2020").
+for them ("on September 14", "in April 2021", "last Wednesday", "in 2020", "will
+meet on Tuesday").
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ import yaml
 
 from bloc.core.dated import Precision, period_end
 from bloc.text.dates import (
-    _before,
-    _days_before,
+    Tense,
     _relative,
     _safe,
     anchors,
     dating_of,
     earliest,
     iso_days,
+    month_from,
+    nearest_day,
     numeric_days,
+    tense_at,
+    weekday_from,
 )
 from bloc.text.reading import DateGuess, Dating
 
@@ -50,8 +55,22 @@ _YEAR_ONLY = re.compile(
     rf"\b(?:in|of|since|during|until|by)\s+(?:early\s+|mid-?|late\s+)?{_YEAR}\b"
 )
 _WEEKDAY = re.compile(
-    r"\b(last|on|this past|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"\b((?i:last|on|this past|this coming|this|next|coming))\s+"
+    r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
+_FUTURE = re.compile(
+    r"\b(?:will|shall|won[’']t|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|going\s+"
+    r"|expected\s+|planning\s+)?to\s+\w+|plans?\s+to|intends?\s+to|next|upcoming|coming)\b"
+    r"|\w[’']ll\b",
+    re.IGNORECASE,
+)
+"""The future of a clause: "will meet", "is due to sign", "plans to hold", "they'll"."""
+_OPENS = re.compile(
+    r"\b(?:that|which|who|whom|whose|where|it|they|he|she|we|after|before|when|while|since"
+    r"|because|but|if|unless|although|though)\b",
+    re.IGNORECASE,
+)
+"""Words that open another clause: a date's tense is read on its own side of them."""
 _RELATIVE = re.compile(
     r"\b(yesterday|today|last week|last month|earlier this month|this month|last year|this year|"
     r"earlier this year)\b",
@@ -101,10 +120,13 @@ def sentence_date(
     """The date a sentence gives for what it reports, or None when it gives none.
 
     Source citations such as "(Interfax, October 9)" date the source, not the act. A
-    weekday is the latest such day on or before publication, the same day included
-    ("on Wednesday" in Wednesday's paper is that day); "last Wednesday" on a Wednesday
-    is the week before. With a publication known only to the month, a weekday or
-    "yesterday" cannot be placed and is not read.
+    weekday in a past clause is the latest such day on or before publication, the same
+    day included ("on Wednesday" in Wednesday's paper is that day; "last Wednesday" on
+    a Wednesday is the week before); in a future clause ("will meet on Tuesday") the
+    next one on or after it ("next Tuesday" on a Tuesday: a week later). A day and
+    month without a year is the nearest such date, leaning the way the tense points;
+    a month alone in a future clause is the next such month. With a publication known
+    only to the month, a weekday or "yesterday" cannot be placed and is not read.
     """
     text = _CITATION.sub(lambda m: " " * len(m.group()), text)
     day_known = precision == "day"
@@ -122,12 +144,11 @@ def sentence_date(
                 day_text, month_name, year_text = match.groups()
             month = MONTHS[month_name.lower().rstrip(".")]
             if year_text:
-                year = int(year_text)
+                found = _safe(int(year_text), month, int(day_text))
             elif published:
-                year = _before(published, month, int(day_text))
+                found = nearest_day(published, month, int(day_text), _tense(text, match))
             else:
                 continue
-            found = _safe(year, month, int(day_text))
             if found:
                 candidates.append((match.start(), (found, "day")))
     if not candidates:
@@ -138,19 +159,24 @@ def sentence_date(
             if published is None:
                 continue
             month = MONTHS[match.group(1).lower().rstrip(".")]
-            year = _before(published, month)
-            if match.group(0).lower().startswith("last") and year == published.year:
-                year -= 1 if month >= published.month else 0
-            found = _safe(year, month, 1)
+            last = match.group(0).lower().startswith("last")
+            found = month_from(published, month, "past" if last else _tense(text, match))
+            if found and last and found.year == published.year and month >= published.month:
+                found = found.replace(year=found.year - 1)
             if found:
                 candidates.append((match.start(), (found, "month")))
     if published is not None:
         for match in _WEEKDAY.finditer(text) if day_known else ():
             target = WEEKDAYS[match.group(2).lower()]
-            back = (published.weekday() - target) % 7
-            if back == 0 and match.group(1) == "last":
-                back = 7
-            weekday = _days_before(published, back)
+            word = match.group(1).lower()
+            tense: Tense = (
+                "past"
+                if word in ("last", "this past")
+                else "future"
+                if word == "next" or "coming" in word
+                else _tense(text, match)
+            )
+            weekday = weekday_from(published, target, tense, word in ("last", "next"))
             if weekday:
                 candidates.append((match.start(), (weekday, "day")))
         for match in _RELATIVE.finditer(text):
@@ -161,6 +187,15 @@ def sentence_date(
             if relative:
                 candidates.append((match.start(), relative))
     return earliest(text, candidates, TIME_ANCHORS, _YEAR_ONLY)
+
+
+def _tense(text: str, match: re.Match[str]) -> Tense:
+    """The tense of the clause a date phrase stands in (`bloc.text.dates.tense_at`)."""
+    return tense_at(text, match.start(), match.end(), _will, _OPENS)
+
+
+def _will(clause: str) -> bool:
+    return _FUTURE.search(clause) is not None
 
 
 _YEAR_LIST = re.compile(r"\bin\s+((?:19|20)\d{2}(?:\s*,\s*(?:and\s+)?(?:19|20)\d{2})+)")

@@ -1,16 +1,21 @@
 """Dates in Russian text, by the engine's rules (`bloc.text.dates`).
 
-"15 сентября" is the latest 15 September on or before publication; "в
-сентябре 2022 года" that month; "в 2021 году" that year; "в среду" the latest
-Wednesday on or before publication, the same day included ("в прошлую
-среду" excludes it); "вчера", "сегодня", "накануне", "на прошлой неделе", "в
-прошлом месяце", "в этом году", "в прошлом году" count from publication.
-Month names are matched in every case ("сентябрь", "сентября", "сентябре").
+"15 сентября" is the 15 September nearest publication, leaning back in a past
+clause and forward in a future one; "в сентябре 2022 года" that month; "в 2021
+году" that year; "в среду" in a past clause the latest Wednesday on or before
+publication, the same day included ("в прошлую среду" excludes it), in a future
+clause ("совет соберётся в среду", "в следующую среду") the next one; "вчера",
+"сегодня", "накануне", "на прошлой неделе", "в прошлом месяце", "в этом году",
+"в прошлом году" count from publication. Month names are matched in every case
+("сентябрь", "сентября", "сентябре"). The future is a verb's tense (pymorphy3's
+reading of the perfective present and of "будет") or a word of plan ("планирует",
+"предстоит", "следующий").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from importlib import resources
 
@@ -18,14 +23,18 @@ import yaml
 
 from bloc.core.dated import Precision, period_end
 from bloc.text.dates import (
-    _before,
+    Tense,
     _days_before,
     _relative,
     _safe,
     anchors,
     dating_of,
     earliest,
+    month_from,
+    nearest_day,
     numeric_days,
+    tense_at,
+    weekday_from,
 )
 from bloc.text.reading import DateGuess, Dating
 
@@ -48,17 +57,20 @@ _MONTH_ONLY = re.compile(
     rf"{_MONTH}\b(?!\s+\d)",
     _FLAGS,
 )
+_Y = r"(?:19|20)\d{2}"
 _YEAR_ONLY = re.compile(
-    rf"\b(?:в|во|с|до|к|от|по|на)\s+(?:(?:начале|середине|конце)\s+)?{_YEAR}\s*(?:-?м\b|-?го\b|"
-    r"года|году|год|гг?\.)",
+    rf"(?:\b(?:в|во|с|до|к|от|по|на)\s+(?:(?:начале|середине|конце)\s+)?"
+    rf"(?={_Y}\s*(?:-?м\b|-?го\b|года|году|год|гг?\.))"
+    rf"|(?<![\d.,])(?={_Y}\s*(?:-?го\s+)?года\b))\b{_YEAR}",
     _FLAGS,
 )
+"""A year alone: "в 2021 году", and "2020 года" as a phrase's own ("войны 2020 года")."""
 _WEEKDAYS = {
     "понедельник": 0, "вторник": 1, "сред": 2, "четверг": 3, "пятниц": 4, "суббот": 5,
     "воскресень": 6,
 }  # fmt: skip
 _WEEKDAY = re.compile(
-    r"\b(?:в|во)\s+(?:(прошл\w*|минувш\w*)\s+)?"
+    r"\b(?:в|во)\s+(?:(прошл\w*|минувш\w*|следующ\w*|ближайш\w*|предстоящ\w*)\s+)?"
     r"(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)[а-яё]*",
     _FLAGS,
 )
@@ -137,12 +149,11 @@ def sentence_date(
     for match in _DAY_MONTH.finditer(text):
         number, month = int(match.group(1)), _month(match.group(2))
         if match.group(3):
-            year = int(match.group(3))
+            found = _safe(int(match.group(3)), month, number)
         elif published:
-            year = _before(published, month, number)
+            found = nearest_day(published, month, number, _tense(text, match))
         else:
             continue
-        found = _safe(year, month, number)
         if found:
             candidates.append((match.start(), (found, "day")))
     if not candidates:
@@ -153,10 +164,10 @@ def sentence_date(
             if published is None:
                 continue
             month = _month(match.group(2))
-            year = _before(published, month)
-            if match.group(1) and match.group(1).lower().startswith(("прошл", "минувш")):
-                year -= 1 if year == published.year and month >= published.month else 0
-            found = _safe(year, month, 1)
+            last = bool(match.group(1)) and match.group(1).lower().startswith(("прошл", "минувш"))
+            found = month_from(published, month, "past" if last else _tense(text, match))
+            if found and last and found.year == published.year and month >= published.month:
+                found = found.replace(year=found.year - 1)
             if found:
                 candidates.append((match.start(), (found, "month")))
     if published is not None and day_known:
@@ -169,10 +180,11 @@ def _counted(text: str, published: dt.date) -> list[tuple[int, DateGuess]]:
     out: list[tuple[int, DateGuess]] = []
     for match in _WEEKDAY.finditer(text):
         target = _WEEKDAYS[match.group(2).lower()]
-        back = (published.weekday() - target) % 7
-        if match.group(1) and back == 0:
-            back = 7  # "в прошлую среду" on a Wednesday: a week ago
-        day = _days_before(published, back)
+        word = (match.group(1) or "").lower()
+        ahead = word.startswith(("следующ", "ближайш", "предстоящ"))
+        tense: Tense = "future" if ahead else "past" if word else _tense(text, match)
+        # "в прошлую среду" on a Wednesday is a week ago, "в следующую среду" a week on
+        day = weekday_from(published, target, tense, word != "" and not word.startswith("ближайш"))
         if day:
             out.append((match.start(), (day, "day")))
     for match in _RELATIVE_RX.finditer(text):
@@ -185,6 +197,35 @@ def _counted(text: str, published: dt.date) -> list[tuple[int, DateGuess]]:
         if guess:
             out.append((match.start(), guess))
     return out
+
+
+_OPENS = re.compile(
+    r"\b(?:что|чтобы|котор\w+|когда|после того|если|хотя|но|а|он|она|оно|они)\b", _FLAGS
+)
+"""Words that open another clause: a date's tense is read on its own side of them."""
+_PLAN = re.compile(
+    r"\b(?:планиру|намерен|намечен|запланирован|предстоит|предстоящ|следующ)", _FLAGS
+)
+_WORD = re.compile(r"[а-яё]+", _FLAGS)
+
+
+def _tense(text: str, match: re.Match[str]) -> Tense:
+    """The tense of the clause a date phrase stands in (`bloc.text.dates.tense_at`)."""
+    return tense_at(text, match.start(), match.end(), _will, _OPENS)
+
+
+def _will(clause: str) -> bool:
+    """A clause in the future: a verb in the future tense or a word of plan."""
+    return _PLAN.search(clause) is not None or any(_future(w) for w in _WORD.findall(clause))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _future(word: str) -> bool:
+    """pymorphy3 reads the word first as a verb in the future ("соберётся", "будет")."""
+    from bloc.text.lang.ru.parser import morph
+
+    parses = morph().parse(word)
+    return bool(parses) and parses[0].tag.POS == "VERB" and parses[0].tag.tense == "futr"
 
 
 def dating() -> Dating:
