@@ -47,7 +47,7 @@ JUST_BEFORE = 7
 """The lead: the headline and whatever precedes the end of this many prose sentences."""
 _PROSE_END = re.compile(r"[.!?…][\"'”’»)]*\s*$")
 _BOUNDARY = re.compile(r"[,;:()\"“”«»]|\s[—–-]\s")
-_BARE_YEAR = re.compile(r"(?<![\d.,/-])((?:19|20)\d{2})(?![\d%]|[.,/]\d)")
+_BARE_YEAR = re.compile(r"(?<![\d.,/-])((?:19|20)\d{2})(?![\d%]|[.,/]\d|['’]?s\b)")
 
 
 def _safe(year: int, month: int, day: int) -> dt.date | None:

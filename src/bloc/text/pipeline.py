@@ -366,7 +366,8 @@ def _when(
     if when is None and not event.subordinate:
         # One clause of several (between semicolons): another clause's date is not this one's.
         when = dating.sentence_date(part, published, precision) if part != text else explicit
-    when = when or carried
+    if event.route.via is not Via.NOUN:  # a background act is not dated by the paragraph
+        when = when or carried
     if when is not None:
         return when, True
     if published is None or event.route.topic:
