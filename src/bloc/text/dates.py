@@ -30,6 +30,8 @@ from typing import Literal
 import yaml
 
 from bloc.core.dated import Dated, Precision
+from bloc.core.events import CodedEvent
+from bloc.core.rules import happening_key
 from bloc.text.reading import SCRIPTS, DateGuess, Dating, languages
 
 _NUMERIC = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
@@ -41,6 +43,9 @@ LEAN_DAYS = 183
 """About six months: how far the tense's side of publication is preferred. A day and
 month without a year is the one nearest publication once a date on the other side
 than the tense points counts this many days farther."""
+FORWARD = frozenset({"intent", "threat"})
+"""The modes of an act announced for later: dated after publication, it is news on the
+day it is told (the publication date), not a misreading."""
 LEAD_PROSE = 2
 JUST_BEFORE = 7
 """How many days before publication a day the lead gives may be, to date its news."""
@@ -366,3 +371,22 @@ def phrase_date(
     own = text[start:end].split("(", 1)[0]  # an aside ("(TASS, October 10)") dates itself
     found = dating.sentence_date(own, published, precision) if dating.may_date(own) else None
     return found or phrase_year(text[start:at].split("(", 1)[0])
+
+
+def once(
+    events: Sequence[CodedEvent], fallback: Sequence[bool], dated: set[tuple[str, str, str]]
+) -> tuple[CodedEvent, ...]:
+    """An article's events, each happening once. An event its text gives no date of its
+    own (`fallback`) is left out when the article dates the same happening elsewhere
+    (`dated`: "Russia's invasion" after the invasion's date), or reports it with a finer
+    date that agrees (the headline's news on the lead's day, the same act undated
+    further down: its month)."""
+    reports: dict[tuple[str, str, str], list[Dated]] = {}
+    for event in events:
+        reports.setdefault(happening_key(event), []).append(Dated.of(event.date, event.precision))
+
+    def repeated(event: CodedEvent) -> bool:
+        key, mine = happening_key(event), Dated.of(event.date, event.precision)
+        return key in dated or any(o.finer_than(mine) and o.agrees(mine) for o in reports[key])
+
+    return tuple(e for e, f in zip(events, fallback, strict=True) if not (f and repeated(e)))

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bloc.core.dated import Dated, Precision, period_end
+from bloc.core.dated import Precision, period_end
 from bloc.core.events import CodedEvent
 from bloc.core.rules import happening_key
 from bloc.knowledge import bundled
@@ -39,9 +39,6 @@ from bloc.text.parse import MAX_PARSE_TOKENS, Parse, parse_batch
 from bloc.text.reading import Dating, Reading, reading
 from bloc.text.reference import Context
 from bloc.text.route import Via
-
-FORWARD = frozenset({"intent", "threat"})
-"""The modes of an act announced for later: its date may be after publication."""
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +219,7 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
             )
             moments = [(dt.date(y, 1, 1), "year") for y in years] if years else [when]
             for day, grain in moments:
-                if latest and day > latest and event.mode in FORWARD and published:
+                if latest and day > latest and event.mode in dates.FORWARD and published:
                     day, grain = published, exactness  # a plan is news the day it is told
                 elif latest and day > latest:
                     continue  # a date after publication is a misreading, not news
@@ -255,26 +252,8 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
                     )
                 )
                 undated.append(implied or not stated)
-    # A later mention with no date of its own ("Russia's invasion") of an act the
-    # article dates elsewhere is the same happening, not a new one.
-    kept = tuple(
-        e
-        for e, fallback in zip(found, undated, strict=True)
-        if not (fallback and (event_key(e) in dated or _finer_elsewhere(e, found)))
-    )
+    kept = dates.once(found, undated, dated)
     return DocumentResult(document, len(all_sentences), kept, digest, prepared.lang)
-
-
-def _finer_elsewhere(event: CodedEvent, found: list[CodedEvent]) -> bool:
-    """Another report of the same happening in the article with a finer date that agrees
-    (the headline's news on its day, the same act undated later: its month)."""
-    mine = Dated.of(event.date, event.precision)
-    return any(
-        event_key(other) == event_key(event)
-        and (theirs := Dated.of(other.date, other.precision)).finer_than(mine)
-        and theirs.agrees(mine)
-        for other in found
-    )
 
 
 def _readers(
