@@ -256,3 +256,13 @@ def test_a_plan_for_a_later_day_is_news_on_the_day_it_is_told() -> None:
     events = _events(text, "en")
     assert ("NATO", "AGREE", "FIN", "2024-03-13") in events  # the intention, told today
     assert ("RUS", "CONSULT", "BLR", "2023-08-28") in events  # a past meeting: last August
+
+
+def test_the_lead_news_repeated_undated_further_down_is_one_event() -> None:
+    text = (
+        "Armenia has asked the CSTO for military help\n\n"
+        "The government in Yerevan confirmed the appeal. Officials gave no details.\n\n"
+        "Observers were surprised. Armenia has asked the CSTO for military help, a spokesman said."
+    )
+    requests = {e for e in _events(text, "en") if e[:3] == ("ARM", "REQUEST", "CSTO")}
+    assert requests == {("ARM", "REQUEST", "CSTO", "2024-03-13")}  # not also "2024-03"
