@@ -46,6 +46,8 @@ def _events(text: str, lang: str, published: dt.date = WEDNESDAY) -> set[tuple[s
         ("Moscow said on Monday it will send more troops to the base.", 11),
         ("Moscow said on Monday that the drills will go ahead.", 11),
         ("The drills will go ahead, the ministry said on Monday.", 11),
+        ("The ministers said they would meet again on Friday.", 15),
+        ("The ministers would have met on Friday but for the storm.", 8),
     ],
 )
 def test_an_english_weekday_follows_its_clauses_tense(sentence: str, expected: int) -> None:

@@ -59,12 +59,13 @@ _WEEKDAY = re.compile(
     r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 _FUTURE = re.compile(
-    r"\b(?:will|shall|won[’']t|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|going\s+"
+    r"\b(?:will|shall|won[’']t|would(?!\s+have)|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|going\s+"
     r"|expected\s+|planning\s+)?to\s+\w+|plans?\s+to|intends?\s+to|next|upcoming|coming)\b"
     r"|\w[’']ll\b",
     re.IGNORECASE,
 )
-"""The future of a clause: "will meet", "is due to sign", "plans to hold", "they'll"."""
+"""The future of a clause: "will meet", "is due to sign", "plans to hold", "they'll", and
+the future seen from a report ("said it would meet on Friday": the Friday to come)."""
 _OPENS = re.compile(
     r"\b(?:that|which|who|whom|whose|where|it|they|he|she|we|after|before|when|while|since"
     r"|because|but|if|unless|although|though)\b",
