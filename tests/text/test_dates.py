@@ -48,6 +48,7 @@ def _events(text: str, lang: str, published: dt.date = WEDNESDAY) -> set[tuple[s
         ("The drills will go ahead, the ministry said on Monday.", 11),
         ("The ministers said they would meet again on Friday.", 15),
         ("The ministers would have met on Friday but for the storm.", 8),
+        ("Troops coming from Russia reached the border on Monday.", 11),
     ],
 )
 def test_an_english_weekday_follows_its_clauses_tense(sentence: str, expected: int) -> None:

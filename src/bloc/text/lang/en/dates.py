@@ -60,7 +60,7 @@ _WEEKDAY = re.compile(
 )
 _FUTURE = re.compile(
     r"\b(?:will|shall|won[’']t|would(?!\s+have)|(?:is|are)\s+(?:due\s+|set\s+|scheduled\s+|going\s+"
-    r"|expected\s+|planning\s+)?to\s+\w+|plans?\s+to|intends?\s+to|next|upcoming|coming)\b"
+    r"|expected\s+|planning\s+)?to\s+\w+|plans?\s+to|intends?\s+to|upcoming)\b"
     r"|\w[’']ll\b",
     re.IGNORECASE,
 )

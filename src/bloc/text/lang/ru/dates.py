@@ -9,7 +9,7 @@ clause ("совет соберётся в среду", "в следующую с
 "в прошлом году" count from publication. Month names are matched in every case
 ("сентябрь", "сентября", "сентябре"). The future is a verb's tense (pymorphy3's
 reading of the perfective present and of "будет") or a word of plan ("планирует",
-"предстоит", "следующий").
+"предстоит", "предстоящий").
 """
 
 from __future__ import annotations
@@ -203,9 +203,7 @@ _OPENS = re.compile(
     r"\b(?:что|чтобы|котор\w+|когда|после того|если|хотя|но|а|он|она|оно|они)\b", _FLAGS
 )
 """Words that open another clause: a date's tense is read on its own side of them."""
-_PLAN = re.compile(
-    r"\b(?:планиру|намерен|намечен|запланирован|предстоит|предстоящ|следующ)", _FLAGS
-)
+_PLAN = re.compile(r"\b(?:планиру|намерен|намечен|запланирован|предстоит|предстоящ)", _FLAGS)
 _WORD = re.compile(r"[а-яё]+", _FLAGS)
 
 
