@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
 from bloc.text.lang.en import dates
 from bloc.text.lang.en.inflect import inflections
-from bloc.text.lexicon import Lexicon
+from bloc.text.lexicon import Entry, Lexicon
 from bloc.text.parse import Parser
 from bloc.text.reading import Finder, Packaged, register
 
@@ -37,4 +38,27 @@ def _parser() -> Parser:
     return parser()
 
 
-register(Packaged("en", "Latin", __name__, _finder, dates.dating, _parser, _gate, inflections))
+@functools.cache
+def _derived_forms() -> dict[str, frozenset[str]]:
+    from bloc.text.lang.en import derived
+
+    return derived.forms()
+
+
+def _inflect(lemma: str, pos: str) -> set[str]:
+    """A lemma's regular forms, and the irregular ones the derived dictionary lists."""
+    found = inflections(lemma, pos)
+    return found | _derived_forms().get(lemma, frozenset()) if pos == "verb" else found
+
+
+def _derived() -> tuple[Entry, ...]:
+    from bloc.text.lang.en import derived
+
+    return derived.entries()
+
+
+register(
+    Packaged(
+        "en", "Latin", __name__, _finder, dates.dating, _parser, _gate, _inflect, derived=_derived
+    )
+)
