@@ -28,7 +28,7 @@ MORE_WORDS = (
     "organisation_nouns", "groups", "ethnic", "inner_cases", "origin_cases", "genitive", "in",
     "to", "by", "between", "between_nouns", "protest_cases", "host_cases", "where_cases",
     "purpose_marks", "clause_ends", "nobody", "asked", "governed_asked", "plural_endings",
-    "calendar", "gate",
+    "calendar", "gate", "away_cases",
 )  # fmt: skip
 """Word classes a language may leave out (empty): the prepositions, pronouns and nouns
 the role logic and reference resolution read, named by what they do ("genitive": the
@@ -37,6 +37,9 @@ FUNCTION_CLASSES = ("intent", "forecast", "reluctant", "stative", "involving")
 """Closed classes whose verbs the role logic reads for mood or participants ("failed to",
 "expected to", "involving"): a derived entry of such a verb is left out; with the light
 verbs ("held talks": the noun is the trigger) and the speech verbs ("said")."""
+NO_EVENT = "none"
+"""The type of an entry that says a sense is no event ("a clash of opinions"): stored as
+"", like the derived lexicon's entries of no PLOVER type."""
 KEYS = frozenset(
     {
         "lemma", "pos", "type", "mode", "particle", "prep", "with", "symmetric", "alliance",
@@ -137,8 +140,8 @@ def _entry(raw: Any, where: str) -> Entry:
     for key in ("lemma", "type", "mode"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise _fail(where, f"field {key!r} must be a non-empty string")
-    if raw["type"] not in PLOVER_TYPES:
-        raise _fail(where, f"type {raw['type']!r} is not a PLOVER type")
+    if raw["type"] not in PLOVER_TYPES and raw["type"] != NO_EVENT:
+        raise _fail(where, f"type {raw['type']!r} is not a PLOVER type nor {NO_EVENT!r}")
     negates = raw.get("negates")
     if negates is not None and negates not in PLOVER_TYPES:
         raise _fail(where, f"negates {negates!r} is not a PLOVER type")
@@ -151,7 +154,7 @@ def _entry(raw: Any, where: str) -> Entry:
     return Entry(
         lemma=raw["lemma"].lower(),
         pos=pos,
-        type=raw["type"],
+        type="" if raw["type"] == NO_EVENT else raw["type"],
         mode=raw["mode"],
         particle=raw.get("particle"),
         prep=raw.get("prep"),

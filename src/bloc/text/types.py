@@ -174,8 +174,14 @@ def governor_of(
         verb = parse.head(verb.i)  # "stayed away from the summit"
     if token.pos == "NOUN" and token.dep in ("obl", "nmod") and verb is not None:
         governing = triggers.get(verb.i)
-        if governing is not None and verb.pos == "VERB" and _refused_or_restated(governing, own):
-            return governing
+        away = parse.case(token.i) in words["away_cases"]
+        if (
+            governing is not None
+            and verb.pos == "VERB"
+            and own is not None
+            and (governing.entry.type == own.entry.type or (away and _refused(governing)))
+        ):
+            return governing  # "stayed away from the summit", "met at the summit"
     if token.pos == "NOUN" and token.dep == "obj" and head is not None and head.pos == "VERB":
         owned = parse.children(token.i, "nmod:poss", "amod", "compound")
         governing = triggers.get(head.i)
@@ -186,6 +192,11 @@ def governor_of(
         ):
             return governing  # "extend the curfew": the verb says it; "denied X's request"
         current = head  # a light verb's noun: governed as its verb is
+    if token.dep == "acl" and head is not None and head.pos == "NOUN" and head.dep == "obj":
+        verb = parse.head(head.i)
+        refusing = triggers.get(verb.i) if verb is not None else None
+        if refusing is not None and _refused(refusing):
+            return refusing  # "rejected an invitation to attend": the attending was refused
     while (
         current.dep in COMPLEMENTS
         or (current.dep == "obl" and parse.case(current.i) in words["to"])
@@ -209,11 +220,16 @@ def governor_of(
 
 
 def _refused_or_restated(verb: Trigger, noun: Trigger | None) -> bool:
-    """A trigger noun that a verb trigger takes as its object, or with a preposition, is
-    the verb's: what was refused, boycotted or stayed away from ("skipped the CSTO
-    summit", "stayed away from the talks": one REJECT, no meeting), or the same act named
-    twice ("attended the CSTO summit": one CONSULT)."""
-    return noun is not None and (verb.entry.type == "REJECT" or verb.entry.type == noun.entry.type)
+    """A trigger noun that a verb trigger takes as its object is the verb's: what was
+    refused, boycotted or skipped ("skipped the CSTO summit": one REJECT, no meeting), or
+    the same act named twice ("attended the CSTO summit": one CONSULT). With a
+    preposition, only what is stayed away from ("stayed away from the talks") or the same
+    act ("met at the summit"); "declined to intervene in the clashes" keeps the clashes."""
+    return noun is not None and (_refused(verb) or verb.entry.type == noun.entry.type)
+
+
+def _refused(verb: Trigger) -> bool:
+    return verb.entry.type == "REJECT"
 
 
 def about_a_thing(parse: Parse, token: Token, actors: Actors) -> bool:

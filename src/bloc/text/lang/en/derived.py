@@ -281,6 +281,9 @@ def _shipped() -> tuple[DerivedEntry, ...]:
     return load()
 
 
+MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "SUPPORT"})
+"""Types whose paired codes (A:A, "hosted" and "visited") are read both ways; a hostile
+paired code ("shelved talks with") is one side's act, as the curated lexicon reads it."""
 SPEECH_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN", "REJECT"})
 """Types whose derived verbs are speech acts: in reported speech the speaker is their
 source ("the ministry said Tbilisi had 'distorted' the facts", as "accused" is read)."""
@@ -309,7 +312,7 @@ def entries(found: tuple[DerivedEntry, ...] | None = None) -> tuple[Entry, ...]:
                 prep=e.prep or None,
                 objects=frozenset(e.objects),
                 pobjects=frozenset(p for p in e.pobjects if p not in ACTORS),
-                symmetric=bool(kind) and e.reverse == kind,
+                symmetric=kind in MUTUAL_TYPES and e.reverse == kind,
                 speech=kind in SPEECH_TYPES,
                 governs=kind in GOVERNING_TYPES,
                 origin="derived",
@@ -319,18 +322,18 @@ def entries(found: tuple[DerivedEntry, ...] | None = None) -> tuple[Entry, ...]:
 
 
 def left_out(entry: DerivedEntry) -> bool:
-    """Whether a typed derived entry is read as no event, by a rule on its CAMEO code.
+    """Whether a typed derived entry is read as no event: when nothing in the parse but the
+    verb itself (and any preposition) selects it.
 
-    A verb whose only reading is the root code of a cooperative class (030 agree, 040
-    consult, 050 support, 060 cooperate: "converge", "promote", "expect") names a kind of
-    act, not an act: with no argument to make it specific it is left out.
+    A dictionary verb's reading on its own, or with a preposition whose object may be
+    anyone ("lead to +", "destroy with +"), names the kind of act the verb usually reports
+    in wire copy ("celebrate": praise; "embolden": support; "prevent": reject); over
+    analysis and commentary it fires on every figurative use ("had led Armenia to a
+    rethink"). A particle ("call up") or an object ("block the roads", "force out the
+    agency") makes the reading specific enough to keep.
     """
-    bare = not (entry.objects or entry.prep or entry.particle)
-    return bare and entry.code.partition(":")[0] in VAGUE
-
-
-VAGUE = frozenset({"030", "040", "050", "060"})
-"""The root codes of CAMEO's cooperative classes (see `left_out`)."""
+    named = any(p not in ACTORS for p in entry.pobjects)
+    return not (entry.objects or named or entry.particle)
 
 
 def forms(found: tuple[DerivedEntry, ...] | None = None) -> dict[str, frozenset[str]]:
