@@ -91,6 +91,10 @@ class Lexicon:
     lemmas: dict[str, str]  # an inflected form -> its lemma, for the parser's slips
     words: dict[str, frozenset[str]]  # the closed classes the role logic reads (WORDS)
     patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    cues: dict[str, frozenset[str]] = field(default_factory=dict)
+    """A form whose every reading is derived and needs an argument -> the words (forms of
+    its objects, prepositional objects, particles) of which one must be in the sentence
+    too: "led" alone is no reason to parse, "called ... up" is."""
     articles: bool = False  # "the country": a description needs its article to refer
 
     def entries_for(self, lemma: str, pos: str, text: str = "") -> tuple[Entry, ...]:
@@ -224,6 +228,7 @@ def load(
     inflect = inflect or _identity
     events = [key for key, found in entries.items() if any(e.type for e in found)]
     forms = {f for (pos, lemma) in events for f in inflect(lemma, pos)}
+    cues = _cues(entries, events, inflect)
     missing_words = [w for w in WORDS if w not in words_section]
     if missing_words:
         raise _fail(f"{lang} words", f"no list for {', '.join(missing_words)}")
@@ -250,8 +255,34 @@ def load(
         speech=speech,
         targets=targets,
         forms=frozenset(forms),
+        cues=cues,
         lemmas=lemmas,
         words=words,
         patterns=patterns,
         articles=bool(section.get("articles")),
     )
+
+
+def _cues(
+    entries: dict[tuple[str, str], tuple[Entry, ...]],
+    events: list[tuple[str, str]],
+    inflect: Callable[[str, str], set[str]],
+) -> dict[str, frozenset[str]]:
+    """The gate's second word for the forms only derived readings have (`Lexicon.cues`);
+    a form any curated entry has passes alone."""
+    needed: dict[str, set[str]] = {}
+    alone: set[str] = set()
+    for pos, lemma in events:
+        found = [e for e in entries[(pos, lemma)] if e.type]
+        forms = inflect(lemma, pos)
+        if any(e.origin != "derived" for e in found):
+            alone |= forms
+            continue
+        words: set[str] = set()
+        for e in found:
+            for noun in (*e.objects, *e.pobjects):
+                words |= inflect(noun, "noun")
+            words |= {e.particle} if e.particle else set()
+        for form in forms:
+            needed.setdefault(form, set()).update(words)
+    return {f: frozenset(w) for f, w in needed.items() if f not in alone}

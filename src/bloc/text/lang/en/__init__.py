@@ -16,12 +16,16 @@ _GATE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 def _gate(lex: Lexicon) -> Callable[[str], bool]:
-    """Any inflected form of a trigger, or a word of the gate class ("must")."""
-    forms, extra = lex.forms, lex.words["gate"]
+    """Any inflected form of a trigger (of a derived-only one, with a word of one of its
+    arguments), or a word of the gate class ("must")."""
+    forms, extra, cues = lex.forms, lex.words["gate"], lex.cues
 
     def gate(text: str) -> bool:
         found = set(_GATE_WORD.findall(text.lower()))
-        return not found.isdisjoint(forms) or not found.isdisjoint(extra)
+        hits = found & forms
+        if any(h not in cues or not found.isdisjoint(cues[h]) for h in hits):
+            return True  # a curated trigger, or a derived one with one of its arguments
+        return not found.isdisjoint(extra)
 
     return gate
 
