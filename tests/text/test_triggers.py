@@ -165,3 +165,23 @@ def test_texts_full_of_event_words_have_no_events(path: Path) -> None:
 )
 def test_alerts_and_tightening(sentence: str, event: tuple[str, str, str]) -> None:
     assert event in _coded(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence,event",
+    [
+        ("Armenia will leave the CSTO unless Russia sends troops.", ("ARM", "THREATEN", "CSTO")),
+        (
+            "Russia would send peacekeepers to Armenia if Yerevan asked for them.",
+            ("RUS", "AGREE", "ARM"),
+        ),
+    ],
+)
+def test_an_act_promised_on_a_condition_is_an_offer_or_a_threat(
+    sentence: str, event: tuple[str, str, str]
+) -> None:
+    assert _coded(sentence) == {event}
+
+
+def test_a_speculation_on_a_condition_is_still_nothing() -> None:
+    assert _coded("Kazakhstan may send troops to Armenia if asked.") == set()

@@ -109,8 +109,9 @@ def _code(
     if complement is not None and entry.type != "THREATEN":
         inner = mood_of(parse, complement.token, lex)
         negated = negated or (inner[2] and complement.entry.negates is None)
-    if (speculative or conditional) and not (entry.type == "THREATEN" or entry.intent):
-        return []
+    offer = conditional and future and not speculative and not negated
+    if (speculative or conditional) and not (entry.type == "THREATEN" or entry.intent or offer):
+        return []  # an offer or threat on a condition ("will meet X if...") is coded below
     kind, mode = entry.type, entry.mode
     if negated:
         if entry.negates is None:
@@ -121,7 +122,7 @@ def _code(
             kind, mode = "THREATEN", "threat"
     elif future and kind in COOPERATIVE:
         kind, mode = "AGREE", "intent"
-    elif future and kind in HOSTILE - {"ACCUSE"}:
+    elif (future and kind in HOSTILE - {"ACCUSE"}) or (offer and kind == "REJECT"):
         kind, mode = "THREATEN", "threat"
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
