@@ -115,6 +115,10 @@ def test_a_state_of_affairs_in_the_present_is_still_no_event() -> None:
         ("Chile accepted Argentina's formula for the border.", ("CHL", "AGREE", "ARG")),
         ("Armenia and Turkey established diplomatic relations.", ("ARM", "SUPPORT", "TUR")),
         ("Kazakhstan extradited two suspects to Russia.", ("KAZ", "COOPERATE", "RUS")),
+        (
+            "The OSCE envoy undertook a mediation mission between Armenia and Azerbaijan.",
+            ("OSCE", "CONSULT", "ARM"),
+        ),
         # a verb phrase the curated file lacks, read from the derived lexicon ("call up")
         ("Belarus called up reservists near the Lithuanian border.", ("BLR", "MOBILIZE", "LTU")),
     ],
