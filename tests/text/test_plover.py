@@ -20,7 +20,7 @@ from helpers import PLOVER, missing
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 FLOOR = 0.59
-"""Strict F1 on the whole split, a little under the 0.626 measured when this was last set."""
+"""Strict F1 on the whole split, a little under the 0.634 measured when this was last set."""
 CHECK_FLOOR = 0.56
 """Strict F1 on the check part, a little under the 0.579 measured when this floor was set
 (the derived lexicon wired in, issue 25): a regression fails."""
