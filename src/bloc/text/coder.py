@@ -6,8 +6,9 @@ stages together: `bloc.text.types` finds the triggers and their mood,
 `bloc.text.roles` their source and target; here an intention to cooperate
 becomes an AGREE and to harm a THREATEN (as PLOVER codes them), a negated act
 takes its negated type ("will not accept": REJECT) or none, "X said Y must..."
-is X's REQUEST of Y, and each pair of roles becomes one event with its raw
-confidence (calibrated by `bloc.text.calibration`). In reported speech the
+is X's REQUEST of Y, and each pair of roles becomes one event with a rough
+score and the features (`Features`) from which `bloc.text.calibration` gives its
+probability of being right. In reported speech the
 speaker is the source only of speech acts and of what "it" or "they" do.
 """
 
@@ -18,7 +19,8 @@ from dataclasses import dataclass, replace
 
 from bloc.core.events import TYPE_INTENSITY
 from bloc.model import Mention
-from bloc.text.lexicon import Lexicon
+from bloc.text.calibration import CURATED, Features
+from bloc.text.lexicon import Entry, Lexicon
 from bloc.text.parse import Parse, Token
 from bloc.text.reference import DOMESTIC, Actors, Context, Found
 from bloc.text.roles import find_roles, speaker_of, subject_of
@@ -60,6 +62,7 @@ class Coded:
     route: Route = GIVEN  # how the roles were found (for calibration)
     clause: tuple[int, int] = (0, 0)  # the trigger's clause (characters), to date it by
     subordinate: bool = False  # in a relative or other dependent clause
+    features: Features | None = None  # what the confidence model reads (`text.calibration`)
 
 
 def code_parse(
@@ -87,7 +90,29 @@ def code_parse(
         if key not in seen:
             seen.add(key)
             out.append(coded)
-    return out
+    return _counted(out, parse, len(triggers), actors)
+
+
+def _counted(out: list[Coded], parse: Parse, triggers: int, actors: Actors) -> list[Coded]:
+    """The acts with their sentence's counts added to their features: how long it is,
+    how many triggers and actors it holds, how many acts it gave."""
+    named = len({m.code for m in actors.mentions})
+    return [
+        replace(
+            c,
+            features=replace(
+                c.features,
+                tokens=len(parse),
+                triggers=triggers,
+                actors=named,
+                events=len(out),
+                rank=rank,
+            ),
+        )
+        if c.features is not None
+        else c
+        for rank, c in enumerate(out)
+    ]
 
 
 def _code(
@@ -125,7 +150,23 @@ def _code(
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
     clause, subordinate = _clause(parse, token, lex.words["relatives"])
-    return [replace(e, clause=clause, subordinate=subordinate) for e in events]
+    return [
+        replace(
+            e,
+            clause=clause,
+            subordinate=subordinate,
+            features=replace(
+                e.features,
+                negated=negated,
+                future=future,
+                reported=speaker is not None,
+                subordinate=subordinate,
+            )
+            if e.features
+            else None,
+        )
+        for e in events
+    ]
 
 
 _CLAUSES = frozenset({"root", "ccomp", "acl:relcl", "acl", "advcl", "parataxis", "csubj"})
@@ -213,6 +254,7 @@ def _events(
                 confidence=_confidence(route, source, target),
                 at=trigger.token.start,
                 route=route,
+                features=_features(kind, route, source, target, entry, actors, trigger.token),
             )
         )
     return out
@@ -232,6 +274,50 @@ def _distinct(source: Found, target: Found) -> bool:
         source.mention is not None
         and target.mention is not None
         and source.mention.start != target.mention.start
+    )
+
+
+def _form(found: Found) -> str:
+    """How a role's actor was recognised: its mention's form (name, alias, capital,
+    demonym, place, person, anaphor), or "context" (a pronoun or description)."""
+    return found.mention.form if found.mention is not None else "context"
+
+
+def _features(
+    kind: str,
+    route: Route,
+    source: Found,
+    target: Found,
+    entry: Entry | None,
+    actors: Actors,
+    token: Token,
+) -> Features:
+    """What the confidence model reads of one act's trigger and roles."""
+    parse = actors.parse
+    named = parse.at(source.mention.start, source.mention.end) if source.mention else []
+    aimed = parse.at(target.mention.start, target.mention.end) if target.mention else []
+    return Features(
+        type=kind,
+        origin=str(getattr(entry, "origin", CURATED)) if entry is not None else CURATED,
+        noun=entry is not None and entry.pos == "noun",
+        specific=entry is not None and entry.specificity > 0,
+        via=route.via.value,
+        path=route.how.target.value,
+        deep=route.deep,
+        topic=route.topic,
+        place=route.place,
+        alliance=route.alliance,
+        source_form=_form(source),
+        target_form=_form(target),
+        depth=max(source.depth, target.depth),
+        symmetric=entry is not None and entry.symmetric,
+        same=source.code == target.code,
+        organisation=actors.context.kinds.get(source.code) == "organisation",
+        height=sum(1 for _ in parse.ancestors(token.i)),
+        relation=token.dep,
+        gap=min((abs(t.i - token.i) for t in named), default=0),
+        reach=min((abs(t.i - token.i) for t in aimed), default=0),
+        after=any(t.i > token.i for t in named),
     )
 
 
@@ -275,6 +361,15 @@ def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors, lex: Lexi
                                 _confidence(ASKED, Found(owner.code, owner, 0), rejecter),
                                 obj.start,
                                 ASKED,
+                                features=_features(
+                                    "REQUEST",
+                                    ASKED,
+                                    Found(owner.code, owner, 0),
+                                    rejecter,
+                                    trigger.entry,
+                                    actors,
+                                    obj,
+                                ),
                             )
                         )
     return out
@@ -309,6 +404,9 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
                             _confidence(MUST, source, target),
                             token.start,
                             MUST,
+                            features=_features(
+                                "REQUEST", MUST, source, target, None, actors, token
+                            ),
                         )
                     )
     return out
