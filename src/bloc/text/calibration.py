@@ -24,6 +24,10 @@ from importlib import resources
 import yaml
 
 from bloc.errors import BlocError
+from bloc.text.lexicon import Entry
+from bloc.text.parse import Token
+from bloc.text.reference import Actors, Found
+from bloc.text.route import Route
 
 CURATED = "curated"
 """A trigger from bloc's own hand-written lexicon (the default `origin`)."""
@@ -98,6 +102,52 @@ class Features:
             }
         )
         return out
+
+
+def _form(found: Found) -> str:
+    """How a role's actor was recognised: its mention's form (name, alias, capital,
+    demonym, place, person, anaphor), or "context" (a pronoun or description)."""
+    return found.mention.form if found.mention is not None else "context"
+
+
+def features_of(
+    kind: str,
+    route: Route,
+    source: Found,
+    target: Found,
+    entry: Entry | None,
+    actors: Actors,
+    token: Token,
+) -> Features:
+    """What the coder knows of one act's trigger and roles as it codes it (the sentence's
+    counts are added once all its acts are known). `origin` is read defensively: a
+    lexicon whose entries do not say where they come from counts as curated."""
+    parse = actors.parse
+    named = parse.at(source.mention.start, source.mention.end) if source.mention else []
+    aimed = parse.at(target.mention.start, target.mention.end) if target.mention else []
+    return Features(
+        type=kind,
+        origin=str(getattr(entry, "origin", CURATED)) if entry is not None else CURATED,
+        noun=entry is not None and entry.pos == "noun",
+        specific=entry is not None and entry.specificity > 0,
+        via=route.via.value,
+        path=route.how.target.value,
+        deep=route.deep,
+        topic=route.topic,
+        place=route.place,
+        alliance=route.alliance,
+        source_form=_form(source),
+        target_form=_form(target),
+        depth=max(source.depth, target.depth),
+        symmetric=entry is not None and entry.symmetric,
+        same=source.code == target.code,
+        organisation=actors.context.kinds.get(source.code) == "organisation",
+        height=sum(1 for _ in parse.ancestors(token.i)),
+        relation=token.dep,
+        gap=min((abs(t.i - token.i) for t in named), default=0),
+        reach=min((abs(t.i - token.i) for t in aimed), default=0),
+        after=any(t.i > token.i for t in named),
+    )
 
 
 @dataclass(frozen=True)

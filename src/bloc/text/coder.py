@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 from bloc.core.events import TYPE_INTENSITY
 from bloc.model import Mention
-from bloc.text.calibration import CURATED, Features
-from bloc.text.lexicon import Entry, Lexicon
+from bloc.text.calibration import Features, features_of
+from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
 from bloc.text.reference import DOMESTIC, Actors, Context, Found
 from bloc.text.roles import find_roles, speaker_of, subject_of
@@ -254,7 +254,7 @@ def _events(
                 confidence=_confidence(route, source, target),
                 at=trigger.token.start,
                 route=route,
-                features=_features(kind, route, source, target, entry, actors, trigger.token),
+                features=features_of(kind, route, source, target, entry, actors, trigger.token),
             )
         )
     return out
@@ -274,50 +274,6 @@ def _distinct(source: Found, target: Found) -> bool:
         source.mention is not None
         and target.mention is not None
         and source.mention.start != target.mention.start
-    )
-
-
-def _form(found: Found) -> str:
-    """How a role's actor was recognised: its mention's form (name, alias, capital,
-    demonym, place, person, anaphor), or "context" (a pronoun or description)."""
-    return found.mention.form if found.mention is not None else "context"
-
-
-def _features(
-    kind: str,
-    route: Route,
-    source: Found,
-    target: Found,
-    entry: Entry | None,
-    actors: Actors,
-    token: Token,
-) -> Features:
-    """What the confidence model reads of one act's trigger and roles."""
-    parse = actors.parse
-    named = parse.at(source.mention.start, source.mention.end) if source.mention else []
-    aimed = parse.at(target.mention.start, target.mention.end) if target.mention else []
-    return Features(
-        type=kind,
-        origin=str(getattr(entry, "origin", CURATED)) if entry is not None else CURATED,
-        noun=entry is not None and entry.pos == "noun",
-        specific=entry is not None and entry.specificity > 0,
-        via=route.via.value,
-        path=route.how.target.value,
-        deep=route.deep,
-        topic=route.topic,
-        place=route.place,
-        alliance=route.alliance,
-        source_form=_form(source),
-        target_form=_form(target),
-        depth=max(source.depth, target.depth),
-        symmetric=entry is not None and entry.symmetric,
-        same=source.code == target.code,
-        organisation=actors.context.kinds.get(source.code) == "organisation",
-        height=sum(1 for _ in parse.ancestors(token.i)),
-        relation=token.dep,
-        gap=min((abs(t.i - token.i) for t in named), default=0),
-        reach=min((abs(t.i - token.i) for t in aimed), default=0),
-        after=any(t.i > token.i for t in named),
     )
 
 
@@ -361,7 +317,7 @@ def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors, lex: Lexi
                                 _confidence(ASKED, Found(owner.code, owner, 0), rejecter),
                                 obj.start,
                                 ASKED,
-                                features=_features(
+                                features=features_of(
                                     "REQUEST",
                                     ASKED,
                                     Found(owner.code, owner, 0),
@@ -404,7 +360,7 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
                             _confidence(MUST, source, target),
                             token.start,
                             MUST,
-                            features=_features(
+                            features=features_of(
                                 "REQUEST", MUST, source, target, None, actors, token
                             ),
                         )
