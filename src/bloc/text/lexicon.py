@@ -57,10 +57,18 @@ class Entry:
     speech: bool = False
     intent: bool = False
     negates: str | None = None
+    origin: str = "curated"
+    """Where the entry comes from: "curated" (lexicon.yaml, written for bloc) or
+    "derived" (a broad dictionary, `bloc.text.lang.en.derived`); a curated reading
+    has been checked on sentences, a derived one only inherited."""
+    pobjects: frozenset[str] = frozenset()
+    """With `prep`: the head lemmas its object may have (empty: any)."""
 
     @property
     def specificity(self) -> int:
-        return 2 * bool(self.objects) + bool(self.particle) + bool(self.prep)
+        return (
+            2 * bool(self.objects) + bool(self.particle) + bool(self.prep) + bool(self.pobjects)
+        )
 
 
 @dataclass(frozen=True)
