@@ -43,9 +43,10 @@ def report(name: str, rows: list[tuple[str, float, bool]], draws: int) -> dict[s
     right = sum(labels)
     value = auc(scores, labels)
     low, high = bootstrap(rows, draws) if draws else (float("nan"), float("nan"))
+    interval = f" (95% bootstrap over records {low:.2f}-{high:.2f})" if draws else ""
     print(
         f"{name}: {len(rows)} events from {len({r for r, _, _ in rows})} records, {right} right; "
-        f"ROC AUC {value:.3f} (95% bootstrap over records {low:.2f}-{high:.2f})"
+        f"ROC AUC {value:.3f}{interval}"
     )
     print("  confidence | events | right | share right")
     bins = table(scores, labels)

@@ -120,14 +120,13 @@ def features_of(
     token: Token,
 ) -> Features:
     """What the coder knows of one act's trigger and roles as it codes it (the sentence's
-    counts are added once all its acts are known). `origin` is read defensively: a
-    lexicon whose entries do not say where they come from counts as curated."""
+    counts are added once all its acts are known)."""
     parse = actors.parse
     named = parse.at(source.mention.start, source.mention.end) if source.mention else []
     aimed = parse.at(target.mention.start, target.mention.end) if target.mention else []
     return Features(
         type=kind,
-        origin=str(getattr(entry, "origin", CURATED)) if entry is not None else CURATED,
+        origin=entry.origin if entry is not None else CURATED,
         noun=entry is not None and entry.pos == "noun",
         specific=entry is not None and entry.specificity > 0,
         via=route.via.value,
