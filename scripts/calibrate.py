@@ -68,6 +68,9 @@ def main() -> int:
     parser.add_argument("--draws", type=int, default=2000, help="bootstrap draws (0: none)")
     args = parser.parse_args()
     gold: Path = args.gold
+    if not (gold / "dev.jsonl").is_file():
+        print(f"error: no dev.jsonl in {gold}: pass --gold DIR (the plover-gsr folder)")
+        return 2
     tune = outcomes(gold, "tune")
     fitted = fit(tune)
     digest = hashlib.sha256((gold / "dev.jsonl").read_bytes()).hexdigest()

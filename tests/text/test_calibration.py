@@ -93,6 +93,14 @@ def test_a_model_weighs_only_the_terms_it_names() -> None:
     assert model.probability(Features(type="AID", same=True)) < 0.2
 
 
+def test_confidence_is_never_certain(monkeypatch: pytest.MonkeyPatch) -> None:
+    sure = Model(50.0, {})
+    monkeypatch.setattr(calibration, "model", lambda: sure)
+    assert confidence(Features(type="AID"), 0.5) == 0.999
+    monkeypatch.setattr(calibration, "model", lambda: Model(-50.0, {}))
+    assert confidence(Features(type="AID"), 0.5) == 0.001
+
+
 def test_no_features_keep_the_coders_own_score_and_the_shipped_model_loads() -> None:
     assert confidence(None, 0.42) == 0.42
     value = confidence(Features(type="AGREE"), 0.42)

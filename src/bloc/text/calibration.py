@@ -7,7 +7,8 @@ sentence gave). A logistic model turns those into the probability that the event
 is right, as PLOVER's authors would code it (gold source, gold target, gold type).
 The model's coefficients are data (calibration.yaml), fitted by
 `scripts/calibrate.py` on the *tune* part of PLOVER's development records only
-(`bloc.text.evaluate_split`), and checked on the part nobody tuned against.
+(`bloc.text.evaluate_split`), and checked on the part nobody tuned against. The
+records are English news wire; a Russian sentence's acts are scored by the same model.
 
 Terms the shipped model does not name weigh nothing, so a feature value the fit
 never saw (a new route, a new kind of mention) leaves the probability to the
@@ -184,8 +185,9 @@ def model() -> Model:
 
 
 def confidence(features: Features | None, prior: float) -> float:
-    """The probability that an act is right; `prior` when its coder states no features
-    (a hand-built or learned coder's own score)."""
+    """The probability that an act is right, never quite 0 or 1 (a coded event is
+    neither certain nor impossible); `prior` when its coder states no features (a
+    hand-built or learned coder's own score)."""
     if features is None:
         return prior
-    return round(model().probability(features), 3)
+    return round(min(0.999, max(0.001, model().probability(features))), 3)
