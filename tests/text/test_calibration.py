@@ -54,7 +54,7 @@ def test_the_coder_states_features_for_each_act() -> None:
     assert f is not None
     assert (f.type, f.via, f.path, f.relation) == ("ACCUSE", "subj", "obj", "root")
     assert (f.source_form, f.target_form, f.origin) == ("name", "name", "curated")
-    assert (f.tokens, f.events, f.rank, f.height, f.gap, f.reach) == (3, 1, 0, 0, 1, 1)
+    assert (f.tokens, f.events, f.pairs, f.rank, f.height, f.gap, f.reach) == (3, 1, 1, 0, 0, 1, 1)
     assert not (f.same or f.negated or f.terms().get("secondary"))
 
 

@@ -73,6 +73,7 @@ class Features:
     triggers: int = 1  # trigger words the sentence holds
     actors: int = 2  # distinct actors the sentence names
     events: int = 1  # acts the coder made of the sentence (this one among them)
+    pairs: int = 1  # acts the coder made of this act's trigger (coordinated or mutual roles)
 
     def terms(self) -> dict[str, float]:
         """The model's inputs: indicators of the categories, and the counts as numbers."""
@@ -97,6 +98,7 @@ class Features:
                 "more_triggers": float(max(0, self.triggers - 1)),
                 "more_actors": float(max(0, self.actors - 2)),
                 "more_events": float(max(0, self.events - 1)),
+                "more_pairs": float(max(0, self.pairs - 1)),
                 "height": float(self.height),
                 "log_gap": math.log1p(self.gap),
                 "log_reach": math.log1p(self.reach),

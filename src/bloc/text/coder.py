@@ -97,6 +97,7 @@ def _counted(out: list[Coded], parse: Parse, triggers: int, actors: Actors) -> l
     """The acts with their sentence's counts added to their features: how long it is,
     how many triggers and actors it holds, how many acts it gave."""
     named = len({m.code for m in actors.mentions})
+    at = [c.at for c in out]
     return [
         replace(
             c,
@@ -106,6 +107,7 @@ def _counted(out: list[Coded], parse: Parse, triggers: int, actors: Actors) -> l
                 triggers=triggers,
                 actors=named,
                 events=len(out),
+                pairs=at.count(c.at),
                 rank=rank,
             ),
         )
