@@ -127,8 +127,9 @@ def _code(
     token, entry = trigger.token, trigger.entry
     speculative, conditional, negated, future = mood_of(parse, token, lex)
     speaker = speaker_of(parse, token, actors, lex)
-    if speculative and speaker is not None and is_generic(token, parse):
-        speculative = False  # "Palestinians reject the changes, their negotiator said"
+    if speculative and (speaker is not None or entry.speech) and is_generic(token, parse):
+        speculative = False  # "Palestinians reject the changes, their negotiator said";
+        # a speech act in the present is said now ("Moscow regrets the decision")
     complement = (
         complement_of(parse, token, triggers, lex.words) if entry.governs or entry.intent else None
     )
