@@ -32,6 +32,8 @@ def test_a_decision_is_kept_beside_the_event_never_over_it(coded: Any) -> None:
     db, ids = coded
     eid = ids[("ARM", "ACCUSE", "CSTO")]
     events, evidence = table(db, "events"), table(db, "evidence")
+    as_coded = one(db, eid)["confidence"]
+    assert 0 < as_coded < 1  # the coder's probability, before anyone reviewed it
     taken = decide(db, Decision(eid, "correct", type="reject", note="a refusal", reviewer="ana"))
     assert taken.id == 1 and not taken.unchanged
     assert table(db, "events") == events and table(db, "evidence") == evidence
@@ -40,7 +42,11 @@ def test_a_decision_is_kept_beside_the_event_never_over_it(coded: Any) -> None:
     reviewed, coded_ = one(db, eid), one(db, eid, as_coded=True)
     assert (reviewed["type"], reviewed["intensity"], reviewed["confidence"]) == ("REJECT", -4, 1)
     assert reviewed["mode"] is None  # the coded mode (accusation) was a kind of the old type
-    assert (coded_["type"], coded_["mode"], coded_["confidence"]) == ("ACCUSE", "accusation", 0.82)
+    assert (coded_["type"], coded_["mode"], coded_["confidence"]) == (
+        "ACCUSE",
+        "accusation",
+        as_coded,
+    )
     assert reviewed["review"] == coded_["review"]
     review = reviewed["review"]
     assert [review[k] for k in ("decision", "reviewer", "note")] == ["correct", "ana", "a refusal"]
@@ -55,6 +61,8 @@ def test_the_latest_decision_is_in_effect_and_undo_returns_the_event_as_coded(co
     def listed() -> bool:
         return eid in set(api.events(db=db)["id"])
 
+    as_coded = one(db, eid)["confidence"]
+    assert 0 < as_coded < 1
     decide(db, Decision(eid, "confirm", reviewer="ana"))
     assert listed() and one(db, eid)["confidence"] == 1.0
     decide(db, Decision(eid, "reject", reviewer="ben"))
@@ -62,7 +70,7 @@ def test_the_latest_decision_is_in_effect_and_undo_returns_the_event_as_coded(co
     assert api.count_events(db=db) == api.count_events(db=db, as_coded=True) - 1
     assert one(db, eid)["review"]["decision"] == "reject"  # found by id, to be undone
     decide(db, Decision(eid, "undo", reviewer="ana"))
-    assert listed() and one(db, eid)["review"] is None and one(db, eid)["confidence"] == 0.82
+    assert listed() and one(db, eid)["review"] is None and one(db, eid)["confidence"] == as_coded
     assert [d["decision"] for d in api.review_log(eid, db)] == ["confirm", "reject", "undo"]
 
 

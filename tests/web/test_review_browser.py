@@ -102,8 +102,10 @@ def risk(tab: Tab, name: str, query: str = "") -> str:
 
 def test_confirm_on_the_event_page(tab: Tab, signed_in: str, ids: dict, store: Path) -> None:
     eid = ids[("KAZ", "CONSULT", "RUS")]
+    coded = api.events(db=store, as_coded=True).set_index("id").loc[eid, "confidence"]
+    assert 0 < coded < 1  # the coder's probability, before the confirmation
     tab.open(f"/events/{eid}")
-    assert tab.page.locator("#event-confidence").inner_text() == "0.82"
+    assert tab.page.locator("#event-confidence").inner_text() == f"{coded:.2f}"
     tab.page.fill("form.decide input[name=note]", XSS)
     with tab.page.expect_navigation():
         tab.page.click("form.decide button.confirm")

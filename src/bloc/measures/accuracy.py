@@ -38,7 +38,7 @@ BANDS: tuple[tuple[float, float, str], ...] = (
     (0.7, 0.8, "0.7 to 0.8"),
     (0.8, 1.01, "0.8 and over"),
 )
-"""Bands of the coder's calibrated confidence (its steps are 0.69, 0.77 and 0.82,
+"""Bands of the coder's confidence (the fitted probability of `bloc.text.calibration`,
 raised by 0.05 for each further report that merged into the event)."""
 WRONG = ("type", "source", "target", "date", "mode")
 COLUMNS = [

@@ -6,8 +6,9 @@ stages together: `bloc.text.types` finds the triggers and their mood,
 `bloc.text.roles` their source and target; here an intention to cooperate
 becomes an AGREE and to harm a THREATEN (as PLOVER codes them), a negated act
 takes its negated type ("will not accept": REJECT) or none, "X said Y must..."
-is X's REQUEST of Y, and each pair of roles becomes one event with its raw
-confidence (calibrated by `bloc.text.calibration`). In reported speech the
+is X's REQUEST of Y, and each pair of roles becomes one event with a rough
+score and the features (`Features`) from which `bloc.text.calibration` gives its
+probability of being right. In reported speech the
 speaker is the source only of speech acts and of what "it" or "they" do.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from bloc.core.events import TYPE_INTENSITY
 from bloc.model import Mention
+from bloc.text.calibration import Features, features_of
 from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
 from bloc.text.reference import DOMESTIC, Actors, Context, Found
@@ -61,6 +63,7 @@ class Coded:
     clause: tuple[int, int] = (0, 0)  # the trigger's clause (characters), to date it by
     subordinate: bool = False  # in a relative or other dependent clause
     phrase: tuple[int, int] = (0, 0)  # a noun trigger's own phrase (characters), to date it by
+    features: Features | None = None  # what the confidence model reads (`text.calibration`)
 
 
 def code_parse(
@@ -88,7 +91,31 @@ def code_parse(
         if key not in seen:
             seen.add(key)
             out.append(coded)
-    return out
+    return _counted(out, parse, len(triggers), actors)
+
+
+def _counted(out: list[Coded], parse: Parse, triggers: int, actors: Actors) -> list[Coded]:
+    """The acts with their sentence's counts added to their features: how long it is,
+    how many triggers and actors it holds, how many acts it gave."""
+    named = len({m.code for m in actors.mentions})
+    at = [c.at for c in out]
+    return [
+        replace(
+            c,
+            features=replace(
+                c.features,
+                tokens=len(parse),
+                triggers=triggers,
+                actors=named,
+                events=len(out),
+                pairs=at.count(c.at),
+                rank=rank,
+            ),
+        )
+        if c.features is not None
+        else c
+        for rank, c in enumerate(out)
+    ]
 
 
 def _code(
@@ -129,7 +156,24 @@ def _code(
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
     clause, subordinate = _clause(parse, token, lex.words["relatives"])
     phrase = _phrase(parse, token)
-    return [replace(e, clause=clause, subordinate=subordinate, phrase=phrase) for e in events]
+    return [
+        replace(
+            e,
+            clause=clause,
+            subordinate=subordinate,
+            phrase=phrase,
+            features=replace(
+                e.features,
+                negated=negated,
+                future=future,
+                reported=speaker is not None,
+                subordinate=subordinate,
+            )
+            if e.features
+            else None,
+        )
+        for e in events
+    ]
 
 
 def _phrase(parse: Parse, token: Token) -> tuple[int, int]:
@@ -226,6 +270,7 @@ def _events(
                 confidence=_confidence(route, source, target),
                 at=trigger.token.start,
                 route=route,
+                features=features_of(kind, route, source, target, entry, actors, trigger.token),
             )
         )
     return out
@@ -288,6 +333,15 @@ def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors, lex: Lexi
                                 _confidence(ASKED, Found(owner.code, owner, 0), rejecter),
                                 obj.start,
                                 ASKED,
+                                features=features_of(
+                                    "REQUEST",
+                                    ASKED,
+                                    Found(owner.code, owner, 0),
+                                    rejecter,
+                                    trigger.entry,
+                                    actors,
+                                    obj,
+                                ),
                             )
                         )
     return out
@@ -322,6 +376,9 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
                             _confidence(MUST, source, target),
                             token.start,
                             MUST,
+                            features=features_of(
+                                "REQUEST", MUST, source, target, None, actors, token
+                            ),
                         )
                     )
     return out

@@ -32,7 +32,7 @@ from bloc.core.rules import happening_key
 from bloc.knowledge import bundled
 from bloc.model import Document, DocumentResult, Mention, Sentence
 from bloc.text import clean, dates, language, sentences
-from bloc.text.calibration import calibrated
+from bloc.text.calibration import confidence
 from bloc.text.coder import VIOLENT, Coded
 from bloc.text.coders import coder
 from bloc.text.parse import MAX_PARSE_TOKENS, Parse, parse_batch
@@ -59,7 +59,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 def process(document: Document, raw: bool = False) -> DocumentResult:
     """Code one document into dated events, each with its supporting sentence.
 
-    `raw` keeps the coder's own scores as confidence (for fitting the calibration).
+    `raw` keeps the coder's own rough scores as confidence instead of the fitted
+    probability (`bloc.text.calibration`).
     """
     return process_many([document], raw)[0]
 
@@ -242,7 +243,9 @@ def _finish(prepared: _Prepared, raw: bool) -> DocumentResult:
                         mode=event.mode,
                         alliance=event.alliance,
                         intensity=event.intensity,
-                        confidence=event.confidence if raw else calibrated(event.confidence),
+                        confidence=event.confidence
+                        if raw
+                        else confidence(event.features, event.confidence),
                         document=document.id,
                         sentence=sentence.text,
                         start=sentence.start,
