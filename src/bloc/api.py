@@ -19,6 +19,7 @@ import pandas as pd
 from bloc.core.alliance import KnowledgeBase
 from bloc.core.events import PLOVER_TYPES
 from bloc.errors import BlocError, NotFoundError, UnknownActorError
+from bloc.knowledge import exits as knowledge_exits
 from bloc.store import Store, View, knowledge_of, opened, origin_choice, parse_day, reads
 from bloc.store.decisions import log_of
 from bloc.store.reads import (
@@ -35,6 +36,7 @@ __all__ = [
     "count_events",
     "event",
     "events",
+    "exits",
     "export",
     "history",
     "members",
@@ -66,15 +68,78 @@ def members(alliance: str, on: str | dt.date | None = None, db: DB = None) -> pd
 
 
 def history(alliance: str, db: DB = None) -> pd.DataFrame:
-    """Membership changes and curated events of `alliance`, in date order, with citations.
+    """Membership changes, exits and curated events of `alliance`, in date order, with
+    citations (an exit that ended no spell, Hungary's of 1956, shows here too).
 
-    Columns: date, date_precision, kind, source, target, what, cite.
+    Columns: date, date_precision, kind (membership, exit or event), source,
+    target, what, cite.
     """
-    code = _alliance_code(alliance, knowledge_of(db))
+    kb = knowledge_of(db)
+    code = _alliance_code(alliance, kb)
     with opened(db) as store:
         frame = alliance_history(store, code)
     frame.columns = ["date", "date_precision", "kind", "source", "target", "what", "cite"]
-    return frame
+    exits = pd.DataFrame(
+        [
+            {
+                "date": pd.Timestamp(x.date),
+                "date_precision": x.precision,
+                "kind": "exit",
+                "source": x.member,
+                "target": code,
+                "what": x.kind
+                + (f", announced {x.announced.isoformat()}" if x.announced else "")
+                + f" ({x.note})",
+                "cite": list(x.cite),
+            }
+            for x in kb.alliance(code).exits
+        ],
+        columns=frame.columns,
+    )
+    if exits.empty:
+        return frame
+    both = pd.concat([frame, exits.astype({"date": frame["date"].dtype})], ignore_index=True)
+    return both.sort_values("date", kind="stable", ignore_index=True)
+
+
+EXIT_COLUMNS = [
+    "alliance",
+    "member",
+    "name",
+    "kind",
+    "date",
+    "date_precision",
+    "announced",
+    "note",
+    "cite",
+]
+
+
+def exits(alliance: str | None = None, db: DB = None) -> pd.DataFrame:
+    """Every exit from an alliance (every alliance's by default), by date, with citations.
+
+    Withdrawals, denunciations, non-renewals, suspensions, freezes and steps out
+    of an integrated military structure (docs/history.md). Columns: alliance,
+    member, name, kind, date (the day it took effect), date_precision (day,
+    month or year: how exactly the sources date it), announced (the earlier
+    day it was made public, or None), note, cite (source ids in sources.yaml).
+    """
+    kb = knowledge_of(db)
+    rows = [
+        {
+            "alliance": x.alliance,
+            "member": x.member,
+            "name": kb.actors[x.member].name,
+            "kind": x.kind,
+            "date": x.date,
+            "date_precision": x.precision,
+            "announced": x.announced,
+            "note": x.note,
+            "cite": list(x.cite),
+        }
+        for x in knowledge_exits(kb, alliance)
+    ]
+    return pd.DataFrame(rows, columns=EXIT_COLUMNS)
 
 
 def events(
