@@ -12,11 +12,11 @@ from bloc.core.alliance import Alliance
 from bloc.knowledge import bundled
 from bloc.measures.cache import cached
 from bloc.measures.decay import HALF_LIFE_DAYS, MIN_WEIGHT, PRIOR_WEIGHT, as_of, day_number
+from bloc.measures.drift import VOTE_WEIGHT, drift_of, vote_rows, weigh
 from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Observed
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
 from bloc.measures.signals import DB, data_of, member_on, refusal_table
-from bloc.measures.votes import VOTE_WEIGHT, drift_of, vote_rows, weigh
 from bloc.store import opened
 from bloc.store.observations import cited_events, member_votes
 
@@ -148,7 +148,7 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
         shown = [k for k in order if values[k] > 0.005 or k == "misalignment"]
         reasons = [_reason(k, values[k], counts[k], mass) for k in shown]
         shares = [(RISK_WEIGHTS[k] * values[k], counts[k]) for k in shown]
-        score, reasons = weigh(score, reasons, shares, drifts.get(m), data.alliance.leader)
+        score, reasons = weigh(score, reasons, shares, drifts.get(m))
         if inputs.status[m] != "member":
             score = 1.0
             reasons.insert(0, f"participation already {inputs.status[m]}")
