@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,7 +73,11 @@ def drift(
 
 
 def drift_valued(
-    valued: pd.DataFrame, leader: str | None, members: list[str], day: dt.date
+    valued: pd.DataFrame,
+    leader: str | None,
+    members: list[str],
+    day: dt.date,
+    worst: bool = True,
 ) -> dict[str, Drift]:
     """`drift` over votes already valued (`bloc.measures.votes.valued_votes`).
 
@@ -87,72 +90,127 @@ def drift_valued(
     n / (n + EVIDENCE) for n recent votes, and halved for each
     `VOTE_HALF_LIFE_DAYS` the last of them is older than `day`. A member
     without a recent vote shared with the others has no entry: no evidence.
+    `worst`: find each member's roll calls of largest disagreement (for
+    `--explain`; a ranking does without them).
     """
     states = sorted(set(members) | ({leader} if leader else set()))
-    valued = valued[valued.member.isin(states)]
-    valued = valued[pd.to_datetime(valued.date) <= pd.Timestamp(day)]
-    if valued.empty:
+    return _drift(VoteTable.of(valued[valued.member.isin(states)]), states, members, day, worst)
+
+
+@dataclass
+class VoteTable:
+    """Votes as a roll call x state table (yes 1, abstain 0.5, no 0, NaN no vote), by date:
+    made once for an alliance, sliced by date for every day a back-test asks."""
+
+    values: np.ndarray
+    states: list[str]
+    rcids: pd.Index
+    dates: np.ndarray  # datetime64[ns], ascending
+    info: pd.DataFrame  # per roll call: date, resolution, topics, short, cite, origin
+
+    @classmethod
+    def of(cls, valued: pd.DataFrame) -> VoteTable:
+        info = valued.drop_duplicates("rcid").set_index("rcid")
+        info = info.assign(date=pd.to_datetime(info.date)).sort_values("date", kind="stable")
+        wide = valued.pivot(index="rcid", columns="member", values="value")
+        wide = wide.reindex(info.index)
+        return cls(
+            values=wide.to_numpy(dtype="float64"),
+            states=[str(c) for c in wide.columns],
+            rcids=info.index,
+            dates=info.date.to_numpy(dtype="datetime64[ns]"),
+            info=info,
+        )
+
+
+def _majority_without(values: np.ndarray, j: int) -> np.ndarray:
+    """Per roll call, the median vote of every state but column `j` (NaN: none voted).
+
+    Votes take three values, so the median comes from counts: the middle
+    element(s) of the sorted votes, halfway between two when they are even.
+    """
+    others = np.delete(values, j, axis=1)
+    no = (others == 0.0).sum(axis=1)
+    abstain = (others == 0.5).sum(axis=1)
+    count = (~np.isnan(others)).sum(axis=1)
+
+    def at(k: np.ndarray) -> np.ndarray:
+        return np.where(k < no, 0.0, np.where(k < no + abstain, 0.5, 1.0))
+
+    middle = (at((count - 1) // 2) + at(count // 2)) / 2
+    return np.where(count > 0, middle, np.nan)
+
+
+def _drift(
+    table: VoteTable, states: list[str], members: list[str], day: dt.date, worst: bool
+) -> dict[str, Drift]:
+    """`drift_valued` on a table made once: the day's windows are slices of it, and the
+    majority is that of `states` (the members of the day and the leader) alone."""
+    upto = int(np.searchsorted(table.dates, np.datetime64(day, "ns"), side="right"))
+    if upto == 0:
         return {}
-    called = pd.to_datetime(valued.drop_duplicates("rcid").date).sort_values(ascending=False)
-    start = called.iloc[0] - pd.DateOffset(years=RECENT_YEARS)
+    called = pd.DatetimeIndex(table.dates[:upto][::-1])
+    start = called[0] - pd.DateOffset(years=RECENT_YEARS)
     if (called > start).sum() < EVIDENCE and len(called) >= EVIDENCE:
-        start = min(start, called.iloc[EVIDENCE - 1] - pd.DateOffset(years=RECENT_YEARS))
+        start = min(start, called[EVIDENCE - 1] - pd.DateOffset(years=RECENT_YEARS))
     early = start - pd.DateOffset(years=PAST_YEARS)
-    valued = valued[pd.to_datetime(valued.date) > early]
-    wide = valued.pivot_table(index="rcid", columns="member", values="value", aggfunc="first")
-    info = valued.drop_duplicates("rcid").set_index("rcid").loc[wide.index]
-    when = pd.to_datetime(info.date)
+    lo = int(np.searchsorted(table.dates, np.datetime64(early, "ns"), side="right"))
+    columns = [c for c in table.states if c in set(states)]
+    values = table.values[lo:upto][:, [table.states.index(c) for c in columns]]
+    when = pd.Series(table.dates[lo:upto])
+    index = table.rcids[lo:upto]
+    info = table.info.iloc[lo:upto]
     is_now = (when > start).to_numpy()
     recent: dict[str, pd.DataFrame] = {}
     past: dict[str, float] = {}
     for m in members:
-        others = [o for o in states if o != m and o in wide.columns]
-        if m not in wide.columns or not others:
+        if m not in columns or len(columns) < 2:
             continue
-        ref = wide[others].median(axis=1)
-        ok = (wide[m].notna() & ref.notna()).to_numpy()
-        agree = 1 - (wide[m] - ref).abs()
-        if (ok & is_now).any():
-            recent[m] = pd.DataFrame({"agree": agree[ok & is_now], "ref": ref[ok & is_now]})
+        j = columns.index(m)
+        ref = _majority_without(values, j)
+        ok = ~np.isnan(values[:, j]) & ~np.isnan(ref)
+        agree = 1 - np.abs(values[:, j] - ref)
+        now = ok & is_now
+        if now.any():
+            recent[m] = pd.DataFrame(
+                {"agree": agree[now], "ref": ref[now], "vote": values[now, j]}, index=index[now]
+            )
         if (ok & ~is_now).sum() >= EVIDENCE:
             past[m] = float(agree[ok & ~is_now].mean())
     out = {}
     levels = {m: float(r.agree.mean()) for m, r in recent.items()}
+    hand = (info.get("origin", pd.Series(None, index=info.index)) == HAND_TYPED).to_numpy()
     for m, rows in recent.items():
         level = levels[m]
         others_levels = [v for k, v in levels.items() if k != m]
         peers = float(np.median(others_levels)) if others_levels else level
         shortfall = max(0.0, peers - level) + max(0.0, past.get(m, level) - level) / 2
         n = len(rows)
-        dates = when.loc[rows.index]
-        age = (pd.Timestamp(day) - dates.max()).days
+        at = index.get_indexer(rows.index)
+        seen = when.iloc[at]
+        age = (pd.Timestamp(day) - seen.max()).days
         value = (1 - math.exp(-shortfall / SCALE)) * n / (n + EVIDENCE)
         value *= 2 ** (-max(0, age) / VOTE_HALF_LIFE_DAYS)  # a record fades, slowly
-        origin = info.loc[rows.index].get("origin", pd.Series(dtype=object))
         out[m] = Drift(
             value=float(value),
             recent=level,
             peers=peers,
             past=past.get(m),
             votes=n,
-            years=(int(dates.min().year), int(dates.max().year)),
-            worst=_worst(rows, info, valued, m),
-            hand=float((origin == HAND_TYPED).mean()) if len(origin) else 0.0,
+            years=(int(seen.min().year), int(seen.max().year)),
+            worst=_worst(rows, info) if worst else [],
+            hand=float(hand[at].mean()),
         )
     return out
 
 
-def _worst(
-    rows: pd.DataFrame, info: pd.DataFrame, valued: pd.DataFrame, member: str
-) -> list[dict[str, object]]:
+def _worst(rows: pd.DataFrame, info: pd.DataFrame) -> list[dict[str, object]]:
     """The five roll calls of largest disagreement, latest first among equals."""
     apart = rows[rows.agree < 1].join(info[["date"]])
     apart = apart.sort_values(["agree", "date"], ascending=[True, False]).head(5)
-    mine = valued[(valued.member == member) & valued.rcid.isin(apart.index)]
-    vote = dict(zip(mine.rcid, mine.vote, strict=True))
     found: list[dict[str, object]] = []
-    for rcid, ref in zip(apart.index, apart.ref, strict=True):
-        r: dict[Any, Any] = info.loc[rcid].to_dict()
+    records = info.loc[apart.index].to_dict("records")
+    for rcid, ref, vote, r in zip(apart.index, apart.ref, apart.vote, records, strict=True):
         cite = r.get("cite")
         found.append(
             {
@@ -161,7 +219,7 @@ def _worst(
                 "resolution": None if pd.isna(r["resolution"]) else str(r["resolution"]),
                 "topics": list(r["topics"]) if isinstance(r["topics"], list | np.ndarray) else [],
                 "short": None if pd.isna(r["short"]) else str(r["short"]),
-                "vote": str(vote.get(rcid, "")),
+                "vote": WORDS.get(float(vote), "?"),
                 "majority": WORDS.get(float(ref), "split"),
                 "cite": list(cite) if isinstance(cite, list | np.ndarray) else [],
             }
@@ -169,7 +227,9 @@ def _worst(
     return found
 
 
-def drift_of(data: Observed, members: list[str], day: dt.date, db: DB) -> dict[str, Drift]:
+def drift_of(
+    data: Observed, members: list[str], day: dt.date, db: DB, worst: bool = False
+) -> dict[str, Drift]:
     """`drift` for an alliance's members on a day (risk's hook).
 
     The votes of every state ever a member are read once for the observations
@@ -179,12 +239,13 @@ def drift_of(data: Observed, members: list[str], day: dt.date, db: DB) -> dict[s
     al = data.alliance
     if db is None and data.stamp is not None:
         db = data.stamp.path
-    key = ("valued votes", str(db))
+    key = ("vote table", str(db))
     if key not in data.memo:
         states = sorted({s.member for s in al.membership} | ({al.leader} if al.leader else set()))
         calls, cast = read_frames(db, None, states)
-        data.memo[key] = valued_votes(calls, cast, None)
-    return drift_valued(data.memo[key], al.leader, members, day)
+        data.memo[key] = VoteTable.of(valued_votes(calls, cast, None))
+    states = sorted(set(members) | ({al.leader} if al.leader else set()))
+    return _drift(data.memo[key], states, members, day, worst)
 
 
 def weigh(

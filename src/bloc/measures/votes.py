@@ -28,6 +28,7 @@ import pandas as pd
 
 from bloc.core.alliance import Alliance
 from bloc.errors import BlocError, UnknownActorError
+from bloc.knowledge import vote_code
 from bloc.measures.signals import DB
 from bloc.store import knowledge_of, opened, parse_day
 from bloc.store.votes import read_votes
@@ -49,9 +50,30 @@ MAJORITY = "majority"  # the `leader` column where a leaderless alliance's membe
 def read_frames(
     db: DB, until: dt.date | None, members: list[str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Roll calls and votes from the store, with the knowledge base's hand-typed ones."""
+    """Roll calls and votes from the store, with the knowledge base's hand-typed ones.
+
+    A historical state votes under the code the files record it by
+    (`bloc.knowledge.vote_code`: the Soviet Union's seat is Russia's): its
+    votes are read under that code, up to the day the state ceased to exist,
+    and returned under its own, so the Warsaw Pact's SUN is found in the record.
+    """
+    kb = knowledge_of(db)
+    filed = {s: vote_code(kb, s) for s in members or []}
+    asked = None if members is None else sorted(set(filed.values()) | set(members))
     with opened(db) as store:
-        return read_votes(store, members, until)
+        calls, cast = read_votes(store, asked, until)
+    moved = {s: code for s, code in filed.items() if code != s}
+    if not moved:
+        return calls, cast
+    dated = cast.merge(calls[["rcid", "date"]], on="rcid", how="left")
+    parts = [cast[~cast.member.isin(set(moved.values()) - set(members or []))]]
+    for state, code in moved.items():
+        actor = kb.actors.get(state)
+        mine = dated[dated.member == code]
+        if actor is not None and actor.until is not None:
+            mine = mine[pd.to_datetime(mine.date) < pd.Timestamp(actor.until)]
+        parts.append(mine.assign(member=state)[list(cast.columns)])
+    return calls, pd.concat(parts, ignore_index=True)
 
 
 def valued_votes(calls: pd.DataFrame, votes: pd.DataFrame, topic: str | None) -> pd.DataFrame:
