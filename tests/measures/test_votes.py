@@ -1,6 +1,6 @@
 """Agreement in the UN General Assembly, and the vote signal of exit risk.
 
-The shared record (../shared/data/unvotes) is imported once per module; tests
+The shared record (../shared/data/unvotes) is imported once per session (conftest.py); tests
 that need it skip locally without it and fail under CI (tests/helpers.py).
 """
 
@@ -18,18 +18,7 @@ from bloc import measures
 from bloc.cli import app
 from bloc.measures.drift import VOTE_HALF_LIFE_DAYS, Drift, drift, weigh
 from bloc.measures.votes import agreement_table
-from helpers import TESTS, missing
-
-# Beside the checkout (../shared), or beside a worktree's parent folder.
-UNVOTES = next(
-    (
-        p / "shared" / "data" / "unvotes"
-        for p in TESTS.parents[1:3]
-        if (p / "shared" / "data" / "unvotes").is_dir()
-    ),
-    TESTS.parents[1] / "shared" / "data" / "unvotes",
-)
-FILES = ("un_votes.csv.gz", "un_roll_calls.csv.gz", "un_roll_call_issues.csv.gz")
+from unvotes_files import FILES, UNVOTES
 
 
 def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -75,19 +64,6 @@ def test_a_member_without_any_evidence_reads_no_evidence_not_a_default() -> None
     score, reasons = weigh(0.175, ["misalignment 0.50 (0 signals)"], [(0.175, 0)], drift)
     assert score == pytest.approx(0.075)
     assert reasons[0].startswith("UN votes 0.50") and reasons[1] == "misalignment: no evidence"
-
-
-@pytest.fixture(scope="module")
-def votes_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The knowledge base and the whole shared record of General Assembly votes."""
-    if not all((UNVOTES / f).is_file() for f in FILES):
-        missing(f"the shared UN votes files are not at {UNVOTES}")
-    from bloc.ingest.datasets.unvotes import import_unvotes
-
-    path = tmp_path_factory.mktemp("votes") / "bloc.duckdb"
-    report = import_unvotes([UNVOTES / f for f in FILES], path)
-    assert report.skipped == 0 and report.stored_votes == 870_109
-    return path
 
 
 def test_five_member_years_match_an_independent_count_from_the_files(votes_db: Path) -> None:
