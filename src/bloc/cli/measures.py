@@ -322,8 +322,9 @@ def _risk_backtest(
             shams = measures.risk_placebo(alliance, lead, evidence, pairs, seed, db)
             lines.append(backtest.summary(shams, evidence, seed).line("placebo"))
             lines.append(
-                f"placebo: mean percentile {shams.percentile.mean():.2f} (ties, members "
-                "without a vote signal, share their average rank: they pull the median down)"
+                f"placebo: mean percentile {shams.percentile.mean():.2f} (members with equal "
+                "scores, as those without a signal, share their average rank, which pulls "
+                "the median below the mean)"
             )
     except BlocError as exc:
         fail(exc)
