@@ -175,3 +175,14 @@ def test_cli_backtest_risk_json_has_exactly_the_fields(votes_db: Path) -> None:
     assert "cases, median percentile" in result.stderr
     bad = CliRunner().invoke(app, ["backtest", "--risk", "--evidence", "rumour"])
     assert bad.exit_code == 1 and "votes, events or all" in bad.output
+
+
+def test_cli_backtest_risk_table_prints_the_summary_and_the_placebo(kb_db: Path) -> None:
+    args = ["backtest", "--risk", "CSTO", "--db", str(kb_db), "--placebo", "--pairs", "4"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "votes: 5 cases, median percentile" in result.stdout
+    assert "placebo: 4 cases" in result.stdout and "placebo: mean percentile" in result.stdout
+    as_json = CliRunner().invoke(app, [*args, "--format", "json"])
+    kinds = [r["kind"] for r in json.loads(as_json.stdout)]
+    assert kinds.count("placebo") == 4 and len(kinds) == 9
