@@ -5,7 +5,8 @@ store file (None for `$BLOC_DB` or the user data directory), or a
 `bloc.View(path, origins=[...])` to count only the events those origins
 report (`as_coded=True`: without analysts' review decisions). `bloc.import_files`
 imports GDELT, POLECAT and ACLED files; `bloc.votes` gives members' agreement
-with their leader in the UN General Assembly; `bloc.decide` and `bloc.apply_decisions`
+with their leader in the UN General Assembly; `bloc.risk_backtest` ranks every
+member that ever left as it stood beforehand; `bloc.decide` and `bloc.apply_decisions`
 take review decisions, and `bloc.accuracy` measures the coder on them.
 
     >>> import bloc
@@ -28,6 +29,8 @@ from bloc.measures import (
     reliability,
     reliability_summary,
     risk,
+    risk_backtest,
+    risk_placebo,
     signals,
     vote_pairs,
     votes,
@@ -56,6 +59,8 @@ __all__ = [
     "reliability",
     "reliability_summary",
     "risk",
+    "risk_backtest",
+    "risk_placebo",
     "signals",
     "vote_pairs",
     "votes",

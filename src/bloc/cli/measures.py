@@ -29,6 +29,7 @@ from bloc.cli.common import (
     out,
 )
 from bloc.errors import BlocError
+from bloc.measures import backtest
 from bloc.store import View
 
 
@@ -240,12 +241,42 @@ def backtest_command(
     ] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per case.")] = 2_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    risk: Annotated[
+        bool,
+        typer.Option(
+            "--risk",
+            help="Exit risk instead: every exit (all alliances if none named), its member's "
+            "rank among the members --lead months before, from the evidence before then.",
+        ),
+    ] = False,
+    lead: Annotated[int, typer.Option(help="With --risk: months before the exit.")] = 12,
+    evidence: Annotated[
+        str,
+        typer.Option(
+            help="With --risk: votes (UN General Assembly votes alone, the headline), events "
+            "(knowledge-base and store events) or all."
+        ),
+    ] = "votes",
+    placebo: Annotated[
+        bool,
+        typer.Option(
+            "--placebo",
+            help="With --risk: also rank random members on random days with no exit of "
+            "theirs in the two years after (seeded); its median should sit near 0.5.",
+        ),
+    ] = False,
+    pairs: Annotated[int, typer.Option(help="With --placebo: how many pairs.")] = 120,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Predict every historical request from what was known the day before it."""
+    """Predict every historical request from what was known the day before it
+    (with --risk: rank every member that left, as it stood beforehand)."""
+    if risk:
+        view = chosen_view(db, origin, as_coded)
+        _risk_backtest(alliance, lead, evidence, placebo, pairs, seed, view, fmt)
+        return
     if calibration:
         _calibration(alliance, draws, seed, chosen_view(db, origin, as_coded), fmt)
         return
@@ -270,6 +301,47 @@ def backtest_command(
         out.print(summary, markup=False, highlight=False)
     else:
         err.print(summary, markup=False, highlight=False)
+
+
+def _risk_backtest(
+    alliance: str | None,
+    lead: int,
+    evidence: str,
+    placebo: bool,
+    pairs: int,
+    seed: int,
+    db: View,
+    fmt: Format,
+) -> None:
+    """`bloc backtest --risk`: the exits' ranks, the summary line and the placebo beside it."""
+    try:
+        frame = measures.risk_backtest(alliance, lead=lead, evidence=evidence, db=db)
+        lines = [backtest.summary(frame, evidence, seed).line()]
+        shams = pd.DataFrame(columns=frame.columns)
+        if placebo:
+            shams = measures.risk_placebo(alliance, lead, evidence, pairs, seed, db)
+            lines.append(backtest.summary(shams, evidence, seed).line("placebo"))
+            lines.append(
+                f"placebo: mean percentile {shams.percentile.mean():.2f} (members with equal "
+                "scores, as those without a signal, share their average rank, which pulls "
+                "the median below the mean)"
+            )
+    except BlocError as exc:
+        fail(exc)
+    title = (
+        f"{alliance.upper() if alliance else 'Every alliance'}: exit risk {lead} months "
+        f"before each exit ({evidence})"
+    )
+    if fmt is Format.table:
+        shown = frame.assign(reasons=frame.reasons.map(lambda r: r[0] if r else ""))
+        emit(shown, fmt, title)
+        for line in lines:
+            out.print(line, markup=False, highlight=False)
+        return
+    # As data, the placebo's rows follow the cases' (kind "placebo").
+    emit(pd.concat([frame, shams], ignore_index=True) if placebo else frame, fmt, title)
+    for line in lines:
+        err.print(line, markup=False, highlight=False)
 
 
 def _calibration(

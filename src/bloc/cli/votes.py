@@ -37,7 +37,10 @@ def votes_command(
             title = f"UN General Assembly: agreement with {states.split(',')[0].upper()}"
         elif alliance:
             frame = measures.votes(alliance, topic, since, on, db)
-            title = f"{alliance.upper()}: members' agreement with the leader in the UN"
+            title = (
+                f"{alliance.upper()}: members' agreement with the leader in the UN (without "
+                "a leader, with the other members' majority)"
+            )
         else:
             raise BlocError("name an alliance (bloc votes CSTO) or states (--states RUS,UZB)")
     except BlocError as exc:

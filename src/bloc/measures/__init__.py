@@ -7,6 +7,7 @@ no-look-ahead rule (`bloc.measures.decay`), and returns a DataFrame.
 
 from bloc.measures.accuracy import accuracy, export_gold
 from bloc.measures.alignment import alignment, alignment_on
+from bloc.measures.backtest import risk_backtest, risk_placebo
 from bloc.measures.cohesion import cohesion
 from bloc.measures.compare import compare
 from bloc.measures.decay import HALF_LIFE_DAYS
@@ -45,6 +46,8 @@ __all__ = [
     "reliability",
     "reliability_summary",
     "risk",
+    "risk_backtest",
+    "risk_placebo",
     "signals",
     "tie_scores",
     "ties",

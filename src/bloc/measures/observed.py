@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -44,10 +45,17 @@ class Observed:
     weight: np.ndarray  # the event's confidence (1 for curated entries and votes)
     date: np.ndarray  # days since 1990-01-01
     avail: np.ndarray  # the day it is both dated and known by
+    # Hand-entered: a knowledge-base entry (curated event or hand-typed vote), not a
+    # coded or imported one; what a back-test reports as the share of a score it made.
+    curated: np.ndarray | None = None
 
     _by_avail: np.ndarray | None = None
     # Set when a cache made it (the store, its generation, the origins); `replace` drops it.
     stamp: Stamp | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # What a measure read beside the signals and keeps with them (the alliance's UN votes).
+    memo: dict[Any, Any] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def by_avail(self) -> np.ndarray:
         """Signal rows in order of availability (computed once)."""

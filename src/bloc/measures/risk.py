@@ -12,11 +12,11 @@ from bloc.core.alliance import Alliance
 from bloc.knowledge import bundled
 from bloc.measures.cache import cached
 from bloc.measures.decay import HALF_LIFE_DAYS, MIN_WEIGHT, PRIOR_WEIGHT, as_of, day_number
+from bloc.measures.drift import VOTE_WEIGHT, drift_of, vote_rows, weigh
 from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Observed
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
 from bloc.measures.signals import DB, data_of, member_on, refusal_table
-from bloc.measures.votes import VOTE_WEIGHT, drift_of, vote_rows, weigh
 from bloc.store import opened
 from bloc.store.observations import cited_events, member_votes
 
@@ -117,6 +117,44 @@ def _inputs_on(data: Observed, day: dt.date) -> _RiskInputs:
     return data.stamp.cache.get("frames", key, lambda: _risk_inputs(data, day))
 
 
+def hand_entered(data: Observed, day: dt.date) -> dict[str, float]:
+    """Per member: the share of its event components' contribution (all but the UN votes)
+    that hand-entered knowledge-base entries made, 0..1 (a back-test's hindsight check).
+
+    Each component's part is split by the weight its curated signals carry in it
+    (misalignment by Σ w·(1 - tone), refusals and courting by their decayed
+    sums, conflict by w·|tone|); requests for help are the knowledge base's, so
+    that component is all hand-entered; a member already frozen or suspended
+    is so by the knowledge base's record, so its score is too.
+    """
+    inputs = _inputs_on(data, day)
+    curated = data.curated if data.curated is not None else np.zeros(len(data.tone), bool)
+    strength = {
+        "misalignment": 1 - data.tone,
+        "refusals": np.ones(len(data.tone)),
+        "courting rivals": -data.tone,
+        "conflict with a member": np.abs(data.tone),
+    }
+    out = {}
+    for m in inputs.members:
+        if inputs.status[m] != "member":
+            out[m] = 1.0
+            continue
+        total = hand = 0.0
+        for component, value in inputs.parts[m].items():
+            part = RISK_WEIGHTS[component] * value
+            idx = inputs.rows[m].get(component)
+            if idx is None:  # unanswered requests: the knowledge base's
+                share = 1.0
+            else:
+                w = inputs.decayed[idx] * strength[component][idx]
+                share = float(w[curated[idx]].sum() / w.sum()) if w.sum() > 0 else 0.0
+            total += part
+            hand += part * share
+        out[m] = hand / total if total > 0 else 0.0
+    return out
+
+
 def _request_ids(al: Alliance, member: str, day: dt.date) -> list[str]:
     return [f"{r.id}-response" for r in al.requests if r.requester == member and r.date <= day]
 
@@ -148,7 +186,7 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
         shown = [k for k in order if values[k] > 0.005 or k == "misalignment"]
         reasons = [_reason(k, values[k], counts[k], mass) for k in shown]
         shares = [(RISK_WEIGHTS[k] * values[k], counts[k]) for k in shown]
-        score, reasons = weigh(score, reasons, shares, drifts.get(m), data.alliance.leader)
+        score, reasons = weigh(score, reasons, shares, drifts.get(m))
         if inputs.status[m] != "member":
             score = 1.0
             reasons.insert(0, f"participation already {inputs.status[m]}")
@@ -256,7 +294,7 @@ def explain(
             add(component, str(event), signal)
     for event in _request_ids(data.alliance, code, day):
         add("unanswered requests", event, {})
-    drifts = drift_of(data, inputs.members, day, db)
+    drifts = drift_of(data, inputs.members, day, db, worst=True)
     rows += vote_rows(drifts.get(code), data.alliance.leader)
     out = pd.DataFrame(rows, columns=EXPLAINED)
     out["date"] = pd.to_datetime(out["date"]).dt.date

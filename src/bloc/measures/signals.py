@@ -153,23 +153,18 @@ def _signals(
         cols["outgoing"].append(np.full(len(rows), forward))
         cols["sign"].append(np.full(len(rows), sign))
     vote_ids = np.array([], dtype=object)
-    if not votes.empty and leader:
-        lead = votes[votes.member == leader][["resolution", "vote"]].rename(
-            columns={"vote": "leader_vote"}
-        )
-        mine = votes[votes.member.isin(members) & (votes.member != leader)].merge(
-            lead, on="resolution"
-        )
+    if not votes.empty:
+        mine = _beside(votes, members, leader)
         if not mine.empty:
             gap = np.abs(
                 mine.vote.map(VOTE_VALUE).to_numpy(dtype="float64")
-                - mine.leader_vote.map(VOTE_VALUE).to_numpy(dtype="float64")
+                - mine.reference.to_numpy(dtype="float64")
             )
             n = len(mine)
             vote_ids = ("vote:" + mine.resolution).to_numpy(dtype=object)
             cols["row"].append(len(ev["id"]) + np.arange(n))
             cols["member"].append(np.array([index[m] for m in mine.member], dtype=np.int64))
-            cols["other"].append(np.full(n, index[leader]))
+            cols["other"].append(np.full(n, index[leader or al.code]))
             cols["kind"].append(np.full(n, VOTE))
             cols["outgoing"].append(np.ones(n, dtype=bool))
             cols["sign"].append(1.0 - 2.0 * gap)
@@ -181,6 +176,7 @@ def _signals(
                 "weight": np.concatenate([ev["weight"], np.ones(n)]),
                 "date": np.concatenate([ev["date"], day]),
                 "known": np.concatenate([ev["known"], day]),
+                "curated": np.concatenate([ev["curated"], np.ones(n, dtype=bool)]),
                 "id": ev["id"],
             }
     rows = np.concatenate(cols["row"])
@@ -196,7 +192,31 @@ def _signals(
         "weight": ev["weight"][rows],
         "date": ev["date"][rows],
         "avail": np.fmax(ev["date"], ev["known"])[rows],
+        "curated": ev["curated"][rows],
     }
+
+
+def _beside(votes: pd.DataFrame, members: list[str], leader: str) -> pd.DataFrame:
+    """Members' recorded votes with the position each is read against (`reference`, 0..1).
+
+    With a leader, the leader's vote; without one (CENTO after 1959, the Rio
+    Treaty), the majority position of the other members: the median of the
+    votes they cast (an absence is no vote), as `bloc.measures.votes.majority`.
+    """
+    if leader:
+        lead = votes[votes.member == leader][["resolution", "vote"]]
+        lead = lead.assign(reference=lead.vote.map(VOTE_VALUE)).drop(columns="vote")
+        return votes[votes.member.isin(members) & (votes.member != leader)].merge(
+            lead, on="resolution"
+        )
+    cast = votes[votes.member.isin(members) & (votes.vote != "absent")]
+    cast = cast.assign(value=cast.vote.map(VOTE_VALUE))
+    rows = []
+    for row in votes[votes.member.isin(members)].to_dict("records"):
+        others = cast[(cast.resolution == row["resolution"]) & (cast.member != row["member"])]
+        if not others.empty:
+            rows.append({**row, "reference": float(others.value.median())})
+    return pd.DataFrame(rows, columns=[*votes.columns, "reference"])
 
 
 def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observed:

@@ -30,7 +30,7 @@ from bloc.web.review_gate import gate_of
 
 log = logging.getLogger(__name__)
 
-EARLIEST = dt.date(1990, 1, 1)
+EARLIEST = dt.date(1945, 1, 1)  # the oldest alliance modelled (the Rio Treaty) is of 1947
 
 OnQuery = Annotated[
     dt.date | None, Query(description="Day to compute as of (YYYY-MM-DD), today by default.")

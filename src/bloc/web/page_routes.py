@@ -12,6 +12,7 @@ from bloc.knowledge import bundled
 from bloc.store import knowledge_of
 from bloc.web import event_pages, pages
 from bloc.web.assets import Assets
+from bloc.web.exits_page import exits_context
 from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render
 
 
@@ -89,6 +90,15 @@ def page_routes(plotly: Path) -> APIRouter:
     ) -> Response:
         codes = alliances or sorted(knowledge_of(db).alliances)
         return render(request, "compare.html", pages.comparison(codes, as_of(on), db))
+
+    @router.get("/exits", response_class=HTMLResponse, include_in_schema=False)
+    def exits_page(
+        db: StoreView,
+        request: Request,
+        evidence: Annotated[str, Query(pattern="^(votes|events|all)$")] = "votes",
+        lead: Annotated[int, Query(ge=0, le=240)] = 12,
+    ) -> Response:
+        return render(request, "exits.html", exits_context(db, evidence, lead))
 
     @router.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(

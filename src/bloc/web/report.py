@@ -18,6 +18,7 @@ from bloc.errors import BlocError
 from bloc.store import View, knowledge_of
 from bloc.web import app as web
 from bloc.web import pages
+from bloc.web.exits_page import exits_context
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,9 @@ def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
         cited += request.get("sources") or []
     for event in overview["latest"]:
         cited += [e["document"] for e in event["evidence"]]
+    exits = exits_context(db)  # the /exits page's content, from the same function
+    for x in exits["exits"]:
+        cited += list(x.get("cite") or [])
     context = {
         **overview,
         "graph": relations["graph"],
@@ -68,6 +72,7 @@ def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
         "summary": reliability["summary"],
         "share_chart": reliability["share_chart"],
         "why": why,
+        **exits,
         "sources": pages.sources(cited),
         "standalone": True,
         "assets": _assets(),
