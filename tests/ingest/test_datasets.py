@@ -197,7 +197,11 @@ def test_a_file_that_cannot_be_read_is_named_and_the_others_imported(
 
 
 def _text_event(
-    day: dt.date, document: str, source: str = "AZE", target: str = "ARM"
+    day: dt.date,
+    document: str,
+    source: str = "AZE",
+    target: str = "ARM",
+    mode: str = "firearms",
 ) -> CodedBatch:
     event = CodedEvent(
         date=day,
@@ -205,7 +209,7 @@ def _text_event(
         source=source,
         target=target,
         type="ASSAULT",
-        mode="shelling",
+        mode=mode,
         alliance=None,
         intensity=-9.0,
         confidence=0.6,
@@ -238,6 +242,43 @@ def test_an_imported_row_merges_into_the_text_event_of_the_same_happening(
     assert check_path(db).ok  # the GDELT rows need no document of their own
 
 
+def test_a_gdelt_report_of_another_mode_stays_apart_from_the_text_event(
+    gdelt_file: Path, db: Path
+) -> None:
+    with opened(db, write=True) as store:
+        batch = _text_event(dt.date(2022, 9, 30), "report.txt", mode="heavy-weapons")
+        store_results(store, batch, IngestSummary())
+    import_files("gdelt", [gdelt_file], db)
+    (text,) = _events(db, "text").values()
+    assert [e["document"] for e in text["evidence"]] == ["report.txt"]
+    clash = _events(db)["gdelt-1001"]
+    assert [e["document"] for e in clash["evidence"]] == ["gdelt:1001", "gdelt:1002"]
+
+
+def test_gdelt_reports_of_other_places_or_modes_are_other_events(db: Path, tmp_path: Path) -> None:
+    here = {"ActionGeo_FullName": "Testville, Testprovince", "ActionGeo_ADM1Code": "AJ01"}
+    there = {"ActionGeo_FullName": "Otherton, Otherprovince", "ActionGeo_ADM1Code": "AJ02"}
+    rows = [
+        Gdelt(2001, "20220913", "193", AZE, ARM, extra=here),
+        Gdelt(2002, "20220913", "193", AZE, ARM, extra=here),  # the same report again
+        Gdelt(2003, "20220913", "193", AZE, ARM, extra=there),  # another place
+        Gdelt(2004, "20220913", "194", AZE, ARM, extra=here),  # 194: artillery, another mode
+    ]
+    import_files("gdelt", [write_gdelt(tmp_path / "a.CSV", rows[:1])], db)
+    import_files("gdelt", [write_gdelt(tmp_path / "b.CSV", rows[1:])], db)
+    events = _events(db)
+    assert {k: [e["document"] for e in v["evidence"]] for k, v in events.items()} == {
+        "gdelt-2001": ["gdelt:2001", "gdelt:2002"],
+        "gdelt-2003": ["gdelt:2003"],
+        "gdelt-2004": ["gdelt:2004"],
+    }
+    with Store.open(db, read_only=True) as store:
+        place = store.con.execute(
+            "SELECT place, admin1 FROM dataset_rows WHERE document = 'gdelt:2003'"
+        ).fetchall()
+    assert place == [("Otherton, Otherprovince", "AJ02")]
+
+
 def test_a_text_event_merges_into_an_imported_one_too(gdelt_file: Path, db: Path) -> None:
     import_files("gdelt", [gdelt_file], db)
     with opened(db, write=True) as store:
@@ -266,12 +307,17 @@ def _rows(rng: random.Random, n: int) -> pa.Table:
                 "source": rng.choice(["AZE", "ARM"]),
                 "target": "RUS",
                 "type": rng.choice(["ASSAULT", "ACCUSE"]),
-                "mode": None,
+                "mode": "firearms",  # the text events' mode: GDELT merges within a mode
                 "alliance": None,
                 "intensity": -5.0,
                 "sentence": f"row {k}",
                 "url": None,
                 "published": day,
+                "merge_key": "firearms|",
+                "alone": False,
+                **dict.fromkeys(("place_key", "place", "admin1", "country", "sub_event_type")),
+                **dict.fromkeys(("latitude", "longitude")),
+                "fatalities": None,
             }
         )
     return pa.Table.from_pylist(rows)
@@ -389,9 +435,11 @@ def test_acled_types_and_state_actors_map_and_the_rest_is_counted(db: Path, tmp_
                   precision="3"),
         acled_row("ARM108", "2022-09-23", "Riots", "Something new", *forces),
     ]  # fmt: skip
+    records.append(acled_row("ARM109", "2022-09-24", "Battles", "Armed clash",
+                             "Military Forces of Atlantis (2001-)", forces[1]))  # fmt: skip
     report = import_files("acled", [write_acled(tmp_path / "acled.csv", records)], db).files[0]
     events = _events(db)
-    assert set(events) == {"acled-ARM101", "acled-ARM102", "acled-ARM107"}
+    assert set(events) == {"acled-ARM101", "acled-ARM102", "acled-ARM105", "acled-ARM107"}
     clash = events["acled-ARM101"]
     assert (clash["source"], clash["target"], clash["type"], clash["mode"]) == (
         "AZE",
@@ -399,19 +447,34 @@ def test_acled_types_and_state_actors_map_and_the_rest_is_counted(db: Path, tmp_
         "ASSAULT",
         "firearms",
     )
+    assert (clash["source_kind"], clash["target_kind"], clash["domestic"]) == (
+        "state",
+        "state",
+        False,
+    )
     assert clash["confidence"] == pytest.approx(0.8) and clash["evidence"][0]["url"] is None
+    # Civilians are not their state: Armenia's civilians, shelled by Azerbaijan's forces.
     shelling = events["acled-ARM102"]
     assert (shelling["date"], shelling["target"], shelling["mode"]) == (
         "2022-09-14",
-        "ARM",
+        "ARM:civilians",
         "heavy-weapons",
+    )
+    assert (shelling["target_kind"], shelling["domestic"]) == ("civilians", False)
+    # An armed group of Armenia against Armenia's forces: domestic, kept and flagged.
+    group = events["acled-ARM105"]
+    assert (group["source"], group["source_kind"], group["target"], group["domestic"]) == (
+        "ARM:militia",
+        "militia",
+        "ARM",
+        True,
     )
     agreement = events["acled-ARM107"]
     assert (agreement["type"], agreement["date_precision"]) == ("AGREE", "month")
     assert report.one_sided == 1
     assert report.no_counterpart == {"Strategic developments: Change to group/activity": 1}
     assert report.unknown_codes == {"Riots: Something new": 1}
-    assert report.unmapped_actors == {"Unidentified Armed Group (Armenia)": 1}
+    assert report.unmapped_actors == {"Military Forces of Atlantis (2001-)": 1}
     assert report.problems == [(7, "event_date '2022-09-31' is not a date "
                                    "(YYYY-MM-DD or 13 September 2022)")]  # fmt: skip
 

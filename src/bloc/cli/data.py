@@ -268,6 +268,14 @@ def import_command(
             "members, the alliances and their rivals.",
         ),
     ] = False,
+    merge_reports: Annotated[
+        bool,
+        typer.Option(
+            "--merge-reports",
+            help="Merge ACLED and POLECAT rows (each an event of its own by default) with "
+            "reports of the same happening: same actors, type, place and day.",
+        ),
+    ] = False,
     db: DbOption = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="table, or json for scripts.")
@@ -281,7 +289,9 @@ def import_command(
         return
     try:
         with err.status(f"importing {dataset.value}…"):
-            summary = import_files(dataset.value, files, db, keep_all=keep_all)
+            summary = import_files(
+                dataset.value, files, db, keep_all=keep_all, merge_reports=merge_reports
+            )
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)

@@ -105,6 +105,7 @@ def import_files(
     *,
     keep_all: bool = False,
     batch_rows: int = BATCH_ROWS,
+    merge_reports: bool = False,
 ) -> ImportSummary:
     """Import dataset files into the store; each file's rows counted by what became of them.
 
@@ -119,20 +120,25 @@ def import_files(
     with opened(target, write=True):  # created, upgraded and its knowledge base loaded
         pass
     summary = ImportSummary(dataset, keep_all)
+    how = _How(keep_all, batch_rows, confidence, merge_reports)
     for path in _files(paths):
         if path.suffix.lower() == ".zip":
-            summary.files += _import_zip(dataset, path, target, keep_all, batch_rows, confidence)
+            summary.files += _import_zip(dataset, path, target, how)
         else:
-            summary.files.append(
-                _import_one(dataset, path, str(path), target, keep_all, batch_rows, confidence)
-            )
+            summary.files.append(_import_one(dataset, path, str(path), target, how))
     summary.seconds = time.perf_counter() - began
     return summary
 
 
-def _import_zip(
-    dataset: str, path: Path, target: Path, keep_all: bool, batch_rows: int, confidence: float
-) -> list[FileReport]:
+@dataclass(frozen=True)
+class _How:
+    keep_all: bool
+    batch_rows: int
+    confidence: float
+    merge_reports: bool
+
+
+def _import_zip(dataset: str, path: Path, target: Path, how: _How) -> list[FileReport]:
     """A zip archive (as GDELT publishes its files): each member imported in turn."""
     try:
         archive = zipfile.ZipFile(path)
@@ -149,21 +155,11 @@ def _import_zip(
             except (OSError, zipfile.BadZipFile) as exc:
                 reports.append(FileReport(name, failed=f"cannot be extracted: {exc}"))
                 continue
-            reports.append(
-                _import_one(dataset, extracted, name, target, keep_all, batch_rows, confidence)
-            )
+            reports.append(_import_one(dataset, extracted, name, target, how))
     return reports
 
 
-def _import_one(
-    dataset: str,
-    path: Path,
-    name: str,
-    target: Path,
-    keep_all: bool,
-    batch_rows: int,
-    confidence: float,
-) -> FileReport:
+def _import_one(dataset: str, path: Path, name: str, target: Path, how: _How) -> FileReport:
     report = FileReport(name)
     began = time.perf_counter()
     try:
@@ -172,14 +168,14 @@ def _import_one(
         con = duckdb.connect()
         try:
             READERS[dataset](con, path, report)
-            ready = triage(con, dataset, report, keep_all)
+            ready = triage(con, dataset, report, how.keep_all, how.merge_reports)
         finally:
             con.close()
     except (OSError, ValueError, UnicodeError, duckdb.Error) as exc:
         report.failed = f"cannot be read as a {dataset} file: {_reason(exc)}"
         log.warning("%s: %s", name, report.failed)
     else:
-        store_rows(target, ready, dataset, confidence, report, batch_rows)
+        store_rows(target, ready, dataset, how.confidence, report, how.batch_rows)
         log.info(
             "%s: %d rows, %d stored (%d new events, %d merged)",
             name,
