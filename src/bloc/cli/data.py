@@ -248,6 +248,7 @@ def _print_summary(summary: IngestSummary) -> None:
 
 class Dataset(enum.StrEnum):
     gdelt = "gdelt"
+    gdelt1 = "gdelt1"
     polecat = "polecat"
     acled = "acled"
     unvotes = "unvotes"
@@ -258,7 +259,10 @@ def import_command(
     dataset: Annotated[Dataset, typer.Argument(help="The dataset the files come from.")],
     files: Annotated[
         list[Path],
-        typer.Argument(help="GDELT 2.0 exports (.CSV or .zip), POLECAT weekly files, ACLED CSVs."),
+        typer.Argument(
+            help="GDELT 2.0 exports (.CSV or .zip), GDELT 1.0 daily files (gdelt1), POLECAT "
+            "weekly files, ACLED CSVs."
+        ),
     ],
     keep_all: Annotated[
         bool,
@@ -276,12 +280,29 @@ def import_command(
             "reports of the same happening: same actors, type, place and day.",
         ),
     ] = False,
+    max_bad: Annotated[
+        str,
+        typer.Option(
+            "--max-bad",
+            help="The share of a file's rows that may be malformed (1%, 0.5%, 0.02); a file "
+            "with more is refused, nothing of it stored, and the exit status is 1.",
+        ),
+    ] = "1%",
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="The files' encoding when they are not UTF-8 (latin-1, cp1252, ...); by "
+            "default detected, and the report says what was assumed.",
+        ),
+    ] = None,
     db: DbOption = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="table, or json for scripts.")
     ] = Format.table,
 ) -> None:
-    """Import an event dataset, mapped to PLOVER (re-running changes nothing)."""
+    """Import an event dataset, mapped to PLOVER (re-running changes nothing); exit 1 if a
+    file failed (unreadable, empty, another format, or too many malformed rows)."""
     from bloc.ingest.datasets import import_files
 
     if dataset is Dataset.unvotes:
@@ -290,13 +311,29 @@ def import_command(
     try:
         with err.status(f"importing {dataset.value}…"):
             summary = import_files(
-                dataset.value, files, db, keep_all=keep_all, merge_reports=merge_reports
+                dataset.value,
+                files,
+                db,
+                keep_all=keep_all,
+                merge_reports=merge_reports,
+                max_bad=_share(max_bad),
+                encoding=encoding,
             )
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)
     if any(f.failed for f in summary.files):
         raise typer.Exit(1)
+
+
+def _share(text: str) -> float:
+    """`--max-bad`: '1%' or a fraction ('0.01')."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise BlocError(f"--max-bad {text!r} is not a share: write it as 1% or 0.01") from None
+    return value
 
 
 def _import_unvotes(files: list[Path], db: Path | None, fmt: Format) -> None:

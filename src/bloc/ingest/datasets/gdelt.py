@@ -59,6 +59,11 @@ COLUMNS: list[str] = [
 ]
 assert len(COLUMNS) == 61
 
+COLUMNS_1: list[str] = [c for c in COLUMNS if not c.endswith("ADM2Code")]
+"""GDELT 1.0's daily event files: the same columns without the three ADM2 codes (58),
+and without SOURCEURL (57) before April 2013; DATEADDED is a day (YYYYMMDD)."""
+assert len(COLUMNS_1) == 58
+
 
 _SIDE = ("Code", "Name", "CountryCode", "KnownGroupCode", "Type1Code", "Type2Code",
          "Type3Code")  # fmt: skip
@@ -102,9 +107,22 @@ def _key(side: str) -> str:
     return " || '|' || ".join(f"coalesce(r.{c}, '')" for c in cols)
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> None:
-    """Read a GDELT 2.0 export into `staged` (see bloc.ingest.datasets.stage)."""
-    read_delimited(con, path, COLUMNS, delimiter="\t", header=False, quote="", report=report)
+def stage_v1(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> None:
+    """Read a GDELT 1.0 daily events file into `staged` (57 or 58 columns, by its first line)."""
+    with path.open("rb") as handle:
+        width = handle.readline().count(b"\t") + 1
+    columns = COLUMNS_1 if width == len(COLUMNS_1) else COLUMNS_1[:-1]
+    stage(con, path, report, columns)
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection, path: Path, report: FileReport, columns: list[str] = COLUMNS
+) -> None:
+    """Read a GDELT 2.0 export (or, given its columns, a 1.0 file) into `staged` (see
+    bloc.ingest.datasets.stage)."""
+    read_delimited(con, path, columns, delimiter="\t", header=False, quote="", report=report)
+    if "SOURCEURL" not in columns:
+        con.execute("ALTER TABLE raw ADD COLUMN SOURCEURL VARCHAR")
     _actor_table(con)
     _code_table(con)
     day = "try_strptime(r.SQLDATE, '%Y%m%d')::DATE"
@@ -123,7 +141,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
                  || ', in ' || coalesce(r.NumArticles, '?') || ' articles from '
                  || coalesce(r.NumSources, '?') || ' sources' AS sentence,
                r.SOURCEURL AS url,
-               coalesce(try_strptime(r.DATEADDED, '%Y%m%d%H%M%S')::DATE, {day}) AS published,
+               coalesce(try_strptime(r.DATEADDED, ['%Y%m%d%H%M%S', '%Y%m%d'])::DATE, {day})
+                 AS published,
                r.ActionGeo_FullName AS place, r.ActionGeo_ADM1Code AS admin1,
                r.ActionGeo_CountryCode AS country,
                TRY_CAST(r.ActionGeo_Lat AS DOUBLE) AS latitude,

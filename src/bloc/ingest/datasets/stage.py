@@ -59,6 +59,7 @@ class FileReport:
     events_new: int = 0
     events_merged: int = 0
     failed: str | None = None  # the whole file could not be read
+    encoding: str | None = None  # what was assumed of a file that is not UTF-8
     seconds: float = 0.0
     rejected: list[tuple[int, str]] = field(default_factory=list, repr=False)  # DuckDB's
     header_lines: int = field(default=0, repr=False)
@@ -73,6 +74,7 @@ class FileReport:
             "unmapped_actors": dict(self.unmapped_actors),
             "problems": [{"line": line, "reason": why} for line, why in self.problems],
             "failed": self.failed,
+            "encoding": self.encoding,
             "seconds": round(self.seconds, 3),
         }
 
@@ -91,6 +93,8 @@ class FileReport:
             f"{'' if keep_all else ' (--all keeps them)'}, {self.repeated:,} with a repeated "
             "row id",
         ]
+        if self.encoding:
+            lines.append(f"  {self.encoding}")
         lines += [f"  line {line}: {why}" for line, why in self.problems]
         if self.malformed > len(self.problems):
             lines.append(f"  ... and {self.malformed - len(self.problems):,} more malformed rows")
