@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bloc import api
 from bloc.cli.common import (
     AsCodedOption,
     DbOption,
@@ -24,12 +23,23 @@ from bloc.cli.common import (
     fail,
     out,
 )
+from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
-from bloc.ingest import IngestSummary, ingest
-from bloc.model import Document, Rejected
-from bloc.store import default_db_path, opened
-from bloc.store.check import check_path
-from bloc.web import findings
+
+if TYPE_CHECKING:
+    from bloc import api
+    from bloc import ingest as _ingest
+    from bloc import model as _model
+    from bloc import store as _store
+    from bloc.store import check as _check
+    from bloc.web import findings
+else:
+    api = lazy("bloc.api")
+    _ingest = lazy("bloc.ingest")
+    _model = lazy("bloc.model")
+    _store = lazy("bloc.store")
+    _check = lazy("bloc.store.check")
+    findings = lazy("bloc.web.findings")
 
 
 @app.command()
@@ -139,10 +149,10 @@ def demo(
     write its report (one HTML file that opens offline)."""
     from bloc.web import report
 
-    path = db or default_db_path()
+    path = db or _store.default_db_path()
     written = report_to or Path(path).parent / "report-CSTO.html"
     try:
-        with out.status("Loading the bundled knowledge base…"), opened(path):
+        with out.status("Loading the bundled knowledge base…"), _store.opened(path):
             pass
         parts = [
             findings.membership_finding("CSTO", db=path),
@@ -203,7 +213,7 @@ def ingest_command(
         ) as bar:
             task = bar.add_task("ingesting", total=None)
 
-            def tick(item: Document | Rejected) -> None:
+            def tick(item: _model.Document | _model.Rejected) -> None:
                 bar.advance(task)
 
             if engine is Engine.dask:
@@ -219,13 +229,13 @@ def ingest_command(
                     progress=tick,
                 )
             else:
-                summary = ingest(paths, db=db, published=day, progress=tick)
+                summary = _ingest.ingest(paths, db=db, published=day, progress=tick)
     except BlocError as exc:
         fail(exc)
     _print_summary(summary)
 
 
-def _print_summary(summary: IngestSummary) -> None:
+def _print_summary(summary: _ingest.IngestSummary) -> None:
     rate = summary.sentences / summary.seconds if summary.seconds else 0.0
     out.print(
         f"articles read: {summary.read}  stored: {summary.stored}  "
@@ -379,7 +389,7 @@ def check_command(
 ) -> None:
     """Verify a store (schema, orphan evidence, duplicate events); exit 1 if problems remain."""
     try:
-        report = check_path(db, repair=repair)
+        report = _check.check_path(db, repair=repair)
     except BlocError as exc:
         fail(exc)
     emit(
