@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bloc import api
+from bloc.errors import BlocError
 from bloc.ingest.datasets import import_files, mappings
 from bloc.ingest.datasets.actors import acled_actor, gdelt_actor, polecat_actor
 from bloc.store import Store
@@ -194,3 +195,29 @@ def test_merge_reports_joins_a_report_of_the_same_happening_only(db: Path, tmp_p
         "gdelt:4001",
     ]
     assert "acled-UKR2" in events and "acled-UKR1" not in events
+
+
+def test_unmapped_actors_are_listed_in_the_users_file_and_their_codes_used(
+    db: Path, tmp_path: Path
+) -> None:
+    from bloc.ingest.datasets.overrides import actors_file, load_overrides
+
+    battle = ("Battles", "Armed clash")
+    rows = [
+        acled_row("UKR9", "2022-09-13", *battle, "Some Invented Forces", FORCES[1],
+                  country="Ukraine"),
+    ]  # fmt: skip
+    path = write_acled(tmp_path / "acled.csv", rows)
+    summary = import_files("acled", [path], db, record_unmapped=True)
+    assert summary.files[0].unmapped_actors == {"Some Invented Forces": 1}
+    listed = actors_file()
+    assert summary.actors_file == listed and "Some Invented Forces: null" in listed.read_text()
+    assert load_overrides("acled") == {}  # no code yet
+    listed.write_text(listed.read_text().replace("Some Invented Forces: null",
+                                                 "Some Invented Forces: UKR:militia"))  # fmt: skip
+    again = import_files("acled", [path], db, record_unmapped=True)
+    assert again.files[0].stored == 1 and again.actors_file is None  # nothing new to list
+    assert _events(db)["acled-UKR9"]["source"] == "UKR:militia"
+    listed.write_text("acled:\n  Some Invented Forces: Ruritania\n")
+    with pytest.raises(BlocError, match="neither an actor of the knowledge base"):
+        import_files("acled", [path], db)

@@ -328,6 +328,7 @@ def import_command(
                 merge_reports=merge_reports,
                 max_bad=_share(max_bad),
                 encoding=encoding,
+                record_unmapped=True,
             )
     except BlocError as exc:
         fail(exc)

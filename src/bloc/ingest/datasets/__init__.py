@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 
 from bloc.errors import BlocError
-from bloc.ingest.datasets import acled, gdelt, polecat, sniff
+from bloc.ingest.datasets import acled, gdelt, overrides, polecat, sniff
 from bloc.ingest.datasets.mappings import Mappings, load_mappings, mappings
 from bloc.ingest.datasets.stage import FileReport, triage
 from bloc.ingest.datasets.write import BATCH_ROWS, store_rows
@@ -68,6 +68,7 @@ class ImportSummary:
     keep_all: bool
     files: list[FileReport] = field(default_factory=list)
     seconds: float = 0.0
+    actors_file: Path | None = None  # where the labels left unmapped were added
 
     def total(self, name: str) -> int:
         return sum(int(getattr(f, name)) for f in self.files)
@@ -94,6 +95,11 @@ class ImportSummary:
                 f"{self.total('stored'):,} stored, {self.total('events_new'):,} new events, "
                 f"{self.total('events_merged'):,} merged; {self.seconds:.2f}s"
             )
+        if self.actors_file:
+            lines.append(
+                f"unmapped actors added to {self.actors_file}: give them a code (RUS, "
+                "UKR:militia, ...) and import again"
+            )
         return lines
 
 
@@ -118,14 +124,18 @@ def import_files(
     merge_reports: bool = False,
     max_bad: float = MAX_BAD,
     encoding: str | None = None,
+    actors_file: Path | None = None,
+    record_unmapped: bool = False,
 ) -> ImportSummary:
     """Import dataset files into the store; each file's rows counted by what became of them.
 
     A file that cannot be read at all, is empty, is of another format, or has more
     than `max_bad` of its rows malformed is reported (`FileReport.failed`, with
     why and what to do; nothing of it is stored) and the others are imported. A
-    file that is not UTF-8 is read in `encoding`, or the one detected. Rerunning
-    an import stores nothing twice.
+    file that is not UTF-8 is read in `encoding`, or the one detected. The user's
+    actor mappings (`actors_file`, by default `overrides.actors_file()`) are read
+    first; `record_unmapped` adds the labels left unmapped to that file, to fill in.
+    Rerunning an import stores nothing twice.
     """
     if dataset not in READERS:
         raise BlocError(f"unknown dataset {dataset!r}: use one of {', '.join(READERS)}")
@@ -137,12 +147,17 @@ def import_files(
     with opened(target, write=True):  # created, upgraded and its knowledge base loaded
         pass
     summary = ImportSummary(dataset, keep_all)
-    how = _How(keep_all, batch_rows, confidence, merge_reports, max_bad, encoding)
+    origin = ORIGIN.get(dataset, dataset)
+    user = overrides.load_overrides(origin, actors_file)
+    how = _How(keep_all, batch_rows, confidence, merge_reports, max_bad, encoding, user)
     for path in _files(paths):
         if path.suffix.lower() == ".zip":
             summary.files += _import_zip(dataset, path, target, how)
         else:
             summary.files.append(_import_one(dataset, path, str(path), target, how))
+    if record_unmapped:
+        labels = sorted({label for f in summary.files for label in f.unmapped_actors})
+        summary.actors_file = overrides.record_unmapped(origin, labels, actors_file)
     summary.seconds = time.perf_counter() - began
     return summary
 
@@ -155,6 +170,7 @@ class _How:
     merge_reports: bool
     max_bad: float = MAX_BAD
     encoding: str | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
 
 
 def _import_zip(dataset: str, path: Path, target: Path, how: _How) -> list[FileReport]:
@@ -191,7 +207,7 @@ def _import_one(dataset: str, path: Path, name: str, target: Path, how: _How) ->
             con = duckdb.connect()
             try:
                 READERS[dataset](con, readable, report)
-                ready = triage(con, origin, report, how.keep_all, how.merge_reports)
+                ready = triage(con, origin, report, how.keep_all, how.merge_reports, how.overrides)
             finally:
                 con.close()
         _too_bad(report, dataset, how.max_bad)

@@ -224,6 +224,7 @@ def triage(
     report: FileReport,
     keep_all: bool,
     merge_reports: bool = False,
+    overrides: dict[str, str] | None = None,
 ) -> pa.Table:
     """Sort the staged rows into their buckets; the ready ones, in file order, to store.
 
@@ -244,6 +245,16 @@ def triage(
     found = [(int(n), str(why)) for n, why in zip(lines, first["problem"].tolist(), strict=True)]
     report.malformed = len(report.rejected) + unusable
     report.problems = sorted(report.rejected + found)[:MAX_EXAMPLES]
+    if overrides:  # the user's own mappings (bloc.ingest.datasets.overrides) come first
+        con.register(
+            "user_actors", pa.table({"label": list(overrides), "code": list(overrides.values())})
+        )
+        for side in ("source", "target"):
+            con.execute(
+                f"UPDATE staged SET {side} = u.code FROM user_actors u "
+                f"WHERE staged.{side}_raw = u.label"
+            )
+        con.unregister("user_actors")
     con.execute("CREATE OR REPLACE TEMP VIEW usable AS SELECT * FROM staged WHERE problem IS NULL")
     for code, n in con.execute(
         "SELECT code, count(*) FROM usable WHERE NOT known GROUP BY code ORDER BY 2 DESC, 1"
