@@ -12,7 +12,7 @@ import pytest
 
 from bloc.core.events import actor_code, actor_kind, domestic
 from bloc.knowledge import bundled
-from bloc.store import Store, opened
+from bloc.store import Store, View, opened
 from bloc.store.kinds import domestic_sql, kind_sql
 from bloc.store.observations import coded_events, outside_counts
 
@@ -94,6 +94,14 @@ def test_measures_read_state_sides_only_and_never_domestic_events(db: Path) -> N
             before.set_index(["other", "member"])["n"], fill_value=0
         )
         assert added[added != 0].to_dict() == {("AZE", "ARM"): 1}
+    with opened(View(db, every_actor=True)) as store:  # asked for: every kind, domestic too
+        found = coded_events(store, ["AZE", "ARM", "ARM:rebel", "ARM:civilians"], ["ASSAULT"])
+        assert sorted(i for i in found["id"].tolist() if i in ("a1", "a2", "a3", "a4")) == [
+            "a1",
+            "a2",
+            "a3",
+            "a4",
+        ]
 
 
 def test_an_older_store_gets_the_kinds_when_upgraded(db: Path) -> None:

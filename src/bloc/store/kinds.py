@@ -63,9 +63,12 @@ def fill_kinds(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def state_sides(event: str = "e") -> str:
+def state_sides(event: str = "e", *, every_actor: bool = False) -> str:
     """A WHERE condition: both sides are states (or bodies of states) and the event is not
-    domestic. An event stored before its kinds were known counts as before."""
+    domestic (TRUE when asked for `every_actor`). An event stored before its kinds were known
+    counts as before."""
+    if every_actor:
+        return "TRUE"
     kinds = ", ".join(f"'{k}'" for k in STATE_KINDS)
     return (
         f"(coalesce({event}.source_kind, 'state') IN ({kinds}) "

@@ -43,7 +43,7 @@ def coded_events(store: Store, actors: Sequence[str], types: Sequence[str]) -> d
             FROM {store.events_sql()} e
             WHERE list_position($actors, e.source) IS NOT NULL
               AND list_position($actors, e.target) IS NOT NULL
-              AND {origin_clause(store.origins)} AND {state_sides()}
+              AND {origin_clause(store.origins)} AND {state_sides(every_actor=store.every_actor)}
         ), first AS (  -- first publication, for the wanted events only; a publication
                        -- known only to the month is known from the month's last day
             SELECT v.event_id,
@@ -87,7 +87,7 @@ def outside_counts(store: Store, members: Sequence[str], day: dt.date) -> pd.Dat
                count(*) AS n
         FROM {store.events_sql()} e
         WHERE list_contains($m, source) <> list_contains($m, target) AND date <= $day
-          AND {origin_clause(store.origins)} AND {state_sides()}
+          AND {origin_clause(store.origins)} AND {state_sides(every_actor=store.every_actor)}
         GROUP BY ALL
         """,
         {"m": list(members), "day": day},
@@ -127,7 +127,7 @@ def assault_targets(store: Store, source: str, exclude: Sequence[str]) -> list[s
         for row in store.con.execute(
             f"SELECT DISTINCT target FROM {store.events_sql()} e WHERE source = ? "
             "AND type = 'ASSAULT' AND target NOT IN (SELECT unnest(?::VARCHAR[])) "
-            f"AND {state_sides()}",
+            f"AND {state_sides(every_actor=store.every_actor)}",
             [source, list(exclude)],
         ).fetchall()
     ]
