@@ -15,13 +15,20 @@ usage: python bench/datasets.py [--rows 200000] [--runs 3] [--events 0]
    time; the spread of the runs is printed too.
 3. Prints both, the ratio, and the goal's verdict: one day (about 200,000
    rows) imported in under GOAL_SECONDS.
+4. With --command, also the whole command as a user runs it (a fresh process:
+   start-up, import, report) beside a fresh process that reads the file with
+   DuckDB bare, with each one's peak memory (issue 28: at most 5x the time and
+   2x the memory on a 2,000-row file: `--rows 2000 --command`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -145,6 +152,57 @@ def timed_import(path: Path, base: Path, folder: Path, keep_all: bool) -> tuple[
     return time.perf_counter() - began, summary.files[0]
 
 
+_PEAK = (
+    "import resource, sys; "
+    "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+)
+_BARE = (
+    "import duckdb, json, sys; COLUMNS = json.loads(sys.argv[2]); "
+    "duckdb.connect().execute(\"CREATE TABLE t AS SELECT * FROM read_csv(?, delim = '\\t', "
+    "header = false, columns = ?, quote = '', escape = '', auto_detect = false)\", "
+    "[sys.argv[1], dict.fromkeys(COLUMNS, 'VARCHAR')])"
+)
+_COMMAND = (
+    "import sys; from bloc.cli import app; sys.argv = ['bloc', 'import', 'gdelt', sys.argv[1], "
+    "'--db', sys.argv[2]]\ntry:\n    app()\nexcept SystemExit:\n    pass"
+)
+
+
+def in_a_process(code: str, *args: str) -> tuple[float, int]:
+    """Seconds and peak memory (KiB) of a fresh Python process running `code`."""
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{_PEAK}", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ},
+    )
+    seconds = time.perf_counter() - began
+    peak = next(int(x.split()[1]) for x in done.stderr.splitlines() if x.startswith("PEAK"))
+    return seconds, peak
+
+
+def whole_command(path: Path, base: Path, folder: Path, runs: int) -> None:
+    """`bloc import gdelt FILE` as a process, beside a process reading the file bare."""
+    columns = json.dumps(COLUMNS)
+    bare = [in_a_process(_BARE, str(path), columns) for _ in range(runs)]
+    command = []
+    for _ in range(runs):
+        db = folder / "cmd.duckdb"
+        for leftover in folder.glob("cmd.duckdb*"):
+            leftover.unlink()
+        shutil.copy(base, db)
+        command.append(in_a_process(_COMMAND, str(path), str(db)))
+    bare_s, bare_kib = min(t for t, _ in bare), max(m for _, m in bare)
+    cmd_s, cmd_kib = min(t for t, _ in command), max(m for _, m in command)
+    print(f"a process reading the file bare: {bare_s:.2f} s, peak {bare_kib / 1024:.0f} MiB")
+    print(
+        f"the whole command (bloc import gdelt FILE): {cmd_s:.2f} s, peak {cmd_kib / 1024:.0f} "
+        f"MiB; ratio {cmd_s / bare_s:.1f}x the time, {cmd_kib / bare_kib:.1f}x the memory"
+    )
+
+
 def spread(times: list[float]) -> str:
     return (
         f"best {min(times):.2f} s, median {statistics.median(times):.2f} s, "
@@ -157,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--events", type=int, default=0, help="synthetic events already stored")
+    parser.add_argument("--command", action="store_true", help="also time the whole command")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -191,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{sum(report.no_counterpart.values()):,} no PLOVER type, "
                 f"{sum(report.unknown_codes.values()):,} unknown codes"
             )
+        if args.command:
+            whole_command(path, base, folder, args.runs)
         best = min(results[False])
         print(
             f"goal: one day of GDELT ({args.rows:,} rows) imported in under {GOAL_SECONDS:.0f} s: "

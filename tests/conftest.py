@@ -18,6 +18,13 @@ if CI:
     settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def _own_actors_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`bloc import` lists unmapped actors in the user's actors file: a test's own, never the
+    machine user's (bloc.ingest.datasets.overrides)."""
+    monkeypatch.setenv("BLOC_ACTORS", str(tmp_path / "user-actors.yaml"))
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "bloc.duckdb"

@@ -146,12 +146,14 @@ def test_import_prints_what_became_of_each_row_and_origin_filters_every_command(
         "21\tcut",
     ]
     path = write_gdelt(tmp_path / "day.CSV", rows)
-    result = runner.invoke(app, ["import", "gdelt", str(path), "--db", str(db)])
+    refused = runner.invoke(app, ["import", "gdelt", str(path), "--db", str(db)])
+    assert refused.exit_code == 1 and "1 of 7 rows malformed (14.3%" in refused.output
+    result = runner.invoke(app, ["import", "gdelt", str(path), "--db", str(db), "--max-bad", "20%"])
     assert result.exit_code == 0, result.output
     assert "7 rows, 5 stored (5 new events, 0 merged into events)" in result.output
     assert "line 7: has 2 columns where the format has 61" in result.output
     assert "unknown CAMEO codes, not stored (add them to mappings.yaml): 999 (1)" in result.output
-    again = _json(["import", "gdelt", str(path), "--db", str(db), "--format", "json"])
+    again = _json(["import", "gdelt", str(path), "--max-bad", "0.2", "--db", str(db), "-f", "json"])
     assert again[0]["stored"] == 0 and again[0]["already"] == 5
     events = _json(["events", "--origin", "gdelt", "--db", str(db), "--format", "json"])
     assert len(events) == 5 and events[0]["evidence"][0]["document"].startswith("gdelt:")

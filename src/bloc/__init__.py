@@ -14,31 +14,84 @@ take review decisions, and `bloc.accuracy` measures the coder on them.
     >>> bloc.cohesion("CSTO", db=bloc.View("bloc.duckdb", origins=["text"]))  # doctest: +SKIP
 """
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from bloc.api import events, history, members
 from bloc.errors import BlocError
-from bloc.ingest.datasets import import_files
-from bloc.measures import (
-    accuracy,
-    alignment,
-    cohesion,
-    compare,
-    dyads,
-    explain,
-    reliability,
-    reliability_summary,
-    risk,
-    risk_backtest,
-    risk_placebo,
-    signals,
-    vote_pairs,
-    votes,
-)
-from bloc.store import View
-from bloc.store.decisions import Decision
-from bloc.store.review import apply_file as apply_decisions
-from bloc.store.review import decide
+
+if TYPE_CHECKING:
+    from bloc.api import events, history, members
+    from bloc.ingest.datasets import import_files
+    from bloc.measures import (
+        accuracy,
+        alignment,
+        cohesion,
+        compare,
+        dyads,
+        explain,
+        reliability,
+        reliability_summary,
+        risk,
+        risk_backtest,
+        risk_placebo,
+        signals,
+        vote_pairs,
+        votes,
+    )
+    from bloc.store import View
+    from bloc.store.decisions import Decision
+    from bloc.store.review import apply_file as apply_decisions
+    from bloc.store.review import decide
+
+# Where each public name lives. They are imported on first use, so `import bloc` (and the
+# command line, `bloc --help`) does not pay for pandas, DuckDB and the rest up front.
+_PUBLIC: dict[str, tuple[str, str]] = {
+    **{n: ("bloc.api", n) for n in ("events", "history", "members")},
+    "import_files": ("bloc.ingest.datasets", "import_files"),
+    **{
+        n: ("bloc.measures", n)
+        for n in (
+            "accuracy",
+            "alignment",
+            "cohesion",
+            "compare",
+            "dyads",
+            "explain",
+            "reliability",
+            "reliability_summary",
+            "risk",
+            "risk_backtest",
+            "risk_placebo",
+            "signals",
+            "vote_pairs",
+            "votes",
+        )
+    },
+    "View": ("bloc.store", "View"),
+    "Decision": ("bloc.store.decisions", "Decision"),
+    "apply_decisions": ("bloc.store.review", "apply_file"),
+    "decide": ("bloc.store.review", "decide"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported when first asked for (PEP 562)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("bloc")
+        except PackageNotFoundError:  # run from a source tree without installing
+            number = "0+unknown"
+        globals()[name] = number
+        return number
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'bloc' has no attribute {name!r}")
+    module, attribute = _PUBLIC[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BlocError",
@@ -65,7 +118,3 @@ __all__ = [
     "vote_pairs",
     "votes",
 ]
-try:
-    __version__ = version("bloc")
-except PackageNotFoundError:  # run from a source tree without installing
-    __version__ = "0+unknown"

@@ -61,8 +61,21 @@ def test_iso_and_parse_round_trip_to_the_period(value: Dated) -> None:
 
 def test_of_takes_a_stored_pair_and_refuses_an_unknown_precision() -> None:
     assert Dated.of(dt.date(2022, 9, 13), None) == Dated(dt.date(2022, 9, 13), "day")
-    with pytest.raises(ValueError, match="unknown precision 'week'"):
-        Dated.of(dt.date(2022, 9, 13), "week")
+    with pytest.raises(ValueError, match="unknown precision 'fortnight'"):
+        Dated.of(dt.date(2022, 9, 13), "fortnight")
+
+
+def test_a_week_is_a_week_monday_to_sunday() -> None:
+    week = Dated.of(dt.date(2022, 9, 14), "week")  # a Wednesday
+    assert (week.start, week.end) == (dt.date(2022, 9, 12), dt.date(2022, 9, 18))
+    assert week.iso() == "2022-W37" and Dated.parse("2022-W37") == week.truncated()
+    assert week.agrees(Dated(dt.date(2022, 9, 18))) and not week.agrees(Dated(dt.date(2022, 9, 19)))
+    assert week.agrees(Dated(dt.date(2022, 9, 1), "month"))
+    assert not week.agrees(Dated(dt.date(2022, 10, 1), "month"))  # three weeks away: apart
+    across = Dated.of(dt.date(2022, 10, 1), "week")  # 26 September to 2 October
+    assert across.agrees(Dated(dt.date(2022, 9, 1), "month"))
+    assert across.agrees(Dated(dt.date(2022, 10, 1), "month"))
+    assert week.finer_than(Dated(dt.date(2022, 9, 1), "month"))
 
 
 def test_order_is_by_day_then_finest_first() -> None:

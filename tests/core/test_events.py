@@ -25,9 +25,11 @@ from bloc.core.events import (
 from bloc.ingest.coded import CODED_EVENTS
 from bloc.store.schema import SCHEMA
 
-DUCKDB = {"text": "VARCHAR", "date": "DATE", "float": "DOUBLE", "int": "INTEGER"}
-ARROW = {"text": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int32()}
-PYTHON = {"text": ("str", "Precision"), "date": ("dt.date",), "float": ("float",), "int": ("int",)}
+DUCKDB = {"text": "VARCHAR", "date": "DATE", "float": "DOUBLE", "int": "INTEGER", "bool": "BOOLEAN"}
+ARROW = {"text": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int32(),
+         "bool": pa.bool_()}  # fmt: skip
+PYTHON = {"text": ("str", "Precision"), "date": ("dt.date",), "float": ("float",), "int": ("int",),
+          "bool": ("bool",)}  # fmt: skip
 
 
 def _columns(table: str) -> list[tuple[str, str]]:

@@ -57,6 +57,8 @@ def _tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 # -- GDELT -----------------------------------------------------------------------------
+# These files hold malformed rows on purpose, to count them: `max_bad=1` imports them
+# whatever their share (the default refuses a file with more than 1% malformed).
 
 GDELT_DAY = [
     # line 1-2: the same clash, reported twice (one event, two evidence rows)
@@ -92,7 +94,7 @@ def gdelt_file(tmp_path: Path) -> Path:
 
 
 def test_gdelt_rows_become_plover_events_with_their_evidence(gdelt_file: Path, db: Path) -> None:
-    summary = import_files("gdelt", [gdelt_file], db)
+    summary = import_files("gdelt", [gdelt_file], db, max_bad=1)
     report = summary.files[0]
     events = _events(db)
     assert set(events) == {"gdelt-1001", "gdelt-1003", "gdelt-1011"}
@@ -132,7 +134,7 @@ def test_gdelt_rows_become_plover_events_with_their_evidence(gdelt_file: Path, d
 def test_gdelt_rows_left_out_are_counted_by_why_and_malformed_ones_named(
     gdelt_file: Path, db: Path
 ) -> None:
-    report = import_files("gdelt", [gdelt_file], db).files[0]
+    report = import_files("gdelt", [gdelt_file], db, max_bad=1).files[0]
     assert report.problems == [
         (9, "SQLDATE '2022091x' is not a date (YYYYMMDD)"),
         (10, "has 3 columns where the format has 61"),
@@ -153,7 +155,7 @@ def test_gdelt_rows_left_out_are_counted_by_why_and_malformed_ones_named(
         + report.stored
     )
     assert counted == report.rows  # every row in exactly one bucket
-    lines = "\n".join(import_files("gdelt", [gdelt_file], db).lines())
+    lines = "\n".join(import_files("gdelt", [gdelt_file], db, max_bad=1).lines())
     assert "line 9: SQLDATE '2022091x' is not a date" in lines and "999 (1)" in lines
 
 
@@ -164,7 +166,7 @@ def test_many_malformed_rows_are_counted_and_the_first_by_line_named(
     good = [Gdelt(4000 + i, "20220913", "042", RUS, ARM) for i in range(10)]
     cut = [f"{5000 + i}\tcut" for i in range(25)]
     path = write_gdelt(tmp_path / "messy.CSV", [*cut[:5], *bad_dates, *good, *cut[5:]])
-    report = import_files("gdelt", [path], db).files[0]
+    report = import_files("gdelt", [path], db, max_bad=1).files[0]
     assert report.rows == 60 and report.malformed == 50 and report.stored == 10
     assert [line for line, _ in report.problems] == list(range(1, 21))
     assert report.problems[4] == (5, "has 2 columns where the format has 61")
@@ -172,16 +174,16 @@ def test_many_malformed_rows_are_counted_and_the_first_by_line_named(
 
 
 def test_all_keeps_events_outside_the_alliances(gdelt_file: Path, db: Path) -> None:
-    report = import_files("gdelt", [gdelt_file], db, keep_all=True).files[0]
+    report = import_files("gdelt", [gdelt_file], db, keep_all=True, max_bad=1).files[0]
     assert report.dropped == 0
     india = _events(db)["gdelt-1004"]
     assert (india["source"], india["target"], india["type"]) == ("IND", "ZAF", "CONSULT")
 
 
 def test_a_rerun_stores_nothing_twice(gdelt_file: Path, db: Path) -> None:
-    import_files("gdelt", [gdelt_file], db)
+    import_files("gdelt", [gdelt_file], db, max_bad=1)
     before = _tables(db)
-    again = import_files("gdelt", [gdelt_file], db).files[0]
+    again = import_files("gdelt", [gdelt_file], db, max_bad=1).files[0]
     assert (again.stored, again.already, again.events_new) == (0, 4, 0)
     assert _tables(db) == before
     assert check_path(db).ok
@@ -191,13 +193,17 @@ def test_a_file_that_cannot_be_read_is_named_and_the_others_imported(
     gdelt_file: Path, db: Path, tmp_path: Path
 ) -> None:
     missing = tmp_path / "missing.CSV"
-    summary = import_files("gdelt", [missing, gdelt_file], db)
+    summary = import_files("gdelt", [missing, gdelt_file], db, max_bad=1)
     assert summary.files[0].failed and "no such file" in summary.files[0].failed
     assert summary.files[1].stored == 4
 
 
 def _text_event(
-    day: dt.date, document: str, source: str = "AZE", target: str = "ARM"
+    day: dt.date,
+    document: str,
+    source: str = "AZE",
+    target: str = "ARM",
+    mode: str = "firearms",
 ) -> CodedBatch:
     event = CodedEvent(
         date=day,
@@ -205,7 +211,7 @@ def _text_event(
         source=source,
         target=target,
         type="ASSAULT",
-        mode="shelling",
+        mode=mode,
         alliance=None,
         intensity=-9.0,
         confidence=0.6,
@@ -225,7 +231,7 @@ def test_an_imported_row_merges_into_the_text_event_of_the_same_happening(
 ) -> None:
     with opened(db, write=True) as store:
         store_results(store, _text_event(dt.date(2022, 9, 30), "report.txt"), IngestSummary())
-    import_files("gdelt", [gdelt_file], db)
+    import_files("gdelt", [gdelt_file], db, max_bad=1)
     text = _events(db, "text")
     assert len(text) == 1
     (eid, event) = next(iter(text.items()))
@@ -238,8 +244,45 @@ def test_an_imported_row_merges_into_the_text_event_of_the_same_happening(
     assert check_path(db).ok  # the GDELT rows need no document of their own
 
 
+def test_a_gdelt_report_of_another_mode_stays_apart_from_the_text_event(
+    gdelt_file: Path, db: Path
+) -> None:
+    with opened(db, write=True) as store:
+        batch = _text_event(dt.date(2022, 9, 30), "report.txt", mode="heavy-weapons")
+        store_results(store, batch, IngestSummary())
+    import_files("gdelt", [gdelt_file], db, max_bad=1)
+    (text,) = _events(db, "text").values()
+    assert [e["document"] for e in text["evidence"]] == ["report.txt"]
+    clash = _events(db)["gdelt-1001"]
+    assert [e["document"] for e in clash["evidence"]] == ["gdelt:1001", "gdelt:1002"]
+
+
+def test_gdelt_reports_of_other_places_or_modes_are_other_events(db: Path, tmp_path: Path) -> None:
+    here = {"ActionGeo_FullName": "Testville, Testprovince", "ActionGeo_ADM1Code": "AJ01"}
+    there = {"ActionGeo_FullName": "Otherton, Otherprovince", "ActionGeo_ADM1Code": "AJ02"}
+    rows = [
+        Gdelt(2001, "20220913", "193", AZE, ARM, extra=here),
+        Gdelt(2002, "20220913", "193", AZE, ARM, extra=here),  # the same report again
+        Gdelt(2003, "20220913", "193", AZE, ARM, extra=there),  # another place
+        Gdelt(2004, "20220913", "194", AZE, ARM, extra=here),  # 194: artillery, another mode
+    ]
+    import_files("gdelt", [write_gdelt(tmp_path / "a.CSV", rows[:1])], db)
+    import_files("gdelt", [write_gdelt(tmp_path / "b.CSV", rows[1:])], db)
+    events = _events(db)
+    assert {k: [e["document"] for e in v["evidence"]] for k, v in events.items()} == {
+        "gdelt-2001": ["gdelt:2001", "gdelt:2002"],
+        "gdelt-2003": ["gdelt:2003"],
+        "gdelt-2004": ["gdelt:2004"],
+    }
+    with Store.open(db, read_only=True) as store:
+        place = store.con.execute(
+            "SELECT place, admin1 FROM dataset_rows WHERE document = 'gdelt:2003'"
+        ).fetchall()
+    assert place == [("Otherton, Otherprovince", "AJ02")]
+
+
 def test_a_text_event_merges_into_an_imported_one_too(gdelt_file: Path, db: Path) -> None:
-    import_files("gdelt", [gdelt_file], db)
+    import_files("gdelt", [gdelt_file], db, max_bad=1)
     with opened(db, write=True) as store:
         store_results(store, _text_event(dt.date(2022, 9, 30), "report.txt"), IngestSummary())
     event = _events(db)["gdelt-1001"]
@@ -266,12 +309,17 @@ def _rows(rng: random.Random, n: int) -> pa.Table:
                 "source": rng.choice(["AZE", "ARM"]),
                 "target": "RUS",
                 "type": rng.choice(["ASSAULT", "ACCUSE"]),
-                "mode": None,
+                "mode": "firearms",  # the text events' mode: GDELT merges within a mode
                 "alliance": None,
                 "intensity": -5.0,
                 "sentence": f"row {k}",
                 "url": None,
                 "published": day,
+                "merge_key": "firearms|",
+                "alone": False,
+                **dict.fromkeys(("place_key", "place", "admin1", "country", "sub_event_type")),
+                **dict.fromkeys(("latitude", "longitude")),
+                "fatalities": None,
             }
         )
     return pa.Table.from_pylist(rows)
@@ -346,7 +394,7 @@ def test_polecat_columns_are_found_by_their_names_and_types_kept(db: Path, tmp_p
     rename = {h: h.upper().replace(" ", "_") for h in POLECAT_HEADER}
     rename["Actor Country"] = "Actor Country Code"
     path = write_polecat(tmp_path / "polecat.txt", records, rename, reverse=True)
-    report = import_files("polecat", [path], db).files[0]
+    report = import_files("polecat", [path], db, max_bad=1).files[0]
     events = _events(db)
     assert set(events) == {"polecat-p-1", "polecat-p-2", "polecat-p-5"}
     accuse = events["polecat-p-1"]
@@ -364,7 +412,7 @@ def test_a_polecat_file_without_the_needed_columns_is_refused_with_why(
 ) -> None:
     path = tmp_path / "bad.txt"
     path.write_text("Story ID\tHeadline\ns-1\tA headline\n")
-    report = import_files("polecat", [path], db).files[0]
+    report = import_files("polecat", [path], db, max_bad=1).files[0]
     assert report.failed and "no column for id, date, type" in report.failed
 
 
@@ -389,9 +437,13 @@ def test_acled_types_and_state_actors_map_and_the_rest_is_counted(db: Path, tmp_
                   precision="3"),
         acled_row("ARM108", "2022-09-23", "Riots", "Something new", *forces),
     ]  # fmt: skip
-    report = import_files("acled", [write_acled(tmp_path / "acled.csv", records)], db).files[0]
+    records.append(acled_row("ARM109", "2022-09-24", "Battles", "Armed clash",
+                             "Military Forces of Atlantis (2001-)", forces[1]))  # fmt: skip
+    report = import_files(
+        "acled", [write_acled(tmp_path / "acled.csv", records)], db, max_bad=1
+    ).files[0]
     events = _events(db)
-    assert set(events) == {"acled-ARM101", "acled-ARM102", "acled-ARM107"}
+    assert set(events) == {"acled-ARM101", "acled-ARM102", "acled-ARM105", "acled-ARM107"}
     clash = events["acled-ARM101"]
     assert (clash["source"], clash["target"], clash["type"], clash["mode"]) == (
         "AZE",
@@ -399,19 +451,34 @@ def test_acled_types_and_state_actors_map_and_the_rest_is_counted(db: Path, tmp_
         "ASSAULT",
         "firearms",
     )
+    assert (clash["source_kind"], clash["target_kind"], clash["domestic"]) == (
+        "state",
+        "state",
+        False,
+    )
     assert clash["confidence"] == pytest.approx(0.8) and clash["evidence"][0]["url"] is None
+    # Civilians are not their state: Armenia's civilians, shelled by Azerbaijan's forces.
     shelling = events["acled-ARM102"]
     assert (shelling["date"], shelling["target"], shelling["mode"]) == (
         "2022-09-14",
-        "ARM",
+        "ARM:civilians",
         "heavy-weapons",
+    )
+    assert (shelling["target_kind"], shelling["domestic"]) == ("civilians", False)
+    # An armed group of Armenia against Armenia's forces: domestic, kept and flagged.
+    group = events["acled-ARM105"]
+    assert (group["source"], group["source_kind"], group["target"], group["domestic"]) == (
+        "ARM:militia",
+        "militia",
+        "ARM",
+        True,
     )
     agreement = events["acled-ARM107"]
     assert (agreement["type"], agreement["date_precision"]) == ("AGREE", "month")
     assert report.one_sided == 1
     assert report.no_counterpart == {"Strategic developments: Change to group/activity": 1}
     assert report.unknown_codes == {"Riots: Something new": 1}
-    assert report.unmapped_actors == {"Unidentified Armed Group (Armenia)": 1}
+    assert report.unmapped_actors == {"Military Forces of Atlantis (2001-)": 1}
     assert report.problems == [(7, "event_date '2022-09-31' is not a date "
                                    "(YYYY-MM-DD or 13 September 2022)")]  # fmt: skip
 

@@ -202,5 +202,5 @@ def test_a_schema_6_store_gains_the_roll_call_tables(tmp_path: Path) -> None:
     con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     con.close()
     with Store.open(db) as store:
-        assert store.meta("schema_version") == "7"
+        assert store.meta("schema_version") == "8"
         assert store.con.execute("SELECT count(*) FROM roll_calls").fetchall() == [(0,)]

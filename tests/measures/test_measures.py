@@ -129,7 +129,10 @@ def _figures(db: Path, on: str) -> list[pd.DataFrame]:
 def _add_event(db: Path, eid: str, date: str, published: str, source: str, target: str) -> None:
     with Store.open(db) as store:
         store.con.execute(
-            "INSERT INTO events VALUES (?, ?, 'day', ?, ?, 'ASSAULT', NULL, NULL, -10, 1.0, "
+            "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+            "alliance, "
+            "intensity, confidence, origin, context, summary) "
+            "VALUES (?, ?, 'day', ?, ?, 'ASSAULT', NULL, NULL, -10, 1.0, "
             "'text', NULL, NULL)",
             [eid, date, source, target],
         )
@@ -205,7 +208,10 @@ def test_a_ceasefire_does_not_cancel_a_war(tmp_path: Path) -> None:
     with Store.open(db) as store:
         for eid, kind, tone in (("w", "ASSAULT", -9.0), ("p", "AGREE", 4.0)):
             store.con.execute(
-                "INSERT INTO events VALUES (?, '2024-06-01', 'day', 'BLR', 'KAZ', ?, NULL, NULL,"
+                "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+                "alliance, "
+                "intensity, confidence, origin, context, summary) "
+                "VALUES (?, '2024-06-01', 'day', 'BLR', 'KAZ', ?, NULL, NULL,"
                 " ?, 1.0, 'text', NULL, NULL)",
                 [eid, kind, tone],
             )

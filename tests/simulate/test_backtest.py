@@ -123,7 +123,10 @@ def test_backtest_sees_only_the_past(tmp_path: Path) -> None:
     with Store.open(db) as store:
         for i, (day, published, src, tgt) in enumerate(added):
             store.con.execute(
-                "INSERT INTO events VALUES (?, ?, 'day', ?, ?, 'ASSAULT', NULL, NULL, -10, 1.0,"
+                "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+                "alliance, "
+                "intensity, confidence, origin, context, summary) "
+                "VALUES (?, ?, 'day', ?, ?, 'ASSAULT', NULL, NULL, -10, 1.0,"
                 " 'text', NULL, NULL)",
                 [f"future-{i}", day, src, tgt],
             )

@@ -225,7 +225,10 @@ def test_events_between_a_member_and_the_aggressor_move_its_ties(tmp_path: Path)
     before = _by_member(simulate.simulate(scenario, draws=200, seed=0, db=db))["TJK"]["ties"]
     with Store.open(db) as store:
         store.con.execute(
-            "INSERT INTO events VALUES ('tjk-aze-deal', DATE '2021-03-01', 'day', 'TJK', 'AZE',"
+            "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+            "alliance, "
+            "intensity, confidence, origin, context, summary) "
+            "VALUES ('tjk-aze-deal', DATE '2021-03-01', 'day', 'TJK', 'AZE',"
             " 'COOPERATE', NULL, NULL, 5, 1.0, 'text', NULL, NULL)"
         )
         store.con.execute(

@@ -51,7 +51,10 @@ def test_check_finds_and_repair_fixes_a_corrupted_store(ingested: Path, tmp_path
     # have merged the two, so repair folds the assault into it and keeps the day.
     duplicate = "t000000000000000"
     con.execute(
-        "INSERT INTO events SELECT ?, date_trunc('month', date)::DATE, 'month', source, target, "
+        "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+        "alliance, "
+        "intensity, confidence, origin, context, summary) "
+        "SELECT ?, date_trunc('month', date)::DATE, 'month', source, target, "
         "type, mode, alliance, intensity, 0.5, origin, context, summary FROM events WHERE id = ?",
         [duplicate, assault],
     )
@@ -160,7 +163,10 @@ def test_duplicate_detection_follows_ingests_merge_rule() -> None:
     con.execute(SCHEMA)
     con.register("coded", pd.DataFrame(rows, columns=["source", "target", "type", "id", "d", "p"]))
     con.execute(
-        "INSERT INTO events SELECT id, d, p, source, target, type, NULL, NULL, 0, 0.5, 'text', "
+        "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+        "alliance, "
+        "intensity, confidence, origin, context, summary) "
+        "SELECT id, d, p, source, target, type, NULL, NULL, 0, 0.5, 'text', "
         "NULL, NULL FROM coded"
     )
     expected = _merge_as_ingest_does(sorted(rows))

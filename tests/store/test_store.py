@@ -94,7 +94,10 @@ def test_text_events_survive_a_knowledge_reload(db: Path) -> None:
     with Store.open(db) as store:
         store.load_knowledge()
         store.con.execute(
-            "INSERT INTO events VALUES ('t1', DATE '2022-09-13', 'day', 'AZE', 'ARM', 'ASSAULT',"
+            "INSERT INTO events (id, date, date_precision, source, target, type, mode, "
+            "alliance, "
+            "intensity, confidence, origin, context, summary) "
+            "VALUES ('t1', DATE '2022-09-13', 'day', 'AZE', 'ARM', 'ASSAULT',"
             " NULL, NULL, -9, 0.8, 'text', NULL, NULL)"
         )
         store.load_knowledge(force=True)
@@ -182,7 +185,7 @@ def test_a_schema_1_store_is_upgraded_without_loss(
     assert len(before["documents"]) == 3 and len(before["evidence"]) > len(before["events"])
 
     with caplog.at_level(logging.INFO, logger="bloc.store"), Store.open(old) as store:
-        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "7"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "8"
         decisions = store.con.execute("SELECT count(*) FROM decisions").fetchone()
         after = {table: _rows(store.con, table, columns=v1_columns[table]) for table in KEPT}
         left = {
@@ -251,6 +254,10 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
         "table decisions",
         "table roll_calls",
         "table roll_call_votes",
+        "column events.source_kind",
+        "column events.target_kind",
+        "column events.domestic",
+        "table dataset_rows",
     }
     tables = report.finding("tables")  # a few examples are named, all are counted
     assert tables.count == len(missing) and set(tables.examples) < missing

@@ -8,16 +8,15 @@ import logging
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from bloc import api
+from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
-from bloc.store import ORIGINS, View, default_db_path
+from bloc.store.view import ORIGINS, View
 
 app = typer.Typer(
     help="bloc: an observatory for military alliances (CSTO first, NATO as the comparison).",
@@ -25,6 +24,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bloc import api
+    from bloc import store as _store
+else:
+    pd = lazy("pandas")
+    api = lazy("bloc.api")
+    _store = lazy("bloc.store")
 
 
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 140)
@@ -81,7 +90,7 @@ AsCodedOption = Annotated[
 def chosen_view(db: Path | None, origin: list[str] | None, as_coded: bool = False) -> View:
     """The command's one session on the store, passed down to every reader: through the
     origins chosen, as coded or reviewed, with the bundled knowledge base."""
-    return View(db or default_db_path(), origin, as_coded=as_coded)
+    return View(db or _store.default_db_path(), origin, as_coded=as_coded)
 
 
 def fail(exc: BlocError) -> None:
@@ -151,9 +160,25 @@ def escape(text: str) -> str:
     return escape(text)
 
 
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("bloc")
+        except PackageNotFoundError:  # run from a source tree without installing
+            number = "0+unknown"
+        out.print(f"bloc {number}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print bloc's version."),
+    ] = False,
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,

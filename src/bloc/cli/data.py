@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bloc import api
 from bloc.cli.common import (
     AsCodedOption,
     DbOption,
@@ -24,12 +23,23 @@ from bloc.cli.common import (
     fail,
     out,
 )
+from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
-from bloc.ingest import IngestSummary, ingest
-from bloc.model import Document, Rejected
-from bloc.store import default_db_path, opened
-from bloc.store.check import check_path
-from bloc.web import findings
+
+if TYPE_CHECKING:
+    from bloc import api
+    from bloc import ingest as _ingest
+    from bloc import model as _model
+    from bloc import store as _store
+    from bloc.store import check as _check
+    from bloc.web import findings
+else:
+    api = lazy("bloc.api")
+    _ingest = lazy("bloc.ingest")
+    _model = lazy("bloc.model")
+    _store = lazy("bloc.store")
+    _check = lazy("bloc.store.check")
+    findings = lazy("bloc.web.findings")
 
 
 @app.command()
@@ -139,10 +149,10 @@ def demo(
     write its report (one HTML file that opens offline)."""
     from bloc.web import report
 
-    path = db or default_db_path()
+    path = db or _store.default_db_path()
     written = report_to or Path(path).parent / "report-CSTO.html"
     try:
-        with out.status("Loading the bundled knowledge base…"), opened(path):
+        with out.status("Loading the bundled knowledge base…"), _store.opened(path):
             pass
         parts = [
             findings.membership_finding("CSTO", db=path),
@@ -203,7 +213,7 @@ def ingest_command(
         ) as bar:
             task = bar.add_task("ingesting", total=None)
 
-            def tick(item: Document | Rejected) -> None:
+            def tick(item: _model.Document | _model.Rejected) -> None:
                 bar.advance(task)
 
             if engine is Engine.dask:
@@ -219,13 +229,13 @@ def ingest_command(
                     progress=tick,
                 )
             else:
-                summary = ingest(paths, db=db, published=day, progress=tick)
+                summary = _ingest.ingest(paths, db=db, published=day, progress=tick)
     except BlocError as exc:
         fail(exc)
     _print_summary(summary)
 
 
-def _print_summary(summary: IngestSummary) -> None:
+def _print_summary(summary: _ingest.IngestSummary) -> None:
     rate = summary.sentences / summary.seconds if summary.seconds else 0.0
     out.print(
         f"articles read: {summary.read}  stored: {summary.stored}  "
@@ -248,6 +258,7 @@ def _print_summary(summary: IngestSummary) -> None:
 
 class Dataset(enum.StrEnum):
     gdelt = "gdelt"
+    gdelt1 = "gdelt1"
     polecat = "polecat"
     acled = "acled"
     unvotes = "unvotes"
@@ -258,7 +269,10 @@ def import_command(
     dataset: Annotated[Dataset, typer.Argument(help="The dataset the files come from.")],
     files: Annotated[
         list[Path],
-        typer.Argument(help="GDELT 2.0 exports (.CSV or .zip), POLECAT weekly files, ACLED CSVs."),
+        typer.Argument(
+            help="GDELT 2.0 exports (.CSV or .zip), GDELT 1.0 daily files (gdelt1), POLECAT "
+            "weekly files, ACLED CSVs."
+        ),
     ],
     keep_all: Annotated[
         bool,
@@ -268,12 +282,37 @@ def import_command(
             "members, the alliances and their rivals.",
         ),
     ] = False,
+    merge_reports: Annotated[
+        bool,
+        typer.Option(
+            "--merge-reports",
+            help="Merge ACLED and POLECAT rows (each an event of its own by default) with "
+            "reports of the same happening: same actors, type, place and day.",
+        ),
+    ] = False,
+    max_bad: Annotated[
+        str,
+        typer.Option(
+            "--max-bad",
+            help="The share of a file's rows that may be malformed (1%, 0.5%, 0.02); a file "
+            "with more is refused, nothing of it stored, and the exit status is 1.",
+        ),
+    ] = "1%",
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="The files' encoding when they are not UTF-8 (latin-1, cp1252, ...); by "
+            "default detected, and the report says what was assumed.",
+        ),
+    ] = None,
     db: DbOption = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="table, or json for scripts.")
     ] = Format.table,
 ) -> None:
-    """Import an event dataset, mapped to PLOVER (re-running changes nothing)."""
+    """Import an event dataset, mapped to PLOVER (re-running changes nothing); exit 1 if a
+    file failed (unreadable, empty, another format, or too many malformed rows)."""
     from bloc.ingest.datasets import import_files
 
     if dataset is Dataset.unvotes:
@@ -281,12 +320,31 @@ def import_command(
         return
     try:
         with err.status(f"importing {dataset.value}…"):
-            summary = import_files(dataset.value, files, db, keep_all=keep_all)
+            summary = import_files(
+                dataset.value,
+                files,
+                db,
+                keep_all=keep_all,
+                merge_reports=merge_reports,
+                max_bad=_share(max_bad),
+                encoding=encoding,
+                record_unmapped=True,
+            )
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)
     if any(f.failed for f in summary.files):
         raise typer.Exit(1)
+
+
+def _share(text: str) -> float:
+    """`--max-bad`: '1%' or a fraction ('0.01')."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise BlocError(f"--max-bad {text!r} is not a share: write it as 1% or 0.01") from None
+    return value
 
 
 def _import_unvotes(files: list[Path], db: Path | None, fmt: Format) -> None:
@@ -332,7 +390,7 @@ def check_command(
 ) -> None:
     """Verify a store (schema, orphan evidence, duplicate events); exit 1 if problems remain."""
     try:
-        report = check_path(db, repair=repair)
+        report = _check.check_path(db, repair=repair)
     except BlocError as exc:
         fail(exc)
     emit(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 
@@ -19,7 +18,13 @@ from bloc.cli.common import (
     fail,
     out,
 )
+from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy("pandas")
 
 feeds_app = typer.Typer(
     help="The news feeds `bloc watch` polls: add, list, remove, or add the starter list.",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bloc import api
 from bloc.cli.common import DbOption, Format, FormatOption, app, emit, fail
+from bloc.cli.lazy import lazy
 from bloc.core.dated import iso
 from bloc.errors import BlocError
+
+if TYPE_CHECKING:
+    from bloc import api
+else:
+    api = lazy("bloc.api")
 
 
 @app.command("exits")

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from bloc import api, measures, simulate
 from bloc.cli.common import (
     AsCodedOption,
     ByOption,
@@ -28,9 +26,21 @@ from bloc.cli.common import (
     fail,
     out,
 )
+from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
-from bloc.measures import backtest
-from bloc.store import View
+from bloc.store.view import View
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bloc import api, measures, simulate
+    from bloc.measures import backtest
+else:
+    pd = lazy("pandas")
+    api = lazy("bloc.api")
+    measures = lazy("bloc.measures")
+    simulate = lazy("bloc.simulate")
+    backtest = lazy("bloc.measures.backtest")
 
 
 @app.command("alignment")

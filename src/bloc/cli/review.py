@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
@@ -21,11 +21,18 @@ from bloc.cli.common import (
     fail,
     out,
 )
+from bloc.cli.lazy import lazy
 from bloc.errors import BlocError, NotFoundError, ReviewConflictError, ReviewError
-from bloc.measures.accuracy import RECALL_NOTE, WRONG, accuracy, export_gold
-from bloc.store import View
-from bloc.store.decisions import FIELDS, NO_MODE, Decision, iso
-from bloc.store.review import apply_file, decide, default_reviewer, unreviewed
+from bloc.store.view import View
+
+if TYPE_CHECKING:
+    import bloc.measures.accuracy as _accuracy
+    from bloc.store import decisions as _decisions
+    from bloc.store import review as _review
+else:
+    _accuracy = lazy("bloc.measures.accuracy")
+    _decisions = lazy("bloc.store.decisions")
+    _review = lazy("bloc.store.review")
 
 KEYS = "c confirm, r reject, e edit (correct fields), s skip, q quit"
 SHOWN_EVIDENCE = 3
@@ -70,13 +77,13 @@ def review_command(
     for each (c confirm, r reject, e edit, s skip, q quit); --apply FILE takes
     decisions from a CSV or JSON-lines file instead (docs/review.md).
     """
-    name = reviewer or default_reviewer()
+    name = reviewer or _review.default_reviewer()
     if apply is not None:
         _apply(apply, name, db, fmt)
         return
     view = chosen_view(db, origin)
     try:
-        queue = unreviewed(
+        queue = _review.unreviewed(
             view,
             min_confidence=min_confidence,
             max_confidence=max_confidence,
@@ -98,7 +105,7 @@ def review_command(
 
 def _apply(path: Path, reviewer: str, db: Path | None, fmt: Format) -> None:
     try:
-        applied = apply_file(db, path, reviewer)
+        applied = _review.apply_file(db, path, reviewer)
     except BlocError as exc:
         fail(exc)
     emit_summary(applied, fmt)
@@ -133,7 +140,7 @@ def _walk(events: list[dict[Any, Any]], reviewer: str, db: Path | View | None) -
 
 
 def _show(event: dict[Any, Any], number: int, total: int) -> None:
-    when = iso(_day(event["date"]), event["date_precision"])
+    when = _decisions.iso(_day(event["date"]), event["date_precision"])
     mode = f" ({event['mode']})" if isinstance(event["mode"], str) and event["mode"] else ""
     confidence = event["confidence"]
     out.print()
@@ -164,14 +171,16 @@ def _decide(event: dict[Any, Any], reviewer: str, db: Path | View | None) -> str
             err.print(f"keys: {KEYS}", highlight=False)
             continue
         if key == "c":
-            decision = Decision(event["id"], "confirm", reviewer=reviewer, basis=0)
+            decision = _decisions.Decision(event["id"], "confirm", reviewer=reviewer, basis=0)
         elif key == "r":
             note = typer.prompt("note (Enter for none)", default="", show_default=False)
-            decision = Decision(event["id"], "reject", note=note, reviewer=reviewer, basis=0)
+            decision = _decisions.Decision(
+                event["id"], "reject", note=note, reviewer=reviewer, basis=0
+            )
         else:
             decision = _edit(event, reviewer)
         try:
-            taken = decide(db, decision)
+            taken = _review.decide(db, decision)
         except ReviewConflictError as exc:
             err.print(f"not stored: {exc}", markup=False, highlight=False)
             return "skip"
@@ -182,28 +191,32 @@ def _decide(event: dict[Any, Any], reviewer: str, db: Path | View | None) -> str
         return taken.decision
 
 
-def _edit(event: dict[Any, Any], reviewer: str) -> Decision:
+def _edit(event: dict[Any, Any], reviewer: str) -> _decisions.Decision:
     """Ask each field in turn, Enter keeping what was coded."""
     current = {
         "type": event["type"],
         "mode": event["mode"] if isinstance(event["mode"], str) else "",
         "source": event["source"],
         "target": event["target"],
-        "date": iso(_day(event["date"]), event["date_precision"]),
+        "date": _decisions.iso(_day(event["date"]), event["date_precision"]),
     }
     out.print(
-        f"Enter keeps a field; a mode of {NO_MODE} means none; dates are YYYY, YYYY-MM or "
-        "YYYY-MM-DD.",
+        f"Enter keeps a field; a mode of {_decisions.NO_MODE} means none; dates are YYYY, "
+        "YYYY-MM or YYYY-MM-DD.",
         markup=False,
         highlight=False,
     )
     given: dict[str, str] = {}
-    for name in FIELDS:
-        value = typer.prompt(f"{name} [{current[name] or NO_MODE}]", default="", show_default=False)
+    for name in _decisions.FIELDS:
+        value = typer.prompt(
+            f"{name} [{current[name] or _decisions.NO_MODE}]", default="", show_default=False
+        )
         if value.strip() and value.strip() != current[name]:
             given[name] = value.strip()
     note = typer.prompt("note (Enter for none)", default="", show_default=False)
-    return Decision(event["id"], "correct", note=note, reviewer=reviewer, basis=0, **given)
+    return _decisions.Decision(
+        event["id"], "correct", note=note, reviewer=reviewer, basis=0, **given
+    )
 
 
 def _day(value: Any) -> Any:
@@ -235,8 +248,8 @@ def accuracy_command(
     corrections changed; recall cannot be measured from reviews.
     """
     try:
-        frame = accuracy(db)
-        written = export_gold(db, export, rejected=with_rejected) if export else None
+        frame = _accuracy.accuracy(db)
+        written = _accuracy.export_gold(db, export, rejected=with_rejected) if export else None
     except BlocError as exc:
         fail(exc)
     notes = err if fmt is not Format.table else out
@@ -257,7 +270,7 @@ def accuracy_command(
             f"The coder on {total['reviewed']} reviewed events (origin text)",
             [c for c in frame.columns if not c.startswith("wrong_")],
         )
-        wrong = ", ".join(f"{f} {int(total[f'wrong_{f}'])}" for f in WRONG)
+        wrong = ", ".join(f"{f} {int(total[f'wrong_{f}'])}" for f in _accuracy.WRONG)
         out.print(f"Corrections changed: {wrong}.", markup=False, highlight=False)
         out.print(
             "precision: share confirmed as coded; who_did_what: share right in source, type "
@@ -266,6 +279,6 @@ def accuracy_command(
             highlight=False,
         )
     if not frame.empty:
-        notes.print(RECALL_NOTE, markup=False, highlight=False)
+        notes.print(_accuracy.RECALL_NOTE, markup=False, highlight=False)
     if written is not None:
         notes.print(f"wrote {written} reviewed sentences to {export}", highlight=False)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bloc import api
 from bloc.cli.common import (
     AsCodedOption,
     DbOption,
@@ -19,8 +18,15 @@ from bloc.cli.common import (
     err,
     fail,
 )
+from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
-from bloc.store import default_db_path
+
+if TYPE_CHECKING:
+    from bloc import api
+    from bloc import store as _store
+else:
+    api = lazy("bloc.api")
+    _store = lazy("bloc.store")
 
 
 @app.command("serve")
@@ -70,9 +76,8 @@ def serve_command(
             )
     try:
         mode = "review on" if gate else "read-only"
-        err.print(
-            f"bloc dashboard on http://{host}:{port}/ ({mode}; store {db or default_db_path()})"
-        )
+        where = db or _store.default_db_path()
+        err.print(f"bloc dashboard on http://{host}:{port}/ ({mode}; store {where})")
         web.serve(db, host, port, cache=cache, review=gate)
     except BlocError as exc:
         fail(exc)

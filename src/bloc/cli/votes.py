@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bloc import measures
 from bloc.cli.common import DbOption, Format, FormatOption, OnOption, app, emit, fail
+from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
+
+if TYPE_CHECKING:
+    from bloc import measures
+else:
+    measures = lazy("bloc.measures")
 
 
 @app.command("votes")

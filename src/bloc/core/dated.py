@@ -1,7 +1,8 @@
-"""A date with its precision: the one type for "2022", "2022-09" and "2022-09-13".
+"""A date with its precision: the one type for "2022", "2022-09", "2022-W37" and "2022-09-13".
 
 Events, publications, curated entries and review corrections all carry a date
-known only to a day, a month or a year. The rules over such dates (its period,
+known only to a day, a week (Monday to Sunday, as ISO 8601 counts weeks: ACLED
+dates some events only to their week), a month or a year. The rules over such dates (its period,
 how it prints, whether two of them can name the same day, when it is known)
 live here once, so the coder, ingest, the store, the measures and the web
 agree on them. Pure: no I/O.
@@ -15,14 +16,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal, cast
 
-Precision = Literal["day", "month", "year"]
-PRECISIONS: tuple[Precision, ...] = ("day", "month", "year")  # finest first
+Precision = Literal["day", "week", "month", "year"]
+PRECISIONS: tuple[Precision, ...] = ("day", "week", "month", "year")  # finest first
 RANK: dict[str, int] = {p: i for i, p in enumerate(PRECISIONS)}
 
 EPOCH = dt.date(1990, 1, 1)
 """Day 0 of the measures' day numbers (days since this date), in Python and in SQL."""
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 class NotADateError(ValueError):
@@ -39,6 +41,8 @@ def truncate(day: dt.date, precision: Precision | str) -> dt.date:
         return dt.date(day.year, 1, 1)
     if precision == "month":
         return dt.date(day.year, day.month, 1)
+    if precision == "week":
+        return day - dt.timedelta(days=day.weekday())
     return day
 
 
@@ -49,6 +53,8 @@ def period_end(day: dt.date, precision: Precision | str) -> dt.date:
     """
     if precision == "day":
         return day
+    if precision == "week":
+        return truncate(day, "week") + dt.timedelta(days=6)
     if precision == "month":
         following = day.replace(day=28) + dt.timedelta(days=4)
         return following - dt.timedelta(days=following.day)
@@ -56,7 +62,11 @@ def period_end(day: dt.date, precision: Precision | str) -> dt.date:
 
 
 def iso(day: dt.date, precision: Precision | str | None) -> str:
-    """A date written to its precision: 2022, 2022-09 or 2022-09-13 (None: a day)."""
+    """A date written to its precision: 2022, 2022-09, 2022-W37 (the ISO week) or 2022-09-13
+    (None: a day)."""
+    if precision == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
     text = day.isoformat()
     return {"year": text[:4], "month": text[:7]}.get(precision or "day", text)
 
@@ -68,6 +78,10 @@ def agree(a: tuple[dt.date, str], b: tuple[dt.date, str]) -> bool:
     event against each stored event of the same pair, type and year.
     """
     (day, precision), (other, other_precision) = a, b
+    if precision == "week" or other_precision == "week":  # periods that overlap
+        return truncate(day, precision) <= period_end(other, other_precision) and truncate(
+            other, other_precision
+        ) <= period_end(day, precision)
     if precision == "year" or other_precision == "year":
         return day.year == other.year
     if precision == "month" or other_precision == "month":
@@ -94,13 +108,16 @@ class Dated:
 
     @classmethod
     def parse(cls, text: str) -> Dated:
-        """YYYY, YYYY-MM or YYYY-MM-DD, at the precision it is written to.
+        """YYYY, YYYY-MM, YYYY-Www or YYYY-MM-DD, at the precision it is written to.
 
         Raises `NotADateError` for another shape, `ValueError` for no real day.
         """
+        week = _WEEK.match(text.strip())
+        if week:
+            return cls(dt.date.fromisocalendar(int(week[1]), int(week[2]), 1), "week")
         match = _ISO.match(text.strip())
         if match is None:
-            raise NotADateError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+            raise NotADateError(f"{text!r} is not YYYY, YYYY-MM, YYYY-Www or YYYY-MM-DD")
         year, month, day = match.groups()
         if day:
             return cls(dt.date(int(year), int(month), int(day)), "day")

@@ -57,7 +57,7 @@ TYPE_INTENSITY: dict[str, float] = {
     "ASSAULT": -9.0,
 }
 
-Kind = Literal["text", "date", "float", "int"]
+Kind = Literal["text", "date", "float", "int", "bool"]
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,15 @@ EVENT: tuple[Column, ...] = (
     Column("origin", "text"),  # curated, text, or a dataset's name
     Column("context", "text"),  # curated entries: the wider story
     Column("summary", "text"),  # curated entries: what happened, in the project's words
+    Column("source_kind", "text"),  # what the source is: state, rebel, company, ... (KINDS)
+    Column("target_kind", "text"),
+    Column("domestic", "bool"),  # both sides belong to the same state
 )
-"""The events table, in order; `id` is its key."""
+"""The events table, in order; `id` is its key. The last three follow from the actor codes
+(`actor_kind`, `actor_country`): the store fills them when an event is written."""
+
+DERIVED = ("source_kind", "target_kind", "domestic")
+"""Columns the store derives from the actors: not part of a coded event."""
 
 CURATED_ONLY = ("context", "summary")
 """Columns only the knowledge base fills: not part of a coded event or its JSON row."""
@@ -111,7 +118,7 @@ CODED: tuple[Column, ...] = (
     *(
         Column("precision", c.kind) if c.name == "date_precision" else c
         for c in EVENT
-        if c.name in STORED_FIELDS[1:-1]
+        if c.name in STORED_FIELDS and c.name not in ("id", "origin", *DERIVED)
     ),
     *EVIDENCE[1:],
 )
@@ -167,7 +174,73 @@ class StoredEvent:
     intensity: float | None
     confidence: float | None
     origin: str
+    source_kind: str | None = None
+    target_kind: str | None = None
+    domestic: bool | None = None
 
     @property
     def dated(self) -> Dated:
         return Dated(self.date, self.date_precision)
+
+
+# -- who the actors are --------------------------------------------------------------
+
+KINDS: tuple[str, ...] = (
+    "state",  # a state: its government, military, police, diplomats, state media
+    "igo",  # an intergovernmental body (an alliance, the UN, the EU, ...)
+    "ngo",  # a non-governmental organisation
+    "rebel",  # a rebel, insurgent or terrorist group
+    "militia",  # a militia (political, identity or pro-government)
+    "party",  # a political party or the opposition
+    "company",  # a business or a multinational company
+    "civilians",  # civilians, the public
+    "protesters",  # protesters and rioters
+    "media",  # non-state media
+    "other",  # someone else a dataset names (judges, refugees, religious bodies, ...)
+)
+"""Actor kinds, as events carry them (`source_kind`, `target_kind`); docs/datasets.md
+says how each dataset's codes map to them."""
+
+STATE_KINDS: tuple[str, ...] = ("state", "igo")
+"""The kinds measures about states count: states and the bodies states form."""
+
+KNOWLEDGE_KINDS: dict[str, str] = {"state": "state", "organisation": "igo", "group": "rebel"}
+"""The kind of an actor of the knowledge base, by its kind there."""
+
+NON_GOVERNMENTAL: frozenset[str] = frozenset({"ICRC", "AMNESTY", "HRW"})
+"""Organisations of the knowledge base that are not intergovernmental."""
+
+
+def actor_code(country: str | None, kind: str) -> str:
+    """An actor a dataset names that is not an actor of the knowledge base: its country and
+    its kind (`AFG:rebel`; `:ngo` without a country). The country is an attribute: the
+    actor is not the state."""
+    if kind not in KINDS or kind == "state":
+        raise ValueError(f"{kind!r} is not a non-state actor kind ({', '.join(KINDS[1:])})")
+    return f"{country or ''}:{kind}"
+
+
+def actor_kind(code: str, known_kind: str | None) -> str:
+    """An actor's kind from its code and, for an actor of the knowledge base, its kind there."""
+    if ":" in code:
+        return code.split(":", 1)[1]
+    if known_kind is None:
+        return "other"
+    if code in NON_GOVERNMENTAL:
+        return "ngo"
+    return KNOWLEDGE_KINDS.get(known_kind, "other")
+
+
+def actor_country(code: str, kind: str) -> str | None:
+    """The state an actor belongs to: a state itself, or the country of a dataset's actor."""
+    if kind == "state":
+        return code
+    if ":" in code:
+        return code.split(":", 1)[0] or None
+    return None
+
+
+def domestic(source: str, source_kind: str, target: str, target_kind: str) -> bool:
+    """True when both sides belong to the same state (a state and its own rebels, ...)."""
+    mine = actor_country(source, source_kind)
+    return mine is not None and mine == actor_country(target, target_kind)

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from bloc.core.dated import Dated, agree
+
+if TYPE_CHECKING:  # imported where used: `import bloc` and the command line start without it
+    import numpy as np
 
 CONFIDENCE_CAP = 0.99
 AGREEMENT_BONUS = 0.05  # each further agreeing report raises confidence this much
@@ -80,6 +81,8 @@ def periods_overlap(
     Calendar periods nest (a day lies in one month, a month in one year), so
     two dates agree at the coarser precision exactly when their periods overlap.
     """
+    import numpy as np
+
     return np.asarray((start <= other_end) & (other_start <= end))
 
 
@@ -114,5 +117,7 @@ def known_days(
     day: np.ndarray, end: np.ndarray, published_end: np.ndarray, curated: np.ndarray
 ) -> np.ndarray:
     """`known_from` over day-number columns (`published_end`: NaN where none is dated)."""
+    import numpy as np
+
     known = np.where(curated | np.isnan(published_end), end, np.fmax(published_end, day))
     return np.asarray(np.fmax(day, known))

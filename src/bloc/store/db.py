@@ -68,6 +68,7 @@ class Store:
         self._anchor = anchor  # a lingering reader this one leans on, instead of a turn
         self.origins: tuple[str, ...] | None = None  # the origins read (None: every one)
         self.as_coded = False  # True: events as coded, without review decisions
+        self.every_actor = False  # True: measures count every kind of actor, domestic too
         self.custom_knowledge: KnowledgeBase | None = None  # the session's, if not bundled
 
     @property
@@ -271,6 +272,7 @@ def opened(path: Path | str | View | None = None, *, write: bool = False) -> Ite
     if isinstance(path, View):
         store.origins = path.origins
         store.as_coded = path.as_coded
+        store.every_actor = path.every_actor
     store.custom_knowledge = custom
     try:
         yield store

@@ -25,6 +25,7 @@ from bloc.core.dated import Dated, NotADateError, Precision
 from bloc.core.events import PLOVER_TYPES, TYPE_INTENSITY, StoredEvent
 from bloc.errors import NotFoundError, ReviewConflictError, ReviewError
 from bloc.knowledge import bundled
+from bloc.store.kinds import domestic_sql, kind_sql
 
 DECISIONS: tuple[str, ...] = ("confirm", "correct", "reject", "undo")
 FIELDS: tuple[str, ...] = ("type", "mode", "source", "target", "date")
@@ -108,8 +109,27 @@ def events_sql(con: duckdb.DuckDBPyConnection, as_coded: bool, *, rejected: bool
         coalesce(d.intensity, e.intensity) AS intensity,
         CASE WHEN d.decision IN ('confirm', 'correct') THEN 1.0 ELSE e.confidence END
             AS confidence,
-        e.origin, e.context, e.summary, d.id AS decision_id, d.decision
+        e.origin, e.context, e.summary, {_kinds()},
+        d.id AS decision_id, d.decision
         FROM {joined} {keep})"""
+
+
+def _kinds() -> str:
+    """The sides' kinds and `domestic`, as stored, or as a corrected source or target makes
+    them (`bloc.store.kinds`)."""
+    corrected = "d.source IS NOT NULL OR d.target IS NOT NULL"
+    sides = {}
+    for side in ("source", "target"):
+        code = f"coalesce(d.{side}, e.{side})"
+        known = f"(SELECT a.kind FROM actors a WHERE a.code = {code})"
+        sides[side] = (code, f"CASE WHEN {corrected} THEN {kind_sql(code, known)} "
+                             f"ELSE e.{side}_kind END")  # fmt: skip
+    (source, source_kind), (target, target_kind) = sides["source"], sides["target"]
+    domestic = domestic_sql(source, source_kind, target, target_kind)
+    return (
+        f"{source_kind} AS source_kind, {target_kind} AS target_kind, "
+        f"CASE WHEN {corrected} THEN {domestic} ELSE e.domestic END AS domestic"
+    )
 
 
 def _any(con: duckdb.DuckDBPyConnection) -> bool:

@@ -25,6 +25,7 @@ import duckdb
 
 from bloc.core.alliance import KnowledgeBase
 from bloc.knowledge import data_dir
+from bloc.store.kinds import fill_kinds
 
 KB_TABLES = ("actors", "memberships", "votes")
 
@@ -89,6 +90,9 @@ def insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
                 "curated",
                 e.context,
                 e.summary,
+                None,  # source_kind, target_kind, domestic: filled below
+                None,
+                None,
             )
             for e in kb.events
         ],
@@ -101,3 +105,4 @@ def insert_knowledge(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
             for sid in e.cite
         ],
     )
+    fill_kinds(con)

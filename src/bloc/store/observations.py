@@ -4,7 +4,9 @@ The measures hold no SQL (`store/` is the only package that does): they ask
 a `Store` for the rows they work on through these functions, each of which
 follows the store's choice of origins (`store.origins`) and of review
 decisions (`store.events_sql`), so every figure follows `--origin` and
-`--as-coded` without knowing how.
+`--as-coded` without knowing how. The measures are about states: the events
+they count are those between states (and the bodies states form), never a
+domestic one (`bloc.store.kinds.state_sides`, applied here and nowhere else).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 
 from bloc.store.db import Store
 from bloc.store.decisions import LATEST
+from bloc.store.kinds import state_sides
 from bloc.store.rules_sql import day_number_sql, period_end_sql, period_start_sql
 from bloc.store.view import evidence_origin_sql, origin_clause
 
@@ -40,7 +43,7 @@ def coded_events(store: Store, actors: Sequence[str], types: Sequence[str]) -> d
             FROM {store.events_sql()} e
             WHERE list_position($actors, e.source) IS NOT NULL
               AND list_position($actors, e.target) IS NOT NULL
-              AND {origin_clause(store.origins)}
+              AND {origin_clause(store.origins)} AND {state_sides(every_actor=store.every_actor)}
         ), first AS (  -- first publication, for the wanted events only; a publication
                        -- known only to the month is known from the month's last day
             SELECT v.event_id,
@@ -84,7 +87,7 @@ def outside_counts(store: Store, members: Sequence[str], day: dt.date) -> pd.Dat
                count(*) AS n
         FROM {store.events_sql()} e
         WHERE list_contains($m, source) <> list_contains($m, target) AND date <= $day
-          AND {origin_clause(store.origins)}
+          AND {origin_clause(store.origins)} AND {state_sides(every_actor=store.every_actor)}
         GROUP BY ALL
         """,
         {"m": list(members), "day": day},
@@ -123,7 +126,8 @@ def assault_targets(store: Store, source: str, exclude: Sequence[str]) -> list[s
         str(row[0])
         for row in store.con.execute(
             f"SELECT DISTINCT target FROM {store.events_sql()} e WHERE source = ? "
-            "AND type = 'ASSAULT' AND target NOT IN (SELECT unnest(?::VARCHAR[]))",
+            "AND type = 'ASSAULT' AND target NOT IN (SELECT unnest(?::VARCHAR[])) "
+            f"AND {state_sides(every_actor=store.every_actor)}",
             [source, list(exclude)],
         ).fetchall()
     ]

@@ -138,6 +138,9 @@ EVIDENCED_COLUMNS = [
     "intensity",
     "confidence",
     "origin",
+    "source_kind",
+    "target_kind",
+    "domestic",
     "evidence",
     "review",
 ]
@@ -166,7 +169,8 @@ def evidenced_events(
             SELECT * FROM {store.events_sql(rejected=rejected)} e WHERE {where} {limit}
         )
         SELECT e.id, e.date, e.date_precision, e.source, e.target, e.type, e.mode,
-               e.alliance, e.intensity, e.confidence, e.origin, e.decision_id,
+               e.alliance, e.intensity, e.confidence, e.origin, e.source_kind,
+               e.target_kind, e.domestic, e.decision_id,
                list({{'document': v.document, 'sentence': v.sentence, 'start': v.start,
                       'end': v."end", 'published': v.published, 'url': v.url, 'lang': d.lang}}
                     ORDER BY v.published, v.document, v.start) AS evidence

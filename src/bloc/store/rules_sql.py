@@ -13,6 +13,7 @@ from bloc.core.dated import EPOCH, PRECISIONS
 # The last day of a period of each precision, for a DATE expression `{d}`.
 _PERIOD_END = {
     "day": "{d}",
+    "week": "CAST(date_trunc('week', {d}) AS DATE) + 6",
     "month": "last_day({d})",
     "year": "make_date(year({d}), 12, 31)",
 }

@@ -15,10 +15,11 @@ from pathlib import Path
 import duckdb
 
 from bloc.errors import StoreError
+from bloc.store.kinds import fill_kinds
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -37,7 +38,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS events (
     id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, source VARCHAR,
     target VARCHAR, type VARCHAR, mode VARCHAR, alliance VARCHAR, intensity DOUBLE,
-    confidence DOUBLE, origin VARCHAR, context VARCHAR, summary VARCHAR);
+    confidence DOUBLE, origin VARCHAR, context VARCHAR, summary VARCHAR,
+    source_kind VARCHAR, target_kind VARCHAR, domestic BOOLEAN);
 CREATE TABLE IF NOT EXISTS evidence (
     event_id VARCHAR, document VARCHAR, sentence VARCHAR, start INTEGER, "end" INTEGER,
     published DATE, url VARCHAR, PRIMARY KEY (event_id, document, start));
@@ -91,6 +93,17 @@ CREATE TABLE IF NOT EXISTS roll_call_votes (rcid VARCHAR, member VARCHAR, vote V
 is the hash of the row and its votes as imported (what a re-import compares)."""
 
 SCHEMA += VOTES_DDL
+DATASET_ROWS_DDL = """
+CREATE TABLE IF NOT EXISTS dataset_rows (
+    document VARCHAR PRIMARY KEY, place VARCHAR, admin1 VARCHAR, country VARCHAR,
+    latitude DOUBLE, longitude DOUBLE, fatalities INTEGER, sub_event_type VARCHAR);
+"""
+"""What a dataset says of one of its rows beyond the event (`bloc import`), by the row's
+document (`acled:<id>`): where it happened (the place as the dataset names it, its first
+administrative area and country, its coordinates), the fatalities and the dataset's own
+sub-event type. An ACLED or POLECAT row is one event, so this is that event's detail."""
+
+SCHEMA += DATASET_ROWS_DDL
 
 
 def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,6 +167,21 @@ def _add_roll_calls(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def _add_actor_kinds(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 8: each event's source and target kinds and whether it is domestic; dataset rows.
+
+    Three columns appended to `events`, filled for every stored event from its
+    actors (`bloc.store.kinds`), and a new table of what a dataset says of each
+    of its rows (place, fatalities, sub-event type): empty for rows imported before.
+    """
+    for column, kind in (("source_kind", "VARCHAR"), ("target_kind", "VARCHAR"),
+                         ("domestic", "BOOLEAN")):  # fmt: skip
+        con.execute(f"ALTER TABLE IF EXISTS events ADD COLUMN IF NOT EXISTS {column} {kind}")
+    con.execute(DATASET_ROWS_DDL)
+    if {"events", "actors"} <= _tables(con):
+        fill_kinds(con)
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
@@ -162,6 +190,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     4: _add_document_lang,
     5: _add_decisions,
     6: _add_roll_calls,
+    7: _add_actor_kinds,
 }
 
 

@@ -120,12 +120,15 @@ class Session:
         *,
         as_coded: bool = False,
         knowledge: KnowledgeBase | None = None,
+        every_actor: bool = False,
     ) -> None:
         self.path = Path(path)
         self._origins = origin_choice(origins)
         self._as_coded = bool(as_coded)
+        self._every_actor = bool(every_actor)
         self._knowledge = knowledge
-        self.cache = cache
+        # The measures' cache keys know nothing of `every_actor`: such a session keeps none.
+        self.cache = None if self._every_actor else cache
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -146,14 +149,30 @@ class Session:
         """True: the events as coded, without review decisions."""
         return self._as_coded
 
+    @property
+    def every_actor(self) -> bool:
+        """True: the measures count events of every kind of actor, domestic ones too (by
+        default only those between states: `bloc.store.kinds.state_sides`)."""
+        return self._every_actor
+
     def choose(self, origins: Iterable[str] | str | None, as_coded: bool | None = None) -> Session:
         """The same store, knowledge and cache through another choice of origins (and of
         decisions)."""
         coded = self.as_coded if as_coded is None else as_coded
-        return Session(self.path, origins, self.cache, as_coded=coded, knowledge=self._knowledge)
+        return Session(
+            self.path,
+            origins,
+            self.cache,
+            as_coded=coded,
+            knowledge=self._knowledge,
+            every_actor=self._every_actor,
+        )
 
     def __repr__(self) -> str:
-        return f"View({str(self.path)!r}, origins={self.origins!r}, as_coded={self.as_coded!r})"
+        every = ", every_actor=True" if self.every_actor else ""
+        return (
+            f"View({str(self.path)!r}, origins={self.origins!r}, as_coded={self.as_coded!r}{every})"
+        )
 
 
 View = Session  # the public name (`bloc.View`), kept for users and callers

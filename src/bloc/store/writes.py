@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from bloc.store.db import Store
+from bloc.store.kinds import fill_kinds
 
 Table = Literal["documents", "events", "evidence"]
 
@@ -50,8 +51,10 @@ def append(
     if rows.num_rows:
         verb = "INSERT OR IGNORE INTO" if ignore else "INSERT INTO"
         con.register("batch_rows", rows)
-        con.execute(f"{verb} {table} SELECT * FROM batch_rows")
+        con.execute(f"{verb} {table} BY NAME SELECT * FROM batch_rows")
         con.unregister("batch_rows")
+        if table == "events":
+            fill_kinds(con)
 
 
 def mergeable(con: duckdb.DuckDBPyConnection, keys: pa.Table) -> list[MergeRow]:
@@ -94,33 +97,57 @@ def refine_events(con: duckdb.DuckDBPyConnection, changes: pa.Table) -> None:
 
 def stage_fresh_rows(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> list[tuple[Any, ...]]:
     """Stage the batch's rows whose document is not stored yet, grouped by what they
-    report (source, target, type, date, precision; a group named by its first row `k`).
+    report (source, target, type, date, precision and `merge_key`, what else rows of
+    one event share; a group named by its first row `k`), and store what the dataset
+    says of each row beyond the event (`dataset_rows`).
 
     Returns one row per group, in file order: k, new_id, date, precision, source,
-    target, type, mode, alliance, intensity, n (the rows of the group).
+    target, type, mode, alliance, intensity, merge_key, alone, place_key, n (the rows
+    of the group).
     """
     con.register("batch_rows", batch)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE bloc_fresh AS
         SELECT b.*, first_value(b.k) OVER (
-                   PARTITION BY b.source, b.target, b.type, b.date, b.precision
+                   PARTITION BY b.source, b.target, b.type, b.date, b.precision, b.merge_key
                    ORDER BY b.k) AS grp
         FROM batch_rows b
         WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.document = b.document)
         """
     )
     con.unregister("batch_rows")
+    con.execute(
+        "INSERT OR IGNORE INTO dataset_rows SELECT document, place, admin1, country, latitude, "
+        "longitude, fatalities, sub_event_type FROM bloc_fresh WHERE place IS NOT NULL "
+        "OR admin1 IS NOT NULL OR fatalities IS NOT NULL OR sub_event_type IS NOT NULL"
+    )
     groups: list[tuple[Any, ...]] = con.execute(
         """
         SELECT f.k, f.new_id, f.date, f.precision, f.source, f.target, f.type, f.mode,
-               f.alliance, f.intensity, g.n
+               f.alliance, f.intensity, f.merge_key, f.alone, f.place_key, g.n
         FROM bloc_fresh f JOIN (SELECT grp, count(*) AS n FROM bloc_fresh GROUP BY grp) g
           ON g.grp = f.k
         ORDER BY f.k
         """
     ).fetchall()
     return groups
+
+
+def event_places(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """Each stored event's mode and place (`place|admin1` of its first dataset row that
+    names one; None for an event no dataset row places, as a text event), by id."""
+    rows = con.execute(
+        """
+        SELECT e.id, e.mode, min(nullif(coalesce(r.place, '') || '|' || coalesce(r.admin1, ''),
+                                        '|')) AS place
+        FROM events e LEFT JOIN evidence v ON v.event_id = e.id
+        LEFT JOIN dataset_rows r ON r.document = v.document
+        WHERE e.id IN (SELECT unnest(?)) GROUP BY e.id, e.mode
+        """,
+        [list(ids)],
+    ).fetchall()
+    return {str(eid): (mode, place) for eid, mode, place in rows}
 
 
 def add_dataset_events(con: duckdb.DuckDBPyConnection, new: pa.Table) -> None:
@@ -133,6 +160,7 @@ def add_dataset_events(con: duckdb.DuckDBPyConnection, new: pa.Table) -> None:
             "alliance, intensity, confidence, origin) SELECT * FROM new_events"
         )
         con.unregister("new_events")
+        fill_kinds(con)
 
 
 def add_staged_evidence(con: duckdb.DuckDBPyConnection, groups: pa.Table) -> None:

@@ -8,7 +8,10 @@ civilian_targeting, iso, region, country, admin1..3, location, latitude,
 longitude, geo_precision, source, source_scale, notes, fatalities, tags,
 timestamp). Columns are found by their header name; event dates are read as
 ISO dates or as ACLED's older "13 September 2022". A time precision of 2 or
-3 (ACLED knows only the week or the month) gives a month-precise date.
+3 (ACLED knows only the week or the month) gives a week- or month-precise
+date. Each row is one event (a place, a day, a sub-event type): its place,
+first administrative area, coordinates, fatalities and sub-event type are kept
+(the store's `dataset_rows`).
 """
 
 from __future__ import annotations
@@ -41,6 +44,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "fatalities": ("fatalities",),
     "timestamp": ("timestamp",),
     "country": ("country",),
+    "inter1": ("inter1",),
+    "inter2": ("inter2",),
+    "admin1": ("admin1",),
+    "location": ("location",),
+    "latitude": ("latitude",),
+    "longitude": ("longitude",),
 }
 REQUIRED = ("id", "date", "type", "subtype", "actor1", "actor2")
 DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y"]
@@ -56,19 +65,20 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
     found = find_columns(names, COLUMNS, REQUIRED)
     read_delimited(con, path, names, delimiter=",", header=True, quote='"', report=report)
     m = mappings()
-    labels = [
-        str(row[0])
-        for row in con.execute(
-            f"SELECT DISTINCT a FROM (SELECT trim({_col(found, 'actor1')}) AS a FROM raw r "
-            f"UNION ALL SELECT trim({_col(found, 'actor2')}) FROM raw r) WHERE a <> ''"
-        ).fetchall()
-    ]
+    sides = con.execute(
+        f"SELECT DISTINCT a, t, c FROM (SELECT trim({_col(found, 'actor1')}) AS a, "
+        f"trim({_col(found, 'inter1')}) AS t, trim({_col(found, 'country')}) AS c FROM raw r "
+        f"UNION ALL SELECT trim({_col(found, 'actor2')}), trim({_col(found, 'inter2')}), "
+        f"trim({_col(found, 'country')}) FROM raw r) WHERE a <> ''"
+    ).fetchall()
     con.register(
         "actor_rows",
         pa.table(
             {
-                "label": labels,
-                "bloc": pa.array([actors.acled_actor(m, a) for a in labels], pa.string()),
+                "key": [f"{a}|{t or ''}|{c or ''}" for a, t, c in sides],
+                "bloc": pa.array(
+                    [actors.acled_actor(m, a, t, c) for a, t, c in sides], pa.string()
+                ),
             }
         ),
     )
@@ -93,13 +103,22 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
         f"|| trim(coalesce({_col(found, 'subtype')}, ''))"
     )
     actor1, actor2 = (f"trim(coalesce({_col(found, a)}, ''))" for a in ("actor1", "actor2"))
-    precise = f"trim(coalesce({_col(found, 'precision')}, '1')) IN ('1', '')"
+    precision = f"trim(coalesce({_col(found, 'precision')}, '1'))"
+
+    def key(n: int) -> str:
+        return (
+            f"trim(coalesce({_col(found, f'actor{n}')}, '')) || '|' "
+            f"|| trim(coalesce({_col(found, f'inter{n}')}, '')) || '|' "
+            f"|| trim(coalesce({_col(found, 'country')}, ''))"
+        )
+
     stamp = f"to_timestamp(TRY_CAST({_col(found, 'timestamp')} AS BIGINT))::DATE"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE staged AS
         SELECT r.rowid + 1 AS k, trim({_col(found, "id")}) AS row_id, {day} AS date,
-               CASE WHEN {precise} THEN 'day' ELSE 'month' END AS precision,
+               CASE {precision} WHEN '2' THEN 'week' WHEN '3' THEN 'month' ELSE 'day' END
+                 AS precision,
                {actor1} AS source_raw, {actor2} AS target_raw, a1.bloc AS source,
                a2.bloc AS target, {code} AS code, c.code IS NOT NULL AS known, c.type, c.mode,
                'ACLED event ' || trim({_col(found, "id")}) || ', ' || {code} || ': '
@@ -110,13 +129,19 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
                  AS sentence,
                NULL::VARCHAR AS url,
                coalesce({stamp}, {day}) AS published,
+               trim({_col(found, "location")}) AS place, trim({_col(found, "admin1")}) AS admin1,
+               trim({_col(found, "country")}) AS country,
+               TRY_CAST({_col(found, "latitude")} AS DOUBLE) AS latitude,
+               TRY_CAST({_col(found, "longitude")} AS DOUBLE) AS longitude,
+               TRY_CAST(trim({_col(found, "fatalities")}) AS INTEGER) AS fatalities,
+               trim({_col(found, "subtype")}) AS sub_event_type,
                CASE {id_problems(found["id"], "[^ ]+", "an id")}
                     {date_problems(found["date"], day, "YYYY-MM-DD or 13 September 2022")}
                     WHEN trim(coalesce({_col(found, "type")}, '')) = ''
                     THEN '{found["type"]} is empty' END AS problem
         FROM raw r
-        LEFT JOIN actor_map a1 ON a1.label = {actor1}
-        LEFT JOIN actor_map a2 ON a2.label = {actor2}
+        LEFT JOIN actor_map a1 ON a1.key = {key(1)}
+        LEFT JOIN actor_map a2 ON a2.key = {key(2)}
         LEFT JOIN code_map c ON c.code = {code}
         """
     )

@@ -13,6 +13,7 @@ import functools
 import re
 import unicodedata
 
+from bloc.core.events import actor_code
 from bloc.ingest.datasets.mappings import Mappings
 from bloc.knowledge import bundled
 
@@ -88,39 +89,102 @@ def alliances() -> frozenset[str]:
     return frozenset(bundled().alliances)
 
 
+def _non_state(country: str | None, kind: str) -> str:
+    """A dataset's actor of a kind the knowledge base does not model: `AFG:rebel`."""
+    state = country if country in states() else None
+    return actor_code(state, kind)
+
+
 def gdelt_actor(
-    m: Mappings, code: str | None, name: str | None, country: str | None, group: str | None
+    m: Mappings,
+    code: str | None,
+    name: str | None,
+    country: str | None,
+    group: str | None,
+    types: tuple[str | None, ...] = (),
 ) -> str | None:
-    """A GDELT actor: its known group, else its state, else (a body) its name."""
-    code, country, group = code or "", country or "", group or ""
+    """A GDELT actor: a known group bloc models, a body (by name, else by its kind), else
+    its country and role: the state itself for a government, military or police role (or
+    no role at all), else a non-state actor of that country (`AFG:rebel`, `USA:company`).
+
+    `types` are GDELT's Type1Code..Type3Code; without them the role codes are read from
+    the actor code after its country (USAGOV: GOV).
+    """
+    code, country, group = (code or "").strip(), (country or "").strip(), (group or "").strip()
     if group in m.cameo_groups:
         return m.cameo_groups[group]
-    for candidate in (country, code[:3]):
-        candidate = m.cameo_countries.get(candidate, candidate)
-        if candidate in states():
-            return candidate
-    if name and (not country or code[:3] in m.cameo_bodies):
-        return any_by_name(name)
-    return None
+    body = next((k for p, k in m.cameo_bodies.items() if code.startswith(p)), None)
+    if body is not None:
+        named = any_by_name(name) if name else None
+        return named or _non_state(m.cameo_countries.get(country, country), body)
+    state = next(
+        (c for c in (m.cameo_countries.get(x, x) for x in (country, code[:3])) if c in states()),
+        None,
+    )
+    if state is None:
+        if not code and not country and name:
+            return any_by_name(name)
+        kind = _role_kind(m, code, types, 0)  # a role with no country (CVL, REB)
+        named = any_by_name(name) if name and kind in (None, "other", "igo", "ngo") else None
+        return named or (actor_code(None, kind) if kind and kind != "other" else None)
+    kind = _role_kind(m, code, types, 3)
+    if kind is None:  # a state alone (RUS), or its country with nothing more said
+        return state if len(code) <= 3 and not group else _non_state(state, "other")
+    return state if kind == "state" else _non_state(state, kind)
 
 
-def polecat_actor(country: str | None, name: str | None) -> str | None:
-    """A POLECAT actor or recipient: its country code if a state, else its name."""
+def _role_kind(m: Mappings, code: str, types: tuple[str | None, ...], skip: int) -> str | None:
+    """The kind the first listed role gives (types first, then the code's three-letter
+    parts after `skip` letters); `other` for roles none of which is listed; None: no role."""
+    roles = [t.strip() for t in types if t and t.strip()]
+    if not roles:
+        rest = code[skip:]
+        roles = [rest[i : i + 3] for i in range(0, len(rest), 3) if len(rest[i : i + 3]) == 3]
+    if not roles:
+        return None
+    return next((m.cameo_roles[r] for r in roles if r in m.cameo_roles), "other")
+
+
+def polecat_actor(
+    m: Mappings, country: str | None, name: str | None, sector: str | None = None
+) -> str | None:
+    """A POLECAT actor or recipient: an actor bloc models by name, else its country's state
+    (or, with a sector that is not the state's, a non-state actor of that country)."""
     code = (country or "").strip().upper()
+    if code and code not in states() and len(code) > 3:  # a country written out
+        code = state_by_name(code) or code
+    kind = m.polecat_sectors.get((sector or "").strip().casefold()) if sector else None
+    if sector and sector.strip() and kind is None:
+        kind = "other"
+    if kind not in (None, "state"):
+        named = any_by_name(name)
+        if named and named not in states():
+            return named
+        return actor_code(code if code in states() else None, kind) if kind else None
     if code in states():
         return code
-    if code and len(code) > 3:  # a country written out, or several
-        found = state_by_name(code)
-        if found:
-            return found
     return any_by_name(name)
 
 
-def acled_actor(m: Mappings, label: str | None) -> str | None:
-    """An ACLED actor: a state's forces or people named by the state, else unmapped."""
+def acled_actor(
+    m: Mappings, label: str | None, actor_type: str | None = None, country: str | None = None
+) -> str | None:
+    """An ACLED actor: a state's forces named by the state; a group of a state's people or
+    an armed group by its kind (from its name, else its actor type, `inter1`/`inter2`) and
+    its country (the one its name gives, else where the event took place); an actor bloc
+    models by its name; else unmapped."""
     text = (label or "").strip()
-    for pattern in m.acled_state_actors:
+    for pattern, kind in m.acled_state_actors:
         found = pattern.match(text)
         if found:
-            return state_by_name(found["country"].strip())
-    return None
+            state = state_by_name(found["country"].strip())
+            if state is None:
+                return None
+            return state if kind == "state" else actor_code(state, kind)
+    named = any_by_name(text)
+    if named:
+        return named
+    typed = m.acled_actor_types.get((actor_type or "").strip().casefold())
+    if typed is None or typed == "state":  # a state's forces must say which state
+        return None
+    return actor_code(state_by_name(country) if country else None, typed)

@@ -59,23 +59,27 @@ COLUMNS: list[str] = [
 ]
 assert len(COLUMNS) == 61
 
+COLUMNS_1: list[str] = [c for c in COLUMNS if not c.endswith("ADM2Code")]
+"""GDELT 1.0's daily event files: the same columns without the three ADM2 codes (58),
+and without SOURCEURL (57) before April 2013; DATEADDED is a day (YYYYMMDD)."""
+assert len(COLUMNS_1) == 58
+
+
+_SIDE = ("Code", "Name", "CountryCode", "KnownGroupCode", "Type1Code", "Type2Code",
+         "Type3Code")  # fmt: skip
+
 
 def _actor_table(con: duckdb.DuckDBPyConnection) -> None:
     """Each distinct actor of the file, mapped once in Python (`actor_map`)."""
+    sides = [", ".join(f"Actor{n}{c}" for c in _SIDE) for n in (1, 2)]
     rows = con.execute(
-        """
-        SELECT DISTINCT code, name, country, grp FROM (
-            SELECT Actor1Code AS code, Actor1Name AS name, Actor1CountryCode AS country,
-                   Actor1KnownGroupCode AS grp FROM raw
-            UNION ALL
-            SELECT Actor2Code, Actor2Name, Actor2CountryCode, Actor2KnownGroupCode FROM raw)
-        """
+        f"SELECT DISTINCT * FROM (SELECT {sides[0]} FROM raw UNION ALL SELECT {sides[1]} FROM raw)"
     ).fetchall()
     m = mappings()
     keys, codes = [], []
-    for code, name, country, group in rows:
-        keys.append("|".join(x or "" for x in (code, name, country, group)))
-        codes.append(actors.gdelt_actor(m, code, name, country, group))
+    for code, name, country, group, *types in rows:
+        keys.append("|".join(x or "" for x in (code, name, country, group, *types)))
+        codes.append(actors.gdelt_actor(m, code, name, country, group, tuple(types)))
     con.register("actor_rows", pa.table({"key": keys, "bloc": pa.array(codes, pa.string())}))
     con.execute("CREATE OR REPLACE TEMP TABLE actor_map AS SELECT * FROM actor_rows")
     con.unregister("actor_rows")
@@ -99,13 +103,26 @@ def _code_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _key(side: str) -> str:
-    cols = (f"{side}Code", f"{side}Name", f"{side}CountryCode", f"{side}KnownGroupCode")
+    cols = tuple(f"{side}{c}" for c in _SIDE)
     return " || '|' || ".join(f"coalesce(r.{c}, '')" for c in cols)
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> None:
-    """Read a GDELT 2.0 export into `staged` (see bloc.ingest.datasets.stage)."""
-    read_delimited(con, path, COLUMNS, delimiter="\t", header=False, quote="", report=report)
+def stage_v1(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> None:
+    """Read a GDELT 1.0 daily events file into `staged` (57 or 58 columns, by its first line)."""
+    with path.open("rb") as handle:
+        width = handle.readline().count(b"\t") + 1
+    columns = COLUMNS_1 if width == len(COLUMNS_1) else COLUMNS_1[:-1]
+    stage(con, path, report, columns)
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection, path: Path, report: FileReport, columns: list[str] = COLUMNS
+) -> None:
+    """Read a GDELT 2.0 export (or, given its columns, a 1.0 file) into `staged` (see
+    bloc.ingest.datasets.stage)."""
+    read_delimited(con, path, columns, delimiter="\t", header=False, quote="", report=report)
+    if "SOURCEURL" not in columns:
+        con.execute("ALTER TABLE raw ADD COLUMN SOURCEURL VARCHAR")
     _actor_table(con)
     _code_table(con)
     day = "try_strptime(r.SQLDATE, '%Y%m%d')::DATE"
@@ -124,7 +141,13 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
                  || ', in ' || coalesce(r.NumArticles, '?') || ' articles from '
                  || coalesce(r.NumSources, '?') || ' sources' AS sentence,
                r.SOURCEURL AS url,
-               coalesce(try_strptime(r.DATEADDED, '%Y%m%d%H%M%S')::DATE, {day}) AS published,
+               coalesce(try_strptime(r.DATEADDED, ['%Y%m%d%H%M%S', '%Y%m%d'])::DATE, {day})
+                 AS published,
+               r.ActionGeo_FullName AS place, r.ActionGeo_ADM1Code AS admin1,
+               r.ActionGeo_CountryCode AS country,
+               TRY_CAST(r.ActionGeo_Lat AS DOUBLE) AS latitude,
+               TRY_CAST(r.ActionGeo_Long AS DOUBLE) AS longitude,
+               NULL::INTEGER AS fatalities, NULL::VARCHAR AS sub_event_type,
                CASE {id_problems("GLOBALEVENTID", "[0-9]+", "a number")}
                     {date_problems("SQLDATE", day, "YYYYMMDD")}
                     WHEN r.EventCode IS NULL THEN 'EventCode is empty' END AS problem

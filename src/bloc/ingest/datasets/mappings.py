@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from bloc.core.events import PLOVER_TYPES
+from bloc.core.events import KINDS, PLOVER_TYPES
 from bloc.errors import KnowledgeBaseError
 from bloc.knowledge import bundled
 from bloc.store import DATASETS
@@ -34,10 +34,13 @@ class Mappings:
     cameo_roots: dict[str, str | None]  # root code -> the family's main type
     cameo_countries: dict[str, str]  # CAMEO country code not in ISO -> ISO alpha-3
     cameo_groups: dict[str, str]  # CAMEO known-group code -> bloc actor
-    cameo_bodies: tuple[str, ...]  # code prefixes of bodies looked up by name
+    cameo_bodies: dict[str, str]  # code prefix of a body looked up by name -> its kind
+    cameo_roles: dict[str, str]  # CAMEO role code -> actor kind
     polecat_types: dict[str, str]  # POLECAT's type -> bloc's
+    polecat_sectors: dict[str, str]  # a sector (casefolded) -> actor kind
     acled: dict[tuple[str, str], TypeMode]  # (event type, sub-event type) -> (type, mode)
-    acled_state_actors: tuple[re.Pattern[str], ...]  # each with a `country` group
+    acled_state_actors: tuple[tuple[re.Pattern[str], str], ...]  # (with `country`, kind)
+    acled_actor_types: dict[str, str]  # inter1/inter2 (casefolded) -> actor kind
     confidence: dict[str, float]  # dataset -> confidence of one report
     sources: dict[str, dict[str, str]]  # section -> its citation
 
@@ -74,6 +77,18 @@ class _Check:
             raise self.fail(entry, f"{value[0]!r} is not a PLOVER type ({', '.join(PLOVER_TYPES)})")
         return (value[0], value[1])
 
+    def kinds(self, entry: str, value: Any, *, fold: bool = False) -> dict[str, str]:
+        """A table of codes to actor kinds (keys casefolded if `fold`)."""
+        if not isinstance(value, dict):
+            raise self.fail(entry, "a mapping of codes to actor kinds")
+        table: dict[str, str] = {}
+        for code, kind in value.items():
+            if kind not in KINDS:
+                raise self.fail(f"{entry}.{code}", f"{kind!r} is not an actor kind "
+                                f"({', '.join(KINDS)})")  # fmt: skip
+            table[str(code).casefold() if fold else str(code)] = str(kind)
+        return table
+
     def actor(self, entry: str, code: Any) -> str:
         if not isinstance(code, str) or code not in bundled().actors:
             raise self.fail(entry, f"{code!r} is not an actor of the knowledge base")
@@ -81,9 +96,10 @@ class _Check:
 
 
 def _state_pattern(template: str) -> re.Pattern[str]:
-    """'Military Forces of {country}' -> a pattern; a trailing '(2000-)' of years may follow."""
+    """'Military Forces of {country}' -> a pattern; a trailing '(2000-)' of years may follow,
+    and after the years a unit ('Military Forces of Russia (2000-) Air Force')."""
     head, _, tail = template.partition("{country}")
-    years = r"(?:\s*\(\d{4}-(?:\d{4})?\))?" if not tail else ""
+    years = r"(?:\s*\(\d{4}-(?:\d{4})?\)(?:\s+(?P<unit>\S.*))?)?" if not tail else ""
     return re.compile(
         "^" + re.escape(head) + r"(?P<country>.+?)" + re.escape(tail) + years + "$", re.IGNORECASE
     )
@@ -125,13 +141,15 @@ def load_mappings(path: Path = MAPPINGS) -> Mappings:
         str(k): check.actor(f"cameo_actors.groups.{k}", v)
         for k, v in (actors.get("groups") or {}).items()
     }
-    bodies = tuple(str(b) for b in actors.get("bodies") or ())
+    bodies = check.kinds("cameo_actors.bodies", actors.get("bodies"))
+    roles = check.kinds("cameo_actors.roles", actors.get("roles"))
     polecat = check.section(raw, "polecat")
     polecat_types: dict[str, str] = {}
     for name, kind in (polecat.get("types") or {}).items():
         if kind not in PLOVER_TYPES:
             raise check.fail(f"polecat.types.{name}", f"{kind!r} is not a PLOVER type")
         polecat_types[str(name).upper()] = str(kind)
+    sectors = check.kinds("polecat.sectors", polecat.get("sectors") or {}, fold=True)
     acled = check.section(raw, "acled")
     acled_types: dict[tuple[str, str], TypeMode] = {}
     for event_type, subs in (acled.get("types") or {}).items():
@@ -140,9 +158,10 @@ def load_mappings(path: Path = MAPPINGS) -> Mappings:
         for sub, value in subs.items():
             entry = f"acled.types.{event_type}.{sub}"
             acled_types[(str(event_type), str(sub))] = check.type_mode(entry, value)
-    templates = acled.get("state_actors") or []
-    if not all(isinstance(t, str) and t.count("{country}") == 1 for t in templates):
+    templates = check.kinds("acled.state_actors", acled.get("state_actors") or {})
+    if not all(t.count("{country}") == 1 for t in templates):
         raise check.fail("acled.state_actors", "each pattern names {country} once")
+    actor_types = check.kinds("acled.actor_types", acled.get("actor_types") or {}, fold=True)
     confidence = raw.get("confidence") or {}
     for dataset in DATASETS:
         value = confidence.get(dataset)
@@ -154,9 +173,12 @@ def load_mappings(path: Path = MAPPINGS) -> Mappings:
         cameo_countries=countries,
         cameo_groups=groups,
         cameo_bodies=bodies,
+        cameo_roles=roles,
         polecat_types=polecat_types,
+        polecat_sectors=sectors,
         acled=acled_types,
-        acled_state_actors=tuple(_state_pattern(t) for t in templates),
+        acled_state_actors=tuple((_state_pattern(t), k) for t, k in templates.items()),
+        acled_actor_types=actor_types,
         confidence={d: float(confidence[d]) for d in DATASETS},
         sources={
             name: {k: str(v) for k, v in raw[name]["source"].items()}

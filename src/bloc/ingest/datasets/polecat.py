@@ -43,9 +43,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "recipientiso",
     ),
     "target_name": ("recipientname", "recipient", "targetname", "targetactor"),
+    "source_sector": ("primaryactorsector", "actorsector", "actorsectors", "sourcesector"),
+    "target_sector": (
+        "primaryrecipientsector",
+        "recipientsector",
+        "recipientsectors",
+        "targetsector",
+    ),
     "story": ("storyid", "story"),
     "published": ("publicationdate", "pubdate", "publisheddate", "storypublicationdate"),
     "url": ("sourceurl", "url", "storyurl", "link"),
+    "place": ("placename", "location", "place"),
+    "admin1": ("admin1", "province", "statename"),
+    "country": ("country", "eventcountry", "locationcountry"),
+    "latitude": ("latitude", "lat"),
+    "longitude": ("longitude", "lon", "long"),
 }
 REQUIRED = ("id", "date", "type")
 DATE_FORMATS = ["%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -72,29 +84,37 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
     quote = "" if delimiter == "\t" else '"'
     read_delimited(con, path, names, delimiter=delimiter, header=True, quote=quote, report=report)
     sides = con.execute(
-        f"SELECT DISTINCT c, n FROM (SELECT {_col(found, 'source_country')} AS c, "
-        f"{_col(found, 'source_name')} AS n FROM raw r UNION ALL SELECT "
-        f"{_col(found, 'target_country')}, {_col(found, 'target_name')} FROM raw r)"
+        f"SELECT DISTINCT c, n, s FROM (SELECT {_col(found, 'source_country')} AS c, "
+        f"{_col(found, 'source_name')} AS n, {_col(found, 'source_sector')} AS s FROM raw r "
+        f"UNION ALL SELECT {_col(found, 'target_country')}, {_col(found, 'target_name')}, "
+        f"{_col(found, 'target_sector')} FROM raw r)"
     ).fetchall()
+    m = mappings()
     con.register(
         "actor_rows",
         pa.table(
             {
-                "key": [f"{c or ''}|{n or ''}" for c, n in sides],
-                "bloc": pa.array([actors.polecat_actor(c, n) for c, n in sides], pa.string()),
+                "key": [f"{c or ''}|{n or ''}|{s or ''}" for c, n, s in sides],
+                "bloc": pa.array(
+                    [actors.polecat_actor(m, c, n, s) for c, n, s in sides], pa.string()
+                ),
             }
         ),
     )
     con.execute("CREATE OR REPLACE TEMP TABLE actor_map AS SELECT * FROM actor_rows")
     con.unregister("actor_rows")
-    types = mappings().polecat_types
+    types = m.polecat_types
     kind = f"upper(trim(coalesce({_col(found, 'type')}, '')))"
     day = f"try_strptime(trim({_col(found, 'date')}), {DATE_FORMATS!r})::DATE"
     published = f"try_strptime(trim({_col(found, 'published')}), {DATE_FORMATS!r})::DATE"
 
     def key(side: str) -> str:
         country, name = _col(found, f"{side}_country"), _col(found, f"{side}_name")
-        return f"coalesce({country}, '') || '|' || coalesce({name}, '')"
+        sector = _col(found, f"{side}_sector")
+        return (
+            f"coalesce({country}, '') || '|' || coalesce({name}, '') || '|' "
+            f"|| coalesce({sector}, '')"
+        )
 
     source, target = key("source"), key("target")
 
@@ -119,6 +139,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
                  || coalesce(', story ' || {_col(found, "story")}, '') AS sentence,
                {_col(found, "url")} AS url,
                coalesce({published}, {day}) AS published,
+               trim({_col(found, "place")}) AS place, trim({_col(found, "admin1")}) AS admin1,
+               trim({_col(found, "country")}) AS country,
+               TRY_CAST({_col(found, "latitude")} AS DOUBLE) AS latitude,
+               TRY_CAST({_col(found, "longitude")} AS DOUBLE) AS longitude,
+               NULL::INTEGER AS fatalities, NULL::VARCHAR AS sub_event_type,
                CASE {id_problems(found["id"], "[^ ]+", "an id")}
                     {date_problems(found["date"], day, "YYYY-MM-DD")}
                     WHEN {kind} = '' THEN '{found["type"]} is empty' END AS problem

@@ -8,7 +8,9 @@ and why) and maps it to a table `staged`, one row per readable row:
     source_raw, target_raw (the dataset's own actor labels), source, target
     (bloc's codes, NULL when unmapped), code (the dataset's event code),
     known (the code is in the mapping file), type, mode (NULL type: no PLOVER
-    counterpart), sentence, url, published, problem (why the row is malformed)
+    counterpart), sentence, url, published, place, admin1, country, latitude,
+    longitude, fatalities, sub_event_type (what the dataset says of the row beyond
+    the event: the store's `dataset_rows`), problem (why the row is malformed)
 
 `triage` then sorts the staged rows, each into one bucket: malformed,
 unknown code, no PLOVER counterpart, one actor only, unmapped actor,
@@ -57,6 +59,7 @@ class FileReport:
     events_new: int = 0
     events_merged: int = 0
     failed: str | None = None  # the whole file could not be read
+    encoding: str | None = None  # what was assumed of a file that is not UTF-8
     seconds: float = 0.0
     rejected: list[tuple[int, str]] = field(default_factory=list, repr=False)  # DuckDB's
     header_lines: int = field(default=0, repr=False)
@@ -71,6 +74,7 @@ class FileReport:
             "unmapped_actors": dict(self.unmapped_actors),
             "problems": [{"line": line, "reason": why} for line, why in self.problems],
             "failed": self.failed,
+            "encoding": self.encoding,
             "seconds": round(self.seconds, 3),
         }
 
@@ -89,6 +93,8 @@ class FileReport:
             f"{'' if keep_all else ' (--all keeps them)'}, {self.repeated:,} with a repeated "
             "row id",
         ]
+        if self.encoding:
+            lines.append(f"  {self.encoding}")
         lines += [f"  line {line}: {why}" for line, why in self.problems]
         if self.malformed > len(self.problems):
             lines.append(f"  ... and {self.malformed - len(self.problems):,} more malformed rows")
@@ -208,10 +214,26 @@ def line_of(report: FileReport, k: np.ndarray) -> np.ndarray:
     return k + header + np.searchsorted(shifted, k, side="right")
 
 
+ROW_EVENTS = ("acled", "polecat")
+"""Datasets whose rows are events (one place, one day, one type), not reports of one."""
+
+
 def triage(
-    con: duckdb.DuckDBPyConnection, dataset: str, report: FileReport, keep_all: bool
+    con: duckdb.DuckDBPyConnection,
+    dataset: str,
+    report: FileReport,
+    keep_all: bool,
+    merge_reports: bool = False,
+    overrides: dict[str, str] | None = None,
 ) -> pa.Table:
-    """Sort the staged rows into their buckets; the ready ones, in file order, to store."""
+    """Sort the staged rows into their buckets; the ready ones, in file order, to store.
+
+    Each ready row carries `merge_key`, what rows must share beyond source, target,
+    type and date to be one event, and `alone` (merged with nothing: a row that is an
+    event of its own, unless `merge_reports` asks to merge the day-precise ones with
+    reports of the same happening, same actors, type, place and day). GDELT's rows
+    are reports: they merge, but only with those of the same mode and place.
+    """
     # Malformed: the rows DuckDB rejected, and the readable rows with unusable values;
     # the first MAX_EXAMPLES of them by line are reported one by one.
     unusable = count(con, "SELECT count(*) FROM staged WHERE problem IS NOT NULL")
@@ -223,6 +245,16 @@ def triage(
     found = [(int(n), str(why)) for n, why in zip(lines, first["problem"].tolist(), strict=True)]
     report.malformed = len(report.rejected) + unusable
     report.problems = sorted(report.rejected + found)[:MAX_EXAMPLES]
+    if overrides:  # the user's own mappings (bloc.ingest.datasets.overrides) come first
+        con.register(
+            "user_actors", pa.table({"label": list(overrides), "code": list(overrides.values())})
+        )
+        for side in ("source", "target"):
+            con.execute(
+                f"UPDATE staged SET {side} = u.code FROM user_actors u "
+                f"WHERE staged.{side}_raw = u.label"
+            )
+        con.unregister("user_actors")
     con.execute("CREATE OR REPLACE TEMP VIEW usable AS SELECT * FROM staged WHERE problem IS NULL")
     for code, n in con.execute(
         "SELECT code, count(*) FROM usable WHERE NOT known GROUP BY code ORDER BY 2 DESC, 1"
@@ -260,16 +292,26 @@ def triage(
         WITH kept AS (SELECT * FROM mapped WHERE wanted OR $all),
         firsts AS (SELECT * FROM kept
                    QUALIFY row_number() OVER (PARTITION BY row_id ORDER BY k) = 1)
-        SELECT f.k, $prefix || f.row_id AS document, $dataset || '-' || f.row_id AS new_id,
+        , keyed AS (SELECT *, $prefix || row_id AS document,
+                   nullif(coalesce(place, '') || '|' || coalesce(admin1, ''), '|') AS place_key,
+                   $rows AND NOT ($merge AND precision = 'day') AS alone FROM firsts)
+        SELECT f.k, f.document, $dataset || '-' || f.row_id AS new_id,
                f.date, f.precision, f.source, f.target, f.type, f.mode,
                CASE WHEN list_contains($alliances, f.target) THEN f.target
                     WHEN list_contains($alliances, f.source) THEN f.source END AS alliance,
                $intensity[list_position($types, f.type)] AS intensity,
-               f.sentence, f.url, f.published
-        FROM firsts f ORDER BY f.k
+               f.sentence, f.url, f.published,
+               CASE WHEN f.alone THEN f.document WHEN $rows THEN coalesce(f.place_key, '')
+                    ELSE coalesce(f.mode, '') || '|' || coalesce(f.place_key, '') END
+                 AS merge_key,
+               f.alone, f.place_key, f.place, f.admin1, f.country, f.latitude, f.longitude,
+               f.fatalities, f.sub_event_type
+        FROM keyed f ORDER BY f.k
         """,
         params={
             "all": keep_all,
+            "rows": dataset in ROW_EVENTS,
+            "merge": merge_reports,
             "prefix": document_prefix(dataset),
             "dataset": dataset,
             "alliances": sorted(actors.alliances()),

@@ -26,13 +26,21 @@ import duckdb
 import pyarrow as pa
 
 from bloc.ingest.coded import TEXT
-from bloc.ingest.datasets.stage import FileReport
-from bloc.ingest.merge import IngestSummary, apply_changes, merge_reports, stored_events
+from bloc.ingest.datasets.stage import ROW_EVENTS, FileReport
+from bloc.ingest.merge import (
+    IngestSummary,
+    Key,
+    Slot,
+    apply_changes,
+    merge_reports,
+    stored_events,
+)
 from bloc.store import Store
 from bloc.store.writes import (
     add_dataset_events,
     add_staged_evidence,
     drop_staged,
+    event_places,
     stage_fresh_rows,
 )
 
@@ -75,22 +83,22 @@ def _merge_groups(
     confidence: float,
     report: FileReport,
 ) -> None:
-    k, ids, dates, precisions, sources, targets, types, modes, alliances, intensity, counts = (
-        list(column) for column in zip(*groups, strict=True)
-    )
+    columns = [list(column) for column in zip(*groups, strict=True)]
+    k, ids, dates, precisions, sources, targets, types, modes, alliances, intensity = columns[:10]
+    merge_keys, counts = columns[10], columns[13]
+    # Each group merges only with events that share its merge key: the composite type
+    # below keys the merge by it, and `_candidates` lists the stored events it may join.
+    keyed = [f"{t}{_SEP}{m}" for t, m in zip(types, merge_keys, strict=True)]
     merging = {
         "date": dates,
         "precision": precisions,
         "source": sources,
         "target": targets,
-        "type": types,
+        "type": keyed,
         "confidence": [confidence] * len(groups),
     }
-    keys = sorted(
-        {(s, t, ty, d.year) for s, t, ty, d in zip(sources, targets, types, dates, strict=True)}
-    )
     summary = IngestSummary()
-    index = stored_events(con, keys)
+    index = _candidates(con, groups, keyed, rows=origin in ROW_EVENTS)
     eids, made, changed = merge_reports(merging, index, summary, reports=counts, ids=ids)
     report.events_new += summary.events_new
     report.events_merged += summary.events_merged
@@ -114,3 +122,42 @@ def _merge_groups(
     add_dataset_events(con, new)
     apply_changes(con, changed)
     add_staged_evidence(con, pa.table({"grp": pa.array(k, pa.int64()), "event_id": eids}))
+
+
+_SEP = "\x1f"
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, groups: list[tuple[Any, ...]], keyed: list[str], *, rows: bool
+) -> dict[Key, list[Slot]]:
+    """The stored events each group may merge into, by the group's composite key.
+
+    A row that is an event of its own (`alone`) may join none. A GDELT report joins a
+    stored event of the same mode (or none) and place (or none: a text event). A row
+    merged across datasets (`--merge-reports`) joins a day-precise event of the same
+    place (or none) whatever its mode. The slots are the merge's own, shared between
+    keys, so a merge into one is seen by all.
+    """
+    wanted = sorted(
+        {(g[4], g[5], g[6], g[2].year) for g in groups if not g[11]}  # source, target, type
+    )
+    stored = stored_events(con, wanted)
+    about = event_places(con, [s[0] for slots in stored.values() for s in slots])
+    index: dict[Key, list[Slot]] = {}
+    for g, kind in zip(groups, keyed, strict=True):
+        key = (g[4], g[5], kind, g[2].year)
+        if key in index or g[11]:
+            continue
+        mode, place = g[7], g[12]
+        fits = []
+        for slot in stored.get((g[4], g[5], g[6], g[2].year), []):
+            their_mode, their_place = about.get(slot[0], (None, None))
+            if their_place is not None and their_place != place:
+                continue
+            if rows and slot[2] != "day":
+                continue
+            if not rows and their_mode is not None and their_mode != mode:
+                continue
+            fits.append(slot)
+        index[key] = fits
+    return index
