@@ -182,7 +182,7 @@ def test_a_schema_1_store_is_upgraded_without_loss(
     assert len(before["documents"]) == 3 and len(before["evidence"]) > len(before["events"])
 
     with caplog.at_level(logging.INFO, logger="bloc.store"), Store.open(old) as store:
-        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "7"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "8"
         decisions = store.con.execute("SELECT count(*) FROM decisions").fetchone()
         after = {table: _rows(store.con, table, columns=v1_columns[table]) for table in KEPT}
         left = {

@@ -47,13 +47,21 @@ def feeds_add(
         str | None, typer.Option(help="A short name (default: the site's host).")
     ] = None,
     lang: Annotated[Lang, typer.Option(help="The language of its articles.")] = Lang.en,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Let this feed and its pages be fetched from loopback, private or link-local "
+            "addresses (a feed on your own network); refused by default.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Add a feed (adding the same name and URL again changes nothing)."""
     from bloc.ingest.feeds import add_feed
 
     try:
-        added, what = add_feed(url, name, lang.value, db)
+        added, what = add_feed(url, name, lang.value, db, allow_private=allow_private)
     except BlocError as exc:
         fail(exc)
     _say(f"feed {added}: {what} ({url.strip()}, {lang.value})")
@@ -188,7 +196,8 @@ def _pass_report(report: Any) -> None:
             _say(f"feed {feed.name} failed ({feed.url}): {feed.error}")
         else:
             state = "not modified" if feed.not_modified else f"{feed.new} new"
-            _say(f"feed {feed.name}: {state}, {feed.stored} stored")
+            left = f", {feed.left} left for the next pass" if feed.left else ""
+            _say(f"feed {feed.name}: {state}, {feed.stored} stored{left}")
         if feed.warning:
             _say(f"  feed {feed.name} ({feed.url}): {feed.warning}")
         for failure in feed.failures:

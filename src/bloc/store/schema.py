@@ -18,7 +18,7 @@ from bloc.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS evidence (
 FEEDS_DDL = """
 CREATE TABLE IF NOT EXISTS feeds (
     name VARCHAR PRIMARY KEY, url VARCHAR, lang VARCHAR, added_at TIMESTAMP, etag VARCHAR,
-    last_modified VARCHAR, last_polled TIMESTAMP, last_ok TIMESTAMP, last_error VARCHAR);
+    last_modified VARCHAR, last_polled TIMESTAMP, last_ok TIMESTAMP, last_error VARCHAR,
+    allow_private BOOLEAN DEFAULT false);
 CREATE TABLE IF NOT EXISTS feed_items (
     feed VARCHAR, item VARCHAR, url VARCHAR, title VARCHAR, published DATE,
     first_seen TIMESTAMP, fetched_at TIMESTAMP, document VARCHAR, status VARCHAR,
@@ -91,6 +92,27 @@ CREATE TABLE IF NOT EXISTS roll_call_votes (rcid VARCHAR, member VARCHAR, vote V
 is the hash of the row and its votes as imported (what a re-import compares)."""
 
 SCHEMA += VOTES_DDL
+ALERTS_DDL = """
+CREATE TABLE IF NOT EXISTS alert_rules (
+    id VARCHAR PRIMARY KEY, kind VARCHAR, alliance VARCHAR, spec VARCHAR, added_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS alerts (
+    id VARCHAR PRIMARY KEY, rule VARCHAR, kind VARCHAR, raised_at TIMESTAMP, as_of DATE,
+    title VARCHAR, evidence VARCHAR);
+CREATE TABLE IF NOT EXISTS alert_state (
+    rule VARCHAR, subject VARCHAR, active BOOLEAN, since DATE, PRIMARY KEY (rule, subject));
+CREATE TABLE IF NOT EXISTS alert_hooks (
+    id VARCHAR PRIMARY KEY, url VARCHAR, secret VARCHAR, allow_private BOOLEAN,
+    added_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS alert_deliveries (
+    alert VARCHAR, hook VARCHAR, status VARCHAR, attempts INTEGER, last_error VARCHAR,
+    updated_at TIMESTAMP, PRIMARY KEY (alert, hook));
+"""
+"""Alert rules (`spec` is the rule's JSON), the alerts they raised (once each: the id is a
+digest of the rule and its evidence), the state of rules that hold over time (a member
+above a threshold stays so until it falls back), webhooks, and each alert's delivery to
+each hook (pending, sent or failed, with its attempts): an outbox, written in the same
+transaction as the alert, so a killed process loses no delivery."""
+SCHEMA += ALERTS_DDL
 
 
 def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,6 +176,18 @@ def _add_roll_calls(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def _add_alerts(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 8: alert rules, alerts, webhooks and deliveries; a feed may allow private hosts.
+
+    Five new tables, and one column appended to `feeds` (false: a feed added
+    before it fetches from public addresses only, as every feed now does).
+    """
+    con.execute(ALERTS_DDL)
+    con.execute(
+        "ALTER TABLE IF EXISTS feeds ADD COLUMN IF NOT EXISTS allow_private BOOLEAN DEFAULT false"
+    )
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
@@ -162,6 +196,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     4: _add_document_lang,
     5: _add_decisions,
     6: _add_roll_calls,
+    7: _add_alerts,
 }
 
 
