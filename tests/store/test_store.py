@@ -251,6 +251,11 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
         "table decisions",
         "table roll_calls",
         "table roll_call_votes",
+        "table alert_rules",
+        "table alerts",
+        "table alert_state",
+        "table alert_hooks",
+        "table alert_deliveries",
     }
     tables = report.finding("tables")  # a few examples are named, all are counted
     assert tables.count == len(missing) and set(tables.examples) < missing
