@@ -94,3 +94,7 @@ class ReviewError(BlocError):
 
 class ReviewConflictError(ReviewError):
     """Another reviewer decided on the event since this reviewer last saw it."""
+
+
+class AlertError(BlocError):
+    """An alert rule or webhook is refused (nothing of it is stored)."""

@@ -254,6 +254,7 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
         "table alert_rules",
         "table alerts",
         "table alert_state",
+        "table alert_queue",
         "table alert_hooks",
         "table alert_deliveries",
     }

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from bloc import api
+from bloc.cli.alerts import after_change
 from bloc.cli.common import (
     AsCodedOption,
     DbOption,
@@ -223,6 +224,7 @@ def ingest_command(
     except BlocError as exc:
         fail(exc)
     _print_summary(summary)
+    after_change(db, summary.changed)
 
 
 def _print_summary(summary: IngestSummary) -> None:
@@ -285,6 +287,7 @@ def import_command(
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)
+    after_change(db, summary.changed())
     if any(f.failed for f in summary.files):
         raise typer.Exit(1)
 
@@ -299,6 +302,7 @@ def _import_unvotes(files: list[Path], db: Path | None, fmt: Format) -> None:
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)
+    after_change(db, all_risk=True)  # votes move every alliance's risk
     if any(f["failed"] for f in summary.files):
         raise typer.Exit(1)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 from rich.console import Console
 
+from bloc.cli.alerts import after_change
 from bloc.cli.common import (
     DbOption,
     Format,
@@ -158,14 +160,14 @@ def watch_command(
     politeness = Politeness(delay=delay)
     try:
         if once:
-            _pass_report(watch_once(db, politeness=politeness))
+            _after_pass(db, watch_once(db, politeness=politeness))
             return
         seconds = parse_interval(interval)
         err.print(f"polling every {interval.strip()} (Ctrl-C stops)", highlight=False)
         watch(
             db,
             seconds,
-            on_pass=_pass_report,
+            on_pass=lambda report: _after_pass(db, report),
             on_busy=lambda exc: _say(f"pass skipped: {exc}", err),
             politeness=politeness,
         )
@@ -173,6 +175,12 @@ def watch_command(
         fail(exc)
     except KeyboardInterrupt:
         err.print("stopped")
+
+
+def _after_pass(db: Path | None, report: Any) -> None:
+    """Report a pass, then evaluate the alert rules on what it stored (and on the feeds)."""
+    _pass_report(report)
+    after_change(db, report.summary.changed, feeds=True)
 
 
 def _pass_report(report: Any) -> None:

@@ -25,11 +25,10 @@ from importlib.metadata import PackageNotFoundError, metadata
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
 from bloc.errors import FetchError
-from bloc.ingest.addresses import GuardedBackend, Refused, check_url
+from bloc.ingest.addresses import GuardedTransport, Refused, check_url
 from bloc.text.read import MAX_BYTES
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ class Fetcher:
                 headers={"User-Agent": self.agent},
                 timeout=httpx.Timeout(p.timeout),
                 follow_redirects=False,
-                transport=None if private else _GuardedTransport(),
+                transport=None if private else GuardedTransport(),
             )
             for private in (False, True)
         }
@@ -357,16 +356,6 @@ class _RobotsFetcher:
                 raise FetchError(url, refusal(current, exc), refused=True) from None
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"{exc.__class__.__name__}: {exc}", transient=True) from None
-
-
-class _GuardedTransport(httpx.HTTPTransport):
-    """httpx's transport whose connections go through `GuardedBackend` (public addresses)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(), network_backend=GuardedBackend()
-        )
 
 
 def refusal(url: str, exc: Refused) -> str:

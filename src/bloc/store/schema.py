@@ -99,10 +99,12 @@ CREATE TABLE IF NOT EXISTS alerts (
     id VARCHAR PRIMARY KEY, rule VARCHAR, kind VARCHAR, raised_at TIMESTAMP, as_of DATE,
     title VARCHAR, evidence VARCHAR);
 CREATE TABLE IF NOT EXISTS alert_state (
-    rule VARCHAR, subject VARCHAR, active BOOLEAN, since DATE, PRIMARY KEY (rule, subject));
+    rule VARCHAR, subject VARCHAR, active BOOLEAN, since DATE, value DOUBLE,
+    PRIMARY KEY (rule, subject));
 CREATE TABLE IF NOT EXISTS alert_hooks (
     id VARCHAR PRIMARY KEY, url VARCHAR, secret VARCHAR, allow_private BOOLEAN,
     added_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS alert_queue (event_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS alert_deliveries (
     alert VARCHAR, hook VARCHAR, status VARCHAR, attempts INTEGER, last_error VARCHAR,
     updated_at TIMESTAMP, PRIMARY KEY (alert, hook));
@@ -111,7 +113,10 @@ CREATE TABLE IF NOT EXISTS alert_deliveries (
 digest of the rule and its evidence), the state of rules that hold over time (a member
 above a threshold stays so until it falls back), webhooks, and each alert's delivery to
 each hook (pending, sent or failed, with its attempts): an outbox, written in the same
-transaction as the alert, so a killed process loses no delivery."""
+transaction as the alert, so a killed process loses no delivery. `alert_queue` holds the
+events a write changed, written in that write's transaction while any rule exists, until
+an evaluation has looked at them: a process killed between its write and its evaluation
+loses no alert (the next evaluation takes them)."""
 SCHEMA += ALERTS_DDL
 
 
@@ -179,7 +184,7 @@ def _add_roll_calls(con: duckdb.DuckDBPyConnection) -> None:
 def _add_alerts(con: duckdb.DuckDBPyConnection) -> None:
     """Schema 8: alert rules, alerts, webhooks and deliveries; a feed may allow private hosts.
 
-    Five new tables, and one column appended to `feeds` (false: a feed added
+    Six new tables, and one column appended to `feeds` (false: a feed added
     before it fetches from public addresses only, as every feed now does).
     """
     con.execute(ALERTS_DDL)

@@ -59,6 +59,7 @@ class FileReport:
     failed: str | None = None  # the whole file could not be read
     seconds: float = 0.0
     rejected: list[tuple[int, str]] = field(default_factory=list, repr=False)  # DuckDB's
+    changed: set[str] = field(default_factory=set, repr=False)  # events made or merged into
     header_lines: int = field(default=0, repr=False)
 
     def record(self) -> dict[str, Any]:
