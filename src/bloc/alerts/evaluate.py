@@ -279,7 +279,12 @@ def risk_alerts(
     for rule in rules:
         alliance = str(rule.alliance)
         after = book.score(alliance, day)
-        if rule.kind == "risk-jump":
+        before: dict[str, float] = {}
+        if rule.kind == "risk-jump" and any(
+            v[0] >= float(rule.amount or 1.0) for v in after.values()
+        ):
+            # A rise of `amount` needs a score of at least `amount` now: only then is the
+            # score at the window's start worth computing (it reads the alliance again).
             start = book.snap(day - dt.timedelta(days=int(rule.window or 0)))
             before = {m: v[0] for m, v in book.score(alliance, start).items()}
         for member, (score, reasons, evidence) in after.items():

@@ -138,6 +138,7 @@ def demo(
 ) -> None:
     """Build the store from the bundled model, print a short account of the CSTO, and
     write its report (one HTML file that opens offline)."""
+    from bloc.alerts import add_starter
     from bloc.web import report
 
     path = db or default_db_path()
@@ -145,6 +146,7 @@ def demo(
     try:
         with out.status("Loading the bundled knowledge base…"), opened(path):
             pass
+        rules, _ = add_starter(path)  # the default alert rules, once
         parts = [
             findings.membership_finding("CSTO", db=path),
             findings.requests_finding("CSTO"),
@@ -161,6 +163,12 @@ def demo(
             out.print(line, markup=False, highlight=False)
     out.print()
     out.print(f"Report: {written} (open it in a browser; it needs no network).", markup=False)
+    if rules:
+        out.print(
+            f"Alerts: {rules} default rules added (`bloc alerts list`); "
+            "`bloc alerts replay --since 2022-01-01` shows what they would have raised.",
+            markup=False,
+        )
     out.print(
         "Next: `bloc ingest ARTICLES...`, `bloc risk CSTO --on 2023-05-31`, "
         "`bloc simulate CSTO --requester TJK --threat incursion --aggressor ISKP`."
