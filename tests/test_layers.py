@@ -22,6 +22,7 @@ STAGES = (
     ("ingest",),
     ("measures",),
     ("simulate",),
+    ("alerts",),
     ("api",),
     ("web",),
     ("cli", "__init__", "__main__"),

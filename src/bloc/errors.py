@@ -75,12 +75,16 @@ class FeedError(BlocError):
 
 
 class FetchError(FeedError):
-    """A URL could not be fetched; `transient` when trying again later may work."""
+    """A URL could not be fetched; `transient` when trying again later may work,
+    `refused` when bloc would not connect to its address (never tried again)."""
 
-    def __init__(self, url: str, reason: str, *, transient: bool = False) -> None:
+    def __init__(
+        self, url: str, reason: str, *, transient: bool = False, refused: bool = False
+    ) -> None:
         self.url = url
         self.reason = reason
         self.transient = transient
+        self.refused = refused
         super().__init__(f"{url}: {reason}")
 
 
@@ -90,3 +94,7 @@ class ReviewError(BlocError):
 
 class ReviewConflictError(ReviewError):
     """Another reviewer decided on the event since this reviewer last saw it."""
+
+
+class AlertError(BlocError):
+    """An alert rule or webhook is refused (nothing of it is stored)."""

@@ -13,17 +13,24 @@ from typing import Any
 
 import duckdb
 import pytest
-from feedserver import ATOM, RSS, FeedServer, article, atom, http_date, rss
 from typer.testing import CliRunner
 
 from bloc.cli import app
 from bloc.errors import FeedError, NotFoundError
-from bloc.ingest.feeds import add_feed, feeds_frame, parse_feed, remove_feed
+from bloc.ingest.feeds import add_feed as add_public_feed
+from bloc.ingest.feeds import feeds_frame, parse_feed, remove_feed
 from bloc.ingest.fetch import Fetcher, Politeness
 from bloc.ingest.starter import add_starter, starter
 from bloc.ingest.watch import PassReport, parse_interval, watch, watch_once
 from bloc.store import SCHEMA_VERSION, Store
 from bloc.store.check import check_path
+from feedserver import ATOM, RSS, FeedServer, article, atom, http_date, rss
+
+
+def add_feed(url: str, *args: Any, **kwargs: Any) -> tuple[str, str]:
+    """Add a feed served by the local test server (on loopback, so allowed private)."""
+    return add_public_feed(url, *args, allow_private=True, **kwargs)
+
 
 FAST = Politeness(delay=0, timeout=2, retries=0, backoff=0.01)
 runner = CliRunner()
@@ -401,7 +408,7 @@ def test_feed_text_is_never_read_as_markup(server: FeedServer, db: Path) -> None
 
 def test_feeds_add_list_remove(db: Path) -> None:
     url = "http://127.0.0.1:9/feed.xml"
-    assert add_feed(url, db=db) == ("127.0.0.1", "added")
+    assert add_feed(url, db=db) == ("127.0.0.1", "added (may fetch from private addresses)")
     assert add_feed(url, db=db) == ("127.0.0.1", "already there")
     assert add_feed(url, "127.0.0.1", "ru", db) == ("127.0.0.1", "language changed from en to ru")
     with pytest.raises(FeedError, match=r"already polled as the feed '127\.0\.0\.1'"):
@@ -421,10 +428,13 @@ def test_feeds_add_list_remove(db: Path) -> None:
     with pytest.raises(NotFoundError, match="no feed named"):
         remove_feed("127.0.0.1", db)
     result = runner.invoke(
-        app, ["feeds", "add", url, "--name", "t", "--lang", "ru", "--db", str(db)]
+        app,
+        ["feeds", "add", url, "--name", "t", "--lang", "ru", "--allow-private", "--db", str(db)],
     )
-    assert result.exit_code == 0 and "feed t: added" in result.output
-    again = runner.invoke(app, ["feeds", "add", url, "--name", "u", "--db", str(db)])
+    assert result.exit_code == 0 and "feed t: added (may fetch from private" in result.output
+    again = runner.invoke(
+        app, ["feeds", "add", url, "--name", "u", "--allow-private", "--db", str(db)]
+    )
     assert again.exit_code == 1 and "already polled" in again.output
     assert runner.invoke(app, ["feeds", "remove", "t", "--db", str(db)]).exit_code == 0
     listed = runner.invoke(app, ["feeds", "list", "--db", str(db)])

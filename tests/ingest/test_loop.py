@@ -6,18 +6,25 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
-from feedserver import FeedServer
 from test_feeds import items, one_pass, serve_feed
 from test_ingest import stored_tables
 
 from bloc.ingest import ingest, loop
 from bloc.ingest.distributed import ingest_dask
-from bloc.ingest.feeds import add_feed
+from bloc.ingest.feeds import add_feed as add_public_feed
 from bloc.model import Document, DocumentResult
 from bloc.store import Store
 from bloc.text.pipeline import sha256
+from feedserver import FeedServer
+
+
+def add_feed(url: str, *args: Any, **kwargs: Any) -> tuple[str, str]:
+    """Add a feed served by the local test server (on loopback, so allowed private)."""
+    return add_public_feed(url, *args, allow_private=True, **kwargs)
+
 
 TEXTS = {
     "a.txt": "Armenia asked the CSTO for help on 2 March 2023.",

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from feedserver import RSS, FeedServer, article, rss
 from test_ingest import _evidence_by_document, stored_tables
 
 from bloc.ingest.feeds import add_feed
@@ -16,6 +15,7 @@ from bloc.ingest.fetch import Politeness
 from bloc.ingest.watch import watch_once
 from bloc.store import Store
 from bloc.store.check import check_path
+from feedserver import RSS, FeedServer, article, rss
 from helpers import Harness
 
 # Forks a child per round that runs the real command line (`bloc watch --once`),
@@ -25,6 +25,7 @@ import json, os, signal, sys, time
 from bloc.cli import app
 from bloc.model import Document
 from bloc.text.pipeline import process
+
 db = sys.argv[1]
 process(Document(id="warm-up", text="Armenia asked the CSTO for help on 3 March 2023."))
 print("ready", flush=True)
@@ -91,7 +92,7 @@ def test_a_killed_watch_resumes_and_loses_and_duplicates_nothing(
                 leftover.unlink()
             shutil.copy(kb_db, path)
             for name, url in zip(FEEDS, urls, strict=True):
-                add_feed(url, name, "en", path)
+                add_feed(url, name, "en", path, allow_private=True)
             return path
 
         clean_db = fresh(tmp_path / "clean.duckdb")

@@ -12,7 +12,7 @@ import pytest
 
 from bloc.core.events import actor_code, actor_kind, domestic
 from bloc.knowledge import bundled
-from bloc.store import Store, View, opened
+from bloc.store import SCHEMA_VERSION, Store, View, opened
 from bloc.store.kinds import domestic_sql, kind_sql
 from bloc.store.observations import coded_events, outside_counts
 
@@ -114,7 +114,7 @@ def test_an_older_store_gets_the_kinds_when_upgraded(db: Path) -> None:
     con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     con.close()
     with opened(db, write=True) as store:
-        assert store.meta("schema_version") == "8"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION)
         rows = store.con.execute(
             "SELECT id, source_kind, target_kind, domestic FROM events WHERE origin = 'acled' "
             "ORDER BY id"

@@ -185,7 +185,7 @@ def test_a_schema_1_store_is_upgraded_without_loss(
     assert len(before["documents"]) == 3 and len(before["evidence"]) > len(before["events"])
 
     with caplog.at_level(logging.INFO, logger="bloc.store"), Store.open(old) as store:
-        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "8"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "9"
         decisions = store.con.execute("SELECT count(*) FROM decisions").fetchone()
         after = {table: _rows(store.con, table, columns=v1_columns[table]) for table in KEPT}
         left = {
@@ -258,6 +258,12 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
         "column events.target_kind",
         "column events.domestic",
         "table dataset_rows",
+        "table alert_rules",
+        "table alerts",
+        "table alert_state",
+        "table alert_queue",
+        "table alert_hooks",
+        "table alert_deliveries",
     }
     tables = report.finding("tables")  # a few examples are named, all are counted
     assert tables.count == len(missing) and set(tables.examples) < missing

@@ -13,6 +13,9 @@ from bloc.cli import show  # serve, report
 from bloc.cli import feeds  # feeds, watch
 from bloc.cli import votes  # votes (UN General Assembly)
 from bloc.cli import history  # exits
+from bloc.cli import alerts  # alerts: rules, log, replay, webhooks
 # isort: on
 
-__all__ = ["app", "data", "feeds", "history", "measures", "review", "run", "show", "votes"]
+__all__ = [
+    "alerts", "app", "data", "feeds", "history", "measures", "review", "run", "show", "votes",
+]  # fmt: skip

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from bloc.cli.alerts import after_change
 from bloc.cli.common import (
     AsCodedOption,
     DbOption,
@@ -147,6 +148,7 @@ def demo(
 ) -> None:
     """Build the store from the bundled model, print a short account of the CSTO, and
     write its report (one HTML file that opens offline)."""
+    from bloc.alerts import add_starter
     from bloc.web import report
 
     path = db or _store.default_db_path()
@@ -154,6 +156,7 @@ def demo(
     try:
         with out.status("Loading the bundled knowledge base…"), _store.opened(path):
             pass
+        rules, _ = add_starter(path)  # the default alert rules, once
         parts = [
             findings.membership_finding("CSTO", db=path),
             findings.requests_finding("CSTO"),
@@ -170,6 +173,12 @@ def demo(
             out.print(line, markup=False, highlight=False)
     out.print()
     out.print(f"Report: {written} (open it in a browser; it needs no network).", markup=False)
+    if rules:
+        out.print(
+            f"Alerts: {rules} default rules added (`bloc alerts list`); "
+            "`bloc alerts replay --since 2022-01-01` shows what they would have raised.",
+            markup=False,
+        )
     out.print(
         "Next: `bloc ingest ARTICLES...`, `bloc risk CSTO --on 2023-05-31`, "
         "`bloc simulate CSTO --requester TJK --threat incursion --aggressor ISKP`."
@@ -233,6 +242,7 @@ def ingest_command(
     except BlocError as exc:
         fail(exc)
     _print_summary(summary)
+    after_change(db, summary.changed)
 
 
 def _print_summary(summary: _ingest.IngestSummary) -> None:
@@ -333,6 +343,7 @@ def import_command(
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)
+    after_change(db, summary.changed())
     if any(f.failed for f in summary.files):
         raise typer.Exit(1)
 
@@ -357,6 +368,7 @@ def _import_unvotes(files: list[Path], db: Path | None, fmt: Format) -> None:
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)
+    after_change(db, all_risk=True)  # votes move every alliance's risk
     if any(f["failed"] for f in summary.files):
         raise typer.Exit(1)
 

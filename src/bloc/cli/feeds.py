@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
+from bloc.cli.alerts import after_change
 from bloc.cli.common import (
     DbOption,
     Format,
@@ -52,13 +54,21 @@ def feeds_add(
         str | None, typer.Option(help="A short name (default: the site's host).")
     ] = None,
     lang: Annotated[Lang, typer.Option(help="The language of its articles.")] = Lang.en,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Let this feed and its pages be fetched from loopback, private or link-local "
+            "addresses (a feed on your own network); refused by default.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Add a feed (adding the same name and URL again changes nothing)."""
     from bloc.ingest.feeds import add_feed
 
     try:
-        added, what = add_feed(url, name, lang.value, db)
+        added, what = add_feed(url, name, lang.value, db, allow_private=allow_private)
     except BlocError as exc:
         fail(exc)
     _say(f"feed {added}: {what} ({url.strip()}, {lang.value})")
@@ -155,14 +165,14 @@ def watch_command(
     politeness = Politeness(delay=delay)
     try:
         if once:
-            _pass_report(watch_once(db, politeness=politeness))
+            _after_pass(db, watch_once(db, politeness=politeness))
             return
         seconds = parse_interval(interval)
         err.print(f"polling every {interval.strip()} (Ctrl-C stops)", highlight=False)
         watch(
             db,
             seconds,
-            on_pass=_pass_report,
+            on_pass=lambda report: _after_pass(db, report),
             on_busy=lambda exc: _say(f"pass skipped: {exc}", err),
             politeness=politeness,
         )
@@ -170,6 +180,12 @@ def watch_command(
         fail(exc)
     except KeyboardInterrupt:
         err.print("stopped")
+
+
+def _after_pass(db: Path | None, report: Any) -> None:
+    """Report a pass, then evaluate the alert rules on what it stored (and on the feeds)."""
+    _pass_report(report)
+    after_change(db, report.summary.changed, feeds=True)
 
 
 def _pass_report(report: Any) -> None:
@@ -193,7 +209,8 @@ def _pass_report(report: Any) -> None:
             _say(f"feed {feed.name} failed ({feed.url}): {feed.error}")
         else:
             state = "not modified" if feed.not_modified else f"{feed.new} new"
-            _say(f"feed {feed.name}: {state}, {feed.stored} stored")
+            left = f", {feed.left} left for the next pass" if feed.left else ""
+            _say(f"feed {feed.name}: {state}, {feed.stored} stored{left}")
         if feed.warning:
             _say(f"  feed {feed.name} ({feed.url}): {feed.warning}")
         for failure in feed.failures:

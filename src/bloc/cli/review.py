@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import click
 import typer
 
+from bloc.cli.alerts import after_change
 from bloc.cli.common import (
     DbOption,
     Format,
@@ -109,6 +110,7 @@ def _apply(path: Path, reviewer: str, db: Path | None, fmt: Format) -> None:
     except BlocError as exc:
         fail(exc)
     emit_summary(applied, fmt)
+    after_change(db, [t.event_id for t in applied.stored])
     if applied.refused:
         raise typer.Exit(1)
 
@@ -117,6 +119,7 @@ def _walk(events: list[dict[Any, Any]], reviewer: str, db: Path | View | None) -
     """One event at a time: show it and its sentences, take a key, store the decision."""
     done: dict[str, int] = {}
     skipped = 0
+    decided: list[str] = []
     for number, event in enumerate(events, start=1):
         _show(event, number, len(events))
         try:
@@ -129,6 +132,7 @@ def _walk(events: list[dict[Any, Any]], reviewer: str, db: Path | View | None) -
             skipped += 1
         else:
             done[outcome] = done.get(outcome, 0) + 1
+            decided.append(str(event["id"]))
     stored = sum(done.values())
     kinds = ", ".join(f"{n} {k}" for k, n in done.items()) or "none"
     left = len(events) - stored - skipped
@@ -137,6 +141,7 @@ def _walk(events: list[dict[Any, Any]], reviewer: str, db: Path | View | None) -
         markup=False,
         highlight=False,
     )
+    after_change(db, decided)
 
 
 def _show(event: dict[Any, Any], number: int, total: int) -> None:

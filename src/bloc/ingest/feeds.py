@@ -24,6 +24,9 @@ import duckdb
 import pandas as pd
 
 from bloc.errors import FeedError, NotFoundError
+from bloc.ingest.addresses import Refused
+from bloc.ingest.addresses import check_url as check_host_of
+from bloc.ingest.fetch import refusal
 from bloc.store import Store, opened
 from bloc.store import feeds as stored
 
@@ -41,6 +44,7 @@ class Feed:
     lang: str
     etag: str | None = None
     last_modified: str | None = None
+    allow_private: bool = False  # may fetch from loopback/private hosts (`--allow-private`)
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,20 @@ def default_name(url: str) -> str:
 
 
 def add_feed(
-    url: str, name: str | None = None, lang: str = "en", db: Path | str | None = None
+    url: str,
+    name: str | None = None,
+    lang: str = "en",
+    db: Path | str | None = None,
+    *,
+    allow_private: bool = False,
 ) -> tuple[str, str]:
     """Add a feed; returns its name and what happened (added, unchanged, or lang updated).
 
     Adding the same name and URL again changes nothing (or only the
-    language); a name or URL already used by another feed is an error.
+    language, or whether it may fetch from private hosts); a name or URL
+    already used by another feed is an error. Without `allow_private` a feed
+    whose host is loopback, private or link-local is refused here, by name,
+    and its fetches are refused again at connect time.
     """
     url = check_url(url)
     name = (name or default_name(url)).strip()
@@ -98,11 +110,20 @@ def add_feed(
         )
     if lang not in LANGS:
         raise FeedError(f"language {lang!r:.20} is not one bloc reads; use one of {LANGS}")
+    if not allow_private:
+        try:
+            check_host_of(url)
+        except Refused as exc:
+            raise FeedError(refusal(url, exc)) from None
+        except OSError:
+            pass  # a name that does not resolve now: the fetch says so at the next pass
     with opened(db, write=True) as store, store.transaction() as con:
-        return name, insert_feed(con, name, url, lang)
+        return name, insert_feed(con, name, url, lang, allow_private)
 
 
-def insert_feed(con: duckdb.DuckDBPyConnection, name: str, url: str, lang: str) -> str:
+def insert_feed(
+    con: duckdb.DuckDBPyConnection, name: str, url: str, lang: str, allow_private: bool = False
+) -> str:
     """Add a checked feed in the caller's transaction; what happened (see `add_feed`)."""
     same_name = stored.feed_named(con, name)
     same_url = stored.feed_polling(con, url)
@@ -114,12 +135,18 @@ def insert_feed(con: duckdb.DuckDBPyConnection, name: str, url: str, lang: str) 
     if same_url is not None and same_url != name:
         raise FeedError(f"{url} is already polled as the feed {same_url!r}")
     if same_name is None:
-        stored.add_feed(con, name, url, lang, now())
-        return "added"
+        stored.add_feed(con, name, url, lang, now(), allow_private)
+        return "added" + (" (may fetch from private addresses)" if allow_private else "")
+    changed = []
     if same_name[1] != lang:
         stored.set_language(con, name, lang)
-        return f"language changed from {same_name[1]} to {lang}"
-    return "already there"
+        changed.append(f"language changed from {same_name[1]} to {lang}")
+    if stored.feed_allows_private(con, name) != allow_private:
+        stored.set_allow_private(con, name, allow_private)
+        changed.append(
+            ("now may" if allow_private else "no longer may") + " fetch from private addresses"
+        )
+    return "; ".join(changed) or "already there"
 
 
 def remove_feed(name: str, db: Path | str | None = None) -> int:

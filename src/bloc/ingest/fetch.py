@@ -6,7 +6,10 @@ copy per host, kept an hour), waits its turn per host, is bounded in time
 cap counted while streaming, not trusted from Content-Length), retries
 429, 5xx and broken connections with exponential backoff (honouring
 Retry-After), checks the content type before reading the body, and follows
-at most a few redirects, only to http(s), never in a loop.
+at most a few redirects, only to http(s), never in a loop. Every connection
+goes only to a public address (`bloc.ingest.addresses`), checked when it is
+made, redirects included, unless the request allows private ones (a feed
+added with `--allow-private`).
 """
 
 from __future__ import annotations
@@ -18,19 +21,18 @@ import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, metadata
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from bloc.errors import FetchError
+from bloc.ingest.addresses import GuardedTransport, Refused, check_url
 from bloc.text.read import MAX_BYTES
 
 log = logging.getLogger(__name__)
 
-PROJECT_URL = "https://github.com/bloc-observatory/bloc"
-"""Where a site's operator can read what bloc is (in the User-Agent)."""
 ROBOTS_MAX_BYTES = 500 * 1024
 """RFC 9309: a crawler reads at least the first 500 KiB of robots.txt."""
 ROBOTS_RETRY = 300.0
@@ -44,15 +46,28 @@ misconfigured server (the parser then says whether it is a feed)."""
 
 
 def user_agent() -> str:
-    """`bloc/<version> (+project URL)`, or BLOC_USER_AGENT (e.g. to add a contact address)."""
+    """`bloc/<version> (+home page)`, or BLOC_USER_AGENT (e.g. to add a contact address).
+
+    The version and home page come from the installed package's metadata
+    (`project.urls` in pyproject.toml), so a site's operator who reads the
+    User-Agent finds the project that is really asking.
+    """
     custom = os.environ.get("BLOC_USER_AGENT", "").strip()
     if custom:
         return custom
     try:
-        number = version("bloc")
+        meta = metadata("bloc")
     except PackageNotFoundError:  # pragma: no cover - a source tree not installed
-        number = "0"
-    return f"bloc/{number} (+{PROJECT_URL})"
+        return "bloc/0"
+    home = next(
+        (
+            url.strip()
+            for label, _, url in (u.partition(",") for u in meta.get_all("Project-URL") or [])
+            if label.strip().lower() in ("homepage", "home", "source")
+        ),
+        None,
+    )
+    return f"bloc/{meta['Version']}" + (f" (+{home})" if home else "")
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,8 @@ class Politeness:
     max_bytes: int = MAX_BYTES  # a larger response is refused
     max_redirects: int = 5
     robots_ttl: float = 3600.0  # seconds a host's robots.txt is kept
+    items_per_pass: int = 100  # article pages fetched per feed in one pass; the rest wait
+    bytes_per_pass: int = 50 * 1024 * 1024  # bytes read per feed in one pass; the rest wait
 
 
 @dataclass(frozen=True)
@@ -119,16 +136,21 @@ class Fetcher:
         self.agent = agent or user_agent()
         self._sleep = sleep
         p = self.politeness
-        self._client = httpx.Client(
-            headers={"User-Agent": self.agent},
-            timeout=httpx.Timeout(p.timeout),
-            follow_redirects=False,
-        )
+        self._clients = {
+            private: httpx.Client(
+                headers={"User-Agent": self.agent},
+                timeout=httpx.Timeout(p.timeout),
+                follow_redirects=False,
+                transport=None if private else GuardedTransport(),
+            )
+            for private in (False, True)
+        }
         self._last: dict[str, float] = {}  # host -> when its last request was sent
         self._robots: dict[str, _Robots] = {}
 
     def close(self) -> None:
-        self._client.close()
+        for client in self._clients.values():
+            client.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -143,8 +165,12 @@ class Fetcher:
         *,
         etag: str | None = None,
         last_modified: str | None = None,
+        allow_private: bool = False,
     ) -> Response | NotModified:
-        """Fetch a feed or a page, politely; FetchError says why one could not be had."""
+        """Fetch a feed or a page, politely; FetchError says why one could not be had.
+
+        Only public addresses are connected to unless `allow_private` (a feed the
+        user added with `--allow-private`, and the pages its items link to)."""
         headers = {"Accept": _ACCEPT[kind]}
         if etag:
             headers["If-None-Match"] = etag
@@ -161,8 +187,8 @@ class Fetcher:
                     url, f"more than {self.politeness.max_redirects} redirects (last: {current})"
                 )
             seen.append(current)
-            self._allowed(current, url)
-            result = self._request(current, url, kind, headers)
+            self._allowed(current, url, allow_private)
+            result = self._request(current, url, kind, headers, allow_private)
             if isinstance(result, str):  # a redirect
                 current = result
                 continue
@@ -171,14 +197,14 @@ class Fetcher:
     # -- one request, with retries -------------------------------------------------
 
     def _request(
-        self, current: str, asked: str, kind: Kind, headers: dict[str, str]
+        self, current: str, asked: str, kind: Kind, headers: dict[str, str], private: bool
     ) -> Response | NotModified | str:
         p = self.politeness
         attempt = 0
         while True:
             self._wait(current)
             try:
-                return self._once(current, asked, kind, headers)
+                return self._once(current, asked, kind, headers, private)
             except _Retry as retry:
                 if attempt >= p.retries:
                     raise FetchError(
@@ -190,12 +216,12 @@ class Fetcher:
                 attempt += 1
 
     def _once(
-        self, current: str, asked: str, kind: Kind, headers: dict[str, str]
+        self, current: str, asked: str, kind: Kind, headers: dict[str, str], private: bool
     ) -> Response | NotModified | str:
         p = self.politeness
         began = time.monotonic()
         try:
-            with self._client.stream("GET", current, headers=headers) as reply:
+            with self._clients[private].stream("GET", current, headers=headers) as reply:
                 status = reply.status_code
                 if status in RETRY_STATUSES:
                     raise _Retry(f"HTTP {status}", _retry_after(reply.headers))
@@ -220,6 +246,8 @@ class Fetcher:
                     if time.monotonic() - began > p.deadline:
                         raise _Retry(f"the response took longer than {p.deadline:g} s")
                 return Response(str(reply.url), status, reply.headers, bytes(body))
+        except Refused as exc:
+            raise FetchError(asked, refusal(current, exc), refused=True) from None
         except httpx.TimeoutException:
             raise _Retry(f"timed out (no answer within {p.timeout:g} s)") from None
         except httpx.TransportError as exc:
@@ -245,14 +273,24 @@ class Fetcher:
 
     # -- robots.txt ---------------------------------------------------------------
 
-    def _allowed(self, url: str, asked: str) -> None:
-        robots = self.robots(url)
+    def _allowed(self, url: str, asked: str, private: bool = False) -> None:
+        if not private:  # by name first, for an error naming this hop; connections are checked too
+            try:
+                check_url(url)
+            except Refused as exc:
+                raise FetchError(asked, refusal(url, exc), refused=True) from None
+            except OSError:
+                pass  # does not resolve: the connection says so
+        try:
+            robots = self.robots(url, private)
+        except FetchError as exc:  # refused: robots.txt's host is the page's host
+            raise FetchError(asked, exc.reason, refused=True) from None
         if robots.problem is not None:
             raise FetchError(asked, robots.problem, transient=True)
         if not robots.parser.can_fetch(self.agent, url):
             raise FetchError(asked, f"disallowed by {_host(url)}/robots.txt for bloc")
 
-    def robots(self, url: str) -> _Robots:
+    def robots(self, url: str, private: bool = False) -> _Robots:
         """The host's robots.txt, fetched once per `robots_ttl` (RFC 9309's rules)."""
         host = _host(url)
         known = self._robots.get(host)
@@ -264,10 +302,12 @@ class Fetcher:
                 return known
         parser = urllib.robotparser.RobotFileParser(host + "/robots.txt")
         problem = None
-        fetcher = _RobotsFetcher(self)
+        fetcher = _RobotsFetcher(self, private)
         try:
             reply = fetcher.get(host + "/robots.txt")
         except FetchError as exc:
+            if exc.refused:
+                raise
             reply = None
             problem = (
                 f"robots.txt could not be read ({exc.reason}); bloc fetches nothing from "
@@ -288,8 +328,9 @@ class Fetcher:
 class _RobotsFetcher:
     """Fetches robots.txt itself: no robots check, any status kept, redirects followed."""
 
-    def __init__(self, fetcher: Fetcher) -> None:
+    def __init__(self, fetcher: Fetcher, private: bool) -> None:
         self.fetcher = fetcher
+        self.client = fetcher._clients[private]
 
     def get(self, url: str) -> Response:
         f = self.fetcher
@@ -298,7 +339,7 @@ class _RobotsFetcher:
             _check_scheme(current, url)
             f._wait(current)
             try:
-                with f._client.stream("GET", current, headers={"Accept": "text/plain"}) as reply:
+                with self.client.stream("GET", current, headers={"Accept": "text/plain"}) as reply:
                     if reply.status_code in (301, 302, 303, 307, 308) and seen < 5:
                         seen += 1
                         current = urljoin(current, _header(reply.headers, "location"))
@@ -311,8 +352,19 @@ class _RobotsFetcher:
                         if len(body) > ROBOTS_MAX_BYTES:
                             break
                     return Response(current, reply.status_code, reply.headers, bytes(body))
+            except Refused as exc:
+                raise FetchError(url, refusal(current, exc), refused=True) from None
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"{exc.__class__.__name__}: {exc}", transient=True) from None
+
+
+def refusal(url: str, exc: Refused) -> str:
+    """The reason a fetch was refused, and what the user can do about it."""
+    where = exc.host if exc.host == exc.address else f"{exc.host} resolves to {exc.address}"
+    return (
+        f"refused {url!r:.200}: {where}, {exc.reason}; bloc fetches only from public "
+        "addresses (add the feed with --allow-private to allow it)"
+    )
 
 
 class _Retry(Exception):

@@ -29,6 +29,7 @@ from bloc.core.rules import reinforced, same_time
 from bloc.ingest.coded import TEXT, CodedBatch, table
 from bloc.model import Document, Rejected
 from bloc.store import Store
+from bloc.store.alerts import queue_changes
 from bloc.store.writes import (
     append,
     document_hashes,
@@ -53,6 +54,7 @@ class IngestSummary:
     events_new: int = 0
     events_merged: int = 0
     seconds: float = 0.0
+    changed: set[str] = field(default_factory=set, repr=False)  # ids of events made or merged into
 
 
 Progress = Callable[[Document | Rejected], None]
@@ -178,6 +180,7 @@ def store_results(
             }
         )
         append(con, "evidence", evidence, ignore=True)
+        queue_changes(con, eids)  # for the alert rules, should this process die before them
         if then is not None:
             then(con)
     summary.stored += n
@@ -257,6 +260,7 @@ def merge_reports(
         eids.append(slot[0])
     fresh = {slot[0] for _, slot in made}
     changed = [tuple(s) for eid, s in updated.items() if eid not in fresh]
+    summary.changed.update(eids)  # what the caller hands to alerts once it is stored
     return eids, made, changed
 
 

@@ -84,6 +84,8 @@ class FeedOutcome:
     stored: int = 0
     unchanged: int = 0  # pages already stored with this content (e.g. from another feed)
     failures: list[ItemFailure] = field(default_factory=list)
+    left: int = 0  # items left for the next pass (the pass's cap on items or bytes was reached)
+    read: int = 0  # bytes read from this feed's server in the pass
 
 
 @dataclass
@@ -192,12 +194,19 @@ def _one_watch(target: Path) -> Iterator[None]:
 def _poll(target: Path, feed: Feed, fetcher: Fetcher, summary: IngestSummary) -> FeedOutcome:
     outcome = FeedOutcome(feed.name, feed.url)
     try:
-        got = fetcher.get(feed.url, "feed", etag=feed.etag, last_modified=feed.last_modified)
+        got = fetcher.get(
+            feed.url,
+            "feed",
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            allow_private=feed.allow_private,
+        )
         if isinstance(got, NotModified):
             outcome.not_modified = True
             with Store.open(target) as store:
                 record_not_modified(store, feed)
         else:
+            outcome.read += len(got.body)
             parsed = parse_feed(got.body, got.url, got.headers.get("content-type", ""))
             outcome.warning = parsed.warning
             etag, modified = got.headers.get("etag"), got.headers.get("last-modified")
@@ -212,9 +221,16 @@ def _poll(target: Path, feed: Feed, fetcher: Fetcher, summary: IngestSummary) ->
         with Store.open(target) as store:
             record_failure(store, feed, reason)
     # Items seen before and not yet fetched are fetched even when the feed failed now.
+    # Bounded per pass (items and bytes): a feed of thousands of items, or of huge pages,
+    # cannot hold the pass; what is left stays pending, oldest first, for the next one.
     with Store.open(target, read_only=True) as store:
         pending = pending_items(store, feed)
-    for item in pending:
+    limits = fetcher.politeness
+    for done, item in enumerate(pending):
+        if done >= limits.items_per_pass or outcome.read >= limits.bytes_per_pass:
+            outcome.left = len(pending) - done
+            log.info("feed %s: %d items left for the next pass", feed.name, outcome.left)
+            break
         _fetch_item(target, feed, item, fetcher, summary, outcome)
     return outcome
 
@@ -234,13 +250,14 @@ def _fetch_item(
         outcome.unchanged += 1
         return
     try:
-        got = fetcher.get(item.url, "page")
+        got = fetcher.get(item.url, "page", allow_private=feed.allow_private)
         if isinstance(got, NotModified):
             raise FetchError(item.url, "HTTP 304 to a request that was not conditional")
     except FetchError as exc:
         again = exc.transient and item.attempts + 1 < MAX_ATTEMPTS
         _fail(target, feed, item, exc.reason, again, outcome)
         return
+    outcome.read += len(got.body)
     doc = page_document(got, item, feed)
     if isinstance(doc, Rejected):
         _fail(target, feed, item, doc.reason, False, outcome)

@@ -16,7 +16,8 @@ import pandas as pd
 
 from bloc.store.db import Store
 
-FeedRow = tuple[str, str, str, str | None, str | None]  # name, url, lang, etag, last_modified
+FeedRow = tuple[str, str, str, str | None, str | None, bool]
+"""name, url, lang, etag, last_modified, allow_private"""
 PendingRow = tuple[str, str, str | None, dt.date | None, int]  # item, url, title, published, n
 ItemRow = tuple[str, str, str | None, str | None, dt.date | None, dt.datetime, str, str | None]
 """feed, item, url, title, published, first_seen, status, error"""
@@ -35,12 +36,26 @@ def feed_polling(con: duckdb.DuckDBPyConnection, url: str) -> str | None:
 
 
 def add_feed(
-    con: duckdb.DuckDBPyConnection, name: str, url: str, lang: str, when: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    url: str,
+    lang: str,
+    when: dt.datetime,
+    allow_private: bool = False,
 ) -> None:
     con.execute(
-        "INSERT INTO feeds (name, url, lang, added_at) VALUES (?, ?, ?, ?)",
-        [name, url, lang, when],
+        "INSERT INTO feeds (name, url, lang, added_at, allow_private) VALUES (?, ?, ?, ?, ?)",
+        [name, url, lang, when, allow_private],
     )
+
+
+def set_allow_private(con: duckdb.DuckDBPyConnection, name: str, allow: bool) -> None:
+    con.execute("UPDATE feeds SET allow_private = ? WHERE name = ?", [allow, name])
+
+
+def feed_allows_private(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute("SELECT allow_private FROM feeds WHERE name = ?", [name]).fetchone()
+    return bool(row and row[0])
 
 
 def set_language(con: duckdb.DuckDBPyConnection, name: str, lang: str) -> None:
@@ -63,9 +78,10 @@ def remove_feed(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
 
 
 def feed_rows(store: Store) -> list[FeedRow]:
-    """Every feed: name, url, lang, etag, last_modified, by name."""
+    """Every feed: name, url, lang, etag, last_modified, allow_private, by name."""
     rows: list[Any] = store.con.execute(
-        "SELECT name, url, lang, etag, last_modified FROM feeds ORDER BY name"
+        "SELECT name, url, lang, etag, last_modified, coalesce(allow_private, false) "
+        "FROM feeds ORDER BY name"
     ).fetchall()
     return [tuple(row) for row in rows]
 

@@ -90,6 +90,7 @@ class EventFilter:
     min_confidence: float | None = None
     event_id: str | None = None
     known_on: dt.date | None = None  # only events dated and known by that day (core's rule)
+    ids: tuple[str, ...] | None = None  # only these events (what an ingest changed)
 
     def where(self) -> tuple[str, list[Any]]:
         """A WHERE clause over `events` aliased `e`, with placeholders, and its values."""
@@ -123,6 +124,9 @@ class EventFilter:
         if self.known_on is not None:
             where.append(f"{known_from_sql('e')} <= ?")
             params.append(self.known_on)
+        if self.ids is not None:
+            where.append("list_contains(?, e.id)")
+            params.append(list(self.ids))
         return " AND ".join(where), params
 
 

@@ -19,7 +19,7 @@ from bloc.store.kinds import fill_kinds
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS evidence (
 FEEDS_DDL = """
 CREATE TABLE IF NOT EXISTS feeds (
     name VARCHAR PRIMARY KEY, url VARCHAR, lang VARCHAR, added_at TIMESTAMP, etag VARCHAR,
-    last_modified VARCHAR, last_polled TIMESTAMP, last_ok TIMESTAMP, last_error VARCHAR);
+    last_modified VARCHAR, last_polled TIMESTAMP, last_ok TIMESTAMP, last_error VARCHAR,
+    allow_private BOOLEAN DEFAULT false);
 CREATE TABLE IF NOT EXISTS feed_items (
     feed VARCHAR, item VARCHAR, url VARCHAR, title VARCHAR, published DATE,
     first_seen TIMESTAMP, fetched_at TIMESTAMP, document VARCHAR, status VARCHAR,
@@ -104,6 +105,32 @@ administrative area and country, its coordinates), the fatalities and the datase
 sub-event type. An ACLED or POLECAT row is one event, so this is that event's detail."""
 
 SCHEMA += DATASET_ROWS_DDL
+ALERTS_DDL = """
+CREATE TABLE IF NOT EXISTS alert_rules (
+    id VARCHAR PRIMARY KEY, kind VARCHAR, alliance VARCHAR, spec VARCHAR, added_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS alerts (
+    id VARCHAR PRIMARY KEY, rule VARCHAR, kind VARCHAR, raised_at TIMESTAMP, as_of DATE,
+    title VARCHAR, evidence VARCHAR);
+CREATE TABLE IF NOT EXISTS alert_state (
+    rule VARCHAR, subject VARCHAR, active BOOLEAN, since DATE, value DOUBLE,
+    PRIMARY KEY (rule, subject));
+CREATE TABLE IF NOT EXISTS alert_hooks (
+    id VARCHAR PRIMARY KEY, url VARCHAR, secret VARCHAR, allow_private BOOLEAN,
+    added_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS alert_queue (event_id VARCHAR PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS alert_deliveries (
+    alert VARCHAR, hook VARCHAR, status VARCHAR, attempts INTEGER, last_error VARCHAR,
+    updated_at TIMESTAMP, PRIMARY KEY (alert, hook));
+"""
+"""Alert rules (`spec` is the rule's JSON), the alerts they raised (once each: the id is a
+digest of the rule and its evidence), the state of rules that hold over time (a member
+above a threshold stays so until it falls back), webhooks, and each alert's delivery to
+each hook (pending, sent or failed, with its attempts): an outbox, written in the same
+transaction as the alert, so a killed process loses no delivery. `alert_queue` holds the
+events a write changed, written in that write's transaction while any rule exists, until
+an evaluation has looked at them: a process killed between its write and its evaluation
+loses no alert (the next evaluation takes them)."""
+SCHEMA += ALERTS_DDL
 
 
 def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
@@ -182,6 +209,18 @@ def _add_actor_kinds(con: duckdb.DuckDBPyConnection) -> None:
         fill_kinds(con)
 
 
+def _add_alerts(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 9: alert rules, alerts, webhooks and deliveries; a feed may allow private hosts.
+
+    Six new tables, and one column appended to `feeds` (false: a feed added
+    before it fetches from public addresses only, as every feed now does).
+    """
+    con.execute(ALERTS_DDL)
+    con.execute(
+        "ALTER TABLE IF EXISTS feeds ADD COLUMN IF NOT EXISTS allow_private BOOLEAN DEFAULT false"
+    )
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
@@ -191,6 +230,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     5: _add_decisions,
     6: _add_roll_calls,
     7: _add_actor_kinds,
+    8: _add_alerts,
 }
 
 

@@ -42,6 +42,7 @@ from bloc.errors import BlocError, StoreLockedError
 from bloc.measures.cache import MeasureCache
 from bloc.store import View, opened, store_path
 from bloc.store.linger import linger
+from bloc.web.alert_routes import alert_routes
 from bloc.web.answers import AnswerCache
 from bloc.web.api_routes import api_routes
 from bloc.web.assets import Assets
@@ -203,6 +204,7 @@ def create_app(
     app.include_router(page_routes(bundle))
     app.include_router(api_routes())
     app.include_router(review_routes())
+    app.include_router(alert_routes())
     return app
 
 

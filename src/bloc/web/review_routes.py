@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
@@ -164,6 +164,7 @@ def review_routes() -> APIRouter:
     @router.post("/events/{event_id}/review", include_in_schema=False)
     def review_form(
         request: Request,
+        background: BackgroundTasks,
         event_id: str,
         decision: Annotated[str, Form(max_length=MAX_MODE)] = "",
         csrf: Annotated[str, Form(max_length=MAX_FIELD)] = "",
@@ -191,11 +192,14 @@ def review_routes() -> APIRouter:
             reviewer=session.reviewer,
             basis=_basis(basis),
         )
-        decide(view.path, chosen)  # a refusal raises: the error page says why
+        taken = decide(view.path, chosen)  # a refusal raises: the error page says why
+        background.add_task(alert_on, view, taken.event_id)
         return RedirectResponse(safe_next(next, f"/events/{event_id}"), status_code=303)
 
     @router.post("/api/events/{event_id}/review", tags=["review"])
-    def api_review(request: Request, event_id: str, body: ReviewBody) -> dict[str, Any]:
+    def api_review(
+        request: Request, background: BackgroundTasks, event_id: str, body: ReviewBody
+    ) -> dict[str, Any]:
         """Confirm, correct, reject or undo an event (send the review token in
         `Authorization: Bearer TOKEN` or `X-Bloc-Token`; the server must run with --review)."""
         gate = _gate(request)
@@ -204,6 +208,7 @@ def review_routes() -> APIRouter:
         view: View = request.app.state.view
         taken = decide(view.path, Decision(event_id, **body.model_dump()))
         event = api.to_records(api.event(taken.event_id, view.path))[0]
+        background.add_task(alert_on, view, taken.event_id)
         return {"stored": not taken.unchanged, "decision_id": taken.id, "event": event}
 
     @router.get("/api/events/{event_id}/decisions", tags=["review"])
@@ -213,3 +218,16 @@ def review_routes() -> APIRouter:
         return api.review_log(event_id, db)
 
     return router
+
+
+def alert_on(view: View, event_id: str) -> None:
+    """Evaluate the alert rules on a decided event, after the answer has gone (a slow
+    rule or webhook never holds the reviewer); a failure is logged, never raised."""
+    from bloc.alerts import Changes, deliver_pending, evaluate
+    from bloc.errors import BlocError
+
+    try:
+        evaluate(view.path, Changes.of([event_id]))
+        deliver_pending(view.path)
+    except BlocError as exc:
+        log.warning("alerts after reviewing %s: %s", event_id, exc)

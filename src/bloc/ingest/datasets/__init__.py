@@ -73,6 +73,10 @@ class ImportSummary:
     def total(self, name: str) -> int:
         return sum(int(getattr(f, name)) for f in self.files)
 
+    def changed(self) -> set[str]:
+        """The ids of the events the import made or merged into (for alerts)."""
+        return set().union(*(f.changed for f in self.files))
+
     def counted(self, name: str) -> Counter[str]:
         total: Counter[str] = Counter()
         for f in self.files:

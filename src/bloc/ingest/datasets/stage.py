@@ -62,6 +62,7 @@ class FileReport:
     encoding: str | None = None  # what was assumed of a file that is not UTF-8
     seconds: float = 0.0
     rejected: list[tuple[int, str]] = field(default_factory=list, repr=False)  # DuckDB's
+    changed: set[str] = field(default_factory=set, repr=False)  # events made or merged into
     header_lines: int = field(default=0, repr=False)
 
     def record(self) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from bloc.ingest.merge import (
     stored_events,
 )
 from bloc.store import Store
+from bloc.store.alerts import queue_changes
 from bloc.store.writes import (
     add_dataset_events,
     add_staged_evidence,
@@ -102,6 +103,8 @@ def _merge_groups(
     eids, made, changed = merge_reports(merging, index, summary, reports=counts, ids=ids)
     report.events_new += summary.events_new
     report.events_merged += summary.events_merged
+    report.changed |= summary.changed
+    queue_changes(con, eids)  # for the alert rules, should this process die before them
     rows = [row for row, _ in made]
     slots = [slot for _, slot in made]
     new = pa.table(

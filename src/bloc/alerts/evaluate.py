@@ -1,0 +1,374 @@
+"""Evaluating the rules on what changed, and recording each alert once.
+
+Whoever drives a change (the CLI after `ingest`, `import` or a review, the
+watch loop after a pass, the server after a review) hands `evaluate` what it
+changed (`Changes`): the ids of the events stored or merged into, and
+whether feeds were polled. Only the rules those can touch are looked at:
+event rules read the changed events alone; risk rules recompute the risk of
+the alliances whose members (or the alliance itself) the changed events
+name; quiet-feed rules run after a watch pass. Reading happens first, with
+the store open read-only; the alerts, the rules' state and the pending
+deliveries are then written in one transaction.
+
+An alert's id is a digest of its rule and its evidence (the event's id; the
+member and the day its risk first crossed), so re-running, re-importing or
+two evaluations racing never raise it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bloc import measures
+from bloc.alerts.rules import Rule, stored_rule
+from bloc.core.alliance import KnowledgeBase
+from bloc.core.dated import iso
+from bloc.store import Store, View, opened
+from bloc.store import alerts as stored
+from bloc.store.reads import EventFilter, evidenced_events
+
+DB = Path | str | View | None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a driver changed: events stored or merged into, whether feeds were polled,
+    and whether every alliance's risk may have moved (UN votes imported, `bloc alerts
+    check`). Event rules look at the changed events only: a rule added today does not
+    raise alerts for the whole past (`bloc alerts replay` shows those)."""
+
+    events: frozenset[str] = frozenset()
+    feeds: bool = False
+    all_risk: bool = False
+
+    @classmethod
+    def of(
+        cls, events: Iterable[str] = (), *, feeds: bool = False, all_risk: bool = False
+    ) -> Changes:
+        return cls(frozenset(events), feeds, all_risk)
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.feeds or self.all_risk)
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: str
+    rule: str
+    kind: str
+    raised_at: dt.datetime
+    as_of: dt.date
+    title: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def row(self) -> stored.AlertRow:
+        return (
+            self.id,
+            self.rule,
+            self.kind,
+            self.raised_at,
+            self.as_of,
+            self.title,
+            stored.evidence_json(self.evidence),
+        )
+
+
+def utc_now() -> dt.datetime:
+    """Now, in UTC without a zone (how the alert tables keep time)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def alert_id(rule: str, *evidence: object) -> str:
+    """A stable id from the rule and what raised it (hex digest, 20 characters)."""
+    raw = "|".join([rule, *(str(e) for e in evidence)])
+    return "a" + hashlib.sha256(raw.encode()).hexdigest()[:19]
+
+
+def load_rules(store: Store) -> list[Rule]:
+    return [stored_rule(*row) for row in stored.rule_rows(store)]
+
+
+def evaluate(
+    db: DB, changes: Changes, *, now: dt.datetime | None = None, on: dt.date | None = None
+) -> list[Alert]:
+    """Evaluate the rules on `changes`, store the new alerts; the alerts newly raised."""
+    if not changes:
+        return []
+    now = now or utc_now()
+    day = on or now.date()
+    session = db if isinstance(db, View) else View(db) if db is not None else None
+    with opened(session) as store:
+        rules = load_rules(store)
+        if not rules:
+            return []
+        waiting = stored.queued(store)  # changed by writes whose evaluation never ran
+        if waiting - changes.events:
+            changes = Changes(changes.events | waiting, changes.feeds, changes.all_risk)
+        kb = store.knowledge
+        state = stored.states(store)
+        found: list[Alert] = []
+        new_states: list[stored.StateRow] = []
+        event_rules = [r for r in rules if r.kind == "event"]
+        touched: set[str] = set()
+        if changes.events:
+            events = evidenced_events(store, EventFilter(ids=tuple(sorted(changes.events))))
+            found += match_events(event_rules, events, kb, now)
+            touched = touched_alliances(events, kb)
+        if changes.all_risk:
+            touched = set(kb.alliances)
+        if changes.feeds:
+            silence = stored.feed_silence(store)
+            quiet = [r for r in rules if r.kind == "source-quiet"]
+            alerts, states = quiet_feeds(quiet, silence, state, now)
+            found += alerts
+            new_states += states
+    risky = [r for r in rules if r.kind in ("risk-above", "risk-jump") and r.alliance in touched]
+    if risky:
+        scores = RiskBook(session)
+        alerts, states = risk_alerts(risky, scores, state, day, now)
+        found += alerts
+        new_states += states
+    return record(session, found, new_states, sorted(changes.events))
+
+
+def record(
+    db: DB, found: list[Alert], states: list[stored.StateRow], done: Sequence[str] = ()
+) -> list[Alert]:
+    """Write the alerts not yet stored and the rules' new state, and take the events
+    evaluated off the queue, in one transaction."""
+    if not found and not states and not done:
+        return []
+    with opened(db, write=True) as store, store.transaction() as con:
+        new = set(stored.raise_alerts(con, [a.row() for a in found]))
+        stored.set_states(con, states)
+        stored.dequeue(con, done)
+    return [a for a in found if a.id in new]
+
+
+# -- event rules -------------------------------------------------------------------------
+
+
+def match_events(
+    rules: list[Rule], events: pd.DataFrame, kb: KnowledgeBase, now: dt.datetime
+) -> list[Alert]:
+    """An alert for each (rule, event) the rule matches."""
+    found = []
+    records: list[dict[str, Any]] = events.to_dict("records")  # type: ignore[assignment]
+    for event in records:
+        day = _day(event["date"])
+        for rule in rules:
+            if event["type"] not in rule.types or (rule.modes and event["mode"] not in rule.modes):
+                continue
+            if not _roles_match(rule, str(event["source"]), str(event["target"]), day, kb):
+                continue
+            sentences = [
+                {"sentence": str(v["sentence"]), "document": str(v["document"]),
+                 "url": v.get("url"), "published": v.get("published")}
+                for v in list(event["evidence"])[:5]
+            ]  # fmt: skip
+            found.append(
+                Alert(
+                    id=alert_id(rule.id, event["id"]),
+                    rule=rule.id,
+                    kind=rule.kind,
+                    raised_at=now,
+                    as_of=day,
+                    title=f"{event['source']} {event['type']} {event['target']} "
+                    f"({iso(day, str(event['date_precision']))}): {rule.describe()}",
+                    evidence={
+                        "event": str(event["id"]),
+                        "source": str(event["source"]),
+                        "target": str(event["target"]),
+                        "type": str(event["type"]),
+                        "mode": None if pd.isna(event["mode"]) else str(event["mode"]),
+                        "date": day.isoformat(),
+                        "precision": str(event["date_precision"]),
+                        "origin": str(event["origin"]),
+                        "sentences": sentences,
+                    },
+                )
+            )
+    return found
+
+
+def _roles_match(rule: Rule, source: str, target: str, day: dt.date, kb: KnowledgeBase) -> bool:
+    members = {s.member for s in kb.alliance(str(rule.alliance)).members_on(day)}
+
+    def fits(role: str, actor: str) -> bool:
+        if role == "any":
+            return True
+        if role == "member":
+            return actor in members
+        if role == "alliance":
+            return actor == rule.alliance
+        return actor == role
+
+    if source == target:
+        return False
+    straight = fits(rule.source, source) and fits(rule.target, target)
+    return straight or (rule.both_ways and fits(rule.source, target) and fits(rule.target, source))
+
+
+def touched_alliances(events: pd.DataFrame, kb: KnowledgeBase) -> set[str]:
+    """The alliances whose risk the events can move: named, or naming one of its members."""
+    if events.empty:
+        return set()
+    actors = set(events["source"].astype(str)) | set(events["target"].astype(str))
+    actors |= set(events["alliance"].dropna().astype(str))
+    return {
+        code
+        for code, al in kb.alliances.items()
+        if code in actors or any(s.member in actors for s in al.membership)
+    }
+
+
+# -- risk rules --------------------------------------------------------------------------
+
+
+class RiskBook:
+    """Exit-risk scores by (alliance, day), each computed once per evaluation, from the
+    alliance's signals read once (a replay asks for many days)."""
+
+    def __init__(self, db: DB, grid: list[dt.date] | None = None) -> None:
+        self.db = db
+        self.grid = sorted(grid or [])  # a replay's days: a window's start snaps to one
+        self._scores: dict[tuple[str, dt.date], pd.DataFrame] = {}
+        self._observed: dict[str, measures.Observed] = {}
+
+    def on(self, alliance: str, day: dt.date) -> pd.DataFrame:
+        key = (alliance, day)
+        if key not in self._scores:
+            if alliance not in self._observed:
+                self._observed[alliance] = measures.observe(alliance, self.db)
+            data = self._observed[alliance]
+            self._scores[key] = measures.risk(data, on=day, db=self.db)
+        return self._scores[key]
+
+    def snap(self, day: dt.date) -> dt.date:
+        """The latest grid day on or before `day` (the day itself without a grid)."""
+        earlier = [d for d in self.grid if d <= day]
+        return earlier[-1] if earlier else day
+
+    def score(self, alliance: str, day: dt.date) -> dict[str, tuple[float, list[str], list[str]]]:
+        frame = self.on(alliance, day)
+        return {
+            str(r["member"]): (float(r["score"]), list(r["reasons"]), list(r["evidence"]))
+            for r in frame.to_dict("records")
+        }
+
+
+def risk_alerts(
+    rules: list[Rule],
+    book: RiskBook,
+    state: dict[tuple[str, str], stored.StateRow],
+    day: dt.date,
+    now: dt.datetime,
+) -> tuple[list[Alert], list[stored.StateRow]]:
+    """risk-above: raised when a member's score reaches the threshold (once, until it
+    falls back below); risk-jump: when it rose by the amount within the window."""
+    found: list[Alert] = []
+    states: list[stored.StateRow] = []
+    for rule in rules:
+        alliance = str(rule.alliance)
+        after = book.score(alliance, day)
+        before: dict[str, float] = {}
+        if rule.kind == "risk-jump" and any(
+            v[0] >= float(rule.amount or 1.0) for v in after.values()
+        ):
+            # A rise of `amount` needs a score of at least `amount` now: only then is the
+            # score at the window's start worth computing (it reads the alliance again).
+            start = book.snap(day - dt.timedelta(days=int(rule.window or 0)))
+            before = {m: v[0] for m, v in book.score(alliance, start).items()}
+        for member, (score, reasons, evidence) in after.items():
+            previous = state.get((rule.id, member))
+            if rule.kind == "risk-above":
+                was = None if previous is None else previous[4]
+                holds = score >= float(rule.threshold or 1.0)
+                title = f"{member}'s exit risk in {alliance} reached {score:.2f}"
+            else:
+                was = before.get(member, 0.0)
+                holds = score - was >= float(rule.amount or 1.0)
+                title = (
+                    f"{member}'s exit risk in {alliance} rose from {was:.2f} to {score:.2f} "
+                    f"within {rule.window} days"
+                )
+            active = previous is not None and bool(previous[2])
+            since = previous[3] if active and previous is not None else day
+            if holds and not active:
+                found.append(
+                    Alert(
+                        id=alert_id(rule.id, member, day.isoformat()),
+                        rule=rule.id,
+                        kind=rule.kind,
+                        raised_at=now,
+                        as_of=day,
+                        title=title + (f" (was {was:.2f})" if rule.kind == "risk-above"
+                                       and was is not None else ""),
+                        evidence={"member": member, "alliance": alliance, "before": was,
+                                  "after": round(score, 4), "reasons": reasons[:4],
+                                  "events": evidence[:8]},
+                    )
+                )  # fmt: skip
+            states.append((rule.id, member, holds, since if holds else day, score))
+    return found, states
+
+
+# -- quiet feeds -------------------------------------------------------------------------
+
+
+def quiet_feeds(
+    rules: list[Rule],
+    feeds: list[tuple[str, dt.datetime | None, dt.datetime | None]],
+    state: dict[tuple[str, str], stored.StateRow],
+    now: dt.datetime,
+) -> tuple[list[Alert], list[stored.StateRow]]:
+    """A feed that has not answered well for the rule's hours (counted from when it was
+    added, if it never has): raised once per silence."""
+    found: list[Alert] = []
+    states: list[stored.StateRow] = []
+    for rule in rules:
+        limit = dt.timedelta(hours=float(rule.hours or 0))
+        for name, last_ok, added in feeds:
+            if rule.feed and name != rule.feed:
+                continue
+            heard = last_ok or added
+            holds = heard is not None and now - heard >= limit
+            previous = state.get((rule.id, name))
+            active = previous is not None and bool(previous[2])
+            if holds and not active:
+                what = f"since {heard:%Y-%m-%d %H:%M}" if last_ok else "since it was added"
+                found.append(
+                    Alert(
+                        id=alert_id(rule.id, name, heard),
+                        rule=rule.id,
+                        kind=rule.kind,
+                        raised_at=now,
+                        as_of=now.date(),
+                        title=f"the feed {name} has not answered {what}",
+                        evidence={"feed": name, "last_ok": last_ok, "added": added,
+                                  "hours": rule.hours},
+                    )
+                )  # fmt: skip
+            states.append((rule.id, name, holds, now.date(), None))
+    return found, states
+
+
+def _day(value: Any) -> dt.date:
+    """A plain date from what a frame holds (a Timestamp is a datetime, not a date)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def evidence_of(alert_row: dict[str, Any]) -> dict[str, Any]:
+    """An alert's stored evidence as a mapping."""
+    value = alert_row.get("evidence")
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
