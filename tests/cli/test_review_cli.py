@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from bloc import api
 from bloc.cli import app
 from bloc.ingest import ingest
+from bloc.measures.accuracy import BANDS
 from bloc.store.decisions import Decision
 from bloc.store.review import decide
 from review_files import ARTICLES, write
@@ -101,6 +102,10 @@ def test_apply_reports_refused_rows_and_exits_1(coded: Any, tmp_path: Path) -> N
     run("review", "--db", str(db), "--apply", str(tmp_path / "none.csv"), code=1)
 
 
+REVIEWED = [("ARM", "ACCUSE", "CSTO"), ("KAZ", "CONSULT", "RUS"), ("TJK", "ACCUSE", "KGZ"),
+            ("KGZ", "REJECT", "CSTO")]  # fmt: skip
+
+
 def _review(db: Path, ids: dict[tuple[str, str, str], str]) -> None:
     decide(db, Decision(ids[("ARM", "ACCUSE", "CSTO")], "confirm", reviewer="ana"))
     decide(db, Decision(ids[("KAZ", "CONSULT", "RUS")], "reject", reviewer="ana"))
@@ -164,7 +169,15 @@ def test_accuracy_counts_each_decision_and_exports_the_reviewed_sentences(
     assert every[("type", "CONSULT")]["rejected"] == 1
     bands = [r for r in rows if r["group"] == "confidence"]
     assert sum(r["reviewed"] for r in bands) == 4
-    assert bands == [every[("confidence", "0.8 and over")]]  # every event here is at 0.82
+    # Each reviewed event counts in the band its confidence as coded falls in.
+    coded_ = data("events", "--origin", "text", "--db", str(db), "-f", "json", "--as-coded")
+    reviewed_ids = {ids[k] for k in REVIEWED}
+    expected: dict[str, int] = {}
+    for event in coded_:
+        if event["id"] in reviewed_ids:
+            label = next(name for low, high, name in BANDS if low <= event["confidence"] < high)
+            expected[label] = expected.get(label, 0) + 1
+    assert {r["key"]: r["reviewed"] for r in bands} == expected
     table = run("accuracy", "--db", str(db))
     assert "Recall is not measured" in table and "Corrections changed: type 1" in table
 
