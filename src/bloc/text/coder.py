@@ -171,7 +171,7 @@ def _events(
     ]
     home = [s for s in sources if context.kinds.get(s.code) == "state"]
     targets = [
-        Found(home[0].code, None, 2) if t.code == DOMESTIC else t
+        Found(home[0].code, None, 2, side=True) if t.code == DOMESTIC else t
         for t in targets
         if t.code != DOMESTIC or (home and kind in DOMESTIC_TYPES)
     ]
@@ -223,16 +223,33 @@ def _people(source: Found, target: Found) -> bool:
 
 
 def _distinct(source: Found, target: Found) -> bool:
-    """Two roles name two parties: different actors, or one state's two sides."""
+    """Two roles name two parties: different actors, or one state's two sides. The one
+    rule against self-events: an act never has one actor as both its source and target.
+
+    Two sides of one state are its government and a part of it named as such: people
+    of no named state acted on by its forces ("police dispersed demonstrators"), or a
+    mention that is a part rather than the state itself ("Serbian police", "Sudanese
+    rebels": a demonym, or found inside a phrase). Two mentions of the state itself
+    ("the United States would deny entry to the United States"), or a pronoun standing
+    for it ("Moscow said it..."), are one actor: no event.
+    """
     if source.code != target.code:
         return True
-    if target.mention is None and target.depth == 2 and source.mention is not None:
-        return True  # a domestic group acted on by its own state
-    return (
-        source.mention is not None
-        and target.mention is not None
-        and source.mention.start != target.mention.start
-    )
+    if target.side:
+        return source.mention is not None  # a domestic group acted on by its own state
+    if source.mention is None or target.mention is None:
+        return False
+    if source.mention.start == target.mention.start:
+        return False
+    return any(_part(f) for f in (source, target))
+
+
+def _part(found: Found) -> bool:
+    """A mention that names part of a state (its people, forces, a group), not the state."""
+    mention = found.mention
+    named_part = mention is not None and mention.form in ("demonym", "person")
+    # "it", "the country" stand for what they refer to: a part only if that is one
+    return named_part or (found.depth > 0 and not found.refers)
 
 
 def _confidence(route: Route, source: Found, target: Found) -> float:

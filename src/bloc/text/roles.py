@@ -20,6 +20,10 @@ from bloc.text.reference import DOMESTIC, Actors, Found
 from bloc.text.route import NO_TARGET, How, Route, Target, Via
 from bloc.text.types import COMPLEMENTS, IN_PLACE, VIOLENT, Trigger
 
+SENT = frozenset({"AID", "MOBILIZE"})
+"""Types whose acts send, move or deploy something somewhere: the destination is the
+target ("sent Russian paratroopers to Kazakhstan": Kazakhstan, not Russia)."""
+
 
 def speaker_of(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> Found | None:
     """The actor whose reported words hold this token ("X said [it would ...]")."""
@@ -180,7 +184,13 @@ def _targets(
 ) -> tuple[list[Found], How]:
     for dep in ("obj", "iobj"):
         for child in parse.children(token.i, dep):
-            found = actors.of(child.i)
+            found = [f for f in actors.of(child.i) if not _where(parse, child, f, lex)]
+            if found and found[0].depth != 0 and entry.type in SENT:
+                # "sent Russian paratroopers to Kazakhstan": the destination, not the
+                # owner of what was sent
+                there, toward = _destination(parse, token, actors, preps, lex)
+                if there:
+                    return there, toward
             if found:
                 kind = Target.OBJECT if dep == "obj" else Target.INDIRECT
                 return found, How(kind, inner=found[0].depth != 0)
@@ -210,6 +220,36 @@ def _targets(
                 found = actors.of(child.i)
                 if found:
                     return found, How(Target.OBJECT_PHRASE)
+    return [], NO_TARGET
+
+
+def _where(parse: Parse, phrase: Token, found: Found, lex: Lexicon) -> bool:
+    """A place named inside a phrase that says where, not whose: after a locative
+    preposition, under a noun naming an act that does not fall on a place ("boycotted
+    the summit in Minsk", "welcomed the talks in Astana": the summit is not Belarus's,
+    the talks not Kazakhstan's). Where an act falls on its place ("extended the curfew in
+    Abidjan", IN_PLACE) the place stays its target, as CAMEO codes it."""
+    if found.depth == 0 or found.mention is None:
+        return False
+    kinds = {e.type for e in lex.entries_for(phrase.lemma, phrase.pos, phrase.text)}
+    if not kinds or kinds & IN_PLACE:
+        return False
+    for token in parse.at(found.mention.start, found.mention.end):
+        if token.dep in ("nmod", "obl") and parse.case(token.i) in lex.words["host_cases"]:
+            return token.head == phrase.i
+    return False
+
+
+def _destination(
+    parse: Parse, verb: Token, actors: Actors, preps: tuple[str, ...], lex: Lexicon
+) -> tuple[list[Found], How]:
+    """Where a verb sent, moved or deployed something ("to Bishkek", "into Syria")."""
+    for child in parse.children(verb.i, "obl"):
+        prep = parse.case(child.i)
+        if prep in lex.words["destination"] and prep in preps:
+            found = actors.of(child.i)
+            if found:
+                return found, How(Target.OBLIQUE, prep)
     return [], NO_TARGET
 
 

@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from bloc.core.alliance import KnowledgeBase
+from bloc.core.alliance import Actor, Alliance, KnowledgeBase
 from bloc.knowledge import bundled
 from bloc.model import Mention
 from bloc.text.actors import actor_on, words
@@ -66,6 +66,12 @@ class ActorFinder:
             for surfaces, kind in groups:
                 for surface in surfaces:
                     self._add(surface, Form(actor.code, None, kind))
+        # Then what every organisation's entry implies (spellings, treaty, acronym): a
+        # form derived for one never displaces a form some actor's entry gives.
+        for actor in kb.actors.values():
+            if actor.kind != "state":
+                for surface in organisation_forms(actor, kb.alliances.get(actor.code)):
+                    self._add(surface, Form(actor.code, None, "alias"))
         for i, person in enumerate(kb.people):
             for surface in (person.name, *person.aliases):
                 self._add(surface, Form(None, i, "person"), replace=True)
@@ -166,6 +172,49 @@ def _merge(mentions: list[Mention], text: str) -> list[Mention]:
                 continue
         merged.append(mention)
     return merged
+
+
+_SPELLINGS = (
+    ("Organization", "Organisation"),
+    ("Defense", "Defence"),
+    ("Co-operation", "Cooperation"),
+    ("Programme", "Program"),
+)
+"""Spellings news writes either way: an organisation's name is known in both."""
+_TREATY = re.compile(r"^(?P<treaty>(?:[A-Z][\w'’-]*\s+)+(?:Treaty|Pact))\s+Organi[sz]ation$")
+_NAMED_TREATY = re.compile(r"^(?:[A-Z][\w'’.-]*\s+)+(?:Treaty|Pact)$")
+_INITIAL = re.compile(r"\b([A-Z])[\w'’]*")
+
+
+def organisation_forms(actor: Actor, alliance: Alliance | None = None) -> list[str]:
+    """The forms an organisation's knowledge-base entry implies, beyond those it lists.
+
+    For every name and alias, its other spellings ("Organisation"); the treaty an
+    organisation is named for ("the North Atlantic Treaty" from "North Atlantic Treaty
+    Organization"); an alliance's treaty by the name its `treaty` field opens with
+    ("Collective Security Treaty, signed in Tashkent..."), when that name ends in
+    "Treaty" or "Pact" (so "Treaty of Friendship, ..." names no alliance); and the
+    initials of its full name ("CSTO") when three letters or more. A new alliance in the
+    knowledge base is recognised by all of these with no change here.
+    """
+    names = [actor.name, *actor.aliases]
+    out: list[str] = []
+    for name in names:
+        for a, b in _SPELLINGS:
+            for old, new in ((a, b), (b, a)):
+                if re.search(rf"\b{old}\b", name):
+                    out.append(re.sub(rf"\b{old}\b", new, name))
+    for name in [*names, *out]:
+        if (match := _TREATY.match(name)) is not None:
+            out.append(match.group("treaty"))
+    if alliance is not None:
+        opening = alliance.treaty.split(",")[0].strip()
+        if _NAMED_TREATY.match(opening):
+            out.append(opening)
+    initials = "".join(_INITIAL.findall(actor.name))
+    if len(initials) >= 3 and actor.kind == "organisation":
+        out.append(initials)
+    return [f for f in dict.fromkeys(out) if f not in names]
 
 
 @functools.cache
