@@ -19,6 +19,7 @@ import pandas as pd
 from bloc.core.alliance import KnowledgeBase
 from bloc.core.events import PLOVER_TYPES
 from bloc.errors import BlocError, NotFoundError, UnknownActorError
+from bloc.knowledge import exits as knowledge_exits
 from bloc.store import Store, View, knowledge_of, opened, origin_choice, parse_day, reads
 from bloc.store.decisions import log_of
 from bloc.store.reads import (
@@ -35,6 +36,7 @@ __all__ = [
     "count_events",
     "event",
     "events",
+    "exits",
     "export",
     "history",
     "members",
@@ -75,6 +77,46 @@ def history(alliance: str, db: DB = None) -> pd.DataFrame:
         frame = alliance_history(store, code)
     frame.columns = ["date", "date_precision", "kind", "source", "target", "what", "cite"]
     return frame
+
+
+EXIT_COLUMNS = [
+    "alliance",
+    "member",
+    "name",
+    "kind",
+    "date",
+    "date_precision",
+    "announced",
+    "note",
+    "cite",
+]
+
+
+def exits(alliance: str | None = None, db: DB = None) -> pd.DataFrame:
+    """Every exit from an alliance (every alliance's by default), by date, with citations.
+
+    Withdrawals, denunciations, non-renewals, suspensions, freezes and steps out
+    of an integrated military structure (docs/history.md). Columns: alliance,
+    member, name, kind, date (the day it took effect), date_precision (day,
+    month or year: how exactly the sources date it), announced (the earlier
+    day it was made public, or None), note, cite (source ids in sources.yaml).
+    """
+    kb = knowledge_of(db)
+    rows = [
+        {
+            "alliance": x.alliance,
+            "member": x.member,
+            "name": kb.actors[x.member].name,
+            "kind": x.kind,
+            "date": x.date,
+            "date_precision": x.precision,
+            "announced": x.announced,
+            "note": x.note,
+            "cite": list(x.cite),
+        }
+        for x in knowledge_exits(kb, alliance)
+    ]
+    return pd.DataFrame(rows, columns=EXIT_COLUMNS)
 
 
 def events(

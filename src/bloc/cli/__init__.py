@@ -12,6 +12,7 @@ from bloc.cli import review  # review, accuracy
 from bloc.cli import show  # serve, report
 from bloc.cli import feeds  # feeds, watch
 from bloc.cli import votes  # votes (UN General Assembly)
+from bloc.cli import history  # exits
 # isort: on
 
-__all__ = ["app", "data", "feeds", "measures", "review", "run", "show", "votes"]
+__all__ = ["app", "data", "feeds", "history", "measures", "review", "run", "show", "votes"]

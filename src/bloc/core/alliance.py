@@ -59,6 +59,12 @@ class Actor:
     demonyms: tuple[str, ...] = ()
     cite: tuple[str, ...] = ()
     places: tuple[str, ...] = ()  # cities and regions that stand for it as a place
+    # A state that no longer exists (docs/history.md): the day it ceased to,
+    # the states on its former territory, and the one that continued its legal
+    # personality and UN seat (whose code the UN vote files record it under).
+    until: dt.date | None = None
+    successors: tuple[str, ...] = ()
+    continuator: str | None = None
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,11 @@ def _spells(loader: Loader, top: Entry, path: Path) -> list[Spell]:
         assert start is not None
         if end is not None and end[0] <= start[0]:
             raise s.fail(f"spell ends ({end[0]}) before it starts ({start[0]})")
+        gone = loader.actors[member].until
+        if gone is not None and (end is None or end[0] > gone):
+            raise s.fail(
+                f"spell runs past {gone}, the day {member} ceased to exist: end it by then"
+            )
         status = s.text("status", "member")
         if status not in MEMBER_STATUSES:
             raise s.fail(f"status must be one of {', '.join(MEMBER_STATUSES)}, got {status!r}")

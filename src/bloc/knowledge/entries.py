@@ -22,7 +22,19 @@ CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 KEYS = {
     "source": frozenset({"id", "publisher", "title", "date", "url", "seed"}),
     "actor": frozenset(
-        {"code", "kind", "name", "aliases", "capitals", "demonyms", "places", "cite"}
+        {
+            "code",
+            "kind",
+            "name",
+            "aliases",
+            "capitals",
+            "demonyms",
+            "places",
+            "cite",
+            "until",
+            "successors",
+            "continuator",
+        }
     ),
     "person": frozenset({"name", "aliases", "offices"}),
     "office": frozenset({"actor", "office", "start", "end", "cite"}),

@@ -92,6 +92,7 @@ class Loader:
         world = world_actors()
         path = self.root / "actors.yaml"
         curated: dict[str, set[str]] = {}
+        entries: dict[str, Entry] = {}
         for i, raw in enumerate(top_list(path, read_yaml(path), "actors")):
             e = Entry(path.name, f"actors[{i}]", raw, KEYS["actor"])
             code = e.text("code")
@@ -105,6 +106,9 @@ class Loader:
                 raise e.fail(f"kind must be state, organisation or group, got {kind!r}")
             if code in world and kind != "state":
                 raise e.fail(f"{code} is a state's ISO code: give the {kind} another code")
+            until = e.date("until", required=False)
+            if (until or e.raw.get("successors") or e.raw.get("continuator")) and kind != "state":
+                raise e.fail("until, successors and continuator are for states that no longer exist")
             actor = Actor(
                 code=code,
                 kind=cast(ActorKind, kind),
@@ -114,13 +118,19 @@ class Loader:
                 demonyms=e.strs("demonyms"),
                 cite=self.cites(e),
                 places=e.strs("places"),
+                until=None if until is None else until[0],
+                successors=e.strs("successors"),
+                continuator=e.opt_str("continuator"),
             )
             curated[code] = set(forms(actor))
             self.actors[code] = actor
+            entries[code] = e
         claimed = {form: code for code, own in curated.items() for form in own}
         for code, state in world.items():
             theirs = {f for f in forms(state) if claimed.get(f, code) != code}
             self.actors[code] = merge(state, self.actors.get(code), theirs)
+        for code, e in entries.items():
+            _check_succession(self.actors[code], e, self.actors)
 
     def load_people(self) -> tuple[Person, ...]:
         path = self.root / "people.yaml"
@@ -247,6 +257,18 @@ class Loader:
             cite=self.cites(e),
             context=context,
         )
+
+
+def _check_succession(actor: Actor, e: Entry, actors: dict[str, Actor]) -> None:
+    """A historical state's successors and continuator are known states, the
+    continuator among the successors (it continues one of them, not a stranger)."""
+    for code in actor.successors:
+        if code not in actors:
+            raise e.fail(f"successor {code!r} is not a known actor: add it to actors.yaml")
+    if actor.continuator is not None and actor.continuator not in actor.successors:
+        raise e.fail(f"continuator {actor.continuator!r} must be one of its successors")
+    if (actor.successors or actor.continuator) and actor.until is None:
+        raise e.fail("a state with successors needs 'until', the day it ceased to exist")
 
 
 def load_knowledge(root: Path | None = None) -> KnowledgeBase:
