@@ -21,7 +21,7 @@ from bloc.model import Mention
 from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
 from bloc.text.reference import DOMESTIC, Actors, Context, Found
-from bloc.text.roles import find_roles, speaker_of, subject_of
+from bloc.text.roles import find_roles, on_member, speaker_of, subject_of
 from bloc.text.route import GIVEN, Route, Target, Via
 from bloc.text.types import (
     COOPERATIVE,
@@ -123,6 +123,7 @@ def _code(
     elif future and kind in HOSTILE - {"ACCUSE"}:
         kind, mode = "THREATEN", "threat"
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
+    kind, mode, targets = on_member(parse, trigger, kind, mode, sources, targets, actors, lex)
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
     clause, subordinate = _clause(parse, token, lex.words["relatives"])
     return [replace(e, clause=clause, subordinate=subordinate) for e in events]

@@ -117,6 +117,44 @@ def find_roles(
     return _at_place(parse, token, entry, actors, sources, targets, Route(via, how))
 
 
+def on_member(
+    parse: Parse,
+    trigger: Trigger,
+    kind: str,
+    mode: str | None,
+    sources: list[Found],
+    targets: list[Found],
+    actors: Actors,
+    lex: Lexicon,
+) -> tuple[str, str | None, list[Found]]:
+    """What an alliance does to one of its own, read from the act a member would do.
+
+    A member suspending its participation is REJECT toward the alliance; the alliance
+    suspending (or expelling) a member is SANCTION of that member. A member invoking the
+    treaty's article is REQUEST of the alliance; the alliance invoking its collective-
+    defence article is SUPPORT of the member it is invoked for ("NATO invoked Article 5
+    for the United States", "...after the attacks on the United States").
+    """
+    alliances = actors.context.alliances
+    if not sources or any(s.code not in alliances for s in sources):
+        return kind, mode, targets
+    token, entry = trigger.token, trigger.entry
+    states = [t for t in targets if t.code not in alliances]
+    if kind in ("REJECT", "COERCE") and mode in ("participation", "expulsion") and states:
+        return "SANCTION", "suspension", states
+    if kind == "REQUEST" and entry.mode == "military aid":
+        if not states:
+            support = replace(entry, type="SUPPORT")
+            found, _ = _targets(parse, token, support, actors, lex.targets["SUPPORT"], lex)
+            states = [f for f in found if f.code not in alliances]
+        if not states:
+            kinds = actors.context.kinds
+            named = [m for m in actors.mentions if m.start > token.start]
+            states = [Found(m.code, m, 2) for m in named if kinds.get(m.code) == "state"][:1]
+        return "SUPPORT", "collective defence", states
+    return kind, mode, targets
+
+
 def _bare_before(parse: Parse, verb: Token, actors: Actors) -> list[Found]:
     """The last actor named before a verb as a bare noun phrase (no preposition, not a
     possessor), with no other verb between them."""

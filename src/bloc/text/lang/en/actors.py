@@ -34,7 +34,7 @@ _MEMBERS_OF = frozenset(
 )
 ANAPHORS = re.compile(
     r"\b(?:the|this|that)\s+(?:(?:[A-Z][\w.]*|Russia|Moscow)-led\s+|military\s+|security\s+"
-    r"|defen[cs]e\s+|treaty\s+)?(?:alliance|organi[sz]ation|bloc|grouping|pact)\b",
+    r"|defen[cs]e\s+|treaty\s+)?(?:alliance|organi[sz]ation|bloc|grouping|pact|treaty)\b",
     re.IGNORECASE,
 )
 KINDS = ("name", "alias", "capital", "demonym", "place", "person")
@@ -182,8 +182,11 @@ _SPELLINGS = (
 )
 """Spellings news writes either way: an organisation's name is known in both."""
 _TREATY = re.compile(r"^(?P<treaty>(?:[A-Z][\w'’-]*\s+)+(?:Treaty|Pact))\s+Organi[sz]ation$")
-_NAMED_TREATY = re.compile(r"^(?:[A-Z][\w'’.-]*\s+)+(?:Treaty|Pact)$")
-_INITIAL = re.compile(r"\b([A-Z])[\w'’]*")
+_OPENING = re.compile(r"^(?P<name>[^;.]+?),?\s+(?:signed|concluded|agreed)\b")
+_NAMED_TREATY = re.compile(
+    r"^(?=.*\b(?:Treaty|Pact)\b)(?:[A-Z][\w'’.-]*|of|and|between|the|on|for|in)"
+    r"(?:,?\s+(?:[A-Z][\w'’.-]*|of|and|between|the|on|for|in))*$"
+)
 
 
 def organisation_forms(actor: Actor, alliance: Alliance | None = None) -> list[str]:
@@ -191,29 +194,27 @@ def organisation_forms(actor: Actor, alliance: Alliance | None = None) -> list[s
 
     For every name and alias, its other spellings ("Organisation"); the treaty an
     organisation is named for ("the North Atlantic Treaty" from "North Atlantic Treaty
-    Organization"); an alliance's treaty by the name its `treaty` field opens with
-    ("Collective Security Treaty, signed in Tashkent..."), when that name ends in
-    "Treaty" or "Pact" (so "Treaty of Friendship, ..." names no alliance); and the
-    initials of its full name ("CSTO") when three letters or more. A new alliance in the
-    knowledge base is recognised by all of these with no change here.
+    Organization"); and an alliance's treaty by the formal name its `treaty` field
+    opens with ("Southeast Asia Collective Defense Treaty, signed in Manila..."): a name
+    of capitalised words (and "of", "between"...) holding "Treaty" or "Pact". The
+    acronym is the organisation's code, which the finder adds. A new alliance in the
+    knowledge base is recognised by all of these with no change here. (Initials are not
+    derived: "Warsaw Treaty Organization" would give WTO, which news reads otherwise.)
     """
     names = [actor.name, *actor.aliases]
     out: list[str] = []
-    for name in names:
+    if alliance is not None:
+        opening = _OPENING.match(" ".join(alliance.treaty.split()))
+        if opening is not None and _NAMED_TREATY.match(opening.group("name")):
+            out.append(opening.group("name"))
+    for name in [*names, *out]:
+        if (match := _TREATY.match(name)) is not None:
+            out.append(match.group("treaty"))
+    for name in [*names, *out]:
         for a, b in _SPELLINGS:
             for old, new in ((a, b), (b, a)):
                 if re.search(rf"\b{old}\b", name):
                     out.append(re.sub(rf"\b{old}\b", new, name))
-    for name in [*names, *out]:
-        if (match := _TREATY.match(name)) is not None:
-            out.append(match.group("treaty"))
-    if alliance is not None:
-        opening = alliance.treaty.split(",")[0].strip()
-        if _NAMED_TREATY.match(opening):
-            out.append(opening)
-    initials = "".join(_INITIAL.findall(actor.name))
-    if len(initials) >= 3 and actor.kind == "organisation":
-        out.append(initials)
     return [f for f in dict.fromkeys(out) if f not in names]
 
 

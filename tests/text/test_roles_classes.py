@@ -1,0 +1,112 @@
+"""The role and actor failure classes of issue 25, each on sentences written for the
+purpose in wire-copy style (docs/codebook.md, "Roles and actors as a reader takes them")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bloc.model import Document
+from bloc.text.pipeline import process
+
+PUBLISHED = dt.date(2024, 3, 13)  # a Wednesday
+
+
+def _coded(text: str) -> set[tuple[str, str, str]]:
+    doc = Document(id="roles", text=text, published=PUBLISHED, lang="en")
+    return {(e.source, e.type, e.target) for e in process(doc).events}
+
+
+def test_the_destination_of_a_sending_verb_is_the_target() -> None:
+    assert _coded("Russia sent Russian troops to Kazakhstan on Tuesday.") == {("RUS", "AID", "KAZ")}
+    assert _coded("Moscow deployed Russian peacekeepers to Bishkek on Tuesday.") == {
+        ("RUS", "AID", "KGZ")
+    }
+    # not for acts that send nothing: "to Putin's face" is no destination
+    criticised = _coded(
+        "Armenia's prime minister criticised the inaction of the CSTO to Putin's face on Monday."
+    )
+    assert ("ARM", "ACCUSE", "CSTO") in criticised
+    assert ("ARM", "ACCUSE", "RUS") not in criticised
+
+
+def test_he_is_the_person_last_named_not_the_last_body_to_act() -> None:
+    events = _coded(
+        "Kazakh President Tokayev arrived in Moscow on Monday. The CSTO welcomed the visit. "
+        "He criticised Armenia on Tuesday."
+    )
+    assert ("KAZ", "ACCUSE", "ARM") in events
+    assert ("CSTO", "ACCUSE", "ARM") not in events
+
+
+def test_a_meetings_place_is_where_it_was_not_whom_it_was_with() -> None:
+    assert _coded("Armenia boycotted the summit in Minsk on Tuesday.") == set()
+    assert _coded("Georgia welcomed the talks in Baku on Tuesday.") == set()
+
+
+def test_no_event_has_one_actor_as_source_and_target() -> None:
+    events = _coded(
+        "Washington said on Tuesday it would deny entry to the United States to the militia's "
+        "leaders."
+    )
+    assert not any(source == target for source, _, target in events)
+    # a state's forces acting on its own people are two sides of one state
+    assert _coded("Serbian police detained Serbian students on Tuesday.") == {
+        ("SRB", "COERCE", "SRB")
+    }
+
+
+def test_a_call_to_several_leaders_and_a_list_of_requesters_give_one_event_each() -> None:
+    assert _coded("Putin phoned the Kazakh and Uzbek presidents on Tuesday.") == {
+        ("RUS", "CONSULT", "KAZ"),
+        ("RUS", "CONSULT", "UZB"),
+    }
+    listed = _coded(
+        "Poland, Lithuania and Latvia requested consultations under Article 4 of the North "
+        "Atlantic Treaty on Tuesday."
+    )
+    assert listed == {
+        ("POL", "REQUEST", "NATO"),
+        ("LTU", "REQUEST", "NATO"),
+        ("LVA", "REQUEST", "NATO"),
+    }
+    in_context = _coded(
+        "The CSTO met in Minsk on Monday. Armenia, Kazakhstan and Belarus requested "
+        "consultations under Article 2 of the treaty on Tuesday."
+    )
+    assert {("ARM", "REQUEST", "CSTO"), ("KAZ", "REQUEST", "CSTO"), ("BLR", "REQUEST", "CSTO")} <= (
+        in_context
+    )
+
+
+def test_an_alliance_suspending_a_member_sanctions_it() -> None:
+    assert _coded("The CSTO suspended Armenia's membership on Tuesday.") == {
+        ("CSTO", "SANCTION", "ARM")
+    }
+    assert _coded("Armenia's membership was suspended by the CSTO on Tuesday.") == {
+        ("CSTO", "SANCTION", "ARM")
+    }
+    # the member stepping back is still its refusal of the alliance
+    assert _coded("Armenia froze its participation in the CSTO on Tuesday.") == {
+        ("ARM", "REJECT", "CSTO")
+    }
+
+
+def test_the_acts_alliances_are_made_of() -> None:
+    assert _coded("Finland joined NATO on Tuesday.") == {("FIN", "AGREE", "NATO")}
+    assert ("SWE", "AGREE", "NATO") in _coded(
+        "Sweden's parliament ratified its accession to NATO on Tuesday."
+    )
+    assert _coded("NATO invoked Article 5 on behalf of the United States on Tuesday.") == {
+        ("NATO", "SUPPORT", "USA")
+    }
+    # a member invoking the article asks the alliance for help
+    assert _coded("Armenia invoked Article 4 of the Collective Security Treaty on Tuesday.") == {
+        ("ARM", "REQUEST", "CSTO")
+    }
+    assert _coded("Uzbekistan withdrew from the Collective Security Treaty on Tuesday.") == {
+        ("UZB", "REJECT", "CSTO")
+    }
+    assert _coded("Uzbekistan denounced the Collective Security Treaty on Tuesday.") == {
+        ("UZB", "REJECT", "CSTO")
+    }
+    assert _coded("Hungary left the Warsaw Pact on Tuesday.") == {("HUN", "REJECT", "WARSAW")}
