@@ -108,7 +108,7 @@ class Loader:
                 raise e.fail(f"{code} is a state's ISO code: give the {kind} another code")
             until = e.date("until", required=False)
             if (until or e.raw.get("successors") or e.raw.get("continuator")) and kind != "state":
-                raise e.fail("until, successors and continuator are for states that no longer exist")
+                raise e.fail("until, successors and continuator are for states that ended")
             actor = Actor(
                 code=code,
                 kind=cast(ActorKind, kind),
