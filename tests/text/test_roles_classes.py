@@ -110,3 +110,14 @@ def test_the_acts_alliances_are_made_of() -> None:
         ("UZB", "REJECT", "CSTO")
     }
     assert _coded("Hungary left the Warsaw Pact on Tuesday.") == {("HUN", "REJECT", "WARSAW")}
+
+
+def test_a_call_with_several_leaders_named_gives_one_consult_each() -> None:
+    assert _coded("Putin spoke by phone with Tokayev and Mirziyoyev on Tuesday.") == {
+        ("RUS", "CONSULT", "KAZ"),
+        ("RUS", "CONSULT", "UZB"),
+    }
+    assert _coded("Lavrov met his Kazakh and Kyrgyz counterparts in Moscow on Tuesday.") == {
+        ("RUS", "CONSULT", "KAZ"),
+        ("RUS", "CONSULT", "KGZ"),
+    }
