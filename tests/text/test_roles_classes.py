@@ -12,7 +12,7 @@ PUBLISHED = dt.date(2024, 3, 13)  # a Wednesday
 
 
 def _coded(text: str) -> set[tuple[str, str, str]]:
-    doc = Document(id="roles", text=text, published=PUBLISHED, lang="en")
+    doc = Document(id="roles", text=text, published=PUBLISHED)
     return {(e.source, e.type, e.target) for e in process(doc).events}
 
 
@@ -120,4 +120,29 @@ def test_a_call_with_several_leaders_named_gives_one_consult_each() -> None:
     assert _coded("Lavrov met his Kazakh and Kyrgyz counterparts in Moscow on Tuesday.") == {
         ("RUS", "CONSULT", "KAZ"),
         ("RUS", "CONSULT", "KGZ"),
+    }
+
+
+def test_the_same_rules_read_russian_through_its_words() -> None:
+    """One role logic for every language: the alliance's act on a member, a member's
+    step back, and a treaty named for its alliance in any grammatical case."""
+    assert _coded("ОДКБ приостановила членство Армении во вторник.") == {
+        ("CSTO", "SANCTION", "ARM")
+    }
+    assert _coded("Армения заморозила свое участие в ОДКБ во вторник.") == {
+        ("ARM", "REJECT", "CSTO")
+    }
+    assert _coded("Узбекистан вышел из Договора о коллективной безопасности во вторник.") == {
+        ("UZB", "REJECT", "CSTO")
+    }
+    assert _coded("Венгрия вышла из Варшавского договора во вторник.") == {
+        ("HUN", "REJECT", "WARSAW")
+    }
+
+
+def test_a_noun_acts_on_the_one_its_things_phrase_names() -> None:
+    """As a verb's object phrase ("suspended air links with Serbia"), so a noun's "of"
+    phrase ("announced a suspension of air links with Serbia")."""
+    assert _coded("Italy announced a suspension of air links with Serbia on Tuesday.") == {
+        ("ITA", "SANCTION", "SRB")
     }

@@ -348,6 +348,10 @@ def _noun_roles(
                     break
         if targets:
             break
+    if not targets:
+        # "a suspension of air links with Serbia": the phrase of the thing acted on, as a
+        # verb's object phrase ("suspended air links with Serbia")
+        targets, how = _thing_phrase(parse, token, actors, preps, lex)
     if entry.mode == "summit":
         return _summit(parse, token, actors, owner, light)
     listed = _participants(parse, token, actors, lex)
@@ -399,6 +403,22 @@ def _noun_roles(
         if first is not None and all(first.code != t.code for t in targets):
             return [Found(first.code, first, 2)], targets, Route(Via.FALLBACK, how)
     return owner, targets, Route(Via.NOUN, how)
+
+
+def _thing_phrase(
+    parse: Parse, token: Token, actors: Actors, preps: tuple[str, ...], lex: Lexicon
+) -> tuple[list[Found], How]:
+    """The target named inside a noun trigger's "of" phrase, by one of the type's
+    prepositions other than "of" and "in" ("the lifting of sanctions on Iran")."""
+    genitive, place = lex.words["genitive"], lex.words["in"]
+    for thing in parse.children(token.i, "nmod"):
+        if parse.case(thing.i) not in genitive or actors.own(thing.i) is not None:
+            continue
+        for child in parse.children(thing.i, "nmod"):
+            case = parse.case(child.i)
+            if case in preps and case not in genitive | place and (found := actors.of(child.i)):
+                return found, How(Target.OBJECT_PHRASE, case)
+    return [], NO_TARGET
 
 
 def _participants(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> list[Found]:
