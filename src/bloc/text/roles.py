@@ -121,12 +121,12 @@ def on_member(
     parse: Parse,
     trigger: Trigger,
     kind: str,
-    mode: str | None,
+    mode: str,
     sources: list[Found],
     targets: list[Found],
     actors: Actors,
     lex: Lexicon,
-) -> tuple[str, str | None, list[Found]]:
+) -> tuple[str, str, list[Found]]:
     """What an alliance does to one of its own, read from the act a member would do.
 
     A member suspending its participation is REJECT toward the alliance; the alliance
