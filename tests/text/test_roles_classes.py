@@ -21,6 +21,14 @@ def test_the_destination_of_a_sending_verb_is_the_target() -> None:
     assert _coded("Moscow deployed Russian peacekeepers to Bishkek on Tuesday.") == {
         ("RUS", "AID", "KGZ")
     }
+    # in the passive, what was sent is its owner's; troops arriving are deployed
+    assert _coded("Russian troops were deployed to Kazakhstan on Tuesday.") == {
+        ("RUS", "AID", "KAZ")
+    }
+    assert _coded("The first NATO troops arrived in Estonia on Tuesday.") == {
+        ("NATO", "AID", "EST")
+    }
+    assert _coded("Tokayev arrived in Moscow on Tuesday.") == {("KAZ", "CONSULT", "RUS")}
     # not for acts that send nothing: "to Putin's face" is no destination
     criticised = _coded(
         "Armenia's prime minister criticised the inaction of the CSTO to Putin's face on Monday."

@@ -92,6 +92,12 @@ def find_roles(
     if token.passive and (agent is not None or token.lemma not in lex.words["stative"]):
         sources = actors.of(agent.i) if agent is not None else []
         targets = actors.of(subject.i) if subject is not None else []
+        there, toward = _destination(parse, token, actors, preps, lex)
+        if entry.type in SENT and there and subject is not None:
+            # "Russian troops were deployed to Kazakhstan": what was sent is its owner's,
+            # the destination the target
+            owner = [f for f in targets if f.depth != 0]
+            return sources or owner, there, Route(Via.PASSIVE, toward)
         if not sources and entry.type == "REJECT" and entry.governs:
             # "...only to be turned down": by the alliance the sentence is about
             named = [m for m in actors.mentions if m.code in actors.context.alliances]
