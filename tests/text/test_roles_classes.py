@@ -51,6 +51,19 @@ def test_a_meetings_place_is_where_it_was_not_whom_it_was_with() -> None:
     assert _coded("Georgia welcomed the talks in Baku on Tuesday.") == set()
 
 
+def test_a_protests_place_is_a_place_not_a_phrase_holding_an_actor() -> None:
+    """ "In defiance of Chinese authorities" holds an actor but is no place: the protest
+    is not China's."""
+    events = _coded(
+        "Thousands of people blocked roads in Hong Kong in defiance of Chinese authorities "
+        "on Tuesday."
+    )
+    assert not any(source == "CHN" for source, _, _ in events)
+    assert _coded("Armenians demonstrated in Yerevan on Tuesday against the CSTO.") == {
+        ("ARM", "PROTEST", "CSTO")
+    }
+
+
 def test_no_event_has_one_actor_as_source_and_target() -> None:
     events = _coded(
         "Washington said on Tuesday it would deny entry to the United States to the militia's "

@@ -198,13 +198,23 @@ def _at_place(
         verb = head
     for child in parse.children(verb.i, "obl", "nmod"):
         if parse.case(child.i) in actors.words["protest_cases"]:
-            place = actors.of(child.i)
+            place = [f for f in actors.of(child.i) if _names_place(parse, child, f)]
             if place:
                 purpose = _purpose(parse, verb, actors, {f.code for f in place})
                 if purpose or not targets or targets == place:
                     targets = purpose or place
                 return sources or place, targets, replace(route, place=True)
     return sources, targets, route
+
+
+def _names_place(parse: Parse, phrase: Token, found: Found) -> bool:
+    """Whether a locative phrase is the place itself ("in Serbia", "in the Serbian
+    capital"), not a phrase that only holds an actor ("in defiance of Chinese
+    authorities": no place, so not where the protest was)."""
+    if found.mention is None:
+        return True
+    tokens = parse.at(found.mention.start, found.mention.end)
+    return any(t.i == phrase.i or t.head == phrase.i for t in tokens)
 
 
 def _purpose(parse: Parse, verb: Token, actors: Actors, besides: set[str]) -> list[Found]:
