@@ -167,3 +167,13 @@ def test_a_noun_acts_on_the_one_its_things_phrase_names() -> None:
     assert _coded("Italy announced a suspension of air links with Serbia on Tuesday.") == {
         ("ITA", "SANCTION", "SRB")
     }
+
+
+def test_a_threat_is_made_to_the_one_its_condition_is_put_to() -> None:
+    assert _coded("Turkey threatened to block the bid if Sweden did not change its laws.") == {
+        ("TUR", "THREATEN", "SWE")
+    }
+    assert _coded(
+        "Armenia warned on Tuesday that it would leave the CSTO unless the alliance condemned "
+        "Azerbaijan."
+    ) == {("ARM", "THREATEN", "CSTO")}

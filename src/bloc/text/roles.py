@@ -114,6 +114,8 @@ def find_roles(
                 inner_subject = parse.child(inner.i, "nsubj")
                 if inner_subject is not None:
                     targets, how = actors.of(inner_subject.i), How(Target.COMPLEMENT_SUBJECT)
+    if not targets and entry.type == "THREATEN":
+        targets, how = _condition(parse, token, complement, actors, lex, sources)
     if not targets and entry.speech:
         for clause in parse.children(token.i, "ccomp"):
             inner_subject = parse.child(clause.i, "nsubj", "nsubj:pass")
@@ -159,6 +161,30 @@ def on_member(
             states = [Found(m.code, m, 2) for m in named if kinds.get(m.code) == "state"][:1]
         return "SUPPORT", "collective defence", states
     return kind, mode, targets
+
+
+def _condition(
+    parse: Parse,
+    token: Token,
+    complement: Trigger | None,
+    actors: Actors,
+    lex: Lexicon,
+    sources: list[Found],
+) -> tuple[list[Found], How]:
+    """A threat's target is the one its condition is put to: "threatened to stop the
+    talks if the United States deploys the missiles" threatens the United States."""
+    verbs = [token, *([complement.token] if complement is not None else [])]
+    verbs += [c for v in list(verbs) for c in parse.children(v.i, *COMPLEMENTS)]
+    own = {s.code for s in sources}
+    for verb in verbs:
+        for clause in parse.children(verb.i, "advcl"):
+            marks = {m.lemma for m in parse.children(clause.i, "mark")}
+            subject = parse.child(clause.i, "nsubj", "nsubj:pass")
+            if marks & lex.words["conditional"] and subject is not None:
+                found = [f for f in actors.of(subject.i) if f.code not in own]
+                if found:
+                    return found, How(Target.COMPLEMENT_SUBJECT)
+    return [], NO_TARGET
 
 
 def _bare_before(parse: Parse, verb: Token, actors: Actors) -> list[Found]:
