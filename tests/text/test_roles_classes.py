@@ -177,3 +177,14 @@ def test_a_threat_is_made_to_the_one_its_condition_is_put_to() -> None:
         "Armenia warned on Tuesday that it would leave the CSTO unless the alliance condemned "
         "Azerbaijan."
     ) == {("ARM", "THREATEN", "CSTO")}
+
+
+def test_a_noun_trigger_naming_a_light_verbs_object_takes_its_roles() -> None:
+    """ "Undertook a mediation effort": the effort is undertaken, the mediation is its."""
+    assert _coded(
+        "Kazakhstan undertook a mediation effort between Armenia and Azerbaijan on Tuesday."
+    ) == {("KAZ", "CONSULT", "ARM"), ("KAZ", "CONSULT", "AZE")}
+    assert _coded("Russia and Belarus began a military exercise programme on Tuesday.") == {
+        ("RUS", "COOPERATE", "BLR"),
+        ("BLR", "COOPERATE", "RUS"),
+    }

@@ -353,6 +353,16 @@ def _noun_roles(
         and head.dep == "obj"
     ):
         token_for_verb = head  # "launched ten days of war games": the days are launched
+    elif (
+        head is not None
+        and head.pos == "NOUN"
+        and token.dep == "compound"
+        and head.dep in ("obj", "nsubj:pass")
+        and not any(
+            actors.own(c.i) for c in parse.children(head.i, "compound", "amod", "nmod:poss")
+        )
+    ):
+        token_for_verb = head  # "undertook a mediation mission": the mission is undertaken
     else:
         token_for_verb = token
     light = parse.head(token_for_verb.i)
@@ -382,7 +392,10 @@ def _noun_roles(
     for prep in own_preps:
         if prep in lex.words["in"] and not (entry.place or entry.type in IN_PLACE):
             continue
-        for child in parse.children(token.i, "nmod", "obl"):
+        phrases = parse.children(token.i, "nmod", "obl")
+        if token_for_verb.i != token.i and token.dep == "compound":
+            phrases += parse.children(token_for_verb.i, "nmod")  # "a mission between X and Y"
+        for child in phrases:
             if parse.case(child.i) == prep:
                 targets = actors.of(child.i)
                 if targets:
