@@ -70,6 +70,8 @@ def test_no_event_has_one_actor_as_source_and_target() -> None:
         "leaders."
     )
     assert not any(source == target for source, _, target in events)
+    # an alliance has no sides: however named, it is one actor
+    assert _coded("The CSTO criticised the alliance's own slow response on Tuesday.") == set()
     # a state's forces acting on its own people are two sides of one state
     assert _coded("Serbian police detained Serbian students on Tuesday.") == {
         ("SRB", "COERCE", "SRB")
@@ -188,3 +190,8 @@ def test_a_noun_trigger_naming_a_light_verbs_object_takes_its_roles() -> None:
         ("RUS", "COOPERATE", "BLR"),
         ("BLR", "COOPERATE", "RUS"),
     }
+
+
+def test_a_protest_with_no_target_is_against_the_one_its_purpose_names() -> None:
+    events = _coded("Kazakh miners began a hunger strike to demand the resignation of Tokayev.")
+    assert ("KAZ", "PROTEST", "KAZ") in events  # the miners, of the state their president is

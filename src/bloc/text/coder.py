@@ -186,7 +186,8 @@ def _events(
             targets = [Found(chosen, None, 2)]
             route = replace(route, alliance=True)
     mutual = route.place and not route.alliance
-    pairs = [(s, t) for s in sources for t in targets if mutual or _distinct(s, t)]
+    kinds = context.kinds
+    pairs = [(s, t) for s in sources for t in targets if mutual or _distinct(s, t, kinds)]
     if entry.symmetric:
         pairs += [(t, s) for s, t in pairs if (t, s) not in pairs]
     out = []
@@ -223,7 +224,7 @@ def _people(source: Found, target: Found) -> bool:
     return all(f.mention is not None and f.mention.form == "person" for f in (source, target))
 
 
-def _distinct(source: Found, target: Found) -> bool:
+def _distinct(source: Found, target: Found, kinds: dict[str, str]) -> bool:
     """Two roles name two parties: different actors, or one state's two sides. The one
     rule against self-events: an act never has one actor as both its source and target.
 
@@ -232,10 +233,13 @@ def _distinct(source: Found, target: Found) -> bool:
     mention that is a part rather than the state itself ("Serbian police", "Sudanese
     rebels": a demonym, or found inside a phrase). Two mentions of the state itself
     ("the United States would deny entry to the United States"), or a pronoun standing
-    for it ("Moscow said it..."), are one actor: no event.
+    for it ("Moscow said it..."), are one actor: no event. An organisation or alliance
+    has no such sides: "the CSTO ... the alliance" is one actor however named.
     """
     if source.code != target.code:
         return True
+    if kinds.get(source.code, "state") != "state":
+        return False
     if target.side:
         return source.mention is not None  # a domestic group acted on by its own state
     if source.mention is None or target.mention is None:
@@ -315,7 +319,7 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
             continue
         for source in actors.of(speaker_subject.i):
             for target in actors.of(subject.i):
-                if _distinct(source, target):
+                if _distinct(source, target, actors.context.kinds):
                     out.append(
                         Coded(
                             source.code,

@@ -230,6 +230,10 @@ def _at_place(
                 if purpose or not targets or targets == place:
                     targets = purpose or place
                 return sources or place, targets, replace(route, place=True)
+    if sources and not targets:
+        # "began a hunger strike to demand the resignation of the president": against
+        # the one its purpose names, who may be of the protesters' own state
+        targets = _purpose(parse, verb, actors, set())
     return sources, targets, route
 
 
