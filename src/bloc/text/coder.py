@@ -100,16 +100,18 @@ def _code(
     token, entry = trigger.token, trigger.entry
     speculative, conditional, negated, future = mood_of(parse, token, lex)
     speaker = speaker_of(parse, token, actors, lex)
-    if speculative and speaker is not None and is_generic(token, parse):
-        speculative = False  # "Palestinians reject the changes, their negotiator said"
+    if speculative and (speaker is not None or entry.speech) and is_generic(token, parse):
+        speculative = False  # "Palestinians reject the changes, their negotiator said";
+        # a speech act in the present is said now ("Moscow regrets the decision")
     complement = (
         complement_of(parse, token, triggers, lex.words) if entry.governs or entry.intent else None
     )
     if complement is not None and entry.type != "THREATEN":
         inner = mood_of(parse, complement.token, lex)
         negated = negated or (inner[2] and complement.entry.negates is None)
-    if (speculative or conditional) and not (entry.type == "THREATEN" or entry.intent):
-        return []
+    offer = conditional and future and not speculative and not negated
+    if (speculative or conditional) and not (entry.type == "THREATEN" or entry.intent or offer):
+        return []  # an offer or threat on a condition ("will meet X if...") is coded below
     kind, mode = entry.type, entry.mode
     if negated:
         if entry.negates is None:
@@ -120,7 +122,7 @@ def _code(
             kind, mode = "THREATEN", "threat"
     elif future and kind in COOPERATIVE:
         kind, mode = "AGREE", "intent"
-    elif future and kind in HOSTILE - {"ACCUSE"}:
+    elif (future and kind in HOSTILE - {"ACCUSE"}) or (offer and kind == "REJECT"):
         kind, mode = "THREATEN", "threat"
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
     kind, mode, targets = on_member(parse, trigger, kind, mode, sources, targets, actors, lex)

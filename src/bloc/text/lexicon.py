@@ -9,7 +9,7 @@ inflected form of every trigger, the cheap gate's vocabulary.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +28,18 @@ MORE_WORDS = (
     "organisation_nouns", "groups", "ethnic", "inner_cases", "origin_cases", "genitive", "in",
     "to", "by", "between", "between_nouns", "protest_cases", "host_cases", "where_cases",
     "purpose_marks", "clause_ends", "nobody", "asked", "governed_asked", "plural_endings",
-    "calendar", "gate", "personal", "destination",
+    "calendar", "gate", "personal", "destination", "away_cases",
 )  # fmt: skip
 """Word classes a language may leave out (empty): the prepositions, pronouns and nouns
 the role logic and reference resolution read, named by what they do ("genitive": the
 preposition of "the invasion of X"), so each language lists its own words."""
+FUNCTION_CLASSES = ("intent", "forecast", "reluctant", "stative", "involving")
+"""Closed classes whose verbs the role logic reads for mood or participants ("failed to",
+"expected to", "involving"): a derived entry of such a verb is left out; with the light
+verbs ("held talks": the noun is the trigger) and the speech verbs ("said")."""
+NO_EVENT = "none"
+"""The type of an entry that says a sense is no event ("a clash of opinions"): stored as
+"", like the derived lexicon's entries of no PLOVER type."""
 KEYS = frozenset(
     {
         "lemma", "pos", "type", "mode", "particle", "prep", "with", "symmetric", "alliance",
@@ -57,10 +64,20 @@ class Entry:
     speech: bool = False
     intent: bool = False
     negates: str | None = None
+    origin: str = "curated"
+    """Where the entry comes from: "curated" (lexicon.yaml, written for bloc) or
+    "derived" (a broad dictionary, `bloc.text.lang.en.derived`); a curated reading
+    has been checked on sentences, a derived one only inherited."""
+    pobjects: frozenset[str] = frozenset()
+    """With `prep`: the head lemmas its object may have (empty: any)."""
 
     @property
     def specificity(self) -> int:
-        return 2 * bool(self.objects) + bool(self.particle) + bool(self.prep)
+        """The particle first ("call up" is another verb than "call"), then the object,
+        then the preposition and its object."""
+        return (
+            3 * bool(self.particle) + 2 * bool(self.objects) + bool(self.prep) + bool(self.pobjects)
+        )
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,10 @@ class Lexicon:
     lemmas: dict[str, str]  # an inflected form -> its lemma, for the parser's slips
     words: dict[str, frozenset[str]]  # the closed classes the role logic reads (WORDS)
     patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    cues: dict[str, frozenset[str]] = field(default_factory=dict)
+    """A form whose every reading is derived and needs an argument -> the words (forms of
+    its objects, prepositional objects, particles) of which one must be in the sentence
+    too: "led" alone is no reason to parse, "called ... up" is."""
     articles: bool = False  # "the country": a description needs its article to refer
 
     def entries_for(self, lemma: str, pos: str, text: str = "") -> tuple[Entry, ...]:
@@ -123,8 +144,8 @@ def _entry(raw: Any, where: str) -> Entry:
     for key in ("lemma", "type", "mode"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise _fail(where, f"field {key!r} must be a non-empty string")
-    if raw["type"] not in PLOVER_TYPES:
-        raise _fail(where, f"type {raw['type']!r} is not a PLOVER type")
+    if raw["type"] not in PLOVER_TYPES and raw["type"] != NO_EVENT:
+        raise _fail(where, f"type {raw['type']!r} is not a PLOVER type nor {NO_EVENT!r}")
     negates = raw.get("negates")
     if negates is not None and negates not in PLOVER_TYPES:
         raise _fail(where, f"negates {negates!r} is not a PLOVER type")
@@ -137,7 +158,7 @@ def _entry(raw: Any, where: str) -> Entry:
     return Entry(
         lemma=raw["lemma"].lower(),
         pos=pos,
-        type=raw["type"],
+        type="" if raw["type"] == NO_EVENT else raw["type"],
         mode=raw["mode"],
         particle=raw.get("particle"),
         prep=raw.get("prep"),
@@ -161,11 +182,20 @@ def _identity(lemma: str, pos: str) -> set[str]:
     return {lemma}
 
 
-def load(lang: str, text: str, inflect: Callable[[str, str], set[str]] | None = None) -> Lexicon:
+def load(
+    lang: str,
+    text: str,
+    inflect: Callable[[str, str], set[str]] | None = None,
+    derived: Sequence[Entry] = (),
+) -> Lexicon:
     """The lexicon of one language from its YAML, checked; a malformed entry names itself.
 
     `inflect` gives the forms a lemma takes in text (the gate reads forms); a language
-    whose gate reads lemmas leaves it out.
+    whose gate reads lemmas leaves it out. `derived` entries (a broad dictionary's) come
+    after a lemma's curated ones, so a curated reading that fits always wins; among each
+    origin's entries the most specific comes first. A derived entry of no type ("") says
+    the verb with those arguments is no event; a lemma with only such entries is not in
+    the gate's vocabulary.
     """
     data = yaml.load(text, Loader=_Loader)
     if not isinstance(data, dict):
@@ -175,16 +205,30 @@ def load(lang: str, text: str, inflect: Callable[[str, str], set[str]] | None = 
     for n, raw in enumerate(section.get("entries") or []):
         entry = _entry(raw, f"{lang} entries[{n}] ({raw.get('lemma', '?')})")
         index.setdefault((entry.pos, entry.lemma), []).append(entry)
+    extra: dict[tuple[str, str], list[Entry]] = {}
+    light = frozenset(section.get("light") or ())
+    words_section = section.get("words") or {}
+    function = {str(w) for c in FUNCTION_CLASSES for w in words_section.get(c) or ()}
+    function |= set(light) | set(section.get("speech") or ())
+    for entry in derived:
+        if entry.lemma in function:
+            continue  # "held talks", "failed to", "said": a word the role logic reads
+        extra.setdefault((entry.pos, entry.lemma), []).append(entry)
     entries = {
-        key: tuple(sorted(found, key=lambda e: -e.specificity)) for key, found in index.items()
+        key: (
+            *sorted(index.get(key, ()), key=lambda e: -e.specificity),
+            *sorted(extra.get(key, ()), key=lambda e: -e.specificity),
+        )
+        for key in {**index, **extra}
     }
     targets = {t: tuple(p) for t, p in (section.get("targets") or {}).items()}
     missing = set(PLOVER_TYPES) - set(targets)
     if missing:
         raise _fail(f"{lang} targets", f"no prepositions for {', '.join(sorted(missing))}")
     inflect = inflect or _identity
-    forms = {f for (pos, lemma) in entries for f in inflect(lemma, pos)}
-    words_section = section.get("words") or {}
+    events = [key for key, found in entries.items() if any(e.type for e in found)]
+    forms = {f for (pos, lemma) in events for f in inflect(lemma, pos)}
+    cues = _cues(entries, events, inflect)
     missing_words = [w for w in WORDS if w not in words_section]
     if missing_words:
         raise _fail(f"{lang} words", f"no list for {', '.join(missing_words)}")
@@ -199,10 +243,9 @@ def load(lang: str, text: str, inflect: Callable[[str, str], set[str]] | None = 
     if set(raw_patterns) - set(PATTERNS):
         raise _fail(f"{lang} patterns", f"unknown: {', '.join(set(raw_patterns) - set(PATTERNS))}")
     patterns = {k: re.compile(v, re.IGNORECASE) for k, v in raw_patterns.items()}
-    light = frozenset(section.get("light") or ())
     speech = frozenset(section.get("speech") or ())
     lemmas: dict[str, str] = {}
-    for pos, lemma in [*entries, *(("verb", v) for v in light | speech)]:
+    for pos, lemma in [*events, *(("verb", v) for v in light | speech)]:
         for form in inflect(lemma, pos):
             lemmas.setdefault(form, lemma)
     return Lexicon(
@@ -212,8 +255,34 @@ def load(lang: str, text: str, inflect: Callable[[str, str], set[str]] | None = 
         speech=speech,
         targets=targets,
         forms=frozenset(forms),
+        cues=cues,
         lemmas=lemmas,
         words=words,
         patterns=patterns,
         articles=bool(section.get("articles")),
     )
+
+
+def _cues(
+    entries: dict[tuple[str, str], tuple[Entry, ...]],
+    events: list[tuple[str, str]],
+    inflect: Callable[[str, str], set[str]],
+) -> dict[str, frozenset[str]]:
+    """The gate's second word for the forms only derived readings have (`Lexicon.cues`);
+    a form any curated entry has passes alone."""
+    needed: dict[str, set[str]] = {}
+    alone: set[str] = set()
+    for pos, lemma in events:
+        found = [e for e in entries[(pos, lemma)] if e.type]
+        forms = inflect(lemma, pos)
+        if any(e.origin != "derived" for e in found):
+            alone |= forms
+            continue
+        words: set[str] = set()
+        for e in found:
+            for noun in (*e.objects, *e.pobjects):
+                words |= inflect(noun, "noun")
+            words |= {e.particle} if e.particle else set()
+        for form in forms:
+            needed.setdefault(form, set()).update(words)
+    return {f: frozenset(w) for f, w in needed.items() if f not in alone}

@@ -272,7 +272,7 @@ def _readers(
 def _cut(sentence: Sentence, document: Document) -> str:
     """The sentence to parse, cut at a word boundary when it is too long (and logged)."""
     if len(sentence.text) <= MAX_PARSE_CHARS:
-        return sentence.text
+        return clean.scare_quotes(sentence.text)
     log.info(
         "%s: sentence %d cut to %d characters for parsing (it has %d)",
         document.id,
@@ -280,7 +280,7 @@ def _cut(sentence: Sentence, document: Document) -> str:
         MAX_PARSE_CHARS,
         len(sentence.text),
     )
-    return sentence.text[:MAX_PARSE_CHARS].rsplit(" ", 1)[0]
+    return clean.scare_quotes(sentence.text[:MAX_PARSE_CHARS].rsplit(" ", 1)[0])
 
 
 def _remember(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Protocol
@@ -28,7 +28,7 @@ from bloc.core.dated import Precision
 from bloc.model import Mention
 from bloc.text import parse
 from bloc.text.lang import discover
-from bloc.text.lexicon import Lexicon, load
+from bloc.text.lexicon import Entry, Lexicon, load
 from bloc.text.parse import Parser
 
 DateGuess = tuple[dt.date, Precision]
@@ -132,6 +132,7 @@ class Packaged:
     inflect: Callable[[str, str], set[str]] | None = None
     identify: Callable[[str, int], str] | None = None
     related: frozenset[str] = frozenset()
+    derived: Callable[[], Sequence[Entry]] | None = None  # entries behind the curated ones
     _gate: Callable[[str], bool] | None = field(default=None, repr=False)
 
     def data(self, name: str) -> str:
@@ -139,7 +140,8 @@ class Packaged:
 
     @functools.cached_property
     def lex(self) -> Lexicon:
-        return load(self.lang, self.data("lexicon.yaml"), self.inflect)
+        extra = self.derived() if self.derived is not None else ()
+        return load(self.lang, self.data("lexicon.yaml"), self.inflect, extra)
 
     @functools.cached_property
     def finder(self) -> Finder:

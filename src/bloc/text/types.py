@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from bloc.text.lexicon import Entry, Lexicon
@@ -43,22 +44,81 @@ def find_triggers(parse: Parse, actors: Actors, lex: Lexicon) -> list[Trigger]:
     for token in parse.tokens:
         if token.i in actors.at:
             continue  # part of a name ("Shanghai Cooperation Organisation")
+        args = _Arguments(parse, token)
         for entry in lex.entries_for(token.lemma, token.pos, token.text):
-            if _fits(parse, token, entry, lex):
-                found.append(Trigger(token, entry))
+            if _fits(parse, token, entry, lex, args):
+                if entry.type and (entry.origin != "derived" or asserted(parse, token)):
+                    found.append(Trigger(token, entry))
                 break
     return found
 
 
-def _fits(parse: Parse, token: Token, entry: Entry, lex: Lexicon) -> bool:
+class _Arguments:
+    """A token's arguments as the entries select on them, each read once: a verb may have
+    a hundred derived entries to try."""
+
+    def __init__(self, parse: Parse, token: Token) -> None:
+        self.parse, self.token = parse, token
+
+    @functools.cached_property
+    def particles(self) -> set[str]:
+        return {c.lemma for c in self.parse.children(self.token.i, "compound:prt", "advmod")}
+
+    @functools.cached_property
+    def cases(self) -> set[str]:
+        return _cases(self.parse, self.token)
+
+    @functools.cached_property
+    def heads(self) -> set[str]:
+        """The head lemmas of the direct object (or passive subject) and their compounds."""
+        parse = self.parse
+        return {
+            t.lemma
+            for c in parse.children(self.token.i, "obj", "nsubj:pass")
+            for t in (c, *parse.children(c.i, "compound", "flat"))
+        }
+
+    @functools.cached_property
+    def pobjects(self) -> set[tuple[str, str]]:
+        """(preposition, head lemma of its object) of each prepositional phrase."""
+        parse = self.parse
+        return {(parse.case(c.i), c.lemma) for c in parse.children(self.token.i, "obl", "nmod")}
+
+
+def _fits(parse: Parse, token: Token, entry: Entry, lex: Lexicon, args: _Arguments) -> bool:
     """Whether a token's context selects this reading of it."""
-    if entry.particle and not any(
-        c.lemma == entry.particle for c in parse.children(token.i, "compound:prt", "advmod")
-    ):
+    if entry.particle and entry.particle not in args.particles:
         return False
-    if entry.prep and entry.prep not in _cases(parse, token):
+    if entry.prep and entry.prep not in args.cases:
         return False
+    if entry.origin == "derived":
+        return _fits_derived(entry, args)
     return not (entry.objects and not entry.objects & _object_lemmas(parse, token, lex.words))
+
+
+def asserted(parse: Parse, token: Token) -> bool:
+    """A verb that states an act: finite ("reinforced"), with an auxiliary of tense or
+    voice ("were converging", "was shelled"), or joined to one ("met and agreed"). An
+    infinitive or participle ("to discuss", "expected to") is a purpose or a description,
+    which the derived lexicon's readings, unlike the curated ones, were not checked on."""
+    current: Token | None = token
+    while current is not None:
+        if current.finite or any(
+            c.pos == "AUX" for c in parse.children(current.i, "aux", "aux:pass")
+        ):
+            return True
+        current = parse.head(current.i) if current.dep == "conj" else None
+    return False
+
+
+def _fits_derived(entry: Entry, args: _Arguments) -> bool:
+    """A derived entry's arguments, read as the dictionary states them: the head of the
+    direct object (or of the passive subject), and the head of the preposition's object."""
+    if entry.objects and entry.objects.isdisjoint(args.heads):
+        return False
+    return not entry.pobjects or any(
+        case == entry.prep and lemma in entry.pobjects for case, lemma in args.pobjects
+    )
 
 
 def _cases(parse: Parse, token: Token) -> set[str]:
@@ -107,15 +167,36 @@ def governor_of(
     "agreed to undertake [exercises]")."""
     current = token
     head = parse.head(current.i)
+    own = triggers.get(token.i)
+    own_origin = own.entry.origin if own is not None else ""
+    verb = head
+    if verb is not None and verb.pos in ("ADV", "ADP") and verb.dep in ("advmod", "compound:prt"):
+        verb = parse.head(verb.i)  # "stayed away from the summit"
+    if token.pos == "NOUN" and token.dep in ("obl", "nmod") and verb is not None:
+        governing = triggers.get(verb.i)
+        away = parse.case(token.i) in words["away_cases"]
+        if (
+            governing is not None
+            and verb.pos == "VERB"
+            and own is not None
+            and (governing.entry.type == own.entry.type or (away and _refused(governing)))
+        ):
+            return governing  # "stayed away from the summit", "met at the summit"
     if token.pos == "NOUN" and token.dep == "obj" and head is not None and head.pos == "VERB":
         owned = parse.children(token.i, "nmod:poss", "amod", "compound")
         governing = triggers.get(head.i)
         if governing is not None and (
             not owned
             or (governing.entry.type == "REJECT" and token.lemma in words["governed_asked"])
+            or _refused_or_restated(governing, own)
         ):
             return governing  # "extend the curfew": the verb says it; "denied X's request"
         current = head  # a light verb's noun: governed as its verb is
+    if token.dep == "acl" and head is not None and head.pos == "NOUN" and head.dep == "obj":
+        verb = parse.head(head.i)
+        refusing = triggers.get(verb.i) if verb is not None else None
+        if refusing is not None and _refused(refusing):
+            return refusing  # "rejected an invitation to attend": the attending was refused
     while (
         current.dep in COMPLEMENTS
         or (current.dep == "obl" and parse.case(current.i) in words["to"])
@@ -128,12 +209,27 @@ def governor_of(
         if head is None:
             return None
         governing = triggers.get(head.i)
-        if governing is not None and (governing.entry.governs or governing.entry.intent):
-            return governing
+        if governing is not None and (
+            governing.entry.governs or governing.entry.intent or own_origin == "derived"
+        ):
+            return governing  # a derived reading in a trigger's complement is its content
         if governing is not None:
             return None
         current = head
     return None
+
+
+def _refused_or_restated(verb: Trigger, noun: Trigger | None) -> bool:
+    """A trigger noun that a verb trigger takes as its object is the verb's: what was
+    refused, boycotted or skipped ("skipped the CSTO summit": one REJECT, no meeting), or
+    the same act named twice ("attended the CSTO summit": one CONSULT). With a
+    preposition, only what is stayed away from ("stayed away from the talks") or the same
+    act ("met at the summit"); "declined to intervene in the clashes" keeps the clashes."""
+    return noun is not None and (_refused(verb) or verb.entry.type == noun.entry.type)
+
+
+def _refused(verb: Trigger) -> bool:
+    return verb.entry.type == "REJECT"
 
 
 def about_a_thing(parse: Parse, token: Token, actors: Actors) -> bool:

@@ -27,6 +27,7 @@ arguments an earlier entry of the same lemma already states is left out.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from pathlib import Path
 
 from bloc.core.events import PLOVER_TYPES
 from bloc.errors import LexiconError
+from bloc.text.lexicon import Entry
 
 FILE = Path(__file__).with_name("derived_lexicon.tsv")
 SECTIONS = {
@@ -271,3 +273,72 @@ def _entry(
 def load(path: Path = FILE) -> tuple[DerivedEntry, ...]:
     """The derived lexicon shipped beside this module (or another file of its format)."""
     return parse(path.read_text(encoding="utf-8"), str(path))
+
+
+@functools.cache
+def _shipped() -> tuple[DerivedEntry, ...]:
+    """The shipped file, read once per process (the coder's entries and the gate's forms)."""
+    return load()
+
+
+MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "SUPPORT"})
+"""Types whose paired codes (A:A, "hosted" and "visited") are read both ways; a hostile
+paired code ("shelved talks with") is one side's act, as the curated lexicon reads it."""
+SPEECH_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN", "REJECT"})
+"""Types whose derived verbs are speech acts: in reported speech the speaker is their
+source ("the ministry said Tbilisi had 'distorted' the facts", as "accused" is read)."""
+GOVERNING_TYPES = frozenset({"REJECT", "THREATEN"})
+"""Types whose derived verbs govern a complement ("balked at sending troops": one REJECT,
+as the curated "refused to" is read)."""
+
+
+def entries(found: tuple[DerivedEntry, ...] | None = None) -> tuple[Entry, ...]:
+    """The derived lexicon as the coder's entries (`origin="derived"`), in file order.
+
+    An entry of no PLOVER type stays, typed "": it says the verb with that argument is
+    no event ("call for restraint" is an appeal), so that a vaguer reading of the same
+    verb does not fire. Which codes are left out, and why, is `left_out`.
+    """
+    out = []
+    for e in _shipped() if found is None else found:
+        kind = "" if left_out(e) else e.type
+        out.append(
+            Entry(
+                lemma=e.lemma,
+                pos="verb",
+                type=kind,
+                mode=(e.mode or e.context or "unspecified") if kind else "",
+                particle=e.particle or None,
+                prep=e.prep or None,
+                objects=frozenset(e.objects),
+                pobjects=frozenset(p for p in e.pobjects if p not in ACTORS),
+                symmetric=kind in MUTUAL_TYPES and e.reverse == kind,
+                speech=kind in SPEECH_TYPES,
+                governs=kind in GOVERNING_TYPES,
+                origin="derived",
+            )
+        )
+    return tuple(out)
+
+
+def left_out(entry: DerivedEntry) -> bool:
+    """Whether a typed derived entry is read as no event: when nothing in the parse but the
+    verb itself (and any preposition) selects it.
+
+    A dictionary verb's reading on its own, or with a preposition whose object may be
+    anyone ("lead to +", "destroy with +"), names the kind of act the verb usually reports
+    in wire copy ("celebrate": praise; "embolden": support; "prevent": reject); over
+    analysis and commentary it fires on every figurative use ("had led Armenia to a
+    rethink"). A particle ("call up") or an object ("block the roads", "force out the
+    agency") makes the reading specific enough to keep.
+    """
+    named = any(p not in ACTORS for p in entry.pobjects)
+    return not (entry.objects or named or entry.particle)
+
+
+def forms(found: tuple[DerivedEntry, ...] | None = None) -> dict[str, frozenset[str]]:
+    """The inflected forms the dictionary lists for each verb lemma (its irregular ones)."""
+    out: dict[str, set[str]] = {}
+    for e in _shipped() if found is None else found:
+        out.setdefault(e.lemma, set()).update(e.forms)
+    return {lemma: frozenset(f) for lemma, f in out.items()}
