@@ -94,9 +94,9 @@ def test_demo_tells_the_csto_story_and_writes_its_report(db: Path, tmp_path: Pat
 
 
 def test_unknown_alliance_is_a_clear_error(db: Path) -> None:
-    result = runner.invoke(app, ["members", "WARSAW", "--db", str(db)])
+    result = runner.invoke(app, ["members", "XYZPACT", "--db", str(db)])
     assert result.exit_code == 1
-    assert "unknown alliance 'WARSAW'" in result.stderr
+    assert "unknown alliance 'XYZPACT'" in result.stderr
 
 
 def test_bad_date_is_a_clear_error(db: Path) -> None:

@@ -68,15 +68,38 @@ def members(alliance: str, on: str | dt.date | None = None, db: DB = None) -> pd
 
 
 def history(alliance: str, db: DB = None) -> pd.DataFrame:
-    """Membership changes and curated events of `alliance`, in date order, with citations.
+    """Membership changes, exits and curated events of `alliance`, in date order, with
+    citations (an exit that ended no spell, Hungary's of 1956, shows here too).
 
-    Columns: date, date_precision, kind, source, target, what, cite.
+    Columns: date, date_precision, kind (membership, exit or event), source,
+    target, what, cite.
     """
-    code = _alliance_code(alliance, knowledge_of(db))
+    kb = knowledge_of(db)
+    code = _alliance_code(alliance, kb)
     with opened(db) as store:
         frame = alliance_history(store, code)
     frame.columns = ["date", "date_precision", "kind", "source", "target", "what", "cite"]
-    return frame
+    exits = pd.DataFrame(
+        [
+            {
+                "date": pd.Timestamp(x.date),
+                "date_precision": x.precision,
+                "kind": "exit",
+                "source": x.member,
+                "target": code,
+                "what": x.kind
+                + (f", announced {x.announced.isoformat()}" if x.announced else "")
+                + f" ({x.note})",
+                "cite": list(x.cite),
+            }
+            for x in kb.alliance(code).exits
+        ],
+        columns=frame.columns,
+    )
+    if exits.empty:
+        return frame
+    both = pd.concat([frame, exits.astype({"date": frame["date"].dtype})], ignore_index=True)
+    return both.sort_values("date", kind="stable", ignore_index=True)
 
 
 EXIT_COLUMNS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -46,3 +47,13 @@ def test_an_unknown_alliance_is_refused_with_the_known_ones() -> None:
     result = runner.invoke(app, ["exits", "XYZ"])
     assert result.exit_code != 0
     assert "unknown alliance 'XYZ'" in result.output and "WARSAW" in result.output
+
+
+def test_history_shows_exits_with_membership_changes(kb_db: Path) -> None:
+    """Hungary's declared withdrawal of 1956 ended no spell; the history shows it."""
+    frame = api.history("WARSAW", db=kb_db)
+    exits = frame[frame.kind == "exit"]
+    assert list(exits.source) == ["HUN", "ALB", "ALB", "DDR"]
+    assert exits.iloc[0].date.date().isoformat() == "1956-11-01"
+    assert list(frame.date) == sorted(frame.date)
+    assert all(len(c) for c in exits.cite)

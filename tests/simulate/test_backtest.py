@@ -45,6 +45,32 @@ def test_backtest_goals(cases: pd.DataFrame, record_property: Any) -> None:
     assert abs(sum(kaz.probabilities.values()) - 1) < 1e-9
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 27: ANZUS (1 case, Brier 0.92) and the Rio Treaty (3 cases, 0.88) score "
+    "worse than the uniform guess (0.75): the member model has no evidence on their "
+    "members on those days and the first Rio case has no precedent (docs/simulation.md)",
+)
+def test_every_alliance_beats_the_uniform_guess(cases: pd.DataFrame) -> None:
+    scores = simulate.brier_scores(frame=cases).set_index("alliance")
+    worse = scores[scores.brier >= scores.uniform]
+    assert worse.empty, worse[["cases", "brier", "uniform"]].to_string()
+
+
+def test_new_alliances_requests_are_back_tested(cases: pd.DataFrame, record_property: Any) -> None:
+    """Issue 27: the ANZUS and Rio Treaty requests are in the back-test, each case
+    forecast from the day before it (figures recorded, as the README reports them)."""
+    new = cases[cases.alliance.isin(["ANZUS", "RIO"])]
+    assert sorted(new.case) == ["anzus-usa-2001", "rio-arg-1982", "rio-usa-1962", "rio-usa-2001"]
+    for row in simulate.brier_scores(frame=new).itertuples():
+        record_property(
+            "measured",
+            f"{row.alliance} back-test: {row.hits} of {row.cases} cases; mean Brier "
+            f"{row.brier:.3f} (uniform guess {row.uniform:.2f})",
+        )
+    assert all(abs(sum(p.values()) - 1) < 1e-9 for p in new.probabilities)
+
+
 def test_calibration_table_and_brier_ordering(cases: pd.DataFrame, record_property: Any) -> None:
     table = simulate.calibration(frame=cases)
     assert table.outcome.tolist() == list(simulate.OUTCOMES)
@@ -61,7 +87,8 @@ def test_calibration_table_and_brier_ordering(cases: pd.DataFrame, record_proper
         ),
     )
     scores = simulate.brier_scores(frame=cases)
-    assert scores.alliance.tolist() == ["CSTO", "NATO", "all"]
+    # The alliances with recorded requests (WARSAW, SEATO and CENTO have none).
+    assert scores.alliance.tolist() == ["ANZUS", "CSTO", "NATO", "RIO", "all"]
     everything = scores.set_index("alliance").loc["all"]
     assert everything.cases == len(cases)
     assert everything.brier < min(everything.uniform, everything.base_rate)
@@ -137,8 +164,8 @@ def test_cli_backtest_calibration(kb_db: Path) -> None:
     assert every.exit_code == 0, every.output
     body = json.loads(every.stdout)
     assert [r["outcome"] for r in body["outcomes"]] == list(simulate.OUTCOMES)
-    assert {r["cases"] for r in body["outcomes"]} == {14}
-    assert [r["alliance"] for r in body["brier"]] == ["CSTO", "NATO", "all"]
+    assert {r["cases"] for r in body["outcomes"]} == {18}  # CSTO 6, NATO 8, ANZUS 1, RIO 3
+    assert [r["alliance"] for r in body["brier"]] == ["ANZUS", "CSTO", "NATO", "RIO", "all"]
     one = runner.invoke(
         app, ["backtest", "CSTO", "--calibration", "--draws", "300", "--db", str(kb_db)]
     )

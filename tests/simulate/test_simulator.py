@@ -252,3 +252,23 @@ def test_cli_simulate_json_is_reproducible(kb_db: Path) -> None:
     assert set(result) >= {"scenario", "outcomes", "members", "leader_bilateral"}
     assert set(result) >= {"standing", "repertoire", "reasons", "member_model"}
     assert set(result["outcomes"]) == set(simulate.OUTCOMES)
+
+
+def test_a_two_thirds_majority_outvotes_an_opponent_where_consensus_is_blocked() -> None:
+    """The Rio Treaty's Organ of Consultation decides by two thirds (Articles 17 and
+    20): one opposing member is outvoted, not a veto; under consensus it blocks."""
+    from bloc.simulate.model import FORCES, OPPOSE, POLITICAL, STAY_OUT, decide
+    from bloc.simulate.scenario import Terms
+
+    stances = np.array(
+        [
+            [POLITICAL, POLITICAL, POLITICAL, POLITICAL, POLITICAL, OPPOSE],  # 5 of 6 back
+            [POLITICAL, POLITICAL, STAY_OUT, STAY_OUT, STAY_OUT, STAY_OUT],  # 2 of 6
+            [FORCES, FORCES, POLITICAL, POLITICAL, POLITICAL, POLITICAL],  # 2 send forces
+        ]
+    )
+    talk = Terms("art6", "consultation", obliged=False, force=True)
+    outcomes = [simulate.OUTCOMES[i] for i in decide(stances, [], None, talk, True, "consensus")]
+    assert outcomes == ["nothing", "nothing", "deployment"]
+    by_two_thirds = decide(stances, [], None, talk, True, "two-thirds majority")
+    assert [simulate.OUTCOMES[i] for i in by_two_thirds] == ["statement", "nothing", "deployment"]

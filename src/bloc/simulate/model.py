@@ -82,21 +82,31 @@ def sample_stances(agents: list[Agent], draws: int, rng: np.random.Generator) ->
     return np.asarray(stances)
 
 
+# Decision rules under which a qualified majority decides for all and no single
+# member blocks (the Rio Treaty's Organ of Consultation, Articles 17 and 20):
+# the share of the members taking part that must back an act.
+QUALIFIED_MAJORITY = {"two-thirds majority": 2.0 / 3.0}
+
+
 def decide(
     stances: np.ndarray,
     agents: list[Agent],
     leader: str | None,
     treaty: Terms,
     collective_forces: bool,
+    rule: str = "consensus",
 ) -> np.ndarray:
-    """The alliance's outcome per draw (index into OUTCOMES), by consensus.
+    """The alliance's outcome per draw (index into OUTCOMES), by its decision rule.
 
-    Blocked if any member opposes. Otherwise a deployment when force is on
-    the table, collective forces exist and the leading state sends forces
-    (a third of the members if the leader is not among them); a mission
-    when the members are obliged to help and the leader backs it; a
+    Consensus: blocked if any member opposes. Otherwise a deployment when
+    force is on the table, collective forces exist and the leading state
+    sends forces (a third of the members if the leader is not among them); a
+    mission when the members are obliged to help and the leader backs it; a
     statement when a majority backs political measures; else nothing.
+    Under a qualified-majority rule (`QUALIFIED_MAJORITY`) see `_by_majority`.
     """
+    if rule in QUALIFIED_MAJORITY:
+        return _by_majority(stances, treaty, collective_forces, QUALIFIED_MAJORITY[rule])
     blocked = (stances == OPPOSE).any(axis=1)
     backing = (stances <= POLITICAL).sum(axis=1)
     majority = backing * 2 > stances.shape[1]
@@ -116,11 +126,38 @@ def decide(
     return out
 
 
+def _by_majority(
+    stances: np.ndarray, treaty: Terms, collective_forces: bool, share: float
+) -> np.ndarray:
+    """Outcomes where a qualified majority binds all and no single member blocks.
+
+    Nothing passes unless `share` of the members taking part back help (an
+    opposing member is outvoted, not a veto). What passes is a statement, or a
+    mission when the members are obliged to help; a deployment when force is
+    on the table and a third of the members would send forces, as in a
+    leaderless alliance deciding by consensus.
+    """
+    n = stances.shape[1]
+    backing = (stances <= POLITICAL).sum(axis=1)
+    passed = (backing >= share * n) & (n > 0)
+    out = np.full(stances.shape[0], OUTCOMES.index("nothing"))
+    out[passed] = OUTCOMES.index("mission" if treaty.obliged else "statement")
+    if treaty.force and collective_forces:
+        forces = (stances == FORCES).sum(axis=1) * 3 >= max(1, n)
+        out[passed & forces] = OUTCOMES.index("deployment")
+    return out
+
+
 def possible_outcomes(
-    agents: list[Agent], leader: str | None, treaty: Terms, collective_forces: bool
+    agents: list[Agent],
+    leader: str | None,
+    treaty: Terms,
+    collective_forces: bool,
+    rule: str = "consensus",
 ) -> set[str]:
-    """The outcomes the treaty, the forces and the members' fixed stances allow at all."""
-    if any(a.oppose for a in agents):
+    """The outcomes the treaty, the forces and the members' fixed stances allow at all
+    (a member bound to oppose vetoes every act by consensus, not by a majority)."""
+    if any(a.oppose for a in agents) and rule not in QUALIFIED_MAJORITY:
         return {"nothing"}
     found = {"statement", "nothing"}
     if treaty.obliged:
@@ -216,9 +253,9 @@ def simulate(
             agents, context = stamp.cache.get("frames", key, agents_now)
     collective_forces = forces_exist(al, scenario.on)
     stances = sample_stances(agents, draws, generator)
-    outcome = decide(stances, agents, al.leader, treaty, collective_forces)
+    outcome = decide(stances, agents, al.leader, treaty, collective_forces, al.decision_rule)
     member_model = {o: float(np.mean(outcome == i)) for i, o in enumerate(OUTCOMES)}
-    possible = possible_outcomes(agents, al.leader, treaty, collective_forces)
+    possible = possible_outcomes(agents, al.leader, treaty, collective_forces, al.decision_rule)
     record = record_on(al, treaty.provision, kind, treaty.force, scenario.on)
     applied = requester.full
     probabilities = combine(member_model, record, possible) if applied else member_model

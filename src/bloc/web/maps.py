@@ -103,6 +103,18 @@ def _alpha2() -> dict[str, str]:
     return {c.alpha_3: c.alpha_2 for c in pycountry.countries}
 
 
+def places(code: str) -> tuple[str, ...]:
+    """The map's alpha-2 codes a member is drawn on: its own, or for a state that no
+    longer exists (the Soviet Union, the GDR) those of its successors (docs/history.md)."""
+    from bloc.knowledge import bundled, successors
+
+    alpha2 = _alpha2()
+    own = alpha2.get(code)
+    if own is not None:
+        return (own,)
+    return tuple(alpha2[s] for s in successors(bundled(), code) if s in alpha2)
+
+
 def risk_colour(score: float) -> str:
     """Green (0) through amber to red (1)."""
     s = min(max(score, 0.0), 1.0)
@@ -124,8 +136,7 @@ def risk_map(
 
     `members` maps code to status. Every string placed in the SVG is escaped.
     """
-    alpha2 = _alpha2()
-    wanted = {alpha2[c]: c for c in members if c in alpha2}
+    wanted = {place: c for c in members for place in places(c)}
     world = _world()
     boxes = [box for code, _, box in world if code in wanted]
     if not boxes:
