@@ -23,7 +23,7 @@ from bloc.text.calibration import Features, features_of
 from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse, Token
 from bloc.text.reference import DOMESTIC, Actors, Context, Found
-from bloc.text.roles import find_roles, speaker_of, subject_of
+from bloc.text.roles import find_roles, on_member, speaker_of, subject_of
 from bloc.text.route import GIVEN, Route, Target, Via
 from bloc.text.types import (
     COOPERATIVE,
@@ -153,6 +153,7 @@ def _code(
     elif (future and kind in HOSTILE - {"ACCUSE"}) or (offer and kind == "REJECT"):
         kind, mode = "THREATEN", "threat"
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
+    kind, mode, targets = on_member(parse, trigger, kind, mode, sources, targets, actors, lex)
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
     clause, subordinate = _clause(parse, token, lex.words["relatives"])
     phrase = _phrase(parse, token)
@@ -228,7 +229,7 @@ def _events(
     ]
     home = [s for s in sources if context.kinds.get(s.code) == "state"]
     targets = [
-        Found(home[0].code, None, 2) if t.code == DOMESTIC else t
+        Found(home[0].code, None, 2, side=True) if t.code == DOMESTIC else t
         for t in targets
         if t.code != DOMESTIC or (home and kind in DOMESTIC_TYPES)
     ]
@@ -242,7 +243,8 @@ def _events(
             targets = [Found(chosen, None, 2)]
             route = replace(route, alliance=True)
     mutual = route.place and not route.alliance
-    pairs = [(s, t) for s in sources for t in targets if mutual or _distinct(s, t)]
+    kinds = context.kinds
+    pairs = [(s, t) for s in sources for t in targets if mutual or _distinct(s, t, kinds)]
     if entry.symmetric:
         pairs += [(t, s) for s, t in pairs if (t, s) not in pairs]
     out = []
@@ -280,17 +282,37 @@ def _people(source: Found, target: Found) -> bool:
     return all(f.mention is not None and f.mention.form == "person" for f in (source, target))
 
 
-def _distinct(source: Found, target: Found) -> bool:
-    """Two roles name two parties: different actors, or one state's two sides."""
+def _distinct(source: Found, target: Found, kinds: dict[str, str]) -> bool:
+    """Two roles name two parties: different actors, or one state's two sides. The one
+    rule against self-events: an act never has one actor as both its source and target.
+
+    Two sides of one state are its government and a part of it named as such: people
+    of no named state acted on by its forces ("police dispersed demonstrators"), or a
+    mention that is a part rather than the state itself ("Serbian police", "Sudanese
+    rebels": a demonym, or found inside a phrase). Two mentions of the state itself
+    ("the United States would deny entry to the United States"), or a pronoun standing
+    for it ("Moscow said it..."), are one actor: no event. An organisation or alliance
+    has no such sides: "the CSTO ... the alliance" is one actor however named.
+    """
     if source.code != target.code:
         return True
-    if target.mention is None and target.depth == 2 and source.mention is not None:
-        return True  # a domestic group acted on by its own state
-    return (
-        source.mention is not None
-        and target.mention is not None
-        and source.mention.start != target.mention.start
-    )
+    if kinds.get(source.code, "state") != "state":
+        return False
+    if target.side:
+        return source.mention is not None  # a domestic group acted on by its own state
+    if source.mention is None or target.mention is None:
+        return False
+    if source.mention.start == target.mention.start:
+        return False
+    return any(_part(f) for f in (source, target))
+
+
+def _part(found: Found) -> bool:
+    """A mention that names part of a state (its people, forces, a group), not the state."""
+    mention = found.mention
+    named_part = mention is not None and mention.form in ("demonym", "person")
+    # "it", "the country" stand for what they refer to: a part only if that is one
+    return named_part or (found.depth > 0 and not found.refers)
 
 
 def _confidence(route: Route, source: Found, target: Found) -> float:
@@ -364,7 +386,7 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
             continue
         for source in actors.of(speaker_subject.i):
             for target in actors.of(subject.i):
-                if _distinct(source, target):
+                if _distinct(source, target, actors.context.kinds):
                     out.append(
                         Coded(
                             source.code,

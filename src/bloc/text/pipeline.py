@@ -298,6 +298,8 @@ def _remember(
     """Carry the document's last-named alliance, state and organisation, and last actor."""
     for mention in mentions:
         kind = context.kinds.get(mention.code)
+        if mention.form == "person":
+            context.person = mention.code
         if mention.code in alliances and mention.form != "anaphor":
             context.alliance = mention.code
         elif kind == "state":

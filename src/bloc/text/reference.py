@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bloc.model import Mention
 from bloc.text.lexicon import Lexicon
@@ -55,6 +55,7 @@ class Context:
     state: str | None = None  # the state the document last named
     organisation: str | None = None
     previous: str | None = None  # the last actor to act (a source) in the document
+    person: str | None = None  # whom the person the document last named spoke for
     kinds: dict[str, str] = field(default_factory=dict)
 
 
@@ -63,6 +64,12 @@ class Found:
     code: str
     mention: Mention | None  # None when resolved from context
     depth: int  # 0: the argument's own head; more: found deeper in its phrase
+    side: bool = False  # people of its state acted on by that state ("police dispersed...")
+    refers: bool = False  # a pronoun or description standing for the actor ("it", "the country")
+
+
+def _referring(found: Found | None) -> Found | None:
+    return replace(found, refers=True) if found is not None else None
 
 
 class Actors:
@@ -149,13 +156,13 @@ class Actors:
                 return self._one(antecedent.i, speaker)
             return None
         if token.pos == "PRON" or token.lemma in self.words["pronouns"]:
-            return self.pronoun(token, speaker)
+            return _referring(self.pronoun(token, speaker))
         inner = self._inside(i, 1)
         if inner is not None:
             return inner
         if token.lemma in self.words["groups"]:
             return Found(DOMESTIC, None, 1)
-        return self.description(token)
+        return _referring(self.description(token))
 
     def _inner_case(self, case: str) -> bool:
         """A phrase that may name whom its head belongs to: no preposition, or one of the
@@ -204,6 +211,9 @@ class Actors:
             return None
         if speaker is not None:
             return Found(speaker.code, speaker.mention, 1)
+        personal = token.lemma in self.words["personal"]
+        if personal and token.dep != "nmod:poss":
+            return self._person(token)
         verb = self.parse.head(token.i)
         if verb is not None and token.dep.startswith("nsubj") and verb.dep == "conj":
             first = self.parse.head(verb.i)
@@ -230,6 +240,8 @@ class Actors:
                 mention = self.at.get(subject.i)
                 if mention is not None and mention.form != "members":
                     return Found(mention.code, mention, 1)
+            if personal:
+                return self._person(token)
             kinds = self.context.kinds
             earlier = [
                 m
@@ -239,6 +251,15 @@ class Actors:
             if earlier:
                 return Found(earlier[-1].code, earlier[-1], 1)
         code = self.context.previous
+        return Found(code, None, 2) if code else None
+
+    def _person(self, token: Token) -> Found | None:
+        """ "He", "his": the person last named, for the state whose office they held on the
+        day; not the last state or body to act, which "he" cannot stand for."""
+        named = [m for m in self.mentions if m.end <= token.start and m.form == "person"]
+        if named:
+            return Found(named[-1].code, named[-1], 1)
+        code = self.context.person or self.context.previous
         return Found(code, None, 2) if code else None
 
     def description(self, token: Token) -> Found | None:

@@ -20,6 +20,10 @@ from bloc.text.reference import DOMESTIC, Actors, Found
 from bloc.text.route import NO_TARGET, How, Route, Target, Via
 from bloc.text.types import COMPLEMENTS, IN_PLACE, VIOLENT, Trigger
 
+SENT = frozenset({"AID", "MOBILIZE"})
+"""Types whose acts send, move or deploy something somewhere: the destination is the
+target ("sent Russian paratroopers to Kazakhstan": Kazakhstan, not Russia)."""
+
 
 def speaker_of(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> Found | None:
     """The actor whose reported words hold this token ("X said [it would ...]")."""
@@ -88,6 +92,12 @@ def find_roles(
     if token.passive and (agent is not None or token.lemma not in lex.words["stative"]):
         sources = actors.of(agent.i) if agent is not None else []
         targets = actors.of(subject.i) if subject is not None else []
+        there, toward = _destination(parse, token, actors, preps, lex)
+        if entry.type in SENT and there and subject is not None:
+            # "Russian troops were deployed to Kazakhstan": what was sent is its owner's,
+            # the destination the target
+            owner = [f for f in targets if f.depth != 0]
+            return sources or owner, there, Route(Via.PASSIVE, toward)
         if not sources and entry.type == "REJECT" and entry.governs:
             # "...only to be turned down": by the alliance the sentence is about
             named = [m for m in actors.mentions if m.code in actors.context.alliances]
@@ -104,6 +114,8 @@ def find_roles(
                 inner_subject = parse.child(inner.i, "nsubj")
                 if inner_subject is not None:
                     targets, how = actors.of(inner_subject.i), How(Target.COMPLEMENT_SUBJECT)
+    if not targets and entry.type == "THREATEN":
+        targets, how = _condition(parse, token, complement, actors, lex, sources)
     if not targets and entry.speech:
         for clause in parse.children(token.i, "ccomp"):
             inner_subject = parse.child(clause.i, "nsubj", "nsubj:pass")
@@ -111,6 +123,68 @@ def find_roles(
                 targets, how = actors.of(inner_subject.i), How(Target.COMPLEMENT_SUBJECT)
                 break
     return _at_place(parse, token, entry, actors, sources, targets, Route(via, how))
+
+
+def on_member(
+    parse: Parse,
+    trigger: Trigger,
+    kind: str,
+    mode: str,
+    sources: list[Found],
+    targets: list[Found],
+    actors: Actors,
+    lex: Lexicon,
+) -> tuple[str, str, list[Found]]:
+    """What an alliance does to one of its own, read from the act a member would do.
+
+    A member suspending its participation is REJECT toward the alliance; the alliance
+    suspending (or expelling) a member is SANCTION of that member. A member invoking the
+    treaty's article is REQUEST of the alliance; the alliance invoking its collective-
+    defence article is SUPPORT of the member it is invoked for ("NATO invoked Article 5
+    for the United States", "...after the attacks on the United States").
+    """
+    alliances = actors.context.alliances
+    if not sources or any(s.code not in alliances for s in sources):
+        return kind, mode, targets
+    token, entry = trigger.token, trigger.entry
+    states = [t for t in targets if t.code not in alliances]
+    if kind in ("REJECT", "COERCE") and mode in ("participation", "expulsion") and states:
+        return "SANCTION", "suspension", states
+    if kind == "REQUEST" and entry.mode == "military aid":
+        if not states:
+            support = replace(entry, type="SUPPORT")
+            found, _ = _targets(parse, token, support, actors, lex.targets["SUPPORT"], lex)
+            states = [f for f in found if f.code not in alliances]
+        if not states:
+            kinds = actors.context.kinds
+            named = [m for m in actors.mentions if m.start > token.start]
+            states = [Found(m.code, m, 2) for m in named if kinds.get(m.code) == "state"][:1]
+        return "SUPPORT", "collective defence", states
+    return kind, mode, targets
+
+
+def _condition(
+    parse: Parse,
+    token: Token,
+    complement: Trigger | None,
+    actors: Actors,
+    lex: Lexicon,
+    sources: list[Found],
+) -> tuple[list[Found], How]:
+    """A threat's target is the one its condition is put to: "threatened to stop the
+    talks if the United States deploys the missiles" threatens the United States."""
+    verbs = [token, *([complement.token] if complement is not None else [])]
+    verbs += [c for v in list(verbs) for c in parse.children(v.i, *COMPLEMENTS)]
+    own = {s.code for s in sources}
+    for verb in verbs:
+        for clause in parse.children(verb.i, "advcl"):
+            marks = {m.lemma for m in parse.children(clause.i, "mark")}
+            subject = parse.child(clause.i, "nsubj", "nsubj:pass")
+            if marks & lex.words["conditional"] and subject is not None:
+                found = [f for f in actors.of(subject.i) if f.code not in own]
+                if found:
+                    return found, How(Target.COMPLEMENT_SUBJECT)
+    return [], NO_TARGET
 
 
 def _bare_before(parse: Parse, verb: Token, actors: Actors) -> list[Found]:
@@ -150,13 +224,27 @@ def _at_place(
         verb = head
     for child in parse.children(verb.i, "obl", "nmod"):
         if parse.case(child.i) in actors.words["protest_cases"]:
-            place = actors.of(child.i)
+            place = [f for f in actors.of(child.i) if _names_place(parse, child, f)]
             if place:
                 purpose = _purpose(parse, verb, actors, {f.code for f in place})
                 if purpose or not targets or targets == place:
                     targets = purpose or place
                 return sources or place, targets, replace(route, place=True)
+    if sources and not targets:
+        # "began a hunger strike to demand the resignation of the president": against
+        # the one its purpose names, who may be of the protesters' own state
+        targets = _purpose(parse, verb, actors, set())
     return sources, targets, route
+
+
+def _names_place(parse: Parse, phrase: Token, found: Found) -> bool:
+    """Whether a locative phrase is the place itself ("in Serbia", "in the Serbian
+    capital"), not a phrase that only holds an actor ("in defiance of Chinese
+    authorities": no place, so not where the protest was)."""
+    if found.mention is None:
+        return True
+    tokens = parse.at(found.mention.start, found.mention.end)
+    return any(t.i == phrase.i or t.head == phrase.i for t in tokens)
 
 
 def _purpose(parse: Parse, verb: Token, actors: Actors, besides: set[str]) -> list[Found]:
@@ -180,7 +268,13 @@ def _targets(
 ) -> tuple[list[Found], How]:
     for dep in ("obj", "iobj"):
         for child in parse.children(token.i, dep):
-            found = actors.of(child.i)
+            found = [f for f in actors.of(child.i) if not _where(parse, child, f, lex)]
+            if found and found[0].depth != 0 and entry.type in SENT:
+                # "sent Russian paratroopers to Kazakhstan": the destination, not the
+                # owner of what was sent
+                there, toward = _destination(parse, token, actors, preps, lex)
+                if there:
+                    return there, toward
             if found:
                 kind = Target.OBJECT if dep == "obj" else Target.INDIRECT
                 return found, How(kind, inner=found[0].depth != 0)
@@ -213,6 +307,36 @@ def _targets(
     return [], NO_TARGET
 
 
+def _where(parse: Parse, phrase: Token, found: Found, lex: Lexicon) -> bool:
+    """A place named inside a phrase that says where, not whose: after a locative
+    preposition, under a noun naming an act that does not fall on a place ("boycotted
+    the summit in Minsk", "welcomed the talks in Astana": the summit is not Belarus's,
+    the talks not Kazakhstan's). Where an act falls on its place ("extended the curfew in
+    Abidjan", IN_PLACE) the place stays its target, as CAMEO codes it."""
+    if found.depth == 0 or found.mention is None:
+        return False
+    kinds = {e.type for e in lex.entries_for(phrase.lemma, phrase.pos, phrase.text)}
+    if not kinds or kinds & IN_PLACE:
+        return False
+    for token in parse.at(found.mention.start, found.mention.end):
+        if token.dep in ("nmod", "obl") and parse.case(token.i) in lex.words["host_cases"]:
+            return token.head == phrase.i
+    return False
+
+
+def _destination(
+    parse: Parse, verb: Token, actors: Actors, preps: tuple[str, ...], lex: Lexicon
+) -> tuple[list[Found], How]:
+    """Where a verb sent, moved or deployed something ("to Bishkek", "into Syria")."""
+    for child in parse.children(verb.i, "obl"):
+        prep = parse.case(child.i)
+        if prep in lex.words["destination"] and prep in preps:
+            found = actors.of(child.i)
+            if found:
+                return found, How(Target.OBLIQUE, prep)
+    return [], NO_TARGET
+
+
 def _noun_roles(
     parse: Parse,
     token: Token,
@@ -233,6 +357,16 @@ def _noun_roles(
         and head.dep == "obj"
     ):
         token_for_verb = head  # "launched ten days of war games": the days are launched
+    elif (
+        head is not None
+        and head.pos == "NOUN"
+        and token.dep == "compound"
+        and head.dep in ("obj", "nsubj:pass")
+        and not any(
+            actors.own(c.i) for c in parse.children(head.i, "compound", "amod", "nmod:poss")
+        )
+    ):
+        token_for_verb = head  # "undertook a mediation mission": the mission is undertaken
     else:
         token_for_verb = token
     light = parse.head(token_for_verb.i)
@@ -262,7 +396,10 @@ def _noun_roles(
     for prep in own_preps:
         if prep in lex.words["in"] and not (entry.place or entry.type in IN_PLACE):
             continue
-        for child in parse.children(token.i, "nmod", "obl"):
+        phrases = parse.children(token.i, "nmod", "obl")
+        if token_for_verb.i != token.i and token.dep == "compound":
+            phrases += parse.children(token_for_verb.i, "nmod")  # "a mission between X and Y"
+        for child in phrases:
             if parse.case(child.i) == prep:
                 targets = actors.of(child.i)
                 if targets:
@@ -270,6 +407,10 @@ def _noun_roles(
                     break
         if targets:
             break
+    if not targets:
+        # "a suspension of air links with Serbia": the phrase of the thing acted on, as a
+        # verb's object phrase ("suspended air links with Serbia")
+        targets, how = _thing_phrase(parse, token, actors, preps, lex)
     if entry.mode == "summit":
         return _summit(parse, token, actors, owner, light)
     listed = _participants(parse, token, actors, lex)
@@ -321,6 +462,22 @@ def _noun_roles(
         if first is not None and all(first.code != t.code for t in targets):
             return [Found(first.code, first, 2)], targets, Route(Via.FALLBACK, how)
     return owner, targets, Route(Via.NOUN, how)
+
+
+def _thing_phrase(
+    parse: Parse, token: Token, actors: Actors, preps: tuple[str, ...], lex: Lexicon
+) -> tuple[list[Found], How]:
+    """The target named inside a noun trigger's "of" phrase, by one of the type's
+    prepositions other than "of" and "in" ("the lifting of sanctions on Iran")."""
+    genitive, place = lex.words["genitive"], lex.words["in"]
+    for thing in parse.children(token.i, "nmod"):
+        if parse.case(thing.i) not in genitive or actors.own(thing.i) is not None:
+            continue
+        for child in parse.children(thing.i, "nmod"):
+            case = parse.case(child.i)
+            if case in preps and case not in genitive | place and (found := actors.of(child.i)):
+                return found, How(Target.OBJECT_PHRASE, case)
+    return [], NO_TARGET
 
 
 def _participants(parse: Parse, token: Token, actors: Actors, lex: Lexicon) -> list[Found]:

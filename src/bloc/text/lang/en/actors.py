@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from bloc.core.alliance import KnowledgeBase
+from bloc.core.alliance import Actor, Alliance, KnowledgeBase
 from bloc.knowledge import bundled
 from bloc.model import Mention
 from bloc.text.actors import actor_on, words
@@ -34,7 +34,7 @@ _MEMBERS_OF = frozenset(
 )
 ANAPHORS = re.compile(
     r"\b(?:the|this|that)\s+(?:(?:[A-Z][\w.]*|Russia|Moscow)-led\s+|military\s+|security\s+"
-    r"|defen[cs]e\s+|treaty\s+)?(?:alliance|organi[sz]ation|bloc|grouping|pact)\b",
+    r"|defen[cs]e\s+|treaty\s+)?(?:alliance|organi[sz]ation|bloc|grouping|pact|treaty)\b",
     re.IGNORECASE,
 )
 KINDS = ("name", "alias", "capital", "demonym", "place", "person")
@@ -66,6 +66,12 @@ class ActorFinder:
             for surfaces, kind in groups:
                 for surface in surfaces:
                     self._add(surface, Form(actor.code, None, kind))
+        # Then what every organisation's entry implies (spellings, treaty, acronym): a
+        # form derived for one never displaces a form some actor's entry gives.
+        for actor in kb.actors.values():
+            if actor.kind != "state":
+                for surface in organisation_forms(actor, kb.alliances.get(actor.code)):
+                    self._add(surface, Form(actor.code, None, "alias"))
         for i, person in enumerate(kb.people):
             for surface in (person.name, *person.aliases):
                 self._add(surface, Form(None, i, "person"), replace=True)
@@ -166,6 +172,50 @@ def _merge(mentions: list[Mention], text: str) -> list[Mention]:
                 continue
         merged.append(mention)
     return merged
+
+
+_SPELLINGS = (
+    ("Organization", "Organisation"),
+    ("Defense", "Defence"),
+    ("Co-operation", "Cooperation"),
+    ("Programme", "Program"),
+)
+"""Spellings news writes either way: an organisation's name is known in both."""
+_TREATY = re.compile(r"^(?P<treaty>(?:[A-Z][\w'’-]*\s+)+(?:Treaty|Pact))\s+Organi[sz]ation$")
+_OPENING = re.compile(r"^(?P<name>[^;.]+?),?\s+(?:signed|concluded|agreed)\b")
+_NAMED_TREATY = re.compile(
+    r"^(?=.*\b(?:Treaty|Pact)\b)(?:[A-Z][\w'’.-]*|of|and|between|the|on|for|in)"
+    r"(?:,?\s+(?:[A-Z][\w'’.-]*|of|and|between|the|on|for|in))*$"
+)
+
+
+def organisation_forms(actor: Actor, alliance: Alliance | None = None) -> list[str]:
+    """The forms an organisation's knowledge-base entry implies, beyond those it lists.
+
+    For every name and alias, its other spellings ("Organisation"); the treaty an
+    organisation is named for ("the North Atlantic Treaty" from "North Atlantic Treaty
+    Organization"); and an alliance's treaty by the formal name its `treaty` field
+    opens with ("Southeast Asia Collective Defense Treaty, signed in Manila..."): a name
+    of capitalised words (and "of", "between"...) holding "Treaty" or "Pact". The
+    acronym is the organisation's code, which the finder adds. A new alliance in the
+    knowledge base is recognised by all of these with no change here. (Initials are not
+    derived: "Warsaw Treaty Organization" would give WTO, which news reads otherwise.)
+    """
+    names = [actor.name, *actor.aliases]
+    out: list[str] = []
+    if alliance is not None:
+        opening = _OPENING.match(" ".join(alliance.treaty.split()))
+        if opening is not None and _NAMED_TREATY.match(opening.group("name")):
+            out.append(opening.group("name"))
+    for name in [*names, *out]:
+        if (match := _TREATY.match(name)) is not None:
+            out.append(match.group("treaty"))
+    for name in [*names, *out]:
+        for a, b in _SPELLINGS:
+            for old, new in ((a, b), (b, a)):
+                if re.search(rf"\b{old}\b", name):
+                    out.append(re.sub(rf"\b{old}\b", new, name))
+    return [f for f in dict.fromkeys(out) if f not in names]
 
 
 @functools.cache

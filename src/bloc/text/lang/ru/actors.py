@@ -68,6 +68,24 @@ def _common(name: str) -> bool:
     return bool(parses) and parses[0].score > 0.5 and not _PROPER & set(parses[0].tag.grammemes)
 
 
+_BODY = frozenset({"организация"})
+_TREATY = frozenset({"договор", "пакт"})
+
+
+def treaty_names(names: tuple[str, ...]) -> list[str]:
+    """The treaty an organisation is named for: "Организация Договора о коллективной
+    безопасности" gives "Договор о коллективной безопасности" (matched by lemma, so in any
+    case), "Организация Варшавского договора" gives "Варшавский договор"; derived from
+    the knowledge base's names, so a new alliance's treaty is known with no change here."""
+    out = []
+    for name in names:
+        parts = [w for w, _, _ in words(name)]
+        rest = parts[1:]
+        if len(parts) >= 2 and lemma(parts[0]) in _BODY and any(lemma(w) in _TREATY for w in rest):
+            out.append(name[name.index(rest[0]) :])
+    return out
+
+
 class RussianFinder:
     """Finds actor mentions in Russian text; build once per knowledge base and reuse."""
 
@@ -89,6 +107,9 @@ class RussianFinder:
                     if code not in curated and single and _common(surface):
                         continue
                     self._add(surface, _Form(code, None, kind, ()))
+            if kb.actors[code].kind != "state":
+                for surface in treaty_names(actor.names):
+                    self._add(surface, _Form(code, None, "name", ()))
         for index, names in forms.people:
             for surface in names:
                 self._add(surface, _Form(None, index, "person", ()))

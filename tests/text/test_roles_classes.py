@@ -1,0 +1,197 @@
+"""The role and actor failure classes of issue 25, each on sentences written for the
+purpose in wire-copy style (docs/codebook.md, "Roles and actors as a reader takes them")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bloc.model import Document
+from bloc.text.pipeline import process
+
+PUBLISHED = dt.date(2024, 3, 13)  # a Wednesday
+
+
+def _coded(text: str) -> set[tuple[str, str, str]]:
+    doc = Document(id="roles", text=text, published=PUBLISHED)
+    return {(e.source, e.type, e.target) for e in process(doc).events}
+
+
+def test_the_destination_of_a_sending_verb_is_the_target() -> None:
+    assert _coded("Russia sent Russian troops to Kazakhstan on Tuesday.") == {("RUS", "AID", "KAZ")}
+    assert _coded("Moscow deployed Russian peacekeepers to Bishkek on Tuesday.") == {
+        ("RUS", "AID", "KGZ")
+    }
+    # in the passive, what was sent is its owner's; troops arriving are deployed
+    assert _coded("Russian troops were deployed to Kazakhstan on Tuesday.") == {
+        ("RUS", "AID", "KAZ")
+    }
+    assert _coded("The first NATO troops arrived in Estonia on Tuesday.") == {
+        ("NATO", "AID", "EST")
+    }
+    assert _coded("Tokayev arrived in Moscow on Tuesday.") == {("KAZ", "CONSULT", "RUS")}
+    # not for acts that send nothing: "to Putin's face" is no destination
+    criticised = _coded(
+        "Armenia's prime minister criticised the inaction of the CSTO to Putin's face on Monday."
+    )
+    assert ("ARM", "ACCUSE", "CSTO") in criticised
+    assert ("ARM", "ACCUSE", "RUS") not in criticised
+
+
+def test_he_is_the_person_last_named_not_the_last_body_to_act() -> None:
+    events = _coded(
+        "Kazakh President Tokayev arrived in Moscow on Monday. The CSTO welcomed the visit. "
+        "He criticised Armenia on Tuesday."
+    )
+    assert ("KAZ", "ACCUSE", "ARM") in events
+    assert ("CSTO", "ACCUSE", "ARM") not in events
+
+
+def test_a_meetings_place_is_where_it_was_not_whom_it_was_with() -> None:
+    assert _coded("Armenia boycotted the summit in Minsk on Tuesday.") == set()
+    assert _coded("Georgia welcomed the talks in Baku on Tuesday.") == set()
+
+
+def test_a_protests_place_is_a_place_not_a_phrase_holding_an_actor() -> None:
+    """ "In defiance of Chinese authorities" holds an actor but is no place: the protest
+    is not China's."""
+    events = _coded(
+        "Thousands of people blocked roads in Hong Kong in defiance of Chinese authorities "
+        "on Tuesday."
+    )
+    assert not any(source == "CHN" for source, _, _ in events)
+    assert _coded("Armenians demonstrated in Yerevan on Tuesday against the CSTO.") == {
+        ("ARM", "PROTEST", "CSTO")
+    }
+
+
+def test_no_event_has_one_actor_as_source_and_target() -> None:
+    events = _coded(
+        "Washington said on Tuesday it would deny entry to the United States to the militia's "
+        "leaders."
+    )
+    assert not any(source == target for source, _, target in events)
+    # an alliance has no sides: however named, it is one actor
+    assert _coded("The CSTO criticised the alliance's own slow response on Tuesday.") == set()
+    # a state's forces acting on its own people are two sides of one state
+    assert _coded("Serbian police detained Serbian students on Tuesday.") == {
+        ("SRB", "COERCE", "SRB")
+    }
+
+
+def test_a_call_to_several_leaders_and_a_list_of_requesters_give_one_event_each() -> None:
+    assert _coded("Putin phoned the Kazakh and Uzbek presidents on Tuesday.") == {
+        ("RUS", "CONSULT", "KAZ"),
+        ("RUS", "CONSULT", "UZB"),
+    }
+    listed = _coded(
+        "Poland, Lithuania and Latvia requested consultations under Article 4 of the North "
+        "Atlantic Treaty on Tuesday."
+    )
+    assert listed == {
+        ("POL", "REQUEST", "NATO"),
+        ("LTU", "REQUEST", "NATO"),
+        ("LVA", "REQUEST", "NATO"),
+    }
+    in_context = _coded(
+        "The CSTO met in Minsk on Monday. Armenia, Kazakhstan and Belarus requested "
+        "consultations under Article 2 of the treaty on Tuesday."
+    )
+    assert {("ARM", "REQUEST", "CSTO"), ("KAZ", "REQUEST", "CSTO"), ("BLR", "REQUEST", "CSTO")} <= (
+        in_context
+    )
+
+
+def test_an_alliance_suspending_a_member_sanctions_it() -> None:
+    assert _coded("The CSTO suspended Armenia's membership on Tuesday.") == {
+        ("CSTO", "SANCTION", "ARM")
+    }
+    assert _coded("Armenia's membership was suspended by the CSTO on Tuesday.") == {
+        ("CSTO", "SANCTION", "ARM")
+    }
+    # the member stepping back is still its refusal of the alliance
+    assert _coded("Armenia froze its participation in the CSTO on Tuesday.") == {
+        ("ARM", "REJECT", "CSTO")
+    }
+
+
+def test_the_acts_alliances_are_made_of() -> None:
+    assert _coded("Finland joined NATO on Tuesday.") == {("FIN", "AGREE", "NATO")}
+    assert ("SWE", "AGREE", "NATO") in _coded(
+        "Sweden's parliament ratified its accession to NATO on Tuesday."
+    )
+    assert _coded("NATO invoked Article 5 on behalf of the United States on Tuesday.") == {
+        ("NATO", "SUPPORT", "USA")
+    }
+    # a member invoking the article asks the alliance for help
+    assert _coded("Armenia invoked Article 4 of the Collective Security Treaty on Tuesday.") == {
+        ("ARM", "REQUEST", "CSTO")
+    }
+    assert _coded("Uzbekistan withdrew from the Collective Security Treaty on Tuesday.") == {
+        ("UZB", "REJECT", "CSTO")
+    }
+    assert _coded("Uzbekistan denounced the Collective Security Treaty on Tuesday.") == {
+        ("UZB", "REJECT", "CSTO")
+    }
+    assert _coded("Hungary left the Warsaw Pact on Tuesday.") == {("HUN", "REJECT", "WARSAW")}
+
+
+def test_a_call_with_several_leaders_named_gives_one_consult_each() -> None:
+    assert _coded("Putin spoke by phone with Tokayev and Mirziyoyev on Tuesday.") == {
+        ("RUS", "CONSULT", "KAZ"),
+        ("RUS", "CONSULT", "UZB"),
+    }
+    assert _coded("Lavrov met his Kazakh and Kyrgyz counterparts in Moscow on Tuesday.") == {
+        ("RUS", "CONSULT", "KAZ"),
+        ("RUS", "CONSULT", "KGZ"),
+    }
+
+
+def test_the_same_rules_read_russian_through_its_words() -> None:
+    """One role logic for every language: the alliance's act on a member, a member's
+    step back, and a treaty named for its alliance in any grammatical case."""
+    assert _coded("ОДКБ приостановила членство Армении во вторник.") == {
+        ("CSTO", "SANCTION", "ARM")
+    }
+    assert _coded("Армения заморозила свое участие в ОДКБ во вторник.") == {
+        ("ARM", "REJECT", "CSTO")
+    }
+    assert _coded("Узбекистан вышел из Договора о коллективной безопасности во вторник.") == {
+        ("UZB", "REJECT", "CSTO")
+    }
+    assert _coded("Венгрия вышла из Варшавского договора во вторник.") == {
+        ("HUN", "REJECT", "WARSAW")
+    }
+
+
+def test_a_noun_acts_on_the_one_its_things_phrase_names() -> None:
+    """As a verb's object phrase ("suspended air links with Serbia"), so a noun's "of"
+    phrase ("announced a suspension of air links with Serbia")."""
+    assert _coded("Italy announced a suspension of air links with Serbia on Tuesday.") == {
+        ("ITA", "SANCTION", "SRB")
+    }
+
+
+def test_a_threat_is_made_to_the_one_its_condition_is_put_to() -> None:
+    assert _coded("Turkey threatened to block the bid if Sweden did not change its laws.") == {
+        ("TUR", "THREATEN", "SWE")
+    }
+    assert _coded(
+        "Armenia warned on Tuesday that it would leave the CSTO unless the alliance condemned "
+        "Azerbaijan."
+    ) == {("ARM", "THREATEN", "CSTO")}
+
+
+def test_a_noun_trigger_naming_a_light_verbs_object_takes_its_roles() -> None:
+    """ "Undertook a mediation effort": the effort is undertaken, the mediation is its."""
+    assert _coded(
+        "Kazakhstan undertook a mediation effort between Armenia and Azerbaijan on Tuesday."
+    ) == {("KAZ", "CONSULT", "ARM"), ("KAZ", "CONSULT", "AZE")}
+    assert _coded("Russia and Belarus began a military exercise programme on Tuesday.") == {
+        ("RUS", "COOPERATE", "BLR"),
+        ("BLR", "COOPERATE", "RUS"),
+    }
+
+
+def test_a_protest_with_no_target_is_against_the_one_its_purpose_names() -> None:
+    events = _coded("Kazakh miners began a hunger strike to demand the resignation of Tokayev.")
+    assert ("KAZ", "PROTEST", "KAZ") in events  # the miners, of the state their president is
