@@ -26,6 +26,7 @@ from bloc.cli.common import (
 )
 from bloc.errors import BlocError
 from bloc.ingest import IngestSummary, ingest
+from bloc.ingest.pool import cores
 from bloc.model import Document, Rejected
 from bloc.store import default_db_path, opened
 from bloc.store.check import check_path
@@ -174,11 +175,18 @@ def ingest_command(
         str | None, typer.Option(help="Publication date YYYY-MM-DD for undated text files.")
     ] = None,
     engine: Annotated[
-        Engine, typer.Option(help="local: this process; dask: a Dask cluster.")
+        Engine, typer.Option(help="local: processes of this machine; dask: a Dask cluster.")
     ] = Engine.local,
     workers: Annotated[
-        int, typer.Option(help="Dask workers of the local cluster.", min=1, max=256)
-    ] = 2,
+        int | None,
+        typer.Option(
+            help="Processes that code (local engine) or Dask workers of the local cluster "
+            "[default: the machine's cores].",
+            min=1,
+            max=256,
+            show_default=False,
+        ),
+    ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option(help="Address of a running Dask scheduler (default: start a local cluster)."),
@@ -206,6 +214,7 @@ def ingest_command(
             def tick(item: Document | Rejected) -> None:
                 bar.advance(task)
 
+            workers = workers or cores()
             if engine is Engine.dask:
                 from bloc.ingest.distributed import ingest_dask
 
@@ -219,7 +228,7 @@ def ingest_command(
                     progress=tick,
                 )
             else:
-                summary = ingest(paths, db=db, published=day, progress=tick)
+                summary = ingest(paths, db=db, published=day, progress=tick, workers=workers)
     except BlocError as exc:
         fail(exc)
     _print_summary(summary)

@@ -35,6 +35,7 @@ from bloc.errors import BlocError
 from bloc.ingest import loop
 from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch
 from bloc.ingest.merge import IngestSummary, Progress
+from bloc.ingest.pool import languages_of, prepare
 from bloc.ingest.sources import Unit, read_unit, units
 from bloc.model import Document, Rejected
 from bloc.store import opened
@@ -80,7 +81,8 @@ def code_unit(
 ) -> str:
     """Read and code one unit and write it as one Parquet shard; return the shard's path.
 
-    Runs on a worker: the shared loop's `code` (documents whose id and content
+    Runs on a worker, set up once per process by `pool.prepare` like the local
+    engine's workers: the shared loop's `code` (documents whose id and content
     are in `stored` are skipped; a document that fails is recorded with its
     reason and the rest of the unit goes on). The shard appears whole or not
     at all (written to a temporary name, then renamed).
@@ -95,6 +97,7 @@ def code_unit(
             rejected.append((item.path, item.reason))
         else:
             documents.append(item)
+    prepare(languages_of(documents))  # once per worker process, as the local engine's workers
     batch = loop.code(documents, stored or {})
     rejected += [(item.path, item.reason) for item in batch.failed]
     read, unchanged = len(documents), batch.unchanged
