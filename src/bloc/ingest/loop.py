@@ -132,13 +132,16 @@ def code_chunk(documents: Sequence[Document]) -> tuple[CodedBatch, list[Rejected
 
 
 class InProcess:
-    """Codes in this process, chunk by chunk as the worker processes do."""
+    """Codes in this process, chunk by chunk as the worker processes do, when the loop
+    asks for the result (so each batch is stored as soon as it is coded)."""
 
     def submit(self, documents: list[Document]) -> Pending:
-        parts = [code_chunk(chunk) for chunk in chunks(documents)]
-        coded = CodedBatch.concat([part for part, _ in parts])
-        failed = [f for _, fails in parts for f in fails]
-        return lambda: (coded, failed)
+        def coded() -> tuple[CodedBatch, list[Rejected]]:
+            parts = [code_chunk(chunk) for chunk in chunks(documents)]
+            failed = [f for _, fails in parts for f in fails]
+            return CodedBatch.concat([part for part, _ in parts]), failed
+
+        return coded
 
 
 def run(

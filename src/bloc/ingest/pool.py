@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -140,8 +141,11 @@ class Pool:
         if workers < 1:
             raise BlocError("--workers must be at least 1")
         self.size = workers
-        methods = multiprocessing.get_all_start_methods()
-        self.context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        # Forked workers start with the parent's models loaded; fork is safe on Linux
+        # only (macOS's system libraries are not fork-safe), so elsewhere they load.
+        self.context: Any = multiprocessing.get_context(
+            "fork" if sys.platform.startswith("linux") else "spawn"
+        )
         self.workers: list[_Worker] = []
         self.todo: deque[tuple[_Job, int]] = deque()
         self.lock = threading.Lock()
@@ -288,12 +292,12 @@ class Pool:
         for worker in self.workers:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
+            worker.conn.close()  # one still sending a chunk nobody waits for stops
         for worker in self.workers:
             worker.process.join(10)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
-            worker.conn.close()
         self.workers = []
         if gc.get_freeze_count():
             gc.unfreeze()
@@ -327,4 +331,7 @@ def _work(conn: Connection, langs: list[str]) -> None:
             outcome = loop.code_chunk(documents)
         except Exception as exc:  # not expected: code_chunk isolates failures
             outcome = (CodedBatch.of([]), [loop.failure(d, exc) for d in documents])
-        conn.send(outcome)
+        try:
+            conn.send(outcome)
+        except OSError:  # the parent stopped waiting (it failed, or was interrupted)
+            return
