@@ -2,7 +2,7 @@
 and the local engine's worker processes against one.
 
 usage: python bench/ingest.py [N] [--lang en|ru|both] [--workers 2]
-       (default 4,000 articles, both languages, 2 workers)
+       (default 6,000 articles, both languages, 2 workers)
 
 Over one synthetic corpus (bench/corpus.py) per language, all in this one run:
 
@@ -244,7 +244,7 @@ def main() -> int:
         print(json.dumps(child(*sys.argv[2:])))
         return 0
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("n", type=int, nargs="?", default=4000)
+    parser.add_argument("n", type=int, nargs="?", default=6000)
     parser.add_argument("--lang", choices=("en", "ru", "both"), default="both")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
