@@ -12,7 +12,7 @@ import pytest
 from test_feeds import items, one_pass, serve_feed
 from test_ingest import stored_tables
 
-from bloc.ingest import ingest, loop
+from bloc.ingest import IngestSummary, ingest, loop
 from bloc.ingest.distributed import ingest_dask
 from bloc.ingest.feeds import add_feed as add_public_feed
 from bloc.model import Document, DocumentResult
@@ -234,3 +234,17 @@ def test_code_isolates_a_failure_and_names_the_document_where_it_was_read(
     assert [(f.path, f.reason) for f in batch.failed] == [
         ("news.jsonl:7 (id 7)", "coding failed: KeyError: '7'")
     ]
+
+
+def test_run_looks_up_a_document_only_once_its_copy_in_flight_is_stored(
+    monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    seen = _stand_in(monkeypatch, set())
+    first, again, new = Document("a", "one text"), Document("a", "one text"), Document("a", "new")
+    summary = IngestSummary()
+    loop.run(db, [first, again, Document("b", "b"), new], summary, loop.InProcess(), 1)
+    assert seen == [["a"], ["b"], ["a"]]  # the same copy again is not coded again
+    assert (summary.read, summary.stored, summary.unchanged) == (4, 3, 1)
+    with Store.open(db, read_only=True) as store:
+        rows = store.con.execute("SELECT id, sha256 FROM documents ORDER BY id").fetchall()
+    assert rows == [("a", sha256(new)), ("b", sha256(Document("b", "b")))]

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bloc import ingest as _ingest
     from bloc import model as _model
     from bloc import store as _store
+    from bloc.ingest import pool as _pool
     from bloc.store import check as _check
     from bloc.web import findings
 else:
@@ -40,6 +41,7 @@ else:
     _model = lazy("bloc.model")
     _store = lazy("bloc.store")
     _check = lazy("bloc.store.check")
+    _pool = lazy("bloc.ingest.pool")
     findings = lazy("bloc.web.findings")
 
 
@@ -193,11 +195,18 @@ def ingest_command(
         str | None, typer.Option(help="Publication date YYYY-MM-DD for undated text files.")
     ] = None,
     engine: Annotated[
-        Engine, typer.Option(help="local: this process; dask: a Dask cluster.")
+        Engine, typer.Option(help="local: processes of this machine; dask: a Dask cluster.")
     ] = Engine.local,
     workers: Annotated[
-        int, typer.Option(help="Dask workers of the local cluster.", min=1, max=256)
-    ] = 2,
+        int | None,
+        typer.Option(
+            help="Processes that code (local engine) or Dask workers of the local cluster "
+            "[default: the machine's cores].",
+            min=1,
+            max=256,
+            show_default=False,
+        ),
+    ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option(help="Address of a running Dask scheduler (default: start a local cluster)."),
@@ -225,6 +234,7 @@ def ingest_command(
             def tick(item: _model.Document | _model.Rejected) -> None:
                 bar.advance(task)
 
+            workers = workers or _pool.cores()
             if engine is Engine.dask:
                 from bloc.ingest.distributed import ingest_dask
 
@@ -238,7 +248,9 @@ def ingest_command(
                     progress=tick,
                 )
             else:
-                summary = _ingest.ingest(paths, db=db, published=day, progress=tick)
+                summary = _ingest.ingest(
+                    paths, db=db, published=day, progress=tick, workers=workers
+                )
     except BlocError as exc:
         fail(exc)
     _print_summary(summary)

@@ -1,10 +1,12 @@
-"""The local engine: read articles, code them in this process, store them a batch at a time.
+"""The local engine: read articles, code them here or in worker processes, store them here.
 
 Documents are coded, then stored a batch at a time in one transaction (an
 ingest killed midway leaves every article either wholly stored or absent, and
-a rerun stores the rest), by the loop every engine shares (`loop`). A
+a rerun stores the rest), by the loop every engine shares (`loop.run`). A
 document already stored with the same content is skipped, so re-running an
 ingest changes nothing; one whose coding fails is reported and the rest go on.
+With `workers` above one, the coding is done by that many worker processes
+(`pool`) and this process alone writes, storing exactly what one would.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from bloc.ingest.loop import code_and_store
+from bloc.errors import BlocError
+from bloc.ingest import loop
 from bloc.ingest.merge import IngestSummary, Progress
+from bloc.ingest.pool import Pool
 from bloc.ingest.sources import read_paths
-from bloc.model import Document, Rejected
 from bloc.store import opened
 
 log = logging.getLogger(__name__)
@@ -32,25 +35,21 @@ def ingest(
     published: dt.date | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    workers: int = 1,
 ) -> IngestSummary:
-    """Read, code and store every document under `paths`."""
+    """Read, code and store every document under `paths`, coding in `workers` processes
+    (one: this process)."""
+    if workers < 1:
+        raise BlocError("--workers must be at least 1")
     began = time.perf_counter()
     summary = IngestSummary()
-    batch: list[Document] = []
     with opened(db, write=True) as store:  # created, upgraded and its knowledge base loaded
         target = store.path
-    for item in read_paths(paths, published):
-        if progress:
-            progress(item)
-        if isinstance(item, Rejected):
-            log.info("skipped %s: %s", item.path, item.reason)
-            summary.skipped.append(item)
-            continue
-        summary.read += 1
-        batch.append(item)
-        if len(batch) >= batch_size:
-            code_and_store(target, batch, summary)
-            batch = []
-    code_and_store(target, batch, summary)
+    items = read_paths(paths, published)
+    if workers == 1:
+        loop.run(target, items, summary, loop.InProcess(), batch_size, progress)
+    else:
+        with Pool(workers) as pool:
+            loop.run(target, items, summary, pool, batch_size, progress)
     summary.seconds = time.perf_counter() - began
     return summary
