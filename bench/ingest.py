@@ -180,17 +180,17 @@ def run(n: int, lang: str, workers: int) -> None:
         start = whole_process("start", str(root / "w1.duckdb"))[1] if len(counts) > 1 else 0.0
         both = 0.0
         if len(counts) > 1:  # two ingests of the corpus at once, each into its own store
-            for name in ("a", "b"):
-                with opened(root / f"{name}.duckdb", write=True):
+            for side in ("a", "b"):
+                with opened(root / f"{side}.duckdb", write=True):
                     pass
             began = time.perf_counter()
             jobs = [
                 subprocess.Popen(
                     [sys.executable, __file__, "--child", "ingest", str(path),
-                     str(root / f"{name}.duckdb"), "1"],
+                     str(root / f"{side}.duckdb"), "1"],
                     stdout=subprocess.DEVNULL,
                 )
-                for name in ("a", "b")
+                for side in ("a", "b")
             ]  # fmt: skip
             if any(job.wait() for job in jobs):
                 raise SystemExit("an ingest run side by side failed")
