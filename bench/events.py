@@ -20,6 +20,7 @@ import pandas as pd
 from bloc.core.events import TYPE_INTENSITY
 from bloc.knowledge import bundled
 from bloc.store import Store, opened
+from bloc.store.kinds import fill_kinds
 
 
 def generate(n: int, path: Path, seed: int = 0) -> Path:
@@ -72,8 +73,9 @@ def generate(n: int, path: Path, seed: int = 0) -> Path:
     with Store.open(path) as store:
         store.con.register("new_events", events)
         store.con.register("new_evidence", evidence)
-        store.con.execute("INSERT INTO events SELECT * FROM new_events")
-        store.con.execute("INSERT INTO evidence SELECT * FROM new_evidence")
+        store.con.execute("INSERT INTO events BY NAME SELECT * FROM new_events")
+        store.con.execute("INSERT INTO evidence BY NAME SELECT * FROM new_evidence")
+        fill_kinds(store.con)  # each side's kind and `domestic`, as a write gives them
     return path
 
 
