@@ -121,7 +121,7 @@ def evaluate(
         if changes.events:
             events = evidenced_events(store, EventFilter(ids=tuple(sorted(changes.events))))
             found += match_events(event_rules, events, kb, now)
-            touched = touched_alliances(events, kb)
+            touched = touched_alliances(events, kb, day)
         if changes.all_risk:
             touched = set(kb.alliances)
         if changes.feeds:
@@ -217,17 +217,19 @@ def _roles_match(rule: Rule, source: str, target: str, day: dt.date, kb: Knowled
     return straight or (rule.both_ways and fits(rule.source, target) and fits(rule.target, source))
 
 
-def touched_alliances(events: pd.DataFrame, kb: KnowledgeBase) -> set[str]:
-    """The alliances whose risk the events can move: named, or naming one of its members."""
+def touched_alliances(events: pd.DataFrame, kb: KnowledgeBase, day: dt.date) -> set[str]:
+    """The alliances whose risk on `day` the events can move: those with members on that
+    day (a dissolved alliance has no risk to compute), named or naming one of them."""
     if events.empty:
         return set()
     actors = set(events["source"].astype(str)) | set(events["target"].astype(str))
     actors |= set(events["alliance"].dropna().astype(str))
-    return {
-        code
-        for code, al in kb.alliances.items()
-        if code in actors or any(s.member in actors for s in al.membership)
-    }
+    touched = set()
+    for code, al in kb.alliances.items():
+        members = {s.member for s in al.members_on(day)}
+        if members and (code in actors or members & actors):
+            touched.add(code)
+    return touched
 
 
 # -- risk rules --------------------------------------------------------------------------
