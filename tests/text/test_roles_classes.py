@@ -52,13 +52,10 @@ def test_a_meetings_place_is_where_it_was_not_whom_it_was_with() -> None:
 
 
 def test_a_protests_place_is_a_place_not_a_phrase_holding_an_actor() -> None:
-    """ "In defiance of Chinese authorities" holds an actor but is no place: the protest
-    is not China's."""
-    events = _coded(
-        "Thousands of people blocked roads in Hong Kong in defiance of Chinese authorities "
-        "on Tuesday."
-    )
-    assert not any(source == "CHN" for source, _, _ in events)
+    """ "In defiance of Russian officials" holds an actor but is no place: the protest
+    is not Russia's."""
+    events = _coded("Farmers blocked roads in Tbilisi in defiance of Russian officials on Tuesday.")
+    assert not any(source == "RUS" for source, _, _ in events)
     assert _coded("Armenians demonstrated in Yerevan on Tuesday against the CSTO.") == {
         ("ARM", "PROTEST", "CSTO")
     }
@@ -73,8 +70,8 @@ def test_no_event_has_one_actor_as_source_and_target() -> None:
     # an alliance has no sides: however named, it is one actor
     assert _coded("The CSTO criticised the alliance's own slow response on Tuesday.") == set()
     # a state's forces acting on its own people are two sides of one state
-    assert _coded("Serbian police detained Serbian students on Tuesday.") == {
-        ("SRB", "COERCE", "SRB")
+    assert _coded("Georgian police detained Georgian students on Tuesday.") == {
+        ("GEO", "COERCE", "GEO")
     }
 
 
@@ -164,10 +161,10 @@ def test_the_same_rules_read_russian_through_its_words() -> None:
 
 
 def test_a_noun_acts_on_the_one_its_things_phrase_names() -> None:
-    """As a verb's object phrase ("suspended air links with Serbia"), so a noun's "of"
-    phrase ("announced a suspension of air links with Serbia")."""
-    assert _coded("Italy announced a suspension of air links with Serbia on Tuesday.") == {
-        ("ITA", "SANCTION", "SRB")
+    """As a verb's object phrase names whom the act is on ("suspended rail links with
+    Belarus"), so does a noun's "of" phrase ("a suspension of rail links with Belarus")."""
+    assert _coded("Lithuania announced a suspension of rail links with Belarus on Friday.") == {
+        ("LTU", "SANCTION", "BLR")
     }
 
 

@@ -238,9 +238,9 @@ def _at_place(
 
 
 def _names_place(parse: Parse, phrase: Token, found: Found) -> bool:
-    """Whether a locative phrase is the place itself ("in Serbia", "in the Serbian
-    capital"), not a phrase that only holds an actor ("in defiance of Chinese
-    authorities": no place, so not where the protest was)."""
+    """Whether a locative phrase is the place itself ("in Armenia", "in the Armenian
+    capital"), not a phrase that only holds an actor ("in defiance of Russian
+    officials": no place, so not where the protest was)."""
     if found.mention is None:
         return True
     tokens = parse.at(found.mention.start, found.mention.end)
