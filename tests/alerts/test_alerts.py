@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ import duckdb
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
+from receiver import Receiver
 from typer.testing import CliRunner
 
 from bloc.alerts import SIGNATURE_HEADER, Retry, deliver_pending
@@ -29,34 +28,6 @@ from bloc.web.app import create_app
 from feedserver import RSS, FeedServer, article, rss
 
 runner = CliRunner()
-
-
-class Receiver:
-    """A webhook receiver on loopback: records each POST; answers `status`."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.posts: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                size = int(self.headers.get("Content-Length", "0"))
-                receiver.posts.append((dict(self.headers.items()), self.rfile.read(size)))
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/hook"
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
 
 @pytest.fixture

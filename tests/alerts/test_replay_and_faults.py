@@ -3,18 +3,16 @@ write and its evaluation, or in the middle of a delivery, loses no alert."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
 import pytest
+from receiver import Receiver
 from typer.testing import CliRunner
 
 from bloc.alerts import Changes, add_hook, add_starter, evaluate, replay
@@ -72,37 +70,10 @@ def test_events_a_killed_process_wrote_are_evaluated_by_the_next_evaluation(
     assert [a for a in evaluate(db, Changes.of(feeds=True)) if a.rule == "csto-request"] == []
 
 
-class SlowReceiver:
-    """Answers each POST after `delay` seconds; records the alert ids it was sent."""
-
-    def __init__(self, delay: float) -> None:
-        self.ids: list[str] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                receiver.ids.append(json.loads(body)["id"])
-                time.sleep(delay)
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/hook"
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
 @pytest.mark.slow
 def test_a_delivery_killed_midway_is_made_again_and_recorded_once(db: Path) -> None:
     add_starter(db)
-    receiver = SlowReceiver(delay=1.0)
+    receiver = Receiver(status=204, delay=1.0)
     try:
         add_hook(receiver.url, db, allow_private=True)
         raised = evaluate(db, Changes.of(all_risk=True))  # Armenia's frozen participation
