@@ -320,3 +320,13 @@ def test_sql_crafted_parameters_change_nothing(client: TestClient, url: str) -> 
     assert response.status_code in (400, 404, 422), response.text[:300]
     assert "Traceback" not in response.text
     assert client.get("/api/events", params={"limit": 10_000}).json() == before
+
+
+def test_an_alliance_with_no_evidence_on_any_member_says_so_not_nan(kb_db: Path) -> None:
+    """The Warsaw Pact in 1970 on the knowledge base alone: members, but no signal on any."""
+    import datetime as dt
+
+    findings = pages.overview("WARSAW", dt.date(1970, 1, 1), kb_db)["findings"]
+    assert not any("nan" in line for line in findings)
+    assert "Exit risk: no evidence on any member by this day, so no ranking." in findings
+    assert any("7 members" in line for line in findings)

@@ -219,13 +219,16 @@ def _findings(
                 f", {'up' if last.cohesion > before else 'down'} from {before:.2f} a year earlier"
             )
         lines.append(f"Cohesion index {float(last.cohesion):.2f} (0 to 1){trend}.")
-    if not risk.empty:
-        top = risk.iloc[0]
+    scored = risk.dropna(subset=["score"])
+    if not scored.empty:
+        top = scored.iloc[0]
         lines.append(
             f"Highest exit risk: {nm[top.member]} ({top.score:.2f}), mainly "
             f"{top.reasons[0] if len(top.reasons) else 'no signal'}; lowest: "
-            f"{nm[risk.iloc[-1].member]} ({risk.iloc[-1].score:.2f})."
+            f"{nm[scored.iloc[-1].member]} ({scored.iloc[-1].score:.2f})."
         )
+    elif not risk.empty:  # members, but no evidence on any of them by this day
+        lines.append("Exit risk: no evidence on any member by this day, so no ranking.")
     hostile = pairs.dropna(subset=["score"])
     if not hostile.empty and hostile.iloc[0].score < -0.1:
         h = hostile.iloc[0]
