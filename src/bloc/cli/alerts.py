@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bloc.cli.common import DbOption, Format, FormatOption, app, emit, err, fail, out
+from bloc.cli.common import DbOption, Format, FormatOption, app, emit, err, fail, say
 from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
 from bloc.store.view import View
@@ -36,11 +36,6 @@ class Kind(enum.StrEnum):
     source_quiet = "source-quiet"
 
 
-def _say(text: str, console: object = out) -> None:
-    """Text that may quote an article: never read as markup."""
-    console.print(text, markup=False, highlight=False)  # type: ignore[attr-defined]
-
-
 def after_change(
     db: Path | View | None,
     events: Iterable[str] = (),
@@ -62,13 +57,13 @@ def after_change(
     try:
         raised = evaluate(db, changes)
         for alert in raised:
-            _say(f"alert [{alert.rule}] {alert.title}", err)
+            say(f"alert [{alert.rule}] {alert.title}", err)
         report = deliver_pending(db)
     except BlocError as exc:
-        _say(f"alerts not evaluated: {exc}", err)
+        say(f"alerts not evaluated: {exc}", err)
         return
     if report.sent or report.failed:
-        _say(f"webhooks: {report.sent} delivered, {len(report.failed)} failed", err)
+        say(f"webhooks: {report.sent} delivered, {len(report.failed)} failed", err)
 
 
 @alerts_app.command("add")
@@ -118,7 +113,7 @@ def alerts_add(
         added, _ = add_rules([rule_from(given)], db)
     except BlocError as exc:
         fail(exc)
-    _say("rule added" if added else "that rule is already there")
+    say("rule added" if added else "that rule is already there")
 
 
 @alerts_app.command("load")
@@ -136,7 +131,7 @@ def alerts_load(
         added, known = add_rules(rules, db)
     except BlocError as exc:
         fail(exc)
-    _say(f"{added} rules added, {known} already there")
+    say(f"{added} rules added, {known} already there")
 
 
 @alerts_app.command("starter")
@@ -148,7 +143,7 @@ def alerts_starter(db: DbOption = None) -> None:
         added, known = add_starter(db)
     except BlocError as exc:
         fail(exc)
-    _say(f"{added} default rules added, {known} already there (`bloc alerts list`)")
+    say(f"{added} default rules added, {known} already there (`bloc alerts list`)")
 
 
 @alerts_app.command("list")
@@ -162,7 +157,7 @@ def alerts_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
         fail(exc)
     emit(frame, fmt, f"{len(frame)} alert rules")
     if frame.empty and fmt is Format.table:
-        _say("no rules yet: `bloc alerts starter` adds the defaults")
+        say("no rules yet: `bloc alerts starter` adds the defaults")
 
 
 @alerts_app.command("remove")
@@ -177,7 +172,7 @@ def alerts_remove(
         remove_rule(rule, db)
     except BlocError as exc:
         fail(exc)
-    _say(f"rule {rule} removed")
+    say(f"rule {rule} removed")
 
 
 @alerts_app.command("log")
@@ -242,9 +237,9 @@ def alerts_deliver(db: DbOption = None) -> None:
         report = deliver_pending(db)
     except BlocError as exc:
         fail(exc)
-    _say(f"{report.sent} delivered, {len(report.failed)} failed")
+    say(f"{report.sent} delivered, {len(report.failed)} failed")
     for alert, hook, reason in report.failed:
-        _say(f"  {alert} to {hook}: {reason}")
+        say(f"  {alert} to {hook}: {reason}")
 
 
 @hook_app.command("add")
@@ -263,7 +258,7 @@ def hook_add(
         hook, secret = add_hook(url, db, allow_private=allow_private)
     except BlocError as exc:
         fail(exc)
-    _say(f"hook {hook} added; signing secret (keep it, it is not shown again): {secret}")
+    say(f"hook {hook} added; signing secret (keep it, it is not shown again): {secret}")
 
 
 @hook_app.command("list")
@@ -290,4 +285,4 @@ def hook_remove(
         remove_hook(hook, db)
     except BlocError as exc:
         fail(exc)
-    _say(f"hook {hook} removed")
+    say(f"hook {hook} removed")

@@ -154,6 +154,11 @@ def emit(
         out.print(table)
 
 
+def say(text: str, console: Console = out) -> None:
+    """Print text that may come from an article, a feed or a page: never read as markup."""
+    console.print(text, markup=False, highlight=False)
+
+
 def escape(text: str) -> str:
     from rich.markup import escape
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from bloc.cli.alerts import after_change
 from bloc.cli.common import (
@@ -19,6 +18,7 @@ from bloc.cli.common import (
     err,
     fail,
     out,
+    say,
 )
 from bloc.cli.lazy import lazy
 from bloc.errors import BlocError
@@ -40,11 +40,6 @@ app.add_typer(feeds_app, name="feeds")
 class Lang(enum.StrEnum):
     en = "en"
     ru = "ru"
-
-
-def _say(text: str, console: Console = out) -> None:
-    """Print text that may come from a feed or a page: never read as markup."""
-    console.print(text, markup=False, highlight=False)
 
 
 @feeds_app.command("add")
@@ -71,7 +66,7 @@ def feeds_add(
         added, what = add_feed(url, name, lang.value, db, allow_private=allow_private)
     except BlocError as exc:
         fail(exc)
-    _say(f"feed {added}: {what} ({url.strip()}, {lang.value})")
+    say(f"feed {added}: {what} ({url.strip()}, {lang.value})")
 
 
 @feeds_app.command("list")
@@ -86,7 +81,7 @@ def feeds_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     columns = ["name", "url", "lang", "last_polled", "last_ok", "items", "stored", "last_error"]
     emit(frame, fmt, f"{len(frame)} feeds", columns)
     if frame.empty and fmt is Format.table:
-        _say("no feeds yet: `bloc feeds add URL` or `bloc feeds starter`")
+        say("no feeds yet: `bloc feeds add URL` or `bloc feeds starter`")
 
 
 @feeds_app.command("remove")
@@ -101,7 +96,7 @@ def feeds_remove(
         items = remove_feed(name, db)
     except BlocError as exc:
         fail(exc)
-    _say(f"feed {name} removed ({items} item records dropped; stored articles kept)")
+    say(f"feed {name} removed ({items} item records dropped; stored articles kept)")
 
 
 @feeds_app.command("starter")
@@ -137,7 +132,7 @@ def feeds_starter(
         ]
     )
     emit(frame, fmt, "starter outlets" + ("" if show else " added"))
-    _say(note, out if fmt is Format.table else err)
+    say(note, out if fmt is Format.table else err)
 
 
 @app.command("watch")
@@ -173,7 +168,7 @@ def watch_command(
             db,
             seconds,
             on_pass=lambda report: _after_pass(db, report),
-            on_busy=lambda exc: _say(f"pass skipped: {exc}", err),
+            on_busy=lambda exc: say(f"pass skipped: {exc}", err),
             politeness=politeness,
         )
     except BlocError as exc:
@@ -193,11 +188,11 @@ def _pass_report(report: Any) -> None:
 
     assert isinstance(report, PassReport)
     if not report.feeds:
-        _say("no feeds to poll: add one with `bloc feeds add URL` or `bloc feeds starter`")
+        say("no feeds to poll: add one with `bloc feeds add URL` or `bloc feeds starter`")
         return
     s = report.summary
     failures = sum(len(f.failures) for f in report.feeds)
-    _say(
+    say(
         f"{len(report.feeds)} feeds polled in {report.seconds:.1f}s "
         f"({len(report.failed)} failed): {sum(f.new for f in report.feeds)} new items, "
         f"{sum(f.stored for f in report.feeds)} articles stored, "
@@ -206,13 +201,13 @@ def _pass_report(report: Any) -> None:
     )
     for feed in report.feeds:
         if feed.error:
-            _say(f"feed {feed.name} failed ({feed.url}): {feed.error}")
+            say(f"feed {feed.name} failed ({feed.url}): {feed.error}")
         else:
             state = "not modified" if feed.not_modified else f"{feed.new} new"
             left = f", {feed.left} left for the next pass" if feed.left else ""
-            _say(f"feed {feed.name}: {state}, {feed.stored} stored{left}")
+            say(f"feed {feed.name}: {state}, {feed.stored} stored{left}")
         if feed.warning:
-            _say(f"  feed {feed.name} ({feed.url}): {feed.warning}")
+            say(f"  feed {feed.name} ({feed.url}): {feed.warning}")
         for failure in feed.failures:
             again = " (will try again)" if failure.again else ""
-            _say(f"  not stored {failure.url}: {failure.reason}{again}")
+            say(f"  not stored {failure.url}: {failure.reason}{again}")
