@@ -17,13 +17,15 @@ The dashboard is read-only unless started with a review gate (`bloc serve
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gzip
 import importlib.util
 import logging
 import os
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Hashable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from importlib.metadata import version
 from pathlib import Path
@@ -37,6 +39,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.middleware.gzip import GZipMiddleware
 
 from bloc.errors import BlocError, StoreLockedError
 from bloc.measures.cache import MeasureCache
@@ -45,8 +48,8 @@ from bloc.store.linger import linger
 from bloc.web.alert_routes import alert_routes
 from bloc.web.answers import AnswerCache
 from bloc.web.api_routes import api_routes
-from bloc.web.assets import Assets
-from bloc.web.http import error, status_of
+from bloc.web.assets import Assets, url
+from bloc.web.http import ENV, error, status_of
 from bloc.web.page_routes import page_routes
 from bloc.web.review_gate import COOKIE, ReviewGate
 from bloc.web.review_routes import review_routes
@@ -62,6 +65,9 @@ CSP = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 STATIC = Path(__file__).parent / "static"
+PLOTLY = "plotly.min.js"
+GZIP_MIN = 1024  # bytes: a smaller kept answer is sent as it is
+GZIP_LEVEL = 6  # zlib's default: nearly level 9's size for a third of its time
 THREADS = (os.cpu_count() or 1) + 1
 """Requests computed at once (anyio's default is 40). The event loop answers cached
 pages itself, and waits its turn for the interpreter behind every computing thread:
@@ -76,12 +82,24 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+@functools.cache
 def plotly_js() -> Path:
     """The Plotly.js bundle that ships inside the `plotly` package."""
     spec = importlib.util.find_spec("plotly")
     if spec is None or not spec.submodule_search_locations:
         raise BlocError("the dashboard needs the plotly package: pip install -e .")
-    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / PLOTLY
+
+
+def asset(name: str) -> str:
+    """The versioned address of a script, style or icon (templates: `asset("bloc.css")`):
+    its hash in the address lets the browser keep it for a year (`bloc.web.assets`)."""
+    if name == PLOTLY:
+        return url(name, plotly_js().parent, "/vendor")
+    return url(name, STATIC)
+
+
+ENV.globals["asset"] = asset  # every page's template environment (bloc.web.http.ENV)
 
 
 class _Security(BaseHTTPMiddleware):
@@ -135,6 +153,8 @@ class _Answers(BaseHTTPMiddleware):
         kept = answers.peek(key)
         if kept is not None:
             media_type, body = kept
+            if len(body) >= GZIP_MIN and "gzip" in request.headers.get("accept-encoding", ""):
+                return await _gzipped(answers, key, media_type, body)
             return Response(body, media_type=media_type)
         response = await call_next(request)
         if response.status_code != 200 or not hasattr(response, "body_iterator"):
@@ -144,6 +164,20 @@ class _Answers(BaseHTTPMiddleware):
         if len(body) <= MAX_KEPT_ANSWER:
             answers.put(key, (media_type, body))
         return Response(body, status_code=200, media_type=media_type)
+
+
+async def _gzipped(
+    answers: AnswerCache, key: tuple[Hashable, ...], media_type: str | None, body: bytes
+) -> Response:
+    """A kept answer compressed, itself kept: compressed once, not on every request."""
+    packed_key = (*key, "gzip")
+    packed = answers.peek(packed_key)
+    if packed is None:
+        compressed = await run_in_threadpool(gzip.compress, body, GZIP_LEVEL, mtime=0)
+        packed = (media_type, compressed)
+        answers.put(packed_key, packed)
+    headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    return Response(packed[1], media_type=media_type, headers=headers)
 
 
 def create_app(
@@ -169,7 +203,9 @@ def create_app(
     # The bundled Swagger UI (4.x) refuses an OpenAPI 3.1 document outright ("Unable to
     # render this definition"); it renders FastAPI's schema when it is labelled 3.0.
     app.openapi_version = "3.0.3"
-    app.add_middleware(_Answers)
+    app.add_middleware(_Answers)  # kept answers come compressed already
+    # HTML, JSON and Swagger UI compressed (bloc's own files are, by Assets, once).
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
     app.add_middleware(_Security)  # added last, so outermost: on kept answers too
     app.mount("/static", Assets.folder(STATIC), name="static")
     app.mount(

@@ -191,7 +191,11 @@ def votes_chart(
     return _figure(
         data,
         height=520,
-        xaxis={"type": "date", "title": {"text": f"year (votes to {on.isoformat()}); {UNITS}"}},
+        xaxis={  # under the lower panel: its labels and title clear of the upper one
+            "type": "date",
+            "anchor": "y2",
+            "title": {"text": f"year (votes to {on.isoformat()}); {UNITS}"},
+        },
         yaxis={**axis, "domain": [0.56, 0.96]},
         yaxis2={**axis, "domain": [0.0, 0.42], "anchor": "x"},
         shapes=shapes,

@@ -1,17 +1,125 @@
 // bloc dashboard: draw every chart from the JSON data block beside it.
 // Figures are data, not code: they are parsed with JSON.parse, never evaluated.
+// Plotly.js (4.8 MB) is fetched only by a page that has a chart: this script's
+// data-plotly attribute names its versioned address (the offline report inlines it).
 (function () {
   "use strict";
+  var NARROW = "(max-width: 760px)"; // the same breakpoint as bloc.css
+  var script = document.currentScript;
+
+  function narrow() {
+    return window.matchMedia && window.matchMedia(NARROW).matches;
+  }
+
+  // A text broken into lines of at most `chars` characters (Plotly does not wrap).
+  function wrap(text, chars) {
+    if (typeof text !== "string" || text.length <= chars || text.indexOf("<br") >= 0) {
+      return text;
+    }
+    var lines = [""];
+    text.split(" ").forEach(function (word) {
+      var last = lines[lines.length - 1];
+      if (last && last.length + 1 + word.length > chars) { lines.push(word); }
+      else { lines[lines.length - 1] = last ? last + " " + word : word; }
+    });
+    return lines.join("<br>");
+  }
+
+  function wrapTitle(title, chars) {
+    if (typeof title === "string") { return wrap(title, chars); }
+    if (title && typeof title.text === "string") {
+      return Object.assign({}, title, { text: wrap(title.text, chars) });
+    }
+    return title;
+  }
+
+  // Every axis makes room for its labels, long titles and notes are wrapped to the
+  // chart's width, and no chart is wider than its box; on a phone the legend goes
+  // below the plot and the mode bar (which covered legends) is off.
+  function fitted(layout, small, width) {
+    var out = Object.assign({}, layout);
+    delete out.width;
+    out.autosize = true;
+    var across = Math.max(24, Math.floor((width || 600) / 7.5)); // characters of 12 px text
+    var down = Math.max(16, Math.floor((out.height || 450) * 0.6 / 7.5));
+    Object.keys(out).forEach(function (key) {
+      if (/^[xy]axis\d*$/.test(key) && out[key]) {
+        var axis = Object.assign({}, out[key]);
+        if (axis.automargin === undefined) { axis.automargin = true; }
+        axis.title = wrapTitle(axis.title, key.charAt(0) === "x" ? across : down);
+        out[key] = axis;
+      }
+    });
+    out.title = wrapTitle(out.title, across);
+    if (Array.isArray(out.annotations)) {
+      out.annotations = out.annotations.map(function (note) {
+        return Object.assign({}, note, { text: wrap(note.text, across) });
+      });
+    }
+    if (small) {
+      out.margin = Object.assign({}, out.margin || {});
+      ["l", "r"].forEach(function (side) {
+        if (out.margin[side] === undefined || out.margin[side] > 30) { out.margin[side] = 30; }
+      });
+      var below = out.legend && out.legend.orientation === "h" && out.legend.y < 0;
+      if (out.showlegend !== false && (below || !(out.legend && out.legend.orientation === "h"))) {
+        out.legend = Object.assign({}, out.legend || {}, {
+          orientation: "h", x: 0, xanchor: "left", y: 0, yref: "container", yanchor: "bottom"
+        });
+      }
+    }
+    return out;
+  }
+
+  // Legend entries and long category labels (a bar's name) wrapped to the chart's width.
+  function fittedTrace(trace, width) {
+    var out = Object.assign({}, trace);
+    var across = Math.max(24, Math.floor(width / 8));
+    if (typeof out.name === "string") { out.name = wrap(out.name, across); }
+    var side = Math.max(16, Math.floor(width * 0.35 / 7));
+    ["x", "y"].forEach(function (key) {
+      if (Array.isArray(out[key])) {
+        out[key] = out[key].map(function (v) {
+          return typeof v === "string" && v.indexOf(" ") > 0 ? wrap(v, side) : v;
+        });
+      }
+    });
+    return out;
+  }
+
+  // A date axis whose traces all sit on one day: Plotly would zoom to milliseconds
+  // around it (labels like 23:59:59.999); a year around the day reads as meant.
+  function singleDay(layout, data) {
+    var days = {};
+    data.forEach(function (trace) {
+      if ((trace.xaxis || "x") !== "x" || !Array.isArray(trace.x)) { return; }
+      trace.x.forEach(function (v) { if (v !== null && v !== undefined) { days[v] = true; } });
+    });
+    var only = Object.keys(days);
+    var axis = layout.xaxis || {};
+    if (only.length !== 1 || !/^\d{4}-\d{2}-\d{2}/.test(only[0]) || axis.range) { return layout; }
+    var day = new Date(only[0].slice(0, 10) + "T00:00:00Z").getTime();
+    var half = 183 * 86400000;
+    var iso = function (ms) { return new Date(ms).toISOString().slice(0, 10); };
+    return Object.assign({}, layout, {
+      xaxis: Object.assign({}, axis, { type: "date", range: [iso(day - half), iso(day + half)] })
+    });
+  }
+
   function draw() {
-    if (typeof Plotly === "undefined") { return; }
     var blocks = document.querySelectorAll("script[type='application/json'][data-chart-for]");
     var pending = blocks.length;
-    if (!pending) { document.body.setAttribute("data-charts", "drawn"); }
+    if (!pending) { document.body.setAttribute("data-charts", "drawn"); return; }
+    var small = narrow();
+    var config = { displaylogo: false, responsive: true, displayModeBar: small ? false : "hover" };
     blocks.forEach(function (block) {
       var target = document.getElementById(block.getAttribute("data-chart-for"));
       if (!target) { pending -= 1; return; }
       var fig = JSON.parse(block.textContent);
-      Plotly.newPlot(target, fig.data, fig.layout, { displaylogo: false, responsive: true })
+      var width = target.clientWidth;
+      var data = (fig.data || []).map(function (trace) { return fittedTrace(trace, width); });
+      var layout = singleDay(fitted(fig.layout || {}, small, width), data);
+      Plotly.newPlot(target, data, layout, config)
         .then(function () {
           target.setAttribute("data-drawn", "true");
           // A node that carries a page address opens it when clicked.
@@ -27,6 +135,26 @@
         });
     });
   }
+
+  function start() {
+    var charts = document.querySelector("script[type='application/json'][data-chart-for]");
+    var source = script && script.getAttribute("data-plotly");
+    if (!charts || typeof Plotly !== "undefined" || !source) { draw(); return; }
+    var loader = document.createElement("script");
+    loader.src = source;
+    loader.onload = draw;
+    document.head.appendChild(loader);
+  }
+
+  // The narrow screen's menu: the button opens and closes it.
+  var header = document.querySelector("header.top");
+  var button = header && header.querySelector(".menu-button");
+  if (button) {
+    button.addEventListener("click", function () {
+      var open = header.classList.toggle("open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
   // The as-of control applies as soon as a full date is picked.
   var asof = document.getElementById("asof");
   if (asof) {
@@ -35,8 +163,8 @@
     });
   }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    draw();
+    start();
   }
 })();
