@@ -5,7 +5,9 @@ usage: python scripts/screenshots.py [--articles N] [--out FOLDER]
 The store is built in a temporary folder from the knowledge base and the synthetic
 corpus of bench/corpus.py (made-up articles): no real article is ingested, so no
 article's prose can appear in a picture. Pages are shown as of 2023-05-31 (the
-simulator as of 2022-09-13), in Debian's Chromium at 1300x900, full page.
+simulator as of 2022-09-13), in Debian's Chromium, at a laptop's size (1366x900,
+NAME.png, the page's top 2,400 px) and a phone's (390x844, NAME-phone.png, its top
+1,800 px): pictures of a few hundred kB, not of every row of a long table.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ FLAGS = [
     "--disable-sync",
 ]
 DAY = "2023-05-31"
-MAX_HEIGHT = 4_000  # px: a long table is cut there rather than making a huge picture
+SIZES = {  # suffix: (width, height, at most this many px of the page's top)
+    "": (1366, 900, 2_400),
+    "-phone": (390, 844, 1_800),
+}
 PASTED = (  # written for this screenshot; not from any article
     "Leaders met in Yerevan on Tuesday. Armenia accused Azerbaijan of shelling border "
     "villages on 12 May 2023, and the next day Armenia asked the CSTO to send observers. "
@@ -86,9 +91,9 @@ def copies_a_seed(text: str, shingles: set[tuple[str, ...]], window: int = 10) -
     return any(tuple(words[i : i + window]) in shingles for i in range(len(words) - window + 1))
 
 
-def shoot(page: Page, path: Path) -> None:
+def shoot(page: Page, path: Path, width: int, most: int) -> None:
     height = page.evaluate("document.documentElement.scrollHeight")
-    clip = FloatRect(x=0, y=0, width=1300, height=min(int(height), MAX_HEIGHT))
+    clip = FloatRect(x=0, y=0, width=width, height=min(int(height), most))
     page.screenshot(path=str(path), full_page=True, clip=clip)
 
 
@@ -119,36 +124,40 @@ def main(argv: list[str] | None = None) -> int:
         }
         with serving(db) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1300, "height": 900})
             errors: list[str] = []
+            for suffix, (width, height, most) in SIZES.items():
+                page = browser.new_page(viewport={"width": width, "height": height})
 
-            def on_console(message: ConsoleMessage) -> None:
-                if message.type == "error":
-                    errors.append(message.text)
+                def on_console(message: ConsoleMessage) -> None:
+                    if message.type == "error":
+                        errors.append(message.text)
 
-            page.on("console", on_console)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            for name, address in shots.items():
-                errors.clear()
-                response = page.goto(base + address)
-                if response is None or response.status != 200:
-                    problems.append(f"{name}: {address} answered {response and response.status}")
-                if name == "code":
-                    page.fill("#text", PASTED)
-                    page.fill("input[name=published]", dt.date(2023, 5, 20).isoformat())
-                    with page.expect_navigation():
-                        page.click("#code-run")
-                if name == "docs":
-                    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
-                else:
-                    page.wait_for_selector("body[data-charts=drawn]", state="attached")
-                if shingles and copies_a_seed(page.inner_text("body"), shingles):
-                    problems.append(f"{name}: shows text of a reference article; not saved")
-                    continue
-                path = args.out / f"{name}.png"
-                shoot(page, path)
-                problems += [f"{name}: {e}" for e in errors]
-                print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+                page.on("console", on_console)
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                for name, address in shots.items():
+                    errors.clear()
+                    response = page.goto(base + address)
+                    if response is None or response.status != 200:
+                        status = response and response.status
+                        problems.append(f"{name}: {address} answered {status}")
+                    if name == "code":
+                        page.fill("#text", PASTED)
+                        page.fill("input[name=published]", dt.date(2023, 5, 20).isoformat())
+                        with page.expect_navigation():
+                            page.click("#code-run")
+                    if name == "docs":
+                        page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+                    else:
+                        page.wait_for_selector("body[data-charts=drawn]", state="attached")
+                    if shingles and copies_a_seed(page.inner_text("body"), shingles):
+                        problems.append(f"{name}: shows text of a reference article; not saved")
+                        continue
+                    path = args.out / f"{name}{suffix}.png"
+                    shoot(page, path, width, most)
+                    problems += [f"{name}{suffix}: {e}" for e in errors]
+                    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                    print(f"{shown} ({path.stat().st_size // 1024} kB)")
+                page.close()
             browser.close()
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)

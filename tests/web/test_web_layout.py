@@ -80,13 +80,18 @@ CHART_FACTS = """(chart) => {
         && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1; };
     const outside = [...entries, ...ticks, ...titles].filter((t) => !inside(t))
         .map((t) => t.textContent);
-    // The legend, titles and notes clear of the tick labels and of one another.
+    // The legend, tick labels, titles and notes clear of one another.
     const overlaps = [];
     const labels = [...ticks, ...titles];
     if (legendBox) {
         labels.filter((t) => meet(rect(t), legendBox))
             .forEach((t) => overlaps.push(`legend / ${t.textContent}`));
     }
+    ticks.forEach((t, i) => ticks.slice(i + 1).forEach((u) => {  // on one axis
+        if (t.parentNode.parentNode === u.parentNode.parentNode && meet(rect(t), rect(u))) {
+            overlaps.push(`${t.textContent} / ${u.textContent}`);
+        }
+    }));
     titles.forEach((t, i) => labels.forEach((u, j) => {
         if (u !== t && (j >= ticks.length ? j - ticks.length > i : true)
             && meet(rect(t), rect(u))) { overlaps.push(`${t.textContent} / ${u.textContent}`); }

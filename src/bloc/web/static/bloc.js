@@ -106,6 +106,23 @@
     });
   }
 
+  // Category labels wrapped to several lines need rows tall enough to keep apart.
+  function tallEnough(layout, data) {
+    var rows = {};
+    var lines = 1;
+    data.forEach(function (trace) {
+      (Array.isArray(trace.y) ? trace.y : []).forEach(function (v) {
+        if (typeof v !== "string") { return; }
+        rows[v] = true;
+        lines = Math.max(lines, v.split("<br>").length);
+      });
+    });
+    var count = Object.keys(rows).length;
+    if (lines < 2 || !count) { return layout; }
+    var needed = count * (lines * 15 + 8) + 110;
+    return needed > (layout.height || 450) ? Object.assign({}, layout, { height: needed }) : layout;
+  }
+
   function draw() {
     var blocks = document.querySelectorAll("script[type='application/json'][data-chart-for]");
     var pending = blocks.length;
@@ -118,7 +135,7 @@
       var fig = JSON.parse(block.textContent);
       var width = target.clientWidth;
       var data = (fig.data || []).map(function (trace) { return fittedTrace(trace, width); });
-      var layout = singleDay(fitted(fig.layout || {}, small, width), data);
+      var layout = tallEnough(singleDay(fitted(fig.layout || {}, small, width), data), data);
       Plotly.newPlot(target, data, layout, config)
         .then(function () {
           target.setAttribute("data-drawn", "true");
