@@ -47,9 +47,7 @@ def _raw(
 def _assets_of(html: str) -> list[str]:
     tags = re.findall(r"<(?:script|link)\b[^>]*>", html)
     return [
-        m
-        for tag in tags
-        for m in re.findall(r'(?:src|href|data-plotly)="(/(?:static|vendor)/[^"]+)"', tag)
+        m for tag in tags for m in re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"', tag)
     ]
 
 
@@ -68,11 +66,12 @@ def test_pages_ask_for_assets_by_versioned_addresses(client: TestClient) -> None
     assert f"/static/docs.js?v={version(STATIC / 'docs.js')}" in docs
 
 
-def test_a_page_does_not_load_plotly_itself(client: TestClient) -> None:
-    """Plotly is no <script src> of any page: bloc.js fetches it where a chart is."""
-    for page in ("/alliances/CSTO", "/code", "/events"):
+def test_only_pages_with_charts_load_plotly(client: TestClient) -> None:
+    for page, charts in [("/alliances/CSTO", True), ("/code", False), ("/events", False)]:
         html = client.get(page).text
-        assert not re.search(r"<script\b[^>]*\bsrc=\"[^\"]*plotly", html), page
+        assert ('data-chart-for="' in html) is charts, page
+        loads = re.search(r"<script\b[^>]*\bsrc=\"/vendor/plotly\.min\.js\?v=", html)
+        assert bool(loads) is charts, page
 
 
 @pytest.mark.parametrize("name", ["bloc.css", "bloc.js", "favicon.svg", "plotly.min.js"])

@@ -1,11 +1,9 @@
 // bloc dashboard: draw every chart from the JSON data block beside it.
 // Figures are data, not code: they are parsed with JSON.parse, never evaluated.
-// Plotly.js (4.8 MB) is fetched only by a page that has a chart: this script's
-// data-plotly attribute names its versioned address (the offline report inlines it).
+// Pages with a chart load Plotly.js before this script (base.html); others do not.
 (function () {
   "use strict";
   var NARROW = "(max-width: 760px)"; // the same breakpoint as bloc.css
-  var script = document.currentScript;
 
   function narrow() {
     return window.matchMedia && window.matchMedia(NARROW).matches;
@@ -127,6 +125,7 @@
     var blocks = document.querySelectorAll("script[type='application/json'][data-chart-for]");
     var pending = blocks.length;
     if (!pending) { document.body.setAttribute("data-charts", "drawn"); return; }
+    if (typeof Plotly === "undefined") { return; }
     var small = narrow();
     var config = { displaylogo: false, responsive: true, displayModeBar: small ? false : "hover" };
     blocks.forEach(function (block) {
@@ -153,16 +152,6 @@
     });
   }
 
-  function start() {
-    var charts = document.querySelector("script[type='application/json'][data-chart-for]");
-    var source = script && script.getAttribute("data-plotly");
-    if (!charts || typeof Plotly !== "undefined" || !source) { draw(); return; }
-    var loader = document.createElement("script");
-    loader.src = source;
-    loader.onload = draw;
-    document.head.appendChild(loader);
-  }
-
   // The narrow screen's menu: the button opens and closes it.
   var header = document.querySelector("header.top");
   var button = header && header.querySelector(".menu-button");
@@ -180,8 +169,8 @@
     });
   }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", draw);
   } else {
-    start();
+    draw();
   }
 })();
