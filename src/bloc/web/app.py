@@ -96,7 +96,7 @@ def asset(name: str) -> str:
     its hash in the address lets the browser keep it for a year (`bloc.web.assets`)."""
     if name == PLOTLY:
         return url(name, plotly_js().parent, "/vendor")
-    return url(name, STATIC)
+    return url(name, STATIC, "/static")
 
 
 ENV.globals["asset"] = asset  # every page's template environment (bloc.web.http.ENV)

@@ -33,7 +33,6 @@ TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 COMPRESSED = (".css", ".js", ".svg")  # text: worth compressing (an image format is not)
 FOREVER = "public, max-age=31536000, immutable"  # a versioned address: its bytes never change
 REVALIDATE = "public, no-cache"  # an unversioned one: kept, but checked (ETag) before each use
-STATIC = Path(__file__).parent / "static"
 
 
 @functools.cache
@@ -109,7 +108,8 @@ async def _answer_for(
     """Status, headers and body of one file for one request.
 
     The gzip form has its own ETag (the same bytes' tag with `-gz`), as a strong
-    ETag names one sequence of bytes; either one in If-None-Match gives a 304.
+    ETag names one sequence of bytes: a 304 answers an If-None-Match that names
+    the form this request would get.
     """
     versioned = request.query_params.get("v") == found.version
     compress = found.compressible and "gzip" in request.headers.get("accept-encoding", "")
@@ -134,8 +134,8 @@ async def _answer_for(
     return 200, headers, body
 
 
-def url(name: str, folder: Path = STATIC, prefix: str = "/static") -> str:
-    """The versioned address of one of the files that `Assets.folder(folder)` serves."""
+def url(name: str, folder: Path, prefix: str) -> str:
+    """The versioned address of a file of `folder` served under `prefix` (`Assets`)."""
     return f"{prefix}/{name}?v={version(folder / name)}"
 
 
