@@ -40,11 +40,13 @@
     out.autosize = true;
     var across = Math.max(24, Math.floor((width || 600) / 7.5)); // characters of 12 px text
     var down = Math.max(16, Math.floor((out.height || 450) * 0.6 / 7.5));
+    // An x title is centred on the plot, which wide labels on its left can push right.
+    var beneath = Math.max(20, Math.floor((width || 600) * 0.6 / 7.5));
     Object.keys(out).forEach(function (key) {
       if (/^[xy]axis\d*$/.test(key) && out[key]) {
         var axis = Object.assign({}, out[key]);
         if (axis.automargin === undefined) { axis.automargin = true; }
-        axis.title = wrapTitle(axis.title, key.charAt(0) === "x" ? across : down);
+        axis.title = wrapTitle(axis.title, key.charAt(0) === "x" ? beneath : down);
         out[key] = axis;
       }
     });
