@@ -26,12 +26,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from bloc.core.alliance import KnowledgeBase
 from bloc.knowledge import vote_code
 from bloc.measures.drift import EVIDENCE, RECENT_YEARS
-from bloc.measures.votes import pair_votes, valued_votes
+from bloc.measures.votes import valued_votes
 from bloc.store import Store
 from bloc.store.votes import read_votes
 
@@ -46,11 +47,16 @@ class Side:
     votes: int  # roll calls the comparison rests on
 
 
-def _s(valued: pd.DataFrame, a: str, b: str) -> tuple[float, int]:
-    both = pair_votes(valued, a, b)
-    if both.empty:
+def _s(table: pd.DataFrame, a: str, b: str) -> tuple[float, int]:
+    """S between `a` and `b` over the roll calls both voted on, and how many."""
+    if a not in table.columns or b not in table.columns:
         return 0.0, 0
-    return float(1 - 2 * ((both.value - both.value_b) ** 2).mean()), len(both)
+    x, y = table[a].to_numpy(float), table[b].to_numpy(float)
+    both = ~(np.isnan(x) | np.isnan(y))
+    n = int(both.sum())
+    if n == 0:
+        return 0.0, 0
+    return float(1 - 2 * np.mean((x[both] - y[both]) ** 2)), n
 
 
 def sides(
@@ -70,17 +76,22 @@ def sides(
         return {}
     start = pd.Timestamp(on) - pd.DateOffset(years=RECENT_YEARS)
     calls = calls[calls.date > start]
+    cast = cast[cast.rcid.isin(set(calls.rcid))]
     back = {code: s for s, code in filed.items()}
-    cast = cast.assign(member=cast.member.map(lambda c: back.get(c, c)))
+    cast = cast.assign(member=cast.member.map(back).fillna(cast.member))
     valued = valued_votes(calls, cast, None)
+    # One row per roll call, one column per state: its vote's value (absent: no value).
+    table = valued.pivot_table(index="rcid", columns="member", values="value", aggfunc="first")
     out: dict[str, Side] = {}
     for m in members:
-        with_req, n = _s(valued, m, requester)
+        if m in (requester, aggressor):
+            continue
+        with_req, n = _s(table, m, requester)
         if n == 0:
             continue
         with_agg: float | None = None
         if state and aggressor:
-            with_agg, n_agg = _s(valued, m, aggressor)
+            with_agg, n_agg = _s(table, m, aggressor)
             if n_agg == 0:
                 continue
             n = min(n, n_agg)
