@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 
 from bloc import measures
+from bloc.measures.cache import MeasureCache
 from bloc.measures.observed import Observed
+from bloc.store import View
 
 ALLIANCES = ["CSTO", "NATO", "ANZUS", "RIO"]
 
@@ -48,3 +50,13 @@ def test_a_members_rows_are_those_a_scan_finds(ingested: Path) -> None:
     data = measures.observe("CSTO", ingested)
     for code in range(-1, len(data.actors) + 1):
         assert np.array_equal(data.rows_of(code), np.flatnonzero(data.member == code))
+
+
+def test_a_servers_session_keeps_each_alliance_in_its_cache(ingested: Path) -> None:
+    """Through a View with a cache, each alliance is read (and kept) as `observe` keeps it:
+    a later `observe` gets the very same observations."""
+    view = View(ingested, cache=MeasureCache())
+    together = measures.observe_many(["CSTO", "NATO"], view)
+    assert together["CSTO"] is measures.observe("CSTO", view)
+    assert together["NATO"] is measures.observe("NATO", view)
+    assert together["CSTO"].stamp is not None

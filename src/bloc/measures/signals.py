@@ -255,7 +255,7 @@ def _cast(kb: KnowledgeBase, alliance: str) -> tuple[Alliance, list[str], list[s
 
 
 def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
-    return observe_many([alliance], db, store)[alliance]
+    return _read_many([alliance], db, store)[alliance]
 
 
 def observe_many(
@@ -272,6 +272,10 @@ def observe_many(
     wanted = list(dict.fromkeys(alliances))
     if cache_of(db) is not None and isinstance(db, Session):  # a server's: kept per alliance
         return {code: observe(code, db, store) for code in wanted}
+    return _read_many(wanted, db, store)
+
+
+def _read_many(wanted: list[str], db: DB, store: Store | None) -> dict[str, Observed]:
     with opened(db) if store is None else contextlib.nullcontext(store) as s:
         kb = s.knowledge
         casts = {code: _cast(kb, code) for code in wanted}
