@@ -23,7 +23,7 @@ from bloc.measures.relations import (
 )
 from bloc.measures.reliability import reliability, reliability_summary
 from bloc.measures.risk import RISK_WEIGHTS, SCORE_WEIGHTS, explain, risk
-from bloc.measures.signals import observe, signals
+from bloc.measures.signals import observe, observe_many, signals
 from bloc.measures.votes import vote_pairs, votes
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "explain",
     "export_gold",
     "observe",
+    "observe_many",
     "relations",
     "reliability",
     "reliability_summary",

@@ -92,18 +92,18 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
             "conflict with a member": conflict,
             "courting rivals": float(1 - np.exp(-2 * courted[c])),
         }
-        is_m = data.member == c
+        mine = data.rows_of(c)  # its rows, ascending: each component's are a subset
         if worst.empty:
             foe = -1
         else:
             foe = data.code(str(worst.b.iloc[0] if worst.a.iloc[0] == m else worst.a.iloc[0]))
         rows[m] = {
-            "misalignment": np.flatnonzero(outer & is_m),
-            "refusals": np.flatnonzero(refusing & is_m),
-            "courting rivals": np.flatnonzero(courting & is_m),
-            "conflict with a member": np.flatnonzero(
-                known & is_m & (data.kind == MEMBER) & (data.other == foe)
-            ),
+            "misalignment": mine[outer[mine]],
+            "refusals": mine[refusing[mine]],
+            "courting rivals": mine[courting[mine]],
+            "conflict with a member": mine[
+                known[mine] & (data.kind[mine] == MEMBER) & (data.other[mine] == foe)
+            ],
         }
     evidence = {m: float(mass[data.code(m)]) for m in members}
     return _RiskInputs(members, status, parts, rows, evidence, decayed, requests)
@@ -190,10 +190,7 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
         if inputs.status[m] != "member":
             score = 1.0
             reasons.insert(0, f"participation already {inputs.status[m]}")
-        mask = np.zeros(len(data.tone), dtype=bool)
-        for idx in inputs.rows[m].values():
-            mask[idx] = True
-        behind = np.flatnonzero(mask)
+        behind = np.unique(np.concatenate([np.empty(0, np.int64), *inputs.rows[m].values()]))
         weight = np.abs(inputs.decayed[behind] * data.tone[behind])
         if len(weight) > 6:
             cut = np.argpartition(-weight, 6)[:6]
