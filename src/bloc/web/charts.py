@@ -133,25 +133,77 @@ def alignment_chart(frame: pd.DataFrame) -> Figure:
     return _figure(data, height=320, yaxis={"range": [-1.05, 1.05], "zeroline": True})
 
 
-def risk_chart(frame: pd.DataFrame, components: list[str], weights: dict[str, float]) -> Figure:
-    """Exit-risk scores as stacked bars of each component's weighted contribution (a part
-    with no value, such as UN votes where none were cast, adds nothing)."""
-    ordered = frame.sort_values("score")
-    data: list[dict[str, Any]] = [
-        {
+PART_COLOURS = {
+    "misalignment": "#2c6fbb",
+    "refusals": "#e67e22",
+    "unanswered requests": "#f1c40f",
+    "conflict with a member": "#c0392b",
+    "courting rivals": "#16a085",
+    "UN votes": "#7f8c8d",
+}
+OVERRIDE_COLOUR = "#8e44ad"  # the frozen status's colour in the membership timeline
+
+
+def risk_chart(parts: pd.DataFrame, names: dict[str, str] | None = None) -> Figure:
+    """Exit-risk scores as stacked bars of what each part adds (`bloc.measures.risk_parts`).
+
+    A status that sets the score alone (a freeze, a suspension) is its own hatched
+    segment, named for what it does, so every bar ends at the score the table prints.
+    """
+    names = names or {}
+    ends = parts.groupby("member", sort=False)["adds"].sum().sort_values(kind="stable")
+    order = [str(m) for m in ends.index]
+    label = {m: names.get(m, m) for m in order}
+    data: list[dict[str, Any]] = []
+    for part, rows in parts.groupby("part", sort=False):
+        by = {str(m): r for m, r in zip(rows["member"], rows.to_dict("records"), strict=True)}
+        kinds = set(rows["kind"])
+        special = kinds & {"override", "cap"}
+        trace: dict[str, Any] = {
             "type": "bar",
             "orientation": "h",
-            "name": component,
-            "y": list(ordered["member"]),
-            "x": [0.0 if pd.isna(v) else float(v) * weights[component] for v in ordered[component]],
+            "name": str(part),
+            "y": [label[m] for m in order if m in by],
+            "x": [float(by[m]["adds"]) for m in order if m in by],
+            "customdata": [m for m in order if m in by],
+            "hovertext": [_part_hover(label[m], by[m]) for m in order if m in by],
+            "hoverinfo": "text",
+            "marker": {"color": PART_COLOURS.get(str(part), "#95a5a6")},
         }
-        for component in components
-    ]
+        if special:
+            labels = sorted(set(rows["label"]))
+            trace["name"] = labels[0] if len(labels) == 1 else "status sets risk to 1.00"
+            trace["marker"] = {
+                "color": OVERRIDE_COLOUR,
+                "opacity": 0.55,
+                "pattern": {"shape": "/", "fgcolor": "#ffffff"},
+            }
+            trace["text"] = [str(by[m]["label"]) for m in order if m in by]
+            trace["textposition"] = "inside"
+            trace["insidetextanchor"] = "middle"
+        data.append(trace)
     return _figure(
         data,
-        barmode="stack",
-        height=max(220, 34 * len(frame) + 90),
-        xaxis={"title": {"text": "exit risk (0-1)"}, "range": [0, 1]},
+        barmode="relative",
+        height=max(220, 34 * len(order) + 110),
+        xaxis={"title": {"text": "exit risk (0-1): what each part adds"}, "range": [0, 1.02]},
+        yaxis={
+            "automargin": True,
+            "title": {"text": "member"},
+            "categoryorder": "array",
+            "categoryarray": [label[m] for m in order],
+        },
+    )
+
+
+def _part_hover(name: str, row: dict[Any, Any]) -> str:
+    if row["kind"] in ("override", "cap"):
+        return f"{name}: {row['label']} (+{row['adds']:.2f})"
+    if row["kind"] == "no evidence":
+        return f"{name}: {row['part']}: no evidence, adds nothing"
+    return (
+        f"{name}: {row['part']} {row['value']:.2f} x weight {row['weight']:.2f}"
+        f" = +{row['adds']:.2f}"
     )
 
 
