@@ -216,7 +216,8 @@ def relations_graph(
     """
     outside = [o for o in dict.fromkeys(frame.loc[frame["kind"] != "member", "b"])]
     pos: dict[str, tuple[float, float]] = {}
-    for ring, nodes in ((1.0, members), (1.9, outside)):
+    inner = 1.0 if len(members) <= 16 else 1.6  # room for a big alliance's markers
+    for ring, nodes in ((inner, members), (inner + 0.9, outside)):
         for i, node in enumerate(nodes):
             angle = 2 * math.pi * i / max(len(nodes), 1) + (0.3 if ring > 1 else 0.0)
             pos[node] = (ring * math.cos(angle), ring * math.sin(angle))
@@ -273,10 +274,15 @@ def relations_graph(
                 "hoverinfo": "text",
             }
         )
+    # Labels never sit where an edge runs: a member's code is written inside its own
+    # (opaque, drawn last) marker, an outside power's outside the outer ring, away
+    # from the centre every edge runs through.
+    size = 30 if len(members) <= 16 else 22
     for label, nodes, colour in (
         ("members", members, "#2c6fbb"),
         ("outside powers", outside, "#7f8c8d"),
     ):
+        ring = label == "members"
         data.append(
             {
                 "type": "scatter",
@@ -285,37 +291,27 @@ def relations_graph(
                 "x": [pos[n][0] for n in nodes],
                 "y": [pos[n][1] for n in nodes],
                 "text": nodes,
-                "textposition": "top center",
+                "textposition": ("middle center" if ring else [_outward(*pos[n]) for n in nodes]),
+                "textfont": {"color": "#ffffff", "size": 10} if ring else {"size": 11},
                 "hovertext": [names.get(n, n) for n in nodes],
                 "hoverinfo": "text",
                 "customdata": [link.get(n, "") for n in nodes],
-                "marker": {"size": 22, "color": colour, "line": {"width": 1, "color": "#fff"}},
+                "marker": {
+                    "size": size if ring else 14,
+                    "color": colour,
+                    "line": {"width": 1, "color": "#fff"},
+                },
             }
         )
-    hidden = {"visible": False, "range": [-2.4, 2.4]}
-    return _figure(data, height=520, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"})
+    hidden = {"visible": False, "range": [-(inner + 1.6), inner + 1.6]}
+    return _figure(data, height=560, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"})
 
 
-def dyad_heatmap(matrix: pd.DataFrame) -> Figure:
-    """Member-by-member relation scores, red hostile to green friendly."""
-    labels = [str(c) for c in matrix.columns]
-    z = [[None if pd.isna(v) else float(v) for v in row] for row in matrix.to_numpy()]
-    return _figure(
-        [
-            {
-                "type": "heatmap",
-                "x": labels,
-                "y": [str(i) for i in matrix.index],
-                "z": z,
-                "zmin": -1,
-                "zmax": 1,
-                "colorscale": [[0, "#c0392b"], [0.5, "#f4f4f4"], [1, "#27ae60"]],
-                "hoverongaps": False,
-            }
-        ],
-        height=420,
-        yaxis={"autorange": "reversed"},
-    )
+def _outward(x: float, y: float) -> str:
+    """The Plotly text position that puts a label on the far side of a node from the centre."""
+    if abs(x) >= abs(y):
+        return "middle right" if x > 0 else "middle left"
+    return "top center" if y > 0 else "bottom center"
 
 
 def reliability_chart(summary: pd.DataFrame) -> Figure:

@@ -23,7 +23,7 @@ from bloc.core.dated import Dated, iso
 from bloc.core.rules import known_by
 from bloc.errors import UnknownActorError
 from bloc.knowledge import bundled
-from bloc.web import charts, maps, votes_chart
+from bloc.web import charts, maps, matrix, votes_chart
 
 log = logging.getLogger(__name__)
 
@@ -304,21 +304,49 @@ def _document_urls(events: pd.DataFrame) -> dict[str, str | None]:
 
 
 def relations(
-    alliance: str, on: dt.date, db: api.DB = None, *, report: bool = False
+    alliance: str,
+    on: dt.date,
+    db: api.DB = None,
+    *,
+    report: bool = False,
+    view: str | None = None,
 ) -> dict[str, Any]:
-    """The member-relations graph and the dyad matrix."""
+    """The member-relations matrix and graph (the graph of a big alliance only on request)."""
     al = _alliance(alliance)
     nm = names()
     frame = measures.relations(al.code, on, db)
     members = sorted(_statuses(al, on))
     pairs = frame[frame["kind"] == "member"]
-    matrix = measures.dyad_matrix(pairs) if not pairs.empty else pd.DataFrame()
+    scored = pairs.dropna(subset=["score"])
+    big = len(members) > matrix.BIG
+    drawn = view == "graph" or (view is None and not big)
+    events = {(a, b): int(n) for a, b, n in scored[["a", "b", "events"]].itertuples(False)}
+    heatmap = None
+    if not scored.empty:
+        heatmap = matrix.relations_matrix(measures.dyad_matrix(pairs), nm, events)
+    when = on.isoformat()
     return {
         "alliance": al,
         "on": on,
         "names": nm,
-        "graph": charts.relations_graph(frame, members, {} if report else member_link(al, on), nm),
-        "heatmap": charts.dyad_heatmap(matrix) if not matrix.empty else None,
+        "big": big,
+        "view": "graph" if drawn else "matrix",
+        "graph": (
+            charts.relations_graph(frame, members, {} if report else member_link(al, on), nm)
+            if drawn and frame["score"].notna().any()
+            else None
+        ),
+        "graph_empty": (
+            f"No events between {al.code} members or with the outside powers known by {when}."
+            if frame["score"].isna().all()
+            else None
+        ),
+        "heatmap": heatmap,
+        "heatmap_empty": (
+            f"No events between {al.code} members known by {when}, so no relations to show."
+            if scored.empty
+            else None
+        ),
         "pairs": api.to_records(frame.dropna(subset=["score"])),
     }
 
