@@ -12,7 +12,7 @@ import pytest
 
 from bloc import measures
 from bloc.knowledge import bundled
-from bloc.web import charts, pages
+from bloc.web import charts, pages, relation_charts
 
 
 def test_figures_are_strict_json() -> None:
@@ -45,7 +45,7 @@ def test_relations_graph_has_members_and_outside_powers(kb_db: Path) -> None:
     assert "AZE" in outside  # at war with a member
     hostile = frame.dropna(subset=["score"]).sort_values("score").iloc[0]
     assert hostile.score < -0.4
-    fig = charts.relations_graph(frame, members, {"ARM": "/a"}, {})
+    fig = relation_charts.relations_graph(frame, members, {"ARM": "/a"}, {})
     nodes = next(t for t in fig["data"] if t["name"] == "members")
     assert nodes["customdata"][nodes["text"].index("ARM")] == "/a"
 

@@ -16,7 +16,7 @@ with warnings.catch_warnings():
 
 from bloc import measures
 from bloc.knowledge import bundled
-from bloc.web import charts, create_app, matrix, pages
+from bloc.web import create_app, pages, relation_charts
 
 DAY = dt.date(2026, 12, 7)
 
@@ -46,7 +46,7 @@ def test_a_matrix_with_no_values_still_has_a_stated_scale() -> None:
     codes = ["ALB", "BEL", "CAN"]
     m = pd.DataFrame(np.nan, index=codes, columns=codes)
     m.at["ALB", "BEL"] = m.at["BEL", "ALB"] = 0.0
-    heat = matrix.relations_matrix(m, {})["data"][0]
+    heat = relation_charts.relations_matrix(m, {})["data"][0]
     assert heat["zmax"] == 0.05 and heat["zmin"] == -0.05
 
 
@@ -79,7 +79,7 @@ def test_no_label_sits_where_an_edge_runs(kb_db: Path) -> None:
     powers' names on the far side of their node from the centre, where no edge goes."""
     members = sorted(s.member for s in bundled().alliance("CSTO").members_on(DAY))
     frame = measures.relations("CSTO", DAY, kb_db)
-    fig = charts.relations_graph(frame, members, {}, {})
+    fig = relation_charts.relations_graph(frame, members, {}, {})
     names = [t["name"] for t in fig["data"]]
     nodes = fig["data"][names.index("members")]
     outside = fig["data"][names.index("outside powers")]

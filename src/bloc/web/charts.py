@@ -8,13 +8,13 @@ self-contained report show the very same charts. The map is `bloc.web.maps`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import pandas as pd
 
 from bloc.api import plain
 from bloc.core.alliance import Alliance
+from bloc.web import spans
 
 Figure = dict[str, Any]
 
@@ -77,15 +77,28 @@ def membership_timeline(al: Alliance, on: dt.date, names: dict[str, str]) -> Fig
     )
 
 
+def _over_time(frame: pd.DataFrame) -> dict[str, Any]:
+    """x at the middle of each row's period, the period and its as-of day in the hover."""
+    if "period" not in frame:
+        return {"x": [str(e) for e in frame["end"]]}
+    xs, labels = spans.period_points(frame)
+    return {
+        "x": xs,
+        "text": labels,
+        "hovertemplate": "%{text}: %{y:.2f}<extra>%{fullData.name}</extra>",
+    }
+
+
 def cohesion_chart(frame: pd.DataFrame) -> Figure:
-    """The cohesion index and its parts at each period end."""
+    """The cohesion index and its parts for each period, drawn at the period's middle."""
     parts = ["alignment", "peace", "participation", "membership"]
+    at = _over_time(frame)
     data = [
         {
             "type": "scatter",
             "mode": "lines+markers",
             "name": "cohesion index",
-            "x": list(frame["end"]),
+            **at,
             "y": list(frame["cohesion"]),
             "line": {"width": 3, "color": "#2c3e50"},
         }
@@ -95,26 +108,60 @@ def cohesion_chart(frame: pd.DataFrame) -> Figure:
             "type": "scatter",
             "mode": "lines",
             "name": part,
-            "x": list(frame["end"]),
+            **at,
             "y": list(frame[part]),
             "line": {"width": 1, "dash": "dot"},
         }
         for part in parts
         if part in frame
     ]
-    return _figure(data, height=320, yaxis={"range": [0, 1.02], "title": {"text": "0-1"}})
+    return _figure(
+        data,
+        height=320,
+        xaxis={"type": "date", "title": {"text": "quarter (each value as of its last day)"}},
+        yaxis={"range": [0, 1.02], "title": {"text": "cohesion (0-1)"}},
+    )
+
+
+def yearly_chart(series: dict[str, pd.DataFrame], column: str, title: str) -> Figure:
+    """One measure by year for several alliances, each year's value at 1 July (mid-year)
+    so that it sits over its own year's label, not at 31 December by the next one's."""
+    data = []
+    for code, frame in series.items():
+        at = _over_time(frame)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": code,
+                **at,
+                "y": list(frame[column]),
+            }
+        )
+    return _figure(
+        data,
+        height=320,
+        xaxis={
+            "type": "date",
+            "dtick": "M12",
+            "tickformat": "%Y",
+            "title": {"text": "year (each value as of 31 December)"},
+        },
+        yaxis={"range": [0, 1.02], "title": {"text": title}},
+    )
 
 
 def alignment_chart(frame: pd.DataFrame) -> Figure:
-    """Each member's alignment (-1..1) at each period end, one line per member."""
+    """Each member's alignment (-1..1) for each period, at the period's middle."""
     data: list[dict[str, Any]] = []
     for member, rows in frame.groupby("member", sort=True):
+        at = _over_time(rows)
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
                 "name": str(member),
-                "x": list(rows["end"]),
+                **at,
                 "y": list(rows["alignment"]),
             }
         )
@@ -125,12 +172,17 @@ def alignment_chart(frame: pd.DataFrame) -> Figure:
                         "type": "scatter",
                         "mode": "lines",
                         "name": part.replace("_", " "),
-                        "x": list(rows["end"]),
+                        **at,
                         "y": list(rows[part]),
                         "line": {"width": 1, "dash": "dot"},
                     }
                 )
-    return _figure(data, height=320, yaxis={"range": [-1.05, 1.05], "zeroline": True})
+    return _figure(
+        data,
+        height=320,
+        xaxis={"type": "date", "title": {"text": "quarter (each value as of its last day)"}},
+        yaxis={"range": [-1.05, 1.05], "zeroline": True, "title": {"text": "alignment (-1..1)"}},
+    )
 
 
 PART_COLOURS = {
@@ -205,113 +257,6 @@ def _part_hover(name: str, row: dict[Any, Any]) -> str:
         f"{name}: {row['part']} {row['value']:.2f} x weight {row['weight']:.2f}"
         f" = +{row['adds']:.2f}"
     )
-
-
-def relations_graph(
-    frame: pd.DataFrame, members: list[str], link: dict[str, str], names: dict[str, str]
-) -> Figure:
-    """Members on an inner ring, outside powers on an outer one; edges coloured by relation.
-
-    A member node carries its page's address, so a click opens it.
-    """
-    outside = [o for o in dict.fromkeys(frame.loc[frame["kind"] != "member", "b"])]
-    pos: dict[str, tuple[float, float]] = {}
-    inner = 1.0 if len(members) <= 16 else 1.6  # room for a big alliance's markers
-    for ring, nodes in ((inner, members), (inner + 0.9, outside)):
-        for i, node in enumerate(nodes):
-            angle = 2 * math.pi * i / max(len(nodes), 1) + (0.3 if ring > 1 else 0.0)
-            pos[node] = (ring * math.cos(angle), ring * math.sin(angle))
-    data: list[dict[str, Any]] = []
-    known = frame.dropna(subset=["score"])
-    for relation, colour in RELATION_COLOURS.items():
-        edges = known[known["relation"] == relation]
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for a, b in zip(edges["a"], edges["b"], strict=True):
-            if a in pos and b in pos:
-                xs += [pos[a][0], pos[b][0], None]
-                ys += [pos[a][1], pos[b][1], None]
-        if xs:
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": relation,
-                    "x": xs,
-                    "y": ys,
-                    "line": {"color": colour, "width": 3 if relation == "hostile" else 2},
-                    "hoverinfo": "skip",
-                }
-            )
-    # Midpoint markers carry each edge's score for hovering.
-    if not known.empty:
-        mids = [
-            (
-                (pos[a][0] + pos[b][0]) / 2,
-                (pos[a][1] + pos[b][1]) / 2,
-                f"{a}-{b}: {rel} ({score:+.2f}, {n} events)",
-            )
-            for a, b, rel, score, n in zip(
-                known["a"],
-                known["b"],
-                known["relation"],
-                known["score"],
-                known["events"],
-                strict=True,
-            )
-            if a in pos and b in pos
-        ]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": "edge",
-                "showlegend": False,
-                "x": [m[0] for m in mids],
-                "y": [m[1] for m in mids],
-                "marker": {"size": 6, "color": "rgba(0,0,0,0.15)"},
-                "hovertext": [m[2] for m in mids],
-                "hoverinfo": "text",
-            }
-        )
-    # Labels never sit where an edge runs: a member's code is written inside its own
-    # (opaque, drawn last) marker, an outside power's outside the outer ring, away
-    # from the centre every edge runs through.
-    size = 30 if len(members) <= 16 else 22
-    for label, nodes, colour in (
-        ("members", members, "#2c6fbb"),
-        ("outside powers", outside, "#7f8c8d"),
-    ):
-        ring = label == "members"
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers+text",
-                "name": label,
-                "x": [pos[n][0] for n in nodes],
-                "y": [pos[n][1] for n in nodes],
-                "text": nodes,
-                "textposition": ("middle center" if ring else [_outward(*pos[n]) for n in nodes]),
-                "textfont": {"color": "#ffffff", "size": 10} if ring else {"size": 11},
-                "hovertext": [names.get(n, n) for n in nodes],
-                "hoverinfo": "text",
-                "customdata": [link.get(n, "") for n in nodes],
-                "marker": {
-                    "size": size if ring else 14,
-                    "color": colour,
-                    "line": {"width": 1, "color": "#fff"},
-                },
-            }
-        )
-    hidden = {"visible": False, "range": [-(inner + 1.6), inner + 1.6]}
-    return _figure(data, height=560, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"})
-
-
-def _outward(x: float, y: float) -> str:
-    """The Plotly text position that puts a label on the far side of a node from the centre."""
-    if abs(x) >= abs(y):
-        return "middle right" if x > 0 else "middle left"
-    return "top center" if y > 0 else "bottom center"
 
 
 def reliability_chart(summary: pd.DataFrame) -> Figure:

@@ -23,7 +23,7 @@ from bloc.core.dated import Dated, iso
 from bloc.core.rules import known_by
 from bloc.errors import UnknownActorError
 from bloc.knowledge import bundled
-from bloc.web import charts, maps, matrix, votes_chart
+from bloc.web import charts, maps, relation_charts, votes_chart
 
 log = logging.getLogger(__name__)
 
@@ -318,12 +318,12 @@ def relations(
     members = sorted(_statuses(al, on))
     pairs = frame[frame["kind"] == "member"]
     scored = pairs.dropna(subset=["score"])
-    big = len(members) > matrix.BIG
+    big = len(members) > relation_charts.BIG
     drawn = view == "graph" or (view is None and not big)
     events = {(a, b): int(n) for a, b, n in scored[["a", "b", "events"]].itertuples(False)}
     heatmap = None
     if not scored.empty:
-        heatmap = matrix.relations_matrix(measures.dyad_matrix(pairs), nm, events)
+        heatmap = relation_charts.relations_matrix(measures.dyad_matrix(pairs), nm, events)
     when = on.isoformat()
     return {
         "alliance": al,
@@ -332,7 +332,9 @@ def relations(
         "big": big,
         "view": "graph" if drawn else "matrix",
         "graph": (
-            charts.relations_graph(frame, members, {} if report else member_link(al, on), nm)
+            relation_charts.relations_graph(
+                frame, members, {} if report else member_link(al, on), nm
+            )
             if drawn and frame["score"].notna().any()
             else None
         ),
@@ -416,19 +418,11 @@ def comparison(alliances: list[str], on: dt.date, db: api.DB = None) -> dict[str
     """The same measures for several alliances side by side, and their cohesion over time."""
     codes = [_alliance(a).code for a in alliances]
     frame = measures.compare(codes, on, db)
-    series = []
-    for code in codes:
-        coh = measures.cohesion(code, by="year", since=dt.date(2000, 1, 1), until=on, db=db)
-        series.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": code,
-                "x": list(coh["end"]),
-                "y": list(coh["cohesion"]),
-            }
-        )
-    chart = charts._figure(series, height=320, yaxis={"range": [0, 1.02]})
+    series = {
+        code: measures.cohesion(code, by="year", since=dt.date(2000, 1, 1), until=on, db=db)
+        for code in codes
+    }
+    chart = charts.yearly_chart(series, "cohesion", "cohesion index (0-1)")
     return {
         "on": on,
         "codes": codes,
