@@ -42,10 +42,28 @@ def _figure(data: list[dict[str, Any]], **layout: Any) -> Figure:
     return figure
 
 
+LONG = 14  # characters: a tick label longer than this is broken over two lines
+
+
+def tick(name: str, width: int = LONG) -> str:
+    """A label as an axis tick: broken into lines of about `width` characters at spaces
+    ("Bosnia and<br>Herzegovina"), so ticks stay narrow; the hover keeps the full text."""
+    lines: list[str] = []
+    for word in name.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def membership_timeline(al: Alliance, on: dt.date, names: dict[str, str]) -> Figure:
     """Who was in the alliance and when, with frozen or suspended spells, up to `on`."""
     traces = []
-    order = sorted({s.member for s in al.membership if s.start <= on}, key=lambda m: names[m])
+    order = [
+        tick(names[m])
+        for m in sorted({s.member for s in al.membership if s.start <= on}, key=lambda m: names[m])
+    ]
     for status, colour in STATUS_COLOURS.items():
         spells = [s for s in al.membership if s.status == status and s.start <= on]
         if not spells:
@@ -56,7 +74,7 @@ def membership_timeline(al: Alliance, on: dt.date, names: dict[str, str]) -> Fig
                 "type": "bar",
                 "orientation": "h",
                 "name": status,
-                "y": [names[s.member] for s in spells],
+                "y": [tick(names[s.member]) for s in spells],
                 "base": [s.start.isoformat() for s in spells],
                 "x": [
                     (end - s.start).days * 86_400_000 for s, end in zip(spells, ends, strict=True)
@@ -72,8 +90,13 @@ def membership_timeline(al: Alliance, on: dt.date, names: dict[str, str]) -> Fig
         traces,
         barmode="overlay",
         height=max(220, 28 * len(order) + 90),
-        xaxis={"type": "date"},
-        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "automargin": True},
+        xaxis={"type": "date", "title": {"text": "date"}},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": order[::-1],
+            "automargin": True,
+            "title": {"text": "member"},
+        },
     )
 
 
@@ -205,7 +228,7 @@ def risk_chart(parts: pd.DataFrame, names: dict[str, str] | None = None) -> Figu
     names = names or {}
     ends = parts.groupby("member", sort=False)["adds"].sum().sort_values(kind="stable")
     order = [str(m) for m in ends.index]
-    label = {m: names.get(m, m) for m in order}
+    label = {m: tick(names.get(m, m)) for m in order}
     data: list[dict[str, Any]] = []
     for part, rows in parts.groupby("part", sort=False):
         by = {str(m): r for m, r in zip(rows["member"], rows.to_dict("records"), strict=True)}
@@ -249,6 +272,7 @@ def risk_chart(parts: pd.DataFrame, names: dict[str, str] | None = None) -> Figu
 
 
 def _part_hover(name: str, row: dict[Any, Any]) -> str:
+    name = name.replace("<br>", " ")
     if row["kind"] in ("override", "cap"):
         return f"{name}: {row['label']} (+{row['adds']:.2f})"
     if row["kind"] == "no evidence":
@@ -266,7 +290,11 @@ def reliability_chart(summary: pd.DataFrame) -> Figure:
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": list(summary["what"]),
+                "y": [tick(str(w), 28) for w in summary["what"]],
+                "hovertext": [
+                    f"{w}: {v:.0%}" for w, v in zip(summary["what"], summary["share"], strict=True)
+                ],
+                "hoverinfo": "text",
                 "x": list(summary["share"]),
                 "marker": {
                     "color": [
@@ -277,8 +305,12 @@ def reliability_chart(summary: pd.DataFrame) -> Figure:
         ],
         height=300,
         margin={"l": 20, "r": 20, "t": 20, "b": 40},
-        xaxis={"range": [0, 1], "tickformat": ".0%"},
-        yaxis={"automargin": True, "autorange": "reversed"},
+        xaxis={
+            "range": [0, 1],
+            "tickformat": ".0%",
+            "title": {"text": "share of requests or commitments honoured"},
+        },
+        yaxis={"automargin": True, "autorange": "reversed", "title": {"text": "whose figure"}},
     )
 
 
@@ -296,5 +328,6 @@ def outcomes_chart(outcomes: dict[str, float]) -> Figure:
             }
         ],
         height=300,
-        yaxis={"range": [0, 1.1], "tickformat": ".0%"},
+        xaxis={"title": {"text": "what the alliance does"}},
+        yaxis={"range": [0, 1.1], "tickformat": ".0%", "title": {"text": "share of the draws"}},
     )
