@@ -166,9 +166,8 @@ def yearly_chart(series: dict[str, pd.DataFrame], column: str, title: str) -> Fi
         height=320,
         xaxis={
             "type": "date",
-            "dtick": "M12",
             "tickformat": "%Y",
-            "title": {"text": "year (each value as of 31 December)"},
+            "title": {"text": "year (each value as of its last day)"},
         },
         yaxis={"range": [0, 1.02], "title": {"text": title}},
     )
@@ -249,13 +248,14 @@ def risk_chart(parts: pd.DataFrame, names: dict[str, str] | None = None) -> Figu
             labels = sorted(set(rows["label"]))
             trace["name"] = labels[0] if len(labels) == 1 else "status sets risk to 1.00"
             trace["marker"] = {
-                "color": OVERRIDE_COLOUR,
-                "opacity": 0.55,
-                "pattern": {"shape": "/", "fgcolor": "#ffffff"},
+                "color": "rgba(142,68,173,0.18)",
+                "line": {"color": OVERRIDE_COLOUR, "width": 1},
+                "pattern": {"shape": "/", "fgcolor": OVERRIDE_COLOUR, "fgopacity": 0.45},
             }
             trace["text"] = [str(by[m]["label"]) for m in order if m in by]
             trace["textposition"] = "inside"
             trace["insidetextanchor"] = "middle"
+            trace["textfont"] = {"color": "#4a235a"}
         data.append(trace)
     return _figure(
         data,

@@ -96,7 +96,12 @@ def relations_matrix(
         margin={"l": 60, "r": 20, "t": 40, "b": 60},
         title={"text": f"Between members ({title})", "font": {"size": 12}, "x": 0},
         xaxis={"title": {"text": "member"}, "tickangle": -90, "tickfont": {"size": size}},
-        yaxis={"title": {"text": "member"}, "autorange": "reversed", "tickfont": {"size": size}},
+        yaxis={
+            "title": {"text": "member"},
+            "autorange": "reversed",
+            "tickfont": {"size": size},
+            "scaleanchor": "x",  # square cells
+        },
     )
 
 
@@ -109,7 +114,8 @@ def relations_graph(
     """
     outside = [o for o in dict.fromkeys(frame.loc[frame["kind"] != "member", "b"])]
     pos: dict[str, tuple[float, float]] = {}
-    inner = 1.0 if len(members) <= 16 else 1.6  # room for a big alliance's markers
+    big = len(members) > 16
+    inner = 2.0 if big else 1.0  # room for a big alliance's markers, on a taller chart
     for ring, nodes in ((inner, members), (inner + 0.9, outside)):
         for i, node in enumerate(nodes):
             angle = 2 * math.pi * i / max(len(nodes), 1) + (0.3 if ring > 1 else 0.0)
@@ -170,7 +176,7 @@ def relations_graph(
     # Labels never sit where an edge runs: a member's code is written inside its own
     # (opaque, drawn last) marker, an outside power's outside the outer ring, away
     # from the centre every edge runs through.
-    size = 30 if len(members) <= 16 else 22
+    size = 26 if big else 30
     for label, nodes, colour in (
         ("members", members, "#2c6fbb"),
         ("outside powers", outside, "#7f8c8d"),
@@ -185,7 +191,9 @@ def relations_graph(
                 "y": [pos[n][1] for n in nodes],
                 "text": nodes,
                 "textposition": ("middle center" if ring else [_outward(*pos[n]) for n in nodes]),
-                "textfont": {"color": "#ffffff", "size": 10} if ring else {"size": 11},
+                "textfont": {"color": "#ffffff", "size": 9 if big else 10}
+                if ring
+                else {"size": 11},
                 "hovertext": [names.get(n, n) for n in nodes],
                 "hoverinfo": "text",
                 "customdata": [link.get(n, "") for n in nodes],
@@ -197,7 +205,9 @@ def relations_graph(
             }
         )
     hidden = {"visible": False, "range": [-(inner + 1.6), inner + 1.6]}
-    return _figure(data, height=560, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"})
+    return _figure(
+        data, height=820 if big else 560, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"}
+    )
 
 
 def _outward(x: float, y: float) -> str:
