@@ -95,3 +95,13 @@ def test_the_member_breakdown_adds_up_and_names_the_freeze(kb_db: Path) -> None:
     assert math.isclose(sum(p["adds"] for p in parts), page["risk"]["score"], abs_tol=1e-9)
     assert parts[-1]["label"] == "frozen participation: sets risk to 1.00"
     assert {p["part"] for p in parts[:-1]} == set(measures.SCORE_WEIGHTS)
+
+
+def test_a_capped_bar_is_drawn_shrunk_to_end_at_one() -> None:
+    """Parts summing past 1 (the score capped at 1) are drawn in proportion, never below 0."""
+    parts = {"misalignment": 0.35, "UN votes": 0.85}
+    values = {k: parts.get(k, 0.0) / w for k, w in measures.SCORE_WEIGHTS.items()}
+    row = {"member": "BBB", "score": 1.0, "reasons": [], "parts": parts, "override": None}
+    figure = charts.risk_chart(measures.risk_parts(pd.DataFrame([{**row, **values}])))
+    xs = [x for trace in figure["data"] for x in trace["x"]]
+    assert min(xs) >= 0 and math.isclose(sum(xs), 1.0)

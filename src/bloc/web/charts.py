@@ -223,8 +223,10 @@ def risk_chart(parts: pd.DataFrame, names: dict[str, str] | None = None) -> Figu
 
     A status that sets the score alone (a freeze, a suspension) is its own hatched
     segment, named for what it does, so every bar ends at the score the table prints.
+    Parts that sum past 1 (the score capped) are drawn shrunk in proportion to end at 1.
     """
     names = names or {}
+    parts = _capped(parts)
     ends = parts.groupby("member", sort=False)["adds"].sum().sort_values(kind="stable")
     order = [str(m) for m in ends.index]
     label = {m: tick(names.get(m, m)) for m in order}
@@ -269,6 +271,19 @@ def risk_chart(parts: pd.DataFrame, names: dict[str, str] | None = None) -> Figu
             "categoryarray": [label[m] for m in order],
         },
     )
+
+
+def _capped(parts: pd.DataFrame) -> pd.DataFrame:
+    """The parts with each "cap" row folded into its member's other parts, in proportion."""
+    caps = parts[parts["kind"] == "cap"]
+    if caps.empty:
+        return parts
+    out = parts[parts["kind"] != "cap"].copy()
+    for member, cut in zip(caps["member"], caps["adds"], strict=True):
+        mine = out["member"] == member
+        total = float(out.loc[mine, "adds"].sum())
+        out.loc[mine, "adds"] = out.loc[mine, "adds"] * ((total + float(cut)) / total)
+    return out
 
 
 def _part_hover(name: str, row: dict[Any, Any]) -> str:
