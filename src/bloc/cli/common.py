@@ -102,6 +102,8 @@ def cell(value: Any) -> str:
     plain = api.plain(value)
     if isinstance(plain, float):
         return f"{plain:.3f}"
+    if isinstance(plain, dict):  # a risk's parts: "misalignment 0.146; refusals 0.087"
+        return "; ".join(f"{k} {cell(v)}" for k, v in plain.items())
     if isinstance(plain, list):
         return "; ".join(
             str(v.get("document", v)) if isinstance(v, dict) else str(v) for v in plain
@@ -138,7 +140,10 @@ def emit(
     elif fmt is Format.csv:
         records = api.to_records(frame)
         flat = pd.DataFrame(
-            [{k: cell(v) if isinstance(v, list) else v for k, v in r.items()} for r in records],
+            [
+                {k: cell(v) if isinstance(v, list | dict) else v for k, v in r.items()}
+                for r in records
+            ],
             columns=frame.columns,
         )
         sys.stdout.write(flat.to_csv(index=False))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -52,8 +52,14 @@ def page_routes(plotly: Path) -> APIRouter:
         return render(request, "member.html", pages.member(code, member, as_of(on), db))
 
     @router.get("/alliances/{code}/relations", response_class=HTMLResponse, include_in_schema=False)
-    def relations_page(db: StoreView, request: Request, code: str, on: OnQuery = None) -> Response:
-        return render(request, "relations.html", pages.relations(code, as_of(on), db))
+    def relations_page(
+        db: StoreView,
+        request: Request,
+        code: str,
+        on: OnQuery = None,
+        view: Literal["graph", "matrix"] | None = None,
+    ) -> Response:
+        return render(request, "relations.html", pages.relations(code, as_of(on), db, view=view))
 
     @router.get(
         "/alliances/{code}/reliability", response_class=HTMLResponse, include_in_schema=False

@@ -23,7 +23,7 @@ from bloc.core.dated import Dated, iso
 from bloc.core.rules import known_by
 from bloc.errors import UnknownActorError
 from bloc.knowledge import bundled
-from bloc.web import charts, maps, votes_chart
+from bloc.web import charts, maps, relation_charts, votes_chart
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def overview(
         "cohesion": charts.cohesion_chart(coh),
         "cohesion_rows": api.to_records(coh.tail(8)),
         "risk": api.to_records(risk),
-        "risk_chart": charts.risk_chart(risk, list(measures.SCORE_WEIGHTS), measures.SCORE_WEIGHTS),
+        "risk_chart": charts.risk_chart(measures.risk_parts(risk), nm),
         "votes_chart": votes_chart.alliance_votes_chart(al, on, nm, db),
         "map": Markup(maps.risk_map(status, scores, nm, link, al.leader)),
         "latest": event_rows(latest, on),
@@ -286,6 +286,7 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         "alignment_now": None if frame.empty else frame.iloc[-1]["alignment"],
         "risk": None if row.empty else api.to_records(row)[0],
         "weights": measures.SCORE_WEIGHTS,
+        "parts": api.to_records(measures.risk_parts(row)),
         "why": why,
         "why_shown": WHY_SHOWN,
         "note": note,
@@ -303,21 +304,51 @@ def _document_urls(events: pd.DataFrame) -> dict[str, str | None]:
 
 
 def relations(
-    alliance: str, on: dt.date, db: api.DB = None, *, report: bool = False
+    alliance: str,
+    on: dt.date,
+    db: api.DB = None,
+    *,
+    report: bool = False,
+    view: str | None = None,
 ) -> dict[str, Any]:
-    """The member-relations graph and the dyad matrix."""
+    """The member-relations matrix and graph (the graph of a big alliance only on request)."""
     al = _alliance(alliance)
     nm = names()
     frame = measures.relations(al.code, on, db)
     members = sorted(_statuses(al, on))
     pairs = frame[frame["kind"] == "member"]
-    matrix = measures.dyad_matrix(pairs) if not pairs.empty else pd.DataFrame()
+    scored = pairs.dropna(subset=["score"])
+    big = len(members) > relation_charts.BIG
+    drawn = view == "graph" or (view is None and not big)
+    events = {(a, b): int(n) for a, b, n in scored[["a", "b", "events"]].itertuples(False)}
+    heatmap = None
+    if not scored.empty:
+        heatmap = relation_charts.relations_matrix(measures.dyad_matrix(pairs), nm, events)
+    when = on.isoformat()
     return {
         "alliance": al,
         "on": on,
         "names": nm,
-        "graph": charts.relations_graph(frame, members, {} if report else member_link(al, on), nm),
-        "heatmap": charts.dyad_heatmap(matrix) if not matrix.empty else None,
+        "big": big,
+        "view": "graph" if drawn else "matrix",
+        "graph": (
+            relation_charts.relations_graph(
+                frame, members, {} if report else member_link(al, on), nm
+            )
+            if drawn and frame["score"].notna().any()
+            else None
+        ),
+        "graph_empty": (
+            f"No events between {al.code} members or with the outside powers known by {when}."
+            if frame["score"].isna().all()
+            else None
+        ),
+        "heatmap": heatmap,
+        "heatmap_empty": (
+            f"No events between {al.code} members known by {when}, so no relations to show."
+            if scored.empty
+            else None
+        ),
         "pairs": api.to_records(frame.dropna(subset=["score"])),
     }
 
@@ -387,19 +418,11 @@ def comparison(alliances: list[str], on: dt.date, db: api.DB = None) -> dict[str
     """The same measures for several alliances side by side, and their cohesion over time."""
     codes = [_alliance(a).code for a in alliances]
     frame = measures.compare(codes, on, db)
-    series = []
-    for code in codes:
-        coh = measures.cohesion(code, by="year", since=dt.date(2000, 1, 1), until=on, db=db)
-        series.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": code,
-                "x": list(coh["end"]),
-                "y": list(coh["cohesion"]),
-            }
-        )
-    chart = charts._figure(series, height=320, yaxis={"range": [0, 1.02]})
+    series = {
+        code: measures.cohesion(code, by="year", since=dt.date(2000, 1, 1), until=on, db=db)
+        for code in codes
+    }
+    chart = charts.yearly_chart(series, "cohesion", "cohesion index (0-1)")
     return {
         "on": on,
         "codes": codes,

@@ -67,6 +67,8 @@ def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
         **overview,
         "graph": relations["graph"],
         "heatmap": relations["heatmap"],
+        "heatmap_empty": relations["heatmap_empty"],
+        "graph_empty": relations["graph_empty"],
         "pairs": relations["pairs"],
         "requests": reliability["requests"],
         "summary": reliability["summary"],
