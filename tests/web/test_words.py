@@ -152,6 +152,8 @@ def test_the_simulator_reads_as_sentences_and_opens_on_a_member_in_good_standing
     for raw in ("art4 (collective_defence)", "a incursion", "kgz-1999:"):
         assert raw not in text
     assert ">An incursion</option>" in page
+    reasons = words(page.split('id="stances"')[1].split("</table>")[0])
+    assert not re.search(r"\b(KGZ|KAZ|TJK|RUS|BLR|ARM)'s\b", reasons)  # names, not codes
 
 
 def test_actor_pickers_list_plausible_actors_by_name(client: TestClient) -> None:

@@ -9,7 +9,9 @@ packaged geometry with its own strings escaped, goes in as markup.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -478,9 +480,23 @@ def simulation(
             else result["scenario"]["provision"],
             "threat": glossary.threat(result["scenario"]["threat"]),
         }
+        named = functools.partial(_named, names=nm)
         page["result"] = result
+        page["reasons"] = [named(r) for r in result["reasons"]]
+        page["member_reasons"] = {
+            m["member"]: [named(r) for r in m["reasons"]] for m in result["members"]
+        }
         page["outcomes_chart"] = charts.outcomes_chart(result["outcomes"])
     return page
+
+
+_CODE = re.compile(r"\b[A-Z]{3,6}\b")
+
+
+def _named(text: str, names: dict[str, str]) -> str:
+    """A reason with the actor codes in it written as names ("friendly ties with AZE" ->
+    "friendly ties with Azerbaijan"); alliance codes and unknown words stay as they are."""
+    return _CODE.sub(lambda m: m[0] if m[0] in bundled().alliances else names.get(m[0], m[0]), text)
 
 
 def comparison(alliances: list[str], on: dt.date, db: api.DB = None) -> dict[str, Any]:
