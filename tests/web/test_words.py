@@ -225,6 +225,12 @@ def test_the_api_says_what_is_unknown_and_what_exists(client: TestClient) -> Non
     member = client.get(f"/api/alliances/CSTO/risk/FRA?on={ON}").json()
     assert member["unknown"] == "the member 'FRA' of the CSTO"
     assert "/api/alliances/CSTO/risk/KAZ" in member["known"]
+    leader = client.get(f"/api/alliances/CSTO/risk/RUS?on={ON}").json()  # not ranked
+    assert (
+        leader["unknown"] == "the member 'RUS' of the CSTO" and "leading state" in leader["error"]
+    )
+    missing = client.get(f"/api/events/nope?on={ON}").json()
+    assert missing["unknown"] == "the event"
 
 
 @pytest.mark.parametrize(

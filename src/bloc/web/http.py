@@ -164,6 +164,18 @@ def what_exists(request: Request) -> tuple[str | None, list[tuple[str, str]]]:
     kb = bundled()
     path = request.url.path
     api = path.startswith("/api")
+    on = request.query_params.get("on")
+    try:
+        out_of_range = (
+            bool(on) and not EARLIEST <= dt.date.fromisoformat(str(on)) <= dt.date.today()
+        )
+    except ValueError:
+        out_of_range = False
+    if out_of_range:
+        others = [(k, v) for k, v in request.query_params.multi_items() if k != "on"]
+        return f"the date {on!r}", [
+            (path + ("?" + urlencode(others) if others else ""), "the same page as of today")
+        ]
     found = _ALLIANCE_PATH.match(path)
     if found:
         code, member = found[1].upper(), (found[2] or "").upper()
@@ -174,7 +186,7 @@ def what_exists(request: Request) -> tuple[str | None, list[tuple[str, str]]]:
             ]
         al = kb.alliances[code]
         members = sorted({s.member for s in al.membership})
-        if member and member not in members:
+        if member:  # not a member ever, or not one ranked on that day (the leading state)
             names = {m: kb.actors[m].name if m in kb.actors else m for m in members}
             return f"the member {found[2]!r} of {glossary.alliance(code)}", [
                 (
@@ -183,12 +195,6 @@ def what_exists(request: Request) -> tuple[str | None, list[tuple[str, str]]]:
                 )
                 for m in sorted(members, key=lambda m: names[m])
             ]
-    on = request.query_params.get("on")
-    if on:
-        others = [(k, v) for k, v in request.query_params.multi_items() if k != "on"]
-        return f"the date {on!r}", [
-            (path + ("?" + urlencode(others) if others else ""), "the same page as of today")
-        ]
     if path.startswith(("/events/", "/api/events/")):
         return "the event", [("/events", "every event")]
     if request.query_params.get("actor"):
