@@ -187,6 +187,12 @@ def test_code_uses_the_articles_own_date_when_the_form_has_none(client: TestClie
     assert bare["published_from"] is None and bare["events"] == []
 
 
+def test_an_unknown_threat_in_a_simulation_body_is_a_422_naming_it(client: TestClient) -> None:
+    body = {"alliance": "CSTO", "requester": "KAZ", "threat": "aliens"}
+    answer = client.post("/api/simulate", json=body)
+    assert answer.status_code == 422 and "threat: unknown threat 'aliens'" in answer.json()["error"]
+
+
 def generation(db: Path) -> tuple[int, int]:
     """What a bad request must leave alone: the store's generation (any write moves it on)
     and its events."""
@@ -240,6 +246,7 @@ def test_the_api_says_what_is_unknown_and_what_exists(client: TestClient) -> Non
         ("/events?until=2022-02-30", "until", False),
         ("/alliances/CSTO?on=2023-13-45", "on", False),
         ("/alliances/CSTO/simulate?draws=0", "draws", False),
+        ("/alliances/CSTO/simulate?requester=KAZ&threat=aliens", "threat", False),
         ("/api/alliances/CSTO/alignment?by=decade", "by", True),
         ("/api/events?since=yesterday", "since", True),
         ("/api/events?limit=-1", "limit", True),

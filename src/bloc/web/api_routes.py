@@ -12,7 +12,7 @@ from bloc import api, measures, simulate
 from bloc.knowledge import bundled
 from bloc.store import knowledge_of
 from bloc.web import event_pages, pages
-from bloc.web.http import OnQuery, StoreView, as_of
+from bloc.web.http import OnQuery, StoreView, as_of, valid_threat
 
 
 class SimulateBody(BaseModel):
@@ -167,7 +167,7 @@ def api_routes() -> APIRouter:
     @router.post("/api/simulate", tags=["simulation"])
     def api_simulate(db: StoreView, body: SimulateBody) -> dict[str, Any]:
         """Simulate a member invoking collective defence (seeded, reproducible)."""
-        simulate.threat_kind(body.threat)  # before the scenario's other checks
+        valid_threat(body.threat)  # before the scenario's other checks: 422 naming the field
         scenario = simulate.parse_scenario(
             body.alliance, body.requester, body.threat, body.aggressor, as_of(body.on), body.assume
         )

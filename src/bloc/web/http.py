@@ -90,6 +90,17 @@ def query_day(value: str | None, name: str) -> dt.date | None:
         ) from None
 
 
+def valid_threat(threat: str, name: str = "threat") -> str:
+    """A threat kind from a query or body field; an unknown one is refused with 422, naming
+    the field (`bloc.simulate.threat_kind` is the one check)."""
+    from bloc.simulate import threat_kind
+
+    try:
+        return threat_kind(threat)
+    except BlocError as exc:
+        raise HTTPException(422, f"invalid request ({name}: {exc})") from None
+
+
 def status_of(exc: BlocError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
