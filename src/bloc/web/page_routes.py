@@ -13,7 +13,7 @@ from bloc.store import knowledge_of
 from bloc.web import event_pages, pages
 from bloc.web.assets import Assets
 from bloc.web.exits_page import exits_context
-from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render
+from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render, valid_threat
 
 
 def page_routes(plotly: Path) -> APIRouter:
@@ -82,6 +82,7 @@ def page_routes(plotly: Path) -> APIRouter:
         seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
         draws: Annotated[int, Query(ge=1, le=20_000)] = 2_000,
     ) -> Response:
+        valid_threat(threat)
         context = pages.simulation(
             code, as_of(on), requester, threat, aggressor or None, assume or [], seed, draws, db
         )
