@@ -192,3 +192,32 @@ def test_a_noun_trigger_naming_a_light_verbs_object_takes_its_roles() -> None:
 def test_a_protest_with_no_target_is_against_the_one_its_purpose_names() -> None:
     events = _coded("Kazakh miners began a hunger strike to demand the resignation of Tokayev.")
     assert ("KAZ", "PROTEST", "KAZ") in events  # the miners, of the state their president is
+
+
+def test_people_of_no_named_state_are_of_the_state_that_acts_on_them() -> None:
+    """Rebels, militants, members of a group, also inside an "of" phrase ("dozens of
+    rebels"), acted on by a state's forces: a domestic event, as CAMEO codes it."""
+    assert _coded("Ethiopian troops killed dozens of rebels in clashes on Tuesday.") == {
+        ("ETH", "ASSAULT", "ETH")
+    }
+    assert _coded("Pakistani security forces arrested three suspected militants on Tuesday.") == {
+        ("PAK", "COERCE", "PAK")
+    }
+    # an actor named in another role is the target, not the people
+    assert _coded("Kazakhstan extradited two suspects to Russia on Tuesday.") == {
+        ("KAZ", "COOPERATE", "RUS")
+    }
+    # rebels in a named state are that state's
+    assert _coded("Russian jets bombed rebels in Syria on Tuesday.") == {("RUS", "ASSAULT", "SYR")}
+
+
+def test_people_of_no_named_state_protesting_against_a_part_of_a_state_are_its_own() -> None:
+    """The mirror of the rule above: protesters or students acting against a state's
+    leader or government are of that state; a state named as itself says nothing."""
+    assert _coded(
+        "Protesters demanded the resignation of Prime Minister Nikol Pashinyan on Tuesday."
+    ) == {("ARM", "REQUEST", "ARM")}
+    assert _coded("Students protested against the government of Serbia on Tuesday.") == {
+        ("SRB", "PROTEST", "SRB")
+    }
+    assert _coded("Protesters denounced Russia on Tuesday.") == set()

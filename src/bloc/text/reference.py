@@ -160,9 +160,19 @@ class Actors:
         inner = self._inside(i, 1)
         if inner is not None:
             return inner
-        if token.lemma in self.words["groups"]:
+        if self._group(i, 0):
             return Found(DOMESTIC, None, 1)
         return _referring(self.description(token))
+
+    def _group(self, i: int, depth: int) -> bool:
+        """A phrase of people of no named state: a group noun at its head, or in its "of"
+        phrase ("dozens of rebels", "positions of the rebels")."""
+        if self.parse[i].lemma in self.words["groups"]:
+            return True
+        return depth < 2 and any(
+            self.parse.case(c.i) in self.words["genitive"] and self._group(c.i, depth + 1)
+            for c in self.parse.children(i, "nmod")
+        )
 
     def _inner_case(self, case: str) -> bool:
         """A phrase that may name whom its head belongs to: no preposition, or one of the
