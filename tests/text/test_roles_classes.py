@@ -221,3 +221,25 @@ def test_people_of_no_named_state_protesting_against_a_part_of_a_state_are_its_o
         ("SRB", "PROTEST", "SRB")
     }
     assert _coded("Protesters denounced Russia on Tuesday.") == set()
+
+
+def test_a_states_organs_named_alone_are_of_the_state_where_or_about_which() -> None:
+    """ "Police", "the ministry", "troops" acting: the state where the act is placed,
+    else the state the article is about; only as a subject ("send troops" names what
+    was sent)."""
+    assert _coded("Police detained ten protesters in Yerevan on Tuesday.") == {
+        ("ARM", "COERCE", "ARM")
+    }
+    assert _coded(
+        "Armenia recalled its ambassador on Monday. The ministry accused Azerbaijan of "
+        "shelling on Tuesday."
+    ) == {("ARM", "ACCUSE", "AZE")}
+    assert _coded("Russia asked the CSTO to send troops on Tuesday.") == {
+        ("RUS", "REQUEST", "CSTO")
+    }
+    # people in a named state are that state's, whoever detains them
+    assert _coded("Russian troops detained civilians in Ukraine on Tuesday.") == {
+        ("RUS", "COERCE", "UKR")
+    }
+    # alone in one sentence, with no state to be part of: nothing
+    assert _coded("Officials accused the rebels of shelling on Tuesday.") == set()

@@ -316,9 +316,13 @@ def _distinct(source: Found, target: Found, kinds: dict[str, str]) -> bool:
     if kinds.get(source.code, "state") != "state":
         return False
     if target.side:
-        return source.mention is not None  # a domestic group acted on by its own state
+        # a domestic group acted on by its own state (named, or a part: "police")
+        return source.mention is not None or source.part
     if source.side:
         return target.mention is not None  # a domestic group acting on a part of its state
+    if source.part:
+        # "police detained Georgian students": a part acting on another named part
+        return target.mention is not None and _part(target)
     if source.mention is None or target.mention is None:
         return False
     if source.mention.start == target.mention.start:

@@ -65,6 +65,7 @@ class Found:
     mention: Mention | None  # None when resolved from context
     depth: int  # 0: the argument's own head; more: found deeper in its phrase
     side: bool = False  # people of its state acted on by that state ("police dispersed...")
+    part: bool = False  # a part of a state named by a noun alone ("police", "the ministry")
     refers: bool = False  # a pronoun or description standing for the actor ("it", "the country")
 
 
@@ -162,7 +163,28 @@ class Actors:
             return inner
         if self._group(i, 0):
             return Found(DOMESTIC, None, 1)
+        if token.lemma in self.words["state_parts"] and token.dep in ("nsubj", "obl:agent"):
+            return self.part_of_state(token)
         return _referring(self.description(token))
+
+    def part_of_state(self, token: Token) -> Found | None:
+        """ "Police", "the army", "the ministry", "officials" acting: a part of the state
+        where the sentence places the act ("in Tbilisi", "at the border of Georgia"), else
+        of the state the document is about (the last state to act, else the last named).
+        Only as a subject or agent: "sent troops" names what was sent, not who sent it."""
+        places = self.words["protest_cases"]
+        for m in self.mentions:
+            heads = self.parse.at(m.start, m.end)
+            if (
+                self.context.kinds.get(m.code) == "state"
+                and m.form != "members"
+                and any(self.parse.case(t.i) in places for t in heads)
+            ):
+                return Found(m.code, None, 2, part=True)
+        code = self.context.previous
+        if code is None or self.context.kinds.get(code) != "state":
+            code = self.context.state
+        return Found(code, None, 2, part=True) if code else None
 
     def _group(self, i: int, depth: int) -> bool:
         """A phrase of people of no named state: a group noun at its head, or in its "of"

@@ -292,6 +292,9 @@ def _targets(
         for child in obliques:
             if parse.case(child.i) == prep:
                 found = actors.of(child.i)
+                if found and held[0] and prep in lex.words["in"]:
+                    # "detained protesters in Yerevan": the people of that place
+                    found = [replace(f, side=True) for f in found]
                 if found:
                     return found, How(Target.OBLIQUE, prep)
     # "in front of Putin", "in the presence of the envoy": the one before whom it was done
