@@ -29,6 +29,13 @@ def test_the_destination_of_a_sending_verb_is_the_target() -> None:
         ("NATO", "AID", "EST")
     }
     assert _coded("Tokayev arrived in Moscow on Tuesday.") == {("KAZ", "CONSULT", "RUS")}
+    # a batch, a deployment of troops is troops; a delegation of officials is a visit
+    assert _coded("A first batch of Turkish troops arrived in Azerbaijan on Tuesday.") == {
+        ("TUR", "AID", "AZE")
+    }
+    assert _coded("A delegation of Russian officials arrived in Minsk on Tuesday.") == {
+        ("RUS", "CONSULT", "BLR")
+    }
     # not for acts that send nothing: "to Putin's face" is no destination
     criticised = _coded(
         "Armenia's prime minister criticised the inaction of the CSTO to Putin's face on Monday."
