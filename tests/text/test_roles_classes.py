@@ -250,3 +250,12 @@ def test_a_states_organs_named_alone_are_of_the_state_where_or_about_which() -> 
     }
     # alone in one sentence, with no state to be part of: nothing
     assert _coded("Officials accused the rebels of shelling on Tuesday.") == set()
+
+
+def test_demonyms_news_uses_that_the_libraries_lack() -> None:
+    assert _coded("Argentine police detained two Bolivian nationals on Tuesday.") == {
+        ("ARG", "COERCE", "BOL")
+    }
+    assert _coded("Ecuadorian troops fired on Colombian rebels on Tuesday.") == {
+        ("ECU", "ASSAULT", "COL")
+    }
