@@ -214,6 +214,18 @@ def test_people_of_no_named_state_are_of_the_state_that_acts_on_them() -> None:
     assert _coded("Kazakhstan extradited two suspects to Russia on Tuesday.") == {
         ("KAZ", "COOPERATE", "RUS")
     }
+    # before the noun, or in a "by" phrase; threatened as well as struck
+    assert _coded("The Iraqi army shelled rebel positions on Tuesday.") == {
+        ("IRQ", "ASSAULT", "IRQ")
+    }
+    assert _coded("Turkish police prevented a demonstration staged by students on Tuesday.") == {
+        ("TUR", "COERCE", "TUR")
+    }
+    assert _coded("The Egyptian interior minister warned protesters on Tuesday.") == {
+        ("EGY", "THREATEN", "EGY")
+    }
+    # "CSTO member states" are states, not people of no state
+    assert _coded("Tokayev said the situation threatens CSTO member states.") == set()
     # rebels in a named state are that state's
     assert _coded("Russian jets bombed rebels in Syria on Tuesday.") == {("RUS", "ASSAULT", "SYR")}
 

@@ -44,7 +44,9 @@ __all__ = ["VIOLENT", "Coded", "Context", "code_parse"]
 
 ASKED = Route(Via.ASKED)
 MUST = Route(Via.MUST)
-DOMESTIC_TYPES = frozenset({"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION"})
+DOMESTIC_TYPES = frozenset(
+    {"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION", "THREATEN"}
+)
 AGAINST_OWN = frozenset({"PROTEST", "REQUEST"})
 """What people of no named state do to a part of their own state (`_own_state`)."""
 

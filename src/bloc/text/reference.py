@@ -187,14 +187,19 @@ class Actors:
         return Found(code, None, 2, part=True) if code else None
 
     def _group(self, i: int, depth: int) -> bool:
-        """A phrase of people of no named state: a group noun at its head, or in its "of"
-        phrase ("dozens of rebels", "positions of the rebels")."""
-        if self.parse[i].lemma in self.words["groups"]:
+        """A phrase of people of no named state: a group noun at its head, before it ("a
+        rebel stronghold"), or in its "of" or "by" phrase ("dozens of rebels", "a rally by
+        students", "the demonstration staged by students")."""
+        groups = self.words["groups"]
+        if self.parse[i].lemma in groups:
             return True
-        return depth < 2 and any(
-            self.parse.case(c.i) in self.words["genitive"] and self._group(c.i, depth + 1)
-            for c in self.parse.children(i, "nmod")
-        )
+        if any(c.lemma in groups for c in self.parse.children(i, "compound")):
+            return True
+        whose = self.words["genitive"] | self.words["by"]
+        inner = [c for c in self.parse.children(i, "nmod") if self.parse.case(c.i) in whose]
+        for acl in self.parse.children(i, "acl"):
+            inner += self.parse.children(acl.i, "obl:agent")
+        return depth < 2 and any(self._group(c.i, depth + 1) for c in inner)
 
     def _inner_case(self, case: str) -> bool:
         """A phrase that may name whom its head belongs to: no preposition, or one of the
