@@ -271,3 +271,15 @@ def test_demonyms_news_uses_that_the_libraries_lack() -> None:
     assert _coded("Ecuadorian troops fired on Colombian rebels on Tuesday.") == {
         ("ECU", "ASSAULT", "COL")
     }
+
+
+def test_the_authorities_are_the_state_in_focus_or_where_the_act_is_placed() -> None:
+    """ "The authorities" (a plural the word class lists) stand for a state as "the
+    government" does; in an article's first such sentence, the state where the act is."""
+    assert _coded(
+        "Armenia sent troops to the border on Monday. The authorities accused Azerbaijan of "
+        "shelling on Tuesday."
+    ) == {("ARM", "ACCUSE", "AZE")}
+    assert _coded("The authorities arrested dozens of protesters in Minsk on Sunday.") == {
+        ("BLR", "COERCE", "BLR")
+    }

@@ -318,8 +318,9 @@ def _distinct(source: Found, target: Found, kinds: dict[str, str]) -> bool:
     if kinds.get(source.code, "state") != "state":
         return False
     if target.side:
-        # a domestic group acted on by its own state (named, or a part: "police")
-        return source.mention is not None or source.part
+        # a domestic group acted on by its own state (named, a part: "police", or a
+        # description of it: "the authorities")
+        return source.mention is not None or source.part or source.refers
     if source.side:
         return target.mention is not None  # a domestic group acting on a part of its state
     if source.part:

@@ -172,6 +172,16 @@ class Actors:
         where the sentence places the act ("in Tbilisi", "at the border of Georgia"), else
         of the state the document is about (the last state to act, else the last named).
         Only as a subject or agent: "sent troops" names what was sent, not who sent it."""
+        code = self._placed()
+        if code is None:
+            code = self.context.previous
+            if code is None or self.context.kinds.get(code) != "state":
+                code = self.context.state
+        return Found(code, None, 2, part=True) if code else None
+
+    def _placed(self) -> str | None:
+        """The state where the sentence places its act: named after "in", "at" or
+        "outside" ("in Tbilisi", "in Haiti")."""
         places = self.words["protest_cases"]
         for m in self.mentions:
             heads = self.parse.at(m.start, m.end)
@@ -180,11 +190,8 @@ class Actors:
                 and m.form != "members"
                 and any(self.parse.case(t.i) in places for t in heads)
             ):
-                return Found(m.code, None, 2, part=True)
-        code = self.context.previous
-        if code is None or self.context.kinds.get(code) != "state":
-            code = self.context.state
-        return Found(code, None, 2, part=True) if code else None
+                return m.code
+        return None
 
     def _group(self, i: int, depth: int) -> bool:
         """A phrase of people of no named state: a group noun at its head, before it ("a
@@ -311,19 +318,24 @@ class Actors:
             )
             if not determined:
                 return None
-            if token.text.lower() != token.lemma:
+            state_nouns = self.words["state_nouns"]
+            if token.text.lower() != token.lemma and token.text.lower() not in state_nouns:
                 return None  # "the states": several, not the one last named
-        if token.lemma in self.words["state_nouns"]:
+        if (
+            token.lemma in self.words["state_nouns"]
+            or token.text.lower() in self.words["state_nouns"]
+        ):
             kinds = self.context.kinds
             earlier = [
                 m for m in self.mentions if m.end <= token.start and kinds.get(m.code) == "state"
             ]
             if earlier:
                 return Found(earlier[-1].code, None, 2)
-            # the state in focus: the last to act, if a state, else the last named
+            # the state in focus: the last to act, if a state, else the last named; in
+            # an article's first such sentence, the state where the act is placed
             code = self.context.previous
             if code is None or kinds.get(code) != "state":
-                code = self.context.state
+                code = self.context.state or self._placed()
             return Found(code, None, 2) if code else None
         if token.lemma in self.words["organisation_nouns"]:
             code = self.context.alliance or self.context.organisation
