@@ -15,6 +15,13 @@ to an earlier one (same key, date and precision) always joins the event the
 earlier one joined or made, since merging only narrows dates within the
 period they had (tests/ingest/test_datasets.py checks it against the merge
 run row by row).
+
+Most groups can merge with nothing: a row that is an event of its own, or a
+day-precise group with no stored event of its source, target, type and year
+and no other group of its key on a date that agrees (a day agrees only with
+itself, and identical rows are one group). The merge would make each a new
+event and touch nothing else, so SQL makes them so (`_make_simple`), and only
+the groups that may merge go through `merge_reports` in Python.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from bloc.core.rules import reinforced
 from bloc.ingest.coded import TEXT
 from bloc.ingest.datasets.stage import ROW_EVENTS, FileReport
 from bloc.ingest.merge import (
@@ -39,9 +48,12 @@ from bloc.store import Store
 from bloc.store.alerts import queue_changes
 from bloc.store.writes import (
     add_dataset_events,
+    add_simple_events,
     add_staged_evidence,
     drop_staged,
     event_places,
+    largest_simple_group,
+    merging_groups,
     stage_fresh_rows,
 )
 
@@ -68,13 +80,35 @@ def store_batch(
 ) -> None:
     """One batch, all or nothing."""
     with store.transaction() as con:
-        groups = stage_fresh_rows(con, batch)
-        fresh = sum(int(g[-1]) for g in groups)
+        fresh = stage_fresh_rows(con, batch)
         report.already += batch.num_rows - fresh
-        if groups:
-            _merge_groups(con, groups, origin, confidence, report)
+        if fresh:
+            simple = _make_simple(con, origin, confidence, report)
+            groups = merging_groups(con)
+            merged = _merge_groups(con, groups, origin, confidence, report)
+            joined = simple.select(["grp", "event_id"]).cast(merged.schema)
+            add_staged_evidence(con, pa.concat_tables([joined, merged]))
         drop_staged(con)
         report.stored += fresh
+
+
+def _make_simple(
+    con: duckdb.DuckDBPyConnection, origin: str, confidence: float, report: FileReport
+) -> pa.Table:
+    """The groups that can merge with nothing (`bloc.store.writes.stage_fresh_rows`) made
+    new events in SQL, as `merge_reports` would make them: named by their first row, their
+    confidence reinforced once by each further row. Returns their grp, event_id and n."""
+    agreeing = [confidence]
+    for _ in range(1, largest_simple_group(con)):
+        agreeing.append(reinforced(agreeing[-1], confidence))
+    made = add_simple_events(con, agreeing, origin)
+    if made.num_rows:
+        ids = made["event_id"].to_pylist()
+        report.events_new += made.num_rows
+        report.events_merged += int(pc.sum(made["n"]).as_py()) - made.num_rows
+        report.changed.update(ids)
+        queue_changes(con, ids)  # for the alert rules, should this process die before them
+    return made
 
 
 def _merge_groups(
@@ -83,7 +117,11 @@ def _merge_groups(
     origin: str,
     confidence: float,
     report: FileReport,
-) -> None:
+) -> pa.Table:
+    """The groups that may merge, through `merge_reports` in file order; returns which
+    event each group (grp) joined or made."""
+    if not groups:
+        return pa.table({"grp": pa.array([], pa.int64()), "event_id": pa.array([], TEXT)})
     columns = [list(column) for column in zip(*groups, strict=True)]
     k, ids, dates, precisions, sources, targets, types, modes, alliances, intensity = columns[:10]
     merge_keys, counts = columns[10], columns[13]
@@ -124,7 +162,7 @@ def _merge_groups(
     )
     add_dataset_events(con, new)
     apply_changes(con, changed)
-    add_staged_evidence(con, pa.table({"grp": pa.array(k, pa.int64()), "event_id": eids}))
+    return pa.table({"grp": pa.array(k, pa.int64()), "event_id": pa.array(eids, TEXT)})
 
 
 _SEP = "\x1f"
