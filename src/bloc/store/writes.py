@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from bloc.store.db import Store
 from bloc.store.kinds import domestic_sql, fill_kinds, kind_sql
+from bloc.store.rules_sql import period_end_sql, period_start_sql
 
 Table = Literal["documents", "events", "evidence"]
 
@@ -105,7 +106,7 @@ def stage_fresh_rows(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
     nothing: a row that is an event of its own (`alone`), or a day-precise group whose
     key (source, target, type, `merge_key`, year) has only day-precise groups in the
     batch (each a different day, so none agrees with another) and no stored event
-    (curated ones aside) of its source, target, type and year to join.
+    (curated ones aside) of its source, target and type whose period holds its day.
     """
     con.register("batch_rows", batch)
     con.execute(
@@ -132,19 +133,29 @@ def stage_fresh_rows(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
                    year(f.date) AS year
             FROM bloc_fresh f JOIN (SELECT grp, count(*) AS n FROM bloc_fresh GROUP BY grp) g
               ON g.grp = f.k
-        ), taken AS (
-            SELECT DISTINCT e.source, e.target, e.type, year(e.date) AS year
+        ), stored AS (  -- the stored events a day of the batch may fall in
+            SELECT e.source, e.target, e.type, e.date, coalesce(e.date_precision, 'day') AS p,
+                   {start} AS first, {end} AS last
             FROM events e SEMI JOIN (SELECT DISTINCT source, target, type FROM heads) h
               ON e.source = h.source AND e.target = h.target AND e.type = h.type
             WHERE e.origin <> 'curated'
+        ), taken AS (
+            SELECT h.k FROM heads h JOIN stored e ON e.source = h.source
+              AND e.target = h.target AND e.type = h.type AND e.date = h.date AND e.p = 'day'
+            UNION
+            SELECT h.k FROM heads h JOIN stored e ON e.source = h.source
+              AND e.target = h.target AND e.type = h.type AND e.p <> 'day'
+              AND h.date BETWEEN e.first AND e.last
         )
         SELECT h.*, h.alone OR (
                    bool_and(h.precision = 'day') OVER (
                        PARTITION BY h.source, h.target, h.type, h.merge_key, h.year)
-                   AND t.source IS NULL) AS simple
-        FROM heads h LEFT JOIN taken t ON t.source = h.source AND t.target = h.target
-          AND t.type = h.type AND t.year = h.year
-        """
+                   AND h.k NOT IN (SELECT k FROM taken)) AS simple
+        FROM heads h
+        """.format(
+            start=period_start_sql("e.date", "e.date_precision"),
+            end=period_end_sql("e.date", "e.date_precision"),
+        )
     )
     return count_rows(con, "bloc_fresh")
 

@@ -83,9 +83,9 @@ def store_batch(
         fresh = stage_fresh_rows(con, batch)
         report.already += batch.num_rows - fresh
         if fresh:
+            # The groups that may merge first: they must not find the simple ones' events.
+            merged = _merge_groups(con, merging_groups(con), origin, confidence, report)
             simple = _make_simple(con, origin, confidence, report)
-            groups = merging_groups(con)
-            merged = _merge_groups(con, groups, origin, confidence, report)
             joined = simple.select(["grp", "event_id"]).cast(merged.schema)
             add_staged_evidence(con, pa.concat_tables([joined, merged]))
         drop_staged(con)
