@@ -68,7 +68,7 @@ def _none_simple(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
     return fresh
 
 
-def _state(store: Store) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def _state(store: Store) -> tuple[list[tuple[Any, ...]], ...]:
     events = store.con.execute(
         "SELECT id, date, date_precision, source, target, type, mode, round(confidence, 9), "
         "origin, source_kind, target_kind, domestic FROM events WHERE origin <> 'curated' "
@@ -77,7 +77,8 @@ def _state(store: Store) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     evidence = store.con.execute(
         "SELECT document, event_id, sentence, published FROM evidence ORDER BY document"
     ).fetchall()
-    return events, evidence
+    queued = store.con.execute("SELECT event_id FROM alert_queue ORDER BY 1").fetchall()
+    return events, evidence, queued
 
 
 @pytest.mark.parametrize("seed", [1])
@@ -96,6 +97,9 @@ def test_simple_groups_made_in_sql_are_what_the_merge_makes(
                      (dt.date(2022, 12, 26), "week"), (dt.date(2023, 1, 1), "year")]  # fmt: skip
             for i, (day, precision) in enumerate(texts):
                 store_results(store, _text(day, precision, f"t{i}.txt", "AZE"), IngestSummary())
+            store.con.execute(  # a rule, so that writes queue the events they change
+                "INSERT INTO alert_rules VALUES ('r', 'cohesion', 'CSTO', '{}', now())"
+            )
         for start in range(0, batch.num_rows, 300):  # three batches: later ones merge too
             with Store.open(db) as store:
                 write.store_batch(store, batch.slice(start, 300), "gdelt", 0.4, report)
@@ -104,7 +108,8 @@ def test_simple_groups_made_in_sql_are_what_the_merge_makes(
             found[name] = (_state(store), report.events_new, report.events_merged, report.stored)
         assert report.already == batch.num_rows
     assert found["split"] == found["all_merged"]
-    (events, evidence), new, merged, stored = found["split"]
+    (events, evidence, queued), new, merged, stored = found["split"]
+    assert {q for (q,) in queued} >= {e[0] for e in events if e[0].startswith("gdelt-")}
     assert stored == batch.num_rows == len([e for e in evidence if e[0].startswith("gdelt:")])
     assert new + merged == stored and merged > 100
     linked = {eid for d, eid, *_ in evidence if d.startswith("gdelt:") or d.endswith(".txt")}

@@ -181,7 +181,8 @@ def add_simple_events(
 ) -> pa.Table:
     """Each `simple` staged group made a new event, named by its first row (`new_id`),
     its confidence `confidence[n - 1]` for a group of n rows (its rows agreeing with one
-    another, as the merge rule reinforces it). Returns their grp, event_id and n."""
+    another, as the merge rule reinforces it), queued for the alert rules. Returns their
+    grp, event_id and n."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE bloc_simple AS
@@ -202,6 +203,10 @@ def add_simple_events(
         FROM (SELECT s.*, {sides} FROM bloc_simple s
               LEFT JOIN actors a ON a.code = s.source LEFT JOIN actors b ON b.code = s.target)
         """
+    )
+    con.execute(  # for the alert rules, as `bloc.store.alerts.queue_changes` notes changes
+        "INSERT INTO alert_queue SELECT id FROM bloc_simple "
+        "WHERE EXISTS (SELECT 1 FROM alert_rules) ON CONFLICT DO NOTHING"
     )
     simple: pa.Table = con.sql(
         "SELECT grp, id AS event_id, n FROM bloc_simple ORDER BY grp"

@@ -107,7 +107,6 @@ def _make_simple(
         report.events_new += made.num_rows
         report.events_merged += int(pc.sum(made["n"]).as_py()) - made.num_rows
         report.changed.update(ids)
-        queue_changes(con, ids)  # for the alert rules, should this process die before them
     return made
 
 
