@@ -44,7 +44,7 @@ from bloc.ingest.merge import (
     merge_reports,
     stored_events,
 )
-from bloc.store import Store
+from bloc.store import Store, opened
 from bloc.store.alerts import queue_changes
 from bloc.store.writes import (
     add_dataset_events,
@@ -67,12 +67,16 @@ def store_rows(
     confidence: float,
     report: FileReport,
     batch_rows: int = BATCH_ROWS,
-) -> None:
-    """Store ready rows (in file order) batch by batch, each batch in its own transaction."""
+) -> bool:
+    """Store ready rows (in file order) batch by batch, each batch in its own transaction.
+
+    The first batch opens the store as `opened` does (created, upgraded, its knowledge
+    base loaded); True when there was a batch, so the store was opened so."""
     for start in range(0, rows.num_rows, max(1, batch_rows)):
         batch = rows.slice(start, batch_rows)
-        with Store.open(path) as store:
+        with opened(path, write=True) if start == 0 else Store.open(path) as store:
             store_batch(store, batch, origin, confidence, report)
+    return int(rows.num_rows) > 0
 
 
 def store_batch(
