@@ -17,9 +17,9 @@ period they had (tests/ingest/test_datasets.py checks it against the merge
 run row by row).
 
 Most groups can merge with nothing: a row that is an event of its own, or a
-day-precise group with no stored event of its source, target, type and year
-and no other group of its key on a date that agrees (a day agrees only with
-itself, and identical rows are one group). The merge would make each a new
+day-precise group with no stored event of its source, target and type whose
+period holds its day, and no other group of its key on a date that agrees (a
+day agrees only with itself, and identical rows are one group). The merge would make each a new
 event and touch nothing else, so SQL makes them so (`_make_simple`), and only
 the groups that may merge go through `merge_reports` in Python.
 """
