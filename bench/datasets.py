@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -131,15 +132,21 @@ def bare_read(path: Path) -> float:
     """DuckDB reading the export into a table, every column as text."""
     con = duckdb.connect()
     try:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         con.execute(
             "CREATE TABLE t AS SELECT * FROM read_csv(?, delim = '\t', header = false, "
             "columns = ?, quote = '', escape = '', auto_detect = false)",
             [str(path), dict.fromkeys(COLUMNS, "VARCHAR")],
         )
+        CPU.setdefault("bare", []).append(time.process_time() - cpu)
         return time.perf_counter() - began
     finally:
         con.close()
+
+
+CPU: dict[str, list[float]] = {}
+"""Processor seconds of each run (every thread of the process), by what ran: on a machine
+others share, the wall-clock ratio moves with their load, the processor time much less."""
 
 
 def timed_import(path: Path, base: Path, folder: Path, keep_all: bool) -> tuple[float, object]:
@@ -147,8 +154,9 @@ def timed_import(path: Path, base: Path, folder: Path, keep_all: bool) -> tuple[
     for leftover in folder.glob("run.duckdb*"):
         leftover.unlink()
     shutil.copy(base, db)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     summary = import_files("gdelt", [path], db, keep_all=keep_all)
+    CPU.setdefault("all" if keep_all else "import", []).append(time.process_time() - cpu)
     return time.perf_counter() - began, summary.files[0]
 
 
@@ -170,7 +178,7 @@ _COMMAND = (
 
 def in_a_process(code: str, *args: str) -> tuple[float, int]:
     """Seconds and peak memory (KiB) of a fresh Python process running `code`."""
-    began = time.perf_counter()
+    began, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, "-c", f"{code}\n{_PEAK}", *args],
         capture_output=True,
@@ -179,6 +187,9 @@ def in_a_process(code: str, *args: str) -> tuple[float, int]:
         env={**os.environ},
     )
     seconds = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    CPU.setdefault(code, []).append(cpu)
     peak = next(int(x.split()[1]) for x in done.stderr.splitlines() if x.startswith("PEAK"))
     return seconds, peak
 
@@ -200,6 +211,11 @@ def whole_command(path: Path, base: Path, folder: Path, runs: int) -> None:
     print(
         f"the whole command (bloc import gdelt FILE): {cmd_s:.2f} s, peak {cmd_kib / 1024:.0f} "
         f"MiB; ratio {cmd_s / bare_s:.1f}x the time, {cmd_kib / bare_kib:.1f}x the memory"
+    )
+    bare_cpu, cmd_cpu = min(CPU[_BARE]), min(CPU[_COMMAND])
+    print(
+        f"  processor time: the command {cmd_cpu:.2f} s, the bare process {bare_cpu:.2f} s, "
+        f"ratio {cmd_cpu / bare_cpu:.1f}"
     )
 
 
@@ -242,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
             results[keep_all] = times
             label = "bloc import gdelt --all" if keep_all else "bloc import gdelt"
             print(f"{label}: {spread(times)}; ratio to the bare read {min(times) / min(bare):.1f}")
+            cpu = min(CPU["all" if keep_all else "import"])
+            print(
+                f"  processor time: {cpu:.2f} s beside the bare read's {min(CPU['bare']):.2f} s, "
+                f"ratio {cpu / min(CPU['bare']):.1f}"
+            )
             print(
                 f"  {report.rows:,} rows: {report.stored:,} stored as evidence of "
                 f"{report.events_new:,} new events ({report.events_merged:,} merged), "

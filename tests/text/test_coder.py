@@ -98,9 +98,9 @@ def test_a_long_unpunctuated_sentence_is_coded_in_bounded_time() -> None:
 
     unit = "Armenia asked the CSTO for help and Russia attacked Ukraine and "
     text = (unit * (1_900 // len(unit) + 1))[:1_900]
-    began = time.perf_counter()
+    began = time.process_time()
     events = process(Document(id="long", text=text, published=dt.date(2023, 1, 1))).events
-    assert time.perf_counter() - began < 5.0  # well under a second
+    assert time.process_time() - began < 5.0  # well under a second
     assert {(e.source, e.target, e.type) for e in events} >= {("ARM", "CSTO", "REQUEST")}
 
 

@@ -29,6 +29,13 @@ def test_the_destination_of_a_sending_verb_is_the_target() -> None:
         ("NATO", "AID", "EST")
     }
     assert _coded("Tokayev arrived in Moscow on Tuesday.") == {("KAZ", "CONSULT", "RUS")}
+    # a batch, a deployment of troops is troops; a delegation of officials is a visit
+    assert _coded("A first batch of Turkish troops arrived in Azerbaijan on Tuesday.") == {
+        ("TUR", "AID", "AZE")
+    }
+    assert _coded("A delegation of Russian officials arrived in Minsk on Tuesday.") == {
+        ("RUS", "CONSULT", "BLR")
+    }
     # not for acts that send nothing: "to Putin's face" is no destination
     criticised = _coded(
         "Armenia's prime minister criticised the inaction of the CSTO to Putin's face on Monday."
@@ -192,3 +199,87 @@ def test_a_noun_trigger_naming_a_light_verbs_object_takes_its_roles() -> None:
 def test_a_protest_with_no_target_is_against_the_one_its_purpose_names() -> None:
     events = _coded("Kazakh miners began a hunger strike to demand the resignation of Tokayev.")
     assert ("KAZ", "PROTEST", "KAZ") in events  # the miners, of the state their president is
+
+
+def test_people_of_no_named_state_are_of_the_state_that_acts_on_them() -> None:
+    """Rebels, militants, members of a group, also inside an "of" phrase ("dozens of
+    rebels"), acted on by a state's forces: a domestic event, as CAMEO codes it."""
+    assert _coded("Ethiopian troops killed dozens of rebels in clashes on Tuesday.") == {
+        ("ETH", "ASSAULT", "ETH")
+    }
+    assert _coded("Pakistani security forces arrested three suspected militants on Tuesday.") == {
+        ("PAK", "COERCE", "PAK")
+    }
+    # an actor named in another role is the target, not the people
+    assert _coded("Kazakhstan extradited two suspects to Russia on Tuesday.") == {
+        ("KAZ", "COOPERATE", "RUS")
+    }
+    # before the noun, or in a "by" phrase; threatened as well as struck
+    assert _coded("The Iraqi army shelled rebel positions on Tuesday.") == {
+        ("IRQ", "ASSAULT", "IRQ")
+    }
+    assert _coded("Turkish police prevented a demonstration staged by students on Tuesday.") == {
+        ("TUR", "COERCE", "TUR")
+    }
+    assert _coded("The Egyptian interior minister warned protesters on Tuesday.") == {
+        ("EGY", "THREATEN", "EGY")
+    }
+    # "CSTO member states" are states, not people of no state
+    assert _coded("Tokayev said the situation threatens CSTO member states.") == set()
+    # rebels in a named state are that state's
+    assert _coded("Russian jets bombed rebels in Syria on Tuesday.") == {("RUS", "ASSAULT", "SYR")}
+
+
+def test_people_of_no_named_state_protesting_against_a_part_of_a_state_are_its_own() -> None:
+    """The mirror of the rule above: protesters or students acting against a state's
+    leader or government are of that state; a state named as itself says nothing."""
+    assert _coded(
+        "Protesters demanded the resignation of Prime Minister Nikol Pashinyan on Tuesday."
+    ) == {("ARM", "REQUEST", "ARM")}
+    assert _coded("Students protested against the government of Serbia on Tuesday.") == {
+        ("SRB", "PROTEST", "SRB")
+    }
+    assert _coded("Protesters denounced Russia on Tuesday.") == set()
+
+
+def test_a_states_organs_named_alone_are_of_the_state_where_or_about_which() -> None:
+    """ "Police", "the ministry", "troops" acting: the state where the act is placed,
+    else the state the article is about; only as a subject ("send troops" names what
+    was sent)."""
+    assert _coded("Police detained ten protesters in Yerevan on Tuesday.") == {
+        ("ARM", "COERCE", "ARM")
+    }
+    assert _coded(
+        "Armenia recalled its ambassador on Monday. The ministry accused Azerbaijan of "
+        "shelling on Tuesday."
+    ) == {("ARM", "ACCUSE", "AZE")}
+    assert _coded("Russia asked the CSTO to send troops on Tuesday.") == {
+        ("RUS", "REQUEST", "CSTO")
+    }
+    # people in a named state are that state's, whoever detains them
+    assert _coded("Russian troops detained civilians in Ukraine on Tuesday.") == {
+        ("RUS", "COERCE", "UKR")
+    }
+    # alone in one sentence, with no state to be part of: nothing
+    assert _coded("Officials accused the rebels of shelling on Tuesday.") == set()
+
+
+def test_demonyms_news_uses_that_the_libraries_lack() -> None:
+    assert _coded("Argentine police detained two Bolivian nationals on Tuesday.") == {
+        ("ARG", "COERCE", "BOL")
+    }
+    assert _coded("Ecuadorian troops fired on Colombian rebels on Tuesday.") == {
+        ("ECU", "ASSAULT", "COL")
+    }
+
+
+def test_the_authorities_are_the_state_in_focus_or_where_the_act_is_placed() -> None:
+    """ "The authorities" (a plural the word class lists) stand for a state as "the
+    government" does; in an article's first such sentence, the state where the act is."""
+    assert _coded(
+        "Armenia sent troops to the border on Monday. The authorities accused Azerbaijan of "
+        "shelling on Tuesday."
+    ) == {("ARM", "ACCUSE", "AZE")}
+    assert _coded("The authorities arrested dozens of protesters in Minsk on Sunday.") == {
+        ("BLR", "COERCE", "BLR")
+    }

@@ -44,7 +44,7 @@ def test_the_page_lists_every_exit_and_ranks_each(client: TestClient, kb_db: Pat
     block = re.search(r'data-chart-for="exits-timeline">(.*?)</script>', html, re.S)
     assert block
     figure = json.loads(block.group(1))
-    marks = [t for t in figure["data"] if t["type"] == "scatter"]
+    marks = [t for t in figure["data"] if t["type"] == "scatter" and t["mode"] == "markers"]
     assert {t["name"] for t in marks} == set(exits.kind) <= set(KIND_SYMBOLS)
     assert sum(len(t["x"]) for t in marks) == len(exits)
     assert set(figure["data"][0]["y"]) == {

@@ -153,7 +153,12 @@ def test_a_form_post_without_a_session_or_its_csrf_token_is_refused(
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site", "Origin": "null"}],
+    [
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "null"},
+        {"Origin": "null"},  # a sandboxed frame or a data: page: no origin to trust
+        {"Sec-Fetch-Site": "same-origin", "Origin": "null"},
+    ],
 )
 def test_a_form_sent_from_another_site_is_refused(
     client: TestClient, store: Path, headers: dict[str, str]
@@ -165,7 +170,7 @@ def test_a_form_sent_from_another_site_is_refused(
         headers=headers,
     )
     assert answer.status_code == 403 and decisions(store) == []
-    same = {"Sec-Fetch-Site": "same-origin", "Origin": "null"}  # what the dashboard's pages send
+    same = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}  # the pages' forms
     answer = client.post(
         f"/events/{text_event(store, 'ARM')}/review",
         data={"decision": "reject", "csrf": csrf},
@@ -210,6 +215,9 @@ def test_the_json_api_takes_decisions_with_the_token_in_a_header(
     assert client.post(route, json={"decision": "confirm"}).status_code == 403
     wrong = {"Authorization": "Bearer guess"}
     assert client.post(route, json={"decision": "confirm"}, headers=wrong).status_code == 403
+    null = {**auth, "Origin": "null"}  # the token, but sent from a page with no origin
+    refused = client.post(route, json={"decision": "confirm"}, headers=null)
+    assert refused.status_code == 403 and "another site" in refused.json()["error"]
     body = {"decision": "correct", "type": "PROTEST", "reviewer": "script", "basis": 0}
     stored = client.post(route, json=body, headers={"X-Bloc-Token": TOKEN})
     assert stored.status_code == 200 and stored.json()["stored"] is True

@@ -50,3 +50,25 @@ def test_the_overview_carries_the_chart_from_the_hand_typed_votes(kb_db: Path) -
     years = {x[:4] for t in fig["data"] for x in t["x"]}
     assert years == {"2022", "2023"}
     assert not measures.votes("CSTO", db=kb_db, on="2023-05-31").empty
+
+
+def test_members_joining_on_one_day_make_one_mark() -> None:
+    """NATO's seven of 29 March 2004 are one label ("7 join") with their codes in the hover,
+    not seven labels drawn over one another."""
+    frame = pd.DataFrame(
+        {
+            "member": ["POL", "POL"],
+            "year": [1999, 2005],
+            "agreement": [0.9, 0.8],
+            "with_median": [0.5, 0.6],
+            "member_then": [True, True],
+            "votes": [10, 10],
+        }
+    )
+    figure = votes_chart(frame, bundled().alliance("NATO"), dt.date(2024, 12, 31), names())
+    assert figure is not None
+    marks = [a for a in figure["layout"]["annotations"] if a["xref"] == "x"]
+    days = [a["x"] for a in marks]
+    assert len(days) == len(set(days))
+    march = next(a for a in marks if a["x"] == "2004-03-29")
+    assert march["text"] == "7 join" and "EST" in march["hovertext"]

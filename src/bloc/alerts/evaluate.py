@@ -130,9 +130,12 @@ def evaluate(
             alerts, states = quiet_feeds(quiet, silence, state, now)
             found += alerts
             new_states += states
-    risky = [r for r in rules if r.kind in ("risk-above", "risk-jump") and r.alliance in touched]
+        kinds = ("risk-above", "risk-jump")
+        risky = [r for r in rules if r.kind in kinds and r.alliance in touched]
+        if risky:
+            scores = RiskBook(session)
+            scores.read([str(r.alliance) for r in risky], store)
     if risky:
-        scores = RiskBook(session)
         alerts, states = risk_alerts(risky, scores, state, day, now)
         found += alerts
         new_states += states
@@ -244,6 +247,13 @@ class RiskBook:
         self.grid = sorted(grid or [])  # a replay's days: a window's start snaps to one
         self._scores: dict[tuple[str, dt.date], pd.DataFrame] = {}
         self._observed: dict[str, measures.Observed] = {}
+
+    def read(self, alliances: Iterable[str], store: Store | None = None) -> None:
+        """Read the signals of these alliances in one pass over the store (from `store`
+        if given, open), rather than one pass each when their risk is first asked."""
+        wanted = [a for a in dict.fromkeys(alliances) if a not in self._observed]
+        if wanted:
+            self._observed.update(measures.observe_many(wanted, self.db, store))
 
     def on(self, alliance: str, day: dt.date) -> pd.DataFrame:
         key = (alliance, day)

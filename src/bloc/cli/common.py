@@ -87,10 +87,24 @@ AsCodedOption = Annotated[
 ]
 
 
-def chosen_view(db: Path | None, origin: list[str] | None, as_coded: bool = False) -> View:
+EveryActorOption = Annotated[
+    bool,
+    typer.Option(
+        "--every-actor",
+        help="Count events of every kind of actor (rebels, parties, companies, ...) and "
+        "domestic ones too; by default the measures count only events between states "
+        '(docs/datasets.md, "Who the actors are").',
+    ),
+]
+
+
+def chosen_view(
+    db: Path | None, origin: list[str] | None, as_coded: bool = False, every_actor: bool = False
+) -> View:
     """The command's one session on the store, passed down to every reader: through the
-    origins chosen, as coded or reviewed, with the bundled knowledge base."""
-    return View(db or _store.default_db_path(), origin, as_coded=as_coded)
+    origins chosen, as coded or reviewed, over states only or every actor (`--every-actor`),
+    with the bundled knowledge base."""
+    return View(db or _store.default_db_path(), origin, as_coded=as_coded, every_actor=every_actor)
 
 
 def fail(exc: BlocError) -> None:
@@ -102,6 +116,8 @@ def cell(value: Any) -> str:
     plain = api.plain(value)
     if isinstance(plain, float):
         return f"{plain:.3f}"
+    if isinstance(plain, dict):  # a risk's parts: "misalignment 0.146; refusals 0.087"
+        return "; ".join(f"{k} {cell(v)}" for k, v in plain.items())
     if isinstance(plain, list):
         return "; ".join(
             str(v.get("document", v)) if isinstance(v, dict) else str(v) for v in plain
@@ -138,7 +154,10 @@ def emit(
     elif fmt is Format.csv:
         records = api.to_records(frame)
         flat = pd.DataFrame(
-            [{k: cell(v) if isinstance(v, list) else v for k, v in r.items()} for r in records],
+            [
+                {k: cell(v) if isinstance(v, list | dict) else v for k, v in r.items()}
+                for r in records
+            ],
             columns=frame.columns,
         )
         sys.stdout.write(flat.to_csv(index=False))

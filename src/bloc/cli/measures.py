@@ -13,6 +13,7 @@ from bloc.cli.common import (
     AsCodedOption,
     ByOption,
     DbOption,
+    EveryActorOption,
     Format,
     FormatOption,
     OnOption,
@@ -52,12 +53,13 @@ def alignment_command(
     until: UntilOption = None,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
+    every_actor: EveryActorOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Each member's alignment with the alliance and its leader (-1..1), per period."""
     try:
-        view = chosen_view(db, origin, as_coded)
+        view = chosen_view(db, origin, as_coded, every_actor)
         frame = measures.alignment(
             alliance, by=by, member=member, since=since, until=until, db=view
         )
@@ -73,12 +75,13 @@ def dyads_command(
     matrix: Annotated[bool, typer.Option(help="Print a member-by-member matrix.")] = False,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
+    every_actor: EveryActorOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Relations between members (-1 hostile .. +1 friendly), most hostile pair first."""
     try:
-        frame = measures.dyads(alliance, on=on, db=chosen_view(db, origin, as_coded))
+        frame = measures.dyads(alliance, on=on, db=chosen_view(db, origin, as_coded, every_actor))
     except BlocError as exc:
         fail(exc)
     if matrix:
@@ -119,13 +122,18 @@ def cohesion_command(
     until: UntilOption = None,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
+    every_actor: EveryActorOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """One cohesion index (0..1) per period, and its parts."""
     try:
         frame = measures.cohesion(
-            alliance, by=by, since=since, until=until, db=chosen_view(db, origin, as_coded)
+            alliance,
+            by=by,
+            since=since,
+            until=until,
+            db=chosen_view(db, origin, as_coded, every_actor),
         )
     except BlocError as exc:
         fail(exc)
@@ -141,12 +149,13 @@ def risk_command(
     ] = None,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
+    every_actor: EveryActorOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Members ranked by risk of leaving or freezing participation, with reasons."""
     try:
-        view = chosen_view(db, origin, as_coded)
+        view = chosen_view(db, origin, as_coded, every_actor)
         if explain:
             frame = measures.explain(alliance, explain, on=on, db=view)
             title = f"{alliance.upper()}: evidence behind {explain.upper()}'s exit risk"
@@ -165,12 +174,15 @@ def compare_command(
     on: OnOption = None,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
+    every_actor: EveryActorOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The same measures for several alliances, side by side."""
     try:
-        frame = measures.compare(alliances, on=on, db=chosen_view(db, origin, as_coded))
+        frame = measures.compare(
+            alliances, on=on, db=chosen_view(db, origin, as_coded, every_actor)
+        )
     except BlocError as exc:
         fail(exc)
     emit(frame, fmt, f"{' vs '.join(a.upper() for a in alliances)} on {on or 'today'}")
@@ -193,13 +205,14 @@ def simulate_command(
     ] = None,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
+    every_actor: EveryActorOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """What each member and the alliance do when a member invokes collective defence."""
     try:
         scenario = simulate.parse_scenario(alliance, requester, threat, aggressor, on, assume)
-        view = chosen_view(db, origin, as_coded)
+        view = chosen_view(db, origin, as_coded, every_actor)
         result = simulate.simulate(scenario, draws=draws, seed=seed, db=view)
     except BlocError as exc:
         fail(exc)
@@ -278,23 +291,24 @@ def backtest_command(
     pairs: Annotated[int, typer.Option(help="With --placebo: how many pairs.")] = 120,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
+    every_actor: EveryActorOption = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Predict every historical request from what was known the day before it
     (with --risk: rank every member that left, as it stood beforehand)."""
     if risk:
-        view = chosen_view(db, origin, as_coded)
+        view = chosen_view(db, origin, as_coded, every_actor)
         _risk_backtest(alliance, lead, evidence, placebo, pairs, seed, view, fmt)
         return
     if calibration:
-        _calibration(alliance, draws, seed, chosen_view(db, origin, as_coded), fmt)
+        _calibration(alliance, draws, seed, chosen_view(db, origin, as_coded, every_actor), fmt)
         return
     if alliance is None:
         err.print("error: name an alliance (e.g. CSTO) or use --calibration", highlight=False)
         raise typer.Exit(2)
     try:
-        view = chosen_view(db, origin, as_coded)
+        view = chosen_view(db, origin, as_coded, every_actor)
         frame = simulate.backtest(alliance, draws=draws, seed=seed, db=view)
     except BlocError as exc:
         fail(exc)

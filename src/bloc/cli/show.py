@@ -11,6 +11,7 @@ import typer
 from bloc.cli.common import (
     AsCodedOption,
     DbOption,
+    EveryActorOption,
     OnOption,
     OriginOption,
     app,
@@ -95,13 +96,16 @@ def report_command(
     on: OnOption = None,
     origin: OriginOption = None,
     as_coded: AsCodedOption = False,
+    every_actor: EveryActorOption = False,
     db: DbOption = None,
 ) -> None:
     """One self-contained HTML report (charts inside, no external requests) to share."""
     from bloc.web import report
 
     try:
-        path = report.write(alliance, out, api.parse_day(on), chosen_view(db, origin, as_coded))
+        path = report.write(
+            alliance, out, api.parse_day(on), chosen_view(db, origin, as_coded, every_actor)
+        )
     except BlocError as exc:
         fail(exc)
     out_size = path.stat().st_size

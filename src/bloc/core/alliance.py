@@ -43,9 +43,14 @@ class Source:
     date: dt.date | None
     url: str | None = None
     seed: str | None = None
+    precision: Precision = "day"  # of `date`: a source dated "2022-10" is of October 2022
+
+    def when(self) -> str | None:
+        """Its date written to its precision (2022-10, not 2022-10-01), or None."""
+        return Dated(self.date, self.precision).iso() if self.date else None
 
     def cite(self) -> str:
-        when = self.date.isoformat() if self.date else "n.d."
+        when = self.when() or "n.d."
         return f"{self.publisher}, “{self.title}”, {when}" + (f", {self.url}" if self.url else "")
 
 

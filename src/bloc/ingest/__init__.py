@@ -9,9 +9,34 @@ document isolated, store), which hands `coded` Arrow tables to `merge`, the
 step that stores documents and merges their events into those stored.
 """
 
-from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch
-from bloc.ingest.local import BATCH_SIZE, ingest
-from bloc.ingest.merge import IngestSummary, Progress, event_id, store_new, store_results
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch
+    from bloc.ingest.local import BATCH_SIZE, ingest
+    from bloc.ingest.merge import IngestSummary, Progress, event_id, store_new, store_results
+
+# Where each name lives, imported on first use: `bloc import` (ingest.datasets) needs
+# neither the coder's engine (`local`, `loop`) nor the text pipeline they import.
+_WHERE: dict[str, str] = {
+    **dict.fromkeys(("CODED_DOCUMENTS", "CODED_EVENTS", "CodedBatch"), "bloc.ingest.coded"),
+    **dict.fromkeys(("BATCH_SIZE", "ingest"), "bloc.ingest.local"),
+    **dict.fromkeys(("IngestSummary", "Progress", "event_id", "store_new", "store_results"),
+                    "bloc.ingest.merge"),
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """A name of ingest, imported when first asked for (PEP 562)."""
+    if name not in _WHERE:
+        raise AttributeError(f"module 'bloc.ingest' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BATCH_SIZE",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol, cast
 
+from bloc.core import glossary
 from bloc.core.alliance import (
     EXIT_KINDS,
     MEMBER_STATUSES,
@@ -66,7 +67,8 @@ def load_alliance(loader: Loader, path: Path) -> tuple[Alliance, list[CuratedEve
     provisions = _provisions(loader, top, path)
     spells = _spells(loader, top, path)
     requests = _requests(loader, top, path, code, {p.id for p in provisions})
-    events = [e for r in requests for e in _request_events(r)]
+    articles = {p.id: glossary.provision(p.article, p.kind) for p in provisions}
+    events = [e for r in requests for e in _request_events(r, articles, loader.actors)]
     for i, raw in enumerate(top.raw.get("events") or []):
         events.append(loader.event(Entry(path.name, f"events[{i}]", raw, KEYS["event"]), code))
     rivals, rival_alliances = _rivals(loader, top, path, code)
@@ -259,8 +261,13 @@ def _overlap(a: Spell, b: Spell) -> bool:
     return a.start < b_end and b.start < a_end
 
 
-def _request_events(req: AssistanceRequest) -> list[CuratedEvent]:
-    """The request and the alliance's answer, as two curated events."""
+def _request_events(
+    req: AssistanceRequest, articles: dict[str, str], actors: Mapping[str, Actor]
+) -> list[CuratedEvent]:
+    """The request and the alliance's answer, as two curated events (the request's summary
+    in plain words: "Kyrgyzstan asks the CSTO for help under Article 4 (collective
+    defence) against an incursion.")."""
+    asker = actors[req.requester].name if req.requester in actors else req.requester
     ask = CuratedEvent(
         id=f"{req.id}-request",
         date=req.date,
@@ -271,8 +278,8 @@ def _request_events(req: AssistanceRequest) -> list[CuratedEvent]:
         mode="military aid",
         alliance=req.alliance,
         intensity=1.0,
-        summary=f"{req.requester} asks {req.alliance} for help under {req.provision} "
-        f"({req.threat}).",
+        summary=f"{asker} asks {glossary.alliance(req.alliance)} for help under "
+        f"{articles.get(req.provision, req.provision)} against {glossary.threat(req.threat)}.",
         cite=req.cite,
         context=req.alliance,
     )

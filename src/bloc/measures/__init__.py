@@ -23,7 +23,9 @@ from bloc.measures.relations import (
 )
 from bloc.measures.reliability import reliability, reliability_summary
 from bloc.measures.risk import RISK_WEIGHTS, SCORE_WEIGHTS, explain, risk
-from bloc.measures.signals import observe, signals
+from bloc.measures.risk_parts import risk_parts
+from bloc.measures.seriation import seriate
+from bloc.measures.signals import observe, observe_many, signals
 from bloc.measures.votes import vote_pairs, votes
 
 __all__ = [
@@ -42,12 +44,15 @@ __all__ = [
     "explain",
     "export_gold",
     "observe",
+    "observe_many",
     "relations",
     "reliability",
     "reliability_summary",
     "risk",
     "risk_backtest",
+    "risk_parts",
     "risk_placebo",
+    "seriate",
     "signals",
     "tie_scores",
     "ties",

@@ -50,6 +50,7 @@ class Observed:
     curated: np.ndarray | None = None
 
     _by_avail: np.ndarray | None = None
+    _by_member: np.ndarray | None = None
     # Set when a cache made it (the store, its generation, the origins); `replace` drops it.
     stamp: Stamp | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
     # What a measure read beside the signals and keeps with them (the alliance's UN votes).
@@ -62,6 +63,15 @@ class Observed:
         if self._by_avail is None:
             self._by_avail = np.argsort(self.avail, kind="stable")
         return self._by_avail
+
+    def rows_of(self, code: int) -> np.ndarray:
+        """The signal rows about the member of actor code `code`, ascending (what
+        `np.flatnonzero(self.member == code)` gives, without a pass over every row)."""
+        if self._by_member is None:
+            self._by_member = np.argsort(self.member, kind="stable")
+        ordered = self.member[self._by_member]
+        lo, hi = np.searchsorted(ordered, code, "left"), np.searchsorted(ordered, code, "right")
+        return self._by_member[lo:hi]
 
     def event_ids(self, rows: np.ndarray) -> np.ndarray:
         """The event ids of signal rows."""

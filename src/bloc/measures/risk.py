@@ -92,18 +92,18 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
             "conflict with a member": conflict,
             "courting rivals": float(1 - np.exp(-2 * courted[c])),
         }
-        is_m = data.member == c
+        mine = data.rows_of(c)  # its rows, ascending: each component's are a subset
         if worst.empty:
             foe = -1
         else:
             foe = data.code(str(worst.b.iloc[0] if worst.a.iloc[0] == m else worst.a.iloc[0]))
         rows[m] = {
-            "misalignment": np.flatnonzero(outer & is_m),
-            "refusals": np.flatnonzero(refusing & is_m),
-            "courting rivals": np.flatnonzero(courting & is_m),
-            "conflict with a member": np.flatnonzero(
-                known & is_m & (data.kind == MEMBER) & (data.other == foe)
-            ),
+            "misalignment": mine[outer[mine]],
+            "refusals": mine[refusing[mine]],
+            "courting rivals": mine[courting[mine]],
+            "conflict with a member": mine[
+                known[mine] & (data.kind[mine] == MEMBER) & (data.other[mine] == foe)
+            ],
         }
     evidence = {m: float(mass[data.code(m)]) for m in members}
     return _RiskInputs(members, status, parts, rows, evidence, decayed, requests)
@@ -165,7 +165,10 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
 
     Columns: rank, member, score (0..1), reasons (the components, largest
     contribution first), evidence (the ids of the weightiest events behind
-    them), and one column per component.
+    them), one column per component, parts (what each component adds to the
+    score) and override (the status, frozen or suspended, that sets the score
+    to 1 on its own, else None). `bloc.measures.risk_parts` reads the last two
+    for every figure that shows the parts.
     """
     data = data_of(alliance, db)
     day = as_of(on)
@@ -187,13 +190,19 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
         reasons = [_reason(k, values[k], counts[k], mass) for k in shown]
         shares = [(RISK_WEIGHTS[k] * values[k], counts[k]) for k in shown]
         score, reasons = weigh(score, reasons, shares, drifts.get(m))
+        # What each part adds to the score, as `weigh` counted it (a part shown with no
+        # signal behind it adds nothing): the figures' one source (`risk_parts`).
+        parts = {
+            k: 0.0 if k in shown and counts[k] == 0 else RISK_WEIGHTS[k] * values[k]
+            for k in RISK_WEIGHTS
+        }
+        parts["UN votes"] = VOTE_WEIGHT * drifts[m].value if m in drifts else 0.0
+        override = None
         if inputs.status[m] != "member":
             score = 1.0
+            override = inputs.status[m]
             reasons.insert(0, f"participation already {inputs.status[m]}")
-        mask = np.zeros(len(data.tone), dtype=bool)
-        for idx in inputs.rows[m].values():
-            mask[idx] = True
-        behind = np.flatnonzero(mask)
+        behind = np.unique(np.concatenate([np.empty(0, np.int64), *inputs.rows[m].values()]))
         weight = np.abs(inputs.decayed[behind] * data.tone[behind])
         if len(weight) > 6:
             cut = np.argpartition(-weight, 6)[:6]
@@ -208,9 +217,20 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
                 "evidence": list(dict.fromkeys(evidence))[:8],
                 **values,
                 "UN votes": drifts[m].value if m in drifts else np.nan,
+                "parts": parts,
+                "override": override,
             }
         )
-    columns = ["rank", "member", "score", "reasons", "evidence", *SCORE_WEIGHTS]
+    columns = [
+        "rank",
+        "member",
+        "score",
+        "reasons",
+        "evidence",
+        *SCORE_WEIGHTS,
+        "parts",
+        "override",
+    ]
     if not records:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(records).sort_values(

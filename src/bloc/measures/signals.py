@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bloc.core.alliance import Alliance
+from bloc.core.alliance import Alliance, KnowledgeBase
 from bloc.core.rules import known_days, periods_overlap
 from bloc.measures.cache import Stamp, cache_of
 from bloc.measures.decay import EPOCH, HALF_LIFE_DAYS, as_of, day_number, days
@@ -236,13 +236,14 @@ def observe(alliance: str, db: DB = None, store: Store | None = None) -> Observe
             data = _observe(code, db, s)
             data.stamp = stamp
             data.by_avail()  # sorted once, before any request shares it
+            data.rows_of(-1)  # and by member
             return data
 
         return cache.get("observed", (*stamp.key, code), compute)
 
 
-def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
-    kb = store.knowledge if store is not None else knowledge_of(db)
+def _cast(kb: KnowledgeBase, alliance: str) -> tuple[Alliance, list[str], list[str], set[str]]:
+    """An alliance, its actors (members, itself, its leader, the rivals), members, rivals."""
     al = kb.alliance(alliance)
     members = sorted({s.member for s in al.membership})
     rivals = set(al.rivals)
@@ -250,18 +251,57 @@ def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
         rivals |= {s.member for s in kb.alliance(other).membership}
     rivals -= set(members)
     actors = sorted(set(members) | {al.code} | rivals | ({al.leader} if al.leader else set()))
+    return al, actors, members, rivals
 
-    def read(s: Store) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
-        return load_events(s, actors), un_votes(s)
 
-    if store is not None:
-        ev, votes = read(store)
-    else:
-        with opened(db) as s:
-            ev, votes = read(s)
-    sig = _signals(al, ev, actors, members, frozenset(rivals), votes)
-    log.debug("%s: %d events, %d signals", al.code, len(ev["id"]), len(sig["tone"]))
-    return Observed(al, actors, **sig)
+def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
+    return _read_many([alliance], db, store)[alliance]
+
+
+def observe_many(
+    alliances: Iterable[str], db: DB = None, store: Store | None = None
+) -> dict[str, Observed]:
+    """`observe` for several alliances with one read of the store: the events between
+    any of their actors are read once and each alliance keeps those between its own.
+
+    What each gets is what `observe` alone reads (the same rows, the same duplicates
+    of curated entries dropped: a duplicate shares its curated entry's actors), so
+    the alert rules, which recompute the risk of every alliance a change touches,
+    pay for one pass over the store instead of one per alliance.
+    """
+    wanted = list(dict.fromkeys(alliances))
+    if cache_of(db) is not None and isinstance(db, Session):  # a server's: kept per alliance
+        return {code: observe(code, db, store) for code in wanted}
+    return _read_many(wanted, db, store)
+
+
+def _read_many(wanted: list[str], db: DB, store: Store | None) -> dict[str, Observed]:
+    with opened(db) if store is None else contextlib.nullcontext(store) as s:
+        kb = s.knowledge
+        casts = {code: _cast(kb, code) for code in wanted}
+        union = sorted({a for _, actors, _, _ in casts.values() for a in actors})
+        every = load_events(s, union) if len(casts) > 1 else None
+        votes = un_votes(s)
+        out = {}
+        for code, (al, actors, members, rivals) in casts.items():
+            ev = _narrow(every, union, actors) if every is not None else load_events(s, actors)
+            sig = _signals(al, ev, actors, members, frozenset(rivals), votes)
+            log.debug("%s: %d events, %d signals", al.code, len(ev["id"]), len(sig["tone"]))
+            out[code] = Observed(al, actors, **sig)
+    return out
+
+
+def _narrow(
+    ev: dict[str, np.ndarray], union: list[str], actors: list[str]
+) -> dict[str, np.ndarray]:
+    """The events of `ev` (read for the actors `union`) between `actors`, recoded to them."""
+    recode = np.full(len(union), -1, dtype=np.int64)
+    recode[[union.index(a) for a in actors]] = np.arange(len(actors))
+    s, t = recode[ev["s"]], recode[ev["t"]]
+    rows = np.flatnonzero((s >= 0) & (t >= 0))
+    out = {k: v[rows] for k, v in ev.items()}
+    out["s"], out["t"] = s[rows], t[rows]
+    return out
 
 
 def data_of(alliance: str | Observed, db: DB) -> Observed:

@@ -21,6 +21,7 @@ from bloc.core.alliance import Alliance, KnowledgeBase
 from bloc.measures.decay import day_number
 from bloc.measures.observed import TYPES
 from bloc.measures.signals import load_events
+from bloc.simulate.affinity import Side, sides
 from bloc.simulate.constants import (
     ALLY_SHARE,
     AT_WAR,
@@ -186,6 +187,9 @@ def build_agents(
         scores = measures.tie_scores(
             store, participants, [scenario.aggressor, *context.allies], scenario.on, kb.ties
         )
+    voted = sides(
+        store, store.knowledge, participants, scenario.requester, scenario.aggressor, scenario.on
+    )
     agents = []
     for m in participants:
         factors: list[Factor] = []
@@ -197,6 +201,8 @@ def build_agents(
         factors.append(Factor(f"{scenario.requester}'s own alignment", requester_pull))
         rel = pair_score.get(frozenset((m, scenario.requester)), 0.0)
         factors.append(Factor(f"relations with {scenario.requester}", rel))
+        if m in voted and m != scenario.aggressor:
+            factors.append(_side_factor(voted[m], scenario.requester, scenario.aggressor))
         oppose = False
         if scenario.aggressor:
             if m == scenario.aggressor:
@@ -219,6 +225,20 @@ def build_agents(
             factors.append(Factor("the leading state no longer leads (assumed)", -0.2))
         agents.append(Agent(m, factors, oppose, forces_allowed, ties))
     return agents, context
+
+
+def _side_factor(side: Side, requester: str, aggressor: str | None) -> Factor:
+    """Side-taking in the General Assembly (bloc.simulate.affinity), as a named factor."""
+    other = (
+        f"{aggressor} (S {side.with_aggressor:+.2f})"
+        if side.with_aggressor is not None
+        else (f"{aggressor} (casts no votes)" if aggressor else "no state aggressor")
+    )
+    name = (
+        f"UN General Assembly votes: S {side.with_requester:+.2f} with {requester}"
+        f" against {other} over {side.votes} roll calls"
+    )
+    return Factor(name, side.value)
 
 
 def reasons(agent: Agent, requester: Standing) -> list[str]:

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from bloc import measures
-from bloc.core.alliance import Alliance
+from bloc.core import glossary
+from bloc.core.alliance import Alliance, KnowledgeBase
 from bloc.errors import ScenarioError
 from bloc.simulate.constants import (
     FORCES_AT,
@@ -313,7 +314,7 @@ def simulate(
         },
         "outcomes": probabilities,
         "predicted": max(OUTCOMES, key=lambda o: probabilities[o]),
-        "reasons": _alliance_reasons(al, requester, standing_rows, treaty, record, applied),
+        "reasons": _alliance_reasons(al, requester, standing_rows, treaty, record, applied, kb),
         "standing": {
             "requester": {
                 "member": requester.member,
@@ -350,6 +351,7 @@ def _alliance_reasons(
     treaty: Terms,
     record: Record,
     applied: bool,
+    kb: KnowledgeBase,
 ) -> list[str]:
     """The alliance-level reasons, in words: standing, the treaty's terms, the record."""
     out = []
@@ -363,10 +365,10 @@ def _alliance_reasons(
             out.append(f"{row['member']}: {row['why']}")
     if requester.full:
         if treaty.obliged:
-            out.append(f"{treaty.provision} obliges the members to help against this threat")
+            out.append(f"{_provision(al, treaty)} obliges the members to help against this threat")
         elif treaty.force:
             out.append(
-                f"{treaty.provision} asks for consultation; force stays on the table because"
+                f"{_provision(al, treaty)} asks for consultation; force stays on the table because"
                 " another provision in force covers this threat"
             )
         else:
@@ -374,12 +376,38 @@ def _alliance_reasons(
     if not applied:
         return out
     if record.precedents:
-        counts = ", ".join(f"{o} {n}" for o, n in record.counts().items() if n)
-        cases = ", ".join(p.case for p in record.precedents)
+        cases = "; ".join(
+            f"{_case(al, p.case, kb)}: {glossary.outcome(p.outcome)}" for p in record.precedents
+        )
+        n = len(record.precedents)
         out.append(
-            f"{al.code} answered {len(record.precedents)} earlier request(s) like this one"
-            f" ({cases}: {counts}); its record weighs with the members' forecast"
+            f"{_capital(glossary.alliance(al.code))} answered {n} earlier"
+            f" request{'s' if n > 1 else ''} like this one"
+            f" ({cases}); its record weighs with the members' forecast"
         )
     else:
-        out.append(f"{al.code} has no earlier request like this one on record")
+        out.append(
+            f"{_capital(glossary.alliance(al.code))} has no earlier request like this one on record"
+        )
     return out
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _provision(al: Alliance, treaty: Terms) -> str:
+    """The provision invoked, in words: "Article 4 (collective defence)"."""
+    found = [p for p in al.provisions if p.id == treaty.provision]
+    return glossary.provision(found[0].article, treaty.kind) if found else treaty.provision
+
+
+def _case(al: Alliance, case: str, kb: KnowledgeBase) -> str:
+    """A precedent in words: "the 1999 Kyrgyz request" (its id when the request is unknown)."""
+    found = [r for r in al.requests if r.id == case]
+    if not found:
+        return case
+    actor = kb.actors.get(found[0].requester)
+    word = glossary.adjective(actor.name, actor.demonyms) if actor else None
+    name = actor.name if actor else found[0].requester
+    return glossary.request(str(found[0].date.year), word, name)

@@ -18,7 +18,8 @@ import duckdb
 import pyarrow as pa
 
 from bloc.store.db import Store
-from bloc.store.kinds import fill_kinds
+from bloc.store.kinds import domestic_sql, fill_kinds, kind_sql
+from bloc.store.rules_sql import period_end_sql, period_start_sql
 
 Table = Literal["documents", "events", "evidence"]
 
@@ -95,15 +96,17 @@ def refine_events(con: duckdb.DuckDBPyConnection, changes: pa.Table) -> None:
 # -- dataset rows (`bloc import`) -------------------------------------------------------
 
 
-def stage_fresh_rows(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> list[tuple[Any, ...]]:
+def stage_fresh_rows(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
     """Stage the batch's rows whose document is not stored yet, grouped by what they
     report (source, target, type, date, precision and `merge_key`, what else rows of
     one event share; a group named by its first row `k`), and store what the dataset
-    says of each row beyond the event (`dataset_rows`).
+    says of each row beyond the event (`dataset_rows`). Returns how many rows are fresh.
 
-    Returns one row per group, in file order: k, new_id, date, precision, source,
-    target, type, mode, alliance, intensity, merge_key, alone, place_key, n (the rows
-    of the group).
+    Each group is staged once (`bloc_heads`), with `simple` set when it can merge with
+    nothing: a row that is an event of its own (`alone`), or a day-precise group whose
+    key (source, target, type, `merge_key`, year) has only day-precise groups in the
+    batch (each a different day, so none agrees with another) and no stored event
+    (curated ones aside) of its source, target and type whose period holds its day.
     """
     con.register("batch_rows", batch)
     con.execute(
@@ -112,8 +115,7 @@ def stage_fresh_rows(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> list[tu
         SELECT b.*, first_value(b.k) OVER (
                    PARTITION BY b.source, b.target, b.type, b.date, b.precision, b.merge_key
                    ORDER BY b.k) AS grp
-        FROM batch_rows b
-        WHERE NOT EXISTS (SELECT 1 FROM evidence v WHERE v.document = b.document)
+        FROM batch_rows b ANTI JOIN evidence v ON v.document = b.document
         """
     )
     con.unregister("batch_rows")
@@ -122,16 +124,100 @@ def stage_fresh_rows(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> list[tu
         "longitude, fatalities, sub_event_type FROM bloc_fresh WHERE place IS NOT NULL "
         "OR admin1 IS NOT NULL OR fatalities IS NOT NULL OR sub_event_type IS NOT NULL"
     )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE bloc_heads AS
+        WITH heads AS (
+            SELECT f.k, f.new_id, f.date, f.precision, f.source, f.target, f.type, f.mode,
+                   f.alliance, f.intensity, f.merge_key, f.alone, f.place_key, g.n,
+                   year(f.date) AS year
+            FROM bloc_fresh f JOIN (SELECT grp, count(*) AS n FROM bloc_fresh GROUP BY grp) g
+              ON g.grp = f.k
+        ), stored AS (  -- the stored events a day of the batch may fall in
+            SELECT e.source, e.target, e.type, e.date, coalesce(e.date_precision, 'day') AS p,
+                   {start} AS first, {end} AS last
+            FROM events e SEMI JOIN (SELECT DISTINCT source, target, type FROM heads) h
+              ON e.source = h.source AND e.target = h.target AND e.type = h.type
+            WHERE e.origin <> 'curated'
+        ), taken AS (
+            SELECT h.k FROM heads h JOIN stored e ON e.source = h.source
+              AND e.target = h.target AND e.type = h.type AND e.date = h.date AND e.p = 'day'
+            UNION
+            SELECT h.k FROM heads h JOIN stored e ON e.source = h.source
+              AND e.target = h.target AND e.type = h.type AND e.p <> 'day'
+              AND h.date BETWEEN e.first AND e.last
+        )
+        SELECT h.*, h.alone OR (
+                   bool_and(h.precision = 'day') OVER (
+                       PARTITION BY h.source, h.target, h.type, h.merge_key, h.year)
+                   AND h.k NOT IN (SELECT k FROM taken)) AS simple
+        FROM heads h
+        """.format(
+            start=period_start_sql("e.date", "e.date_precision"),
+            end=period_end_sql("e.date", "e.date_precision"),
+        )
+    )
+    return count_rows(con, "bloc_fresh")
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: Literal["bloc_fresh"]) -> int:
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    return int(rows[0][0])
+
+
+def merging_groups(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    """The staged groups that may merge (not `simple`), in file order: k, new_id, date,
+    precision, source, target, type, mode, alliance, intensity, merge_key, alone,
+    place_key, n (the rows of the group)."""
     groups: list[tuple[Any, ...]] = con.execute(
-        """
-        SELECT f.k, f.new_id, f.date, f.precision, f.source, f.target, f.type, f.mode,
-               f.alliance, f.intensity, f.merge_key, f.alone, f.place_key, g.n
-        FROM bloc_fresh f JOIN (SELECT grp, count(*) AS n FROM bloc_fresh GROUP BY grp) g
-          ON g.grp = f.k
-        ORDER BY f.k
-        """
+        "SELECT k, new_id, date, precision, source, target, type, mode, alliance, intensity, "
+        "merge_key, alone, place_key, n FROM bloc_heads WHERE NOT simple ORDER BY k"
     ).fetchall()
     return groups
+
+
+def add_simple_events(
+    con: duckdb.DuckDBPyConnection, confidence: Sequence[float], origin: str
+) -> pa.Table:
+    """Each `simple` staged group made a new event, named by its first row (`new_id`),
+    its confidence `confidence[n - 1]` for a group of n rows (its rows agreeing with one
+    another, as the merge rule reinforces it), queued for the alert rules. Returns their
+    grp, event_id and n."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE bloc_simple AS
+        SELECT new_id AS id, date, precision AS date_precision, source, target, type, mode,
+               alliance, intensity, $confidence[n] AS confidence, $origin AS origin,
+               k AS grp, n
+        FROM bloc_heads WHERE simple
+        """,
+        {"confidence": list(confidence), "origin": origin},
+    )
+    sides = f"{kind_sql('s.source', 'a.kind')} AS sk, {kind_sql('s.target', 'b.kind')} AS tk"
+    con.execute(  # with their sides' kinds, as `fill_kinds` gives them
+        f"""
+        INSERT INTO events (id, date, date_precision, source, target, type, mode, alliance,
+                            intensity, confidence, origin, source_kind, target_kind, domestic)
+        SELECT id, date, date_precision, source, target, type, mode, alliance, intensity,
+               confidence, origin, sk, tk, {domestic_sql("source", "sk", "target", "tk")}
+        FROM (SELECT s.*, {sides} FROM bloc_simple s
+              LEFT JOIN actors a ON a.code = s.source LEFT JOIN actors b ON b.code = s.target)
+        """
+    )
+    con.execute(  # for the alert rules, as `bloc.store.alerts.queue_changes` notes changes
+        "INSERT INTO alert_queue SELECT id FROM bloc_simple "
+        "WHERE EXISTS (SELECT 1 FROM alert_rules) ON CONFLICT DO NOTHING"
+    )
+    simple: pa.Table = con.sql(
+        "SELECT grp, id AS event_id, n FROM bloc_simple ORDER BY grp"
+    ).to_arrow_table()
+    return simple
+
+
+def largest_simple_group(con: duckdb.DuckDBPyConnection) -> int:
+    """The most rows any `simple` staged group holds (0 without one)."""
+    rows = con.execute("SELECT coalesce(max(n), 0) FROM bloc_heads WHERE simple").fetchall()
+    return int(rows[0][0])
 
 
 def event_places(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
@@ -177,5 +263,5 @@ def add_staged_evidence(con: duckdb.DuckDBPyConnection, groups: pa.Table) -> Non
 
 def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
     """Drop what `stage_fresh_rows` and `add_staged_evidence` staged."""
-    con.execute("DROP TABLE IF EXISTS bloc_fresh")
-    con.execute("DROP TABLE IF EXISTS bloc_groups")
+    for table in ("bloc_fresh", "bloc_groups", "bloc_heads", "bloc_simple"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")

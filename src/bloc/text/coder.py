@@ -44,7 +44,11 @@ __all__ = ["VIOLENT", "Coded", "Context", "code_parse"]
 
 ASKED = Route(Via.ASKED)
 MUST = Route(Via.MUST)
-DOMESTIC_TYPES = frozenset({"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION"})
+DOMESTIC_TYPES = frozenset(
+    {"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION", "THREATEN"}
+)
+AGAINST_OWN = frozenset({"PROTEST", "REQUEST"})
+"""What people of no named state do to a part of their own state (`_own_state`)."""
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,8 @@ def _events(
     actors: Actors,
 ) -> list[Coded]:
     entry, context = trigger.entry, actors.context
+    if kind in AGAINST_OWN and any(s.code == DOMESTIC for s in sources):
+        sources = [*sources, *_own_state(targets, context)]
     sources = [
         s
         for s in sources
@@ -278,6 +284,19 @@ def _events(
     return out
 
 
+def _own_state(targets: list[Found], context: Context) -> list[Found]:
+    """People of no named state ("protesters", "students", "rebels") who act against a
+    part of a state (its leader, its government, its forces: "demanded the resignation
+    of President X", "protested against the government of Serbia") are of that state:
+    CAMEO's domestic default, the mirror of a state's forces acting on such people. A
+    state named as itself ("denounced Russia") says nothing of whose they are."""
+    return [
+        Found(t.code, None, 2, side=True)
+        for t in targets
+        if t.code != DOMESTIC and context.kinds.get(t.code) == "state" and _part(t)
+    ][:1]
+
+
 def _people(source: Found, target: Found) -> bool:
     return all(f.mention is not None and f.mention.form == "person" for f in (source, target))
 
@@ -299,7 +318,14 @@ def _distinct(source: Found, target: Found, kinds: dict[str, str]) -> bool:
     if kinds.get(source.code, "state") != "state":
         return False
     if target.side:
-        return source.mention is not None  # a domestic group acted on by its own state
+        # a domestic group acted on by its own state (named, a part: "police", or a
+        # description of it: "the authorities")
+        return source.mention is not None or source.part or source.refers
+    if source.side:
+        return target.mention is not None  # a domestic group acting on a part of its state
+    if source.part:
+        # "police detained Georgian students": a part acting on another named part
+        return target.mention is not None and _part(target)
     if source.mention is None or target.mention is None:
         return False
     if source.mention.start == target.mention.start:

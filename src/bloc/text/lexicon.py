@@ -28,7 +28,7 @@ MORE_WORDS = (
     "organisation_nouns", "groups", "ethnic", "inner_cases", "origin_cases", "genitive", "in",
     "to", "by", "between", "between_nouns", "protest_cases", "host_cases", "where_cases",
     "purpose_marks", "clause_ends", "nobody", "asked", "governed_asked", "plural_endings",
-    "calendar", "gate", "personal", "destination", "away_cases",
+    "calendar", "gate", "personal", "destination", "away_cases", "state_parts",
 )  # fmt: skip
 """Word classes a language may leave out (empty): the prepositions, pronouns and nouns
 the role logic and reference resolution read, named by what they do ("genitive": the

@@ -65,6 +65,7 @@ class Found:
     mention: Mention | None  # None when resolved from context
     depth: int  # 0: the argument's own head; more: found deeper in its phrase
     side: bool = False  # people of its state acted on by that state ("police dispersed...")
+    part: bool = False  # a part of a state named by a noun alone ("police", "the ministry")
     refers: bool = False  # a pronoun or description standing for the actor ("it", "the country")
 
 
@@ -160,9 +161,52 @@ class Actors:
         inner = self._inside(i, 1)
         if inner is not None:
             return inner
-        if token.lemma in self.words["groups"]:
+        if self._group(i, 0):
             return Found(DOMESTIC, None, 1)
+        if token.lemma in self.words["state_parts"] and token.dep in ("nsubj", "obl:agent"):
+            return self.part_of_state(token)
         return _referring(self.description(token))
+
+    def part_of_state(self, token: Token) -> Found | None:
+        """ "Police", "the army", "the ministry", "officials" acting: a part of the state
+        where the sentence places the act ("in Tbilisi", "at the border of Georgia"), else
+        of the state the document is about (the last state to act, else the last named).
+        Only as a subject or agent: "sent troops" names what was sent, not who sent it."""
+        code = self._placed()
+        if code is None:
+            code = self.context.previous
+            if code is None or self.context.kinds.get(code) != "state":
+                code = self.context.state
+        return Found(code, None, 2, part=True) if code else None
+
+    def _placed(self) -> str | None:
+        """The state where the sentence places its act: named after "in", "at" or
+        "outside" ("in Tbilisi", "in Haiti")."""
+        places = self.words["protest_cases"]
+        for m in self.mentions:
+            heads = self.parse.at(m.start, m.end)
+            if (
+                self.context.kinds.get(m.code) == "state"
+                and m.form != "members"
+                and any(self.parse.case(t.i) in places for t in heads)
+            ):
+                return m.code
+        return None
+
+    def _group(self, i: int, depth: int) -> bool:
+        """A phrase of people of no named state: a group noun at its head, before it ("a
+        rebel stronghold"), or in its "of" or "by" phrase ("dozens of rebels", "a rally by
+        students", "the demonstration staged by students")."""
+        groups = self.words["groups"]
+        if self.parse[i].lemma in groups:
+            return True
+        if any(c.lemma in groups for c in self.parse.children(i, "compound")):
+            return True
+        whose = self.words["genitive"] | self.words["by"]
+        inner = [c for c in self.parse.children(i, "nmod") if self.parse.case(c.i) in whose]
+        for acl in self.parse.children(i, "acl"):
+            inner += self.parse.children(acl.i, "obl:agent")
+        return depth < 2 and any(self._group(c.i, depth + 1) for c in inner)
 
     def _inner_case(self, case: str) -> bool:
         """A phrase that may name whom its head belongs to: no preposition, or one of the
@@ -274,19 +318,24 @@ class Actors:
             )
             if not determined:
                 return None
-            if token.text.lower() != token.lemma:
+            state_nouns = self.words["state_nouns"]
+            if token.text.lower() != token.lemma and token.text.lower() not in state_nouns:
                 return None  # "the states": several, not the one last named
-        if token.lemma in self.words["state_nouns"]:
+        if (
+            token.lemma in self.words["state_nouns"]
+            or token.text.lower() in self.words["state_nouns"]
+        ):
             kinds = self.context.kinds
             earlier = [
                 m for m in self.mentions if m.end <= token.start and kinds.get(m.code) == "state"
             ]
             if earlier:
                 return Found(earlier[-1].code, None, 2)
-            # the state in focus: the last to act, if a state, else the last named
+            # the state in focus: the last to act, if a state, else the last named; in
+            # an article's first such sentence, the state where the act is placed
             code = self.context.previous
             if code is None or kinds.get(code) != "state":
-                code = self.context.state
+                code = self.context.state or self._placed()
             return Found(code, None, 2) if code else None
         if token.lemma in self.words["organisation_nouns"]:
             code = self.context.alliance or self.context.organisation

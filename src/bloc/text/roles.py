@@ -213,14 +213,15 @@ def _at_place(
 ) -> tuple[list[Found], list[Found], Route]:
     """A protest is the place's where no one else is named: "Albanians demonstrated in
     Serbia" is a protest in Serbia, by people of Serbia, against its government."""
+    group = [s for s in sources if s.code == DOMESTIC][:1]  # for `coder._own_state`
     sources = [s for s in sources if s.code != DOMESTIC]
     if entry.type != "PROTEST" or (sources and targets):
-        return sources, targets, route
+        return sources or group, targets, route
     verb = token
     head = parse.head(token.i)
     if token.pos == "NOUN":
         if head is None or token.dep != "obj" or route.via is not Via.LIGHT:
-            return sources, targets, route  # "amid protests in the country": background
+            return sources or group, targets, route  # "amid protests in the country"
         verb = head
     for child in parse.children(verb.i, "obl", "nmod"):
         if parse.case(child.i) in actors.words["protest_cases"]:
@@ -230,11 +231,11 @@ def _at_place(
                 if purpose or not targets or targets == place:
                     targets = purpose or place
                 return sources or place, targets, replace(route, place=True)
-    if sources and not targets:
+    if (sources or group) and not targets:
         # "began a hunger strike to demand the resignation of the president": against
         # the one its purpose names, who may be of the protesters' own state
         targets = _purpose(parse, verb, actors, set())
-    return sources, targets, route
+    return sources or group, targets, route
 
 
 def _names_place(parse: Parse, phrase: Token, found: Found) -> bool:
@@ -266,9 +267,15 @@ def _targets(
     preps: tuple[str, ...],
     lex: Lexicon,
 ) -> tuple[list[Found], How]:
+    held: tuple[list[Found], How] = ([], NO_TARGET)
     for dep in ("obj", "iobj"):
         for child in parse.children(token.i, dep):
             found = [f for f in actors.of(child.i) if not _where(parse, child, f, lex)]
+            if found and all(f.code == DOMESTIC for f in found):
+                # "extradited two suspects to Russia": people of no named state are the
+                # target only when no actor is named in another role
+                held = held[0] or found, How(Target.OBJECT)
+                continue
             if found and found[0].depth != 0 and entry.type in SENT:
                 # "sent Russian paratroopers to Kazakhstan": the destination, not the
                 # owner of what was sent
@@ -285,6 +292,9 @@ def _targets(
         for child in obliques:
             if parse.case(child.i) == prep:
                 found = actors.of(child.i)
+                if found and held[0] and prep in lex.words["in"]:
+                    # "detained protesters in Yerevan": the people of that place
+                    found = [replace(f, side=True) for f in found]
                 if found:
                     return found, How(Target.OBLIQUE, prep)
     # "in front of Putin", "in the presence of the envoy": the one before whom it was done
@@ -304,7 +314,7 @@ def _targets(
                 found = actors.of(child.i)
                 if found:
                     return found, How(Target.OBJECT_PHRASE)
-    return [], NO_TARGET
+    return held
 
 
 def _where(parse: Parse, phrase: Token, found: Found, lex: Lexicon) -> bool:

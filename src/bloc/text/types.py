@@ -133,9 +133,16 @@ def _object_lemmas(parse: Parse, token: Token, words: dict[str, frozenset[str]])
     lemmas: set[str] = set()
     for child in parse.children(token.i, "obj", "nsubj:pass", "xcomp", "iobj"):
         lemmas |= _naming(parse, child, 2)
-    for child in parse.children(token.i, "obl", "compound", "amod", "nmod", "conj", "nsubj"):
+    for child in parse.children(token.i, "obl", "compound", "amod", "nmod", "conj"):
         lemmas.add(child.lemma)
         lemmas |= {parse.case(child.i)}
+    for child in parse.children(token.i, "nsubj"):
+        # the subject and what it is made of: "a contingent of troops arrived"
+        lemmas.add(child.lemma)
+        quantity = [
+            c for c in parse.children(child.i, "nmod") if parse.case(c.i) in words["genitive"]
+        ]
+        lemmas |= {t.lemma for c in quantity for t in (c, *parse.children(c.i, "compound"))}
     head = parse.head(token.i)
     if head is not None and token.pos in ("NOUN", "PROPN"):
         lemmas.add(head.lemma)

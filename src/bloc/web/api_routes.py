@@ -12,7 +12,7 @@ from bloc import api, measures, simulate
 from bloc.knowledge import bundled
 from bloc.store import knowledge_of
 from bloc.web import event_pages, pages
-from bloc.web.http import OnQuery, StoreView, as_of
+from bloc.web.http import OnQuery, StoreView, as_of, valid_threat
 
 
 class SimulateBody(BaseModel):
@@ -29,6 +29,15 @@ class SimulateBody(BaseModel):
 class CodeBody(BaseModel):
     text: str = Field(max_length=event_pages.MAX_CODE_CHARS)
     published: dt.date | None = None
+
+
+def dated(
+    rows: list[dict[str, Any]], precisions: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows with `when` added: the date written to its precision (2022-01, 1999), beside the
+    `date` (the period's first day) and `date_precision` that scripts already read."""
+    pages.with_when(rows, precisions)
+    return rows
 
 
 def api_routes() -> APIRouter:
@@ -58,8 +67,9 @@ def api_routes() -> APIRouter:
 
     @router.get("/api/alliances/{code}/history", tags=["alliances"])
     def api_history(db: StoreView, code: str) -> list[dict[str, Any]]:
-        """Membership changes and curated events, with citations."""
-        return api.to_records(api.history(code, db))
+        """Membership changes and curated events, with citations; `when` is the date written to
+        its precision (1999-08 for a month), `date` the first day of that period."""
+        return dated(api.to_records(api.history(code, db)))
 
     @router.get("/api/alliances/{code}/alignment", tags=["measures"])
     def api_alignment(
@@ -98,7 +108,9 @@ def api_routes() -> APIRouter:
         """Every request for assistance and its answer, and the reference figures."""
         day = as_of(on)
         return {
-            "requests": api.to_records(measures.reliability(code, day, db)),
+            "requests": pages.requests_when(
+                code, api.to_records(measures.reliability(code, day, db)), db
+            ),
             "summary": api.to_records(measures.reliability_summary(code, day, db)),
         }
 
@@ -117,7 +129,8 @@ def api_routes() -> APIRouter:
     ) -> list[dict[str, Any]]:
         """The dated, cited events behind one member's exit risk: the `limit` weightiest of
         each part (its unanswered requests all), in part and date order."""
-        return api.to_records(measures.explain(code, member, as_of(on), db, top=limit))
+        rows = api.to_records(measures.explain(code, member, as_of(on), db, top=limit))
+        return dated(rows, pages.event_precisions())
 
     @router.get("/api/compare", tags=["measures"])
     def api_compare(
@@ -144,17 +157,17 @@ def api_routes() -> APIRouter:
         day = as_of(on)
         end = min(until, day) if until else day
         frame = api.events(actor, type, alliance, since, end, db=db, latest=limit * 2)
-        return api.to_records(pages.known_events(frame, day).iloc[::-1].head(limit))
+        return dated(api.to_records(pages.known_events(frame, day).iloc[::-1].head(limit)))
 
     @router.get("/api/events/{event_id}", tags=["events"])
     def api_event(db: StoreView, event_id: str) -> dict[str, Any]:
-        """One event with all its evidence."""
-        return api.to_records(api.event(event_id, db))[0]
+        """One event with all its evidence (`when`: its date written to its precision)."""
+        return dated(api.to_records(api.event(event_id, db)))[0]
 
     @router.post("/api/simulate", tags=["simulation"])
     def api_simulate(db: StoreView, body: SimulateBody) -> dict[str, Any]:
         """Simulate a member invoking collective defence (seeded, reproducible)."""
-        simulate.threat_kind(body.threat)  # before the scenario's other checks
+        valid_threat(body.threat)  # before the scenario's other checks: 422 naming the field
         scenario = simulate.parse_scenario(
             body.alliance, body.requester, body.threat, body.aggressor, as_of(body.on), body.assume
         )
@@ -162,8 +175,11 @@ def api_routes() -> APIRouter:
 
     @router.post("/api/code", tags=["events"])
     def api_code(body: CodeBody) -> dict[str, Any]:
-        """Code a text into events without storing anything."""
+        """Code a text into events without storing anything. Without `published`, the date
+        the article prints near its top is used; `published` and `published_from` (form,
+        text or null) in the answer say which day the events were dated from."""
         coded = event_pages.coded_text(body.text, body.published)
-        return {"sentences": coded["sentences"], "events": coded["events"]}
+        keys = ("sentences", "events", "published", "published_from")
+        return {k: coded[k] for k in keys}
 
     return router

@@ -117,7 +117,7 @@ class _Security(BaseHTTPMiddleware):
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # forms send their Origin
         response.headers["X-Frame-Options"] = "DENY"
         return response
 

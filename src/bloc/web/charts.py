@@ -8,13 +8,13 @@ self-contained report show the very same charts. The map is `bloc.web.maps`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import pandas as pd
 
 from bloc.api import plain
 from bloc.core.alliance import Alliance
+from bloc.web import spans
 
 Figure = dict[str, Any]
 
@@ -42,10 +42,28 @@ def _figure(data: list[dict[str, Any]], **layout: Any) -> Figure:
     return figure
 
 
+LONG = 14  # characters: a tick label longer than this is broken over two lines
+
+
+def tick(name: str, width: int = LONG) -> str:
+    """A label as an axis tick: broken into lines of about `width` characters at spaces
+    ("Bosnia and<br>Herzegovina"), so ticks stay narrow; the hover keeps the full text."""
+    lines: list[str] = []
+    for word in name.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def membership_timeline(al: Alliance, on: dt.date, names: dict[str, str]) -> Figure:
     """Who was in the alliance and when, with frozen or suspended spells, up to `on`."""
     traces = []
-    order = sorted({s.member for s in al.membership if s.start <= on}, key=lambda m: names[m])
+    order = [
+        tick(names[m])
+        for m in sorted({s.member for s in al.membership if s.start <= on}, key=lambda m: names[m])
+    ]
     for status, colour in STATUS_COLOURS.items():
         spells = [s for s in al.membership if s.status == status and s.start <= on]
         if not spells:
@@ -56,7 +74,7 @@ def membership_timeline(al: Alliance, on: dt.date, names: dict[str, str]) -> Fig
                 "type": "bar",
                 "orientation": "h",
                 "name": status,
-                "y": [names[s.member] for s in spells],
+                "y": [tick(names[s.member]) for s in spells],
                 "base": [s.start.isoformat() for s in spells],
                 "x": [
                     (end - s.start).days * 86_400_000 for s, end in zip(spells, ends, strict=True)
@@ -72,20 +90,38 @@ def membership_timeline(al: Alliance, on: dt.date, names: dict[str, str]) -> Fig
         traces,
         barmode="overlay",
         height=max(220, 28 * len(order) + 90),
-        xaxis={"type": "date"},
-        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "automargin": True},
+        xaxis={"type": "date", "title": {"text": "date"}},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": order[::-1],
+            "automargin": True,
+            "title": {"text": "member"},
+        },
     )
 
 
+def _over_time(frame: pd.DataFrame) -> dict[str, Any]:
+    """x at the middle of each row's period, the period and its as-of day in the hover."""
+    if "period" not in frame:
+        return {"x": [str(e) for e in frame["end"]]}
+    xs, labels = spans.period_points(frame)
+    return {
+        "x": xs,
+        "text": labels,
+        "hovertemplate": "%{text}: %{y:.2f}<extra>%{fullData.name}</extra>",
+    }
+
+
 def cohesion_chart(frame: pd.DataFrame) -> Figure:
-    """The cohesion index and its parts at each period end."""
+    """The cohesion index and its parts for each period, drawn at the period's middle."""
     parts = ["alignment", "peace", "participation", "membership"]
+    at = _over_time(frame)
     data = [
         {
             "type": "scatter",
             "mode": "lines+markers",
             "name": "cohesion index",
-            "x": list(frame["end"]),
+            **at,
             "y": list(frame["cohesion"]),
             "line": {"width": 3, "color": "#2c3e50"},
         }
@@ -95,26 +131,59 @@ def cohesion_chart(frame: pd.DataFrame) -> Figure:
             "type": "scatter",
             "mode": "lines",
             "name": part,
-            "x": list(frame["end"]),
+            **at,
             "y": list(frame[part]),
             "line": {"width": 1, "dash": "dot"},
         }
         for part in parts
         if part in frame
     ]
-    return _figure(data, height=320, yaxis={"range": [0, 1.02], "title": {"text": "0-1"}})
+    return _figure(
+        data,
+        height=320,
+        xaxis={"type": "date", "title": {"text": "quarter (each value as of its last day)"}},
+        yaxis={"range": [0, 1.02], "title": {"text": "cohesion (0-1)"}},
+    )
+
+
+def yearly_chart(series: dict[str, pd.DataFrame], column: str, title: str) -> Figure:
+    """One measure by year for several alliances, each year's value at 1 July (mid-year)
+    so that it sits over its own year's label, not at 31 December by the next one's."""
+    data = []
+    for code, frame in series.items():
+        at = _over_time(frame)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": code,
+                **at,
+                "y": list(frame[column]),
+            }
+        )
+    return _figure(
+        data,
+        height=320,
+        xaxis={
+            "type": "date",
+            "tickformat": "%Y",
+            "title": {"text": "year (each value as of its last day)"},
+        },
+        yaxis={"range": [0, 1.02], "title": {"text": title}},
+    )
 
 
 def alignment_chart(frame: pd.DataFrame) -> Figure:
-    """Each member's alignment (-1..1) at each period end, one line per member."""
+    """Each member's alignment (-1..1) for each period, at the period's middle."""
     data: list[dict[str, Any]] = []
     for member, rows in frame.groupby("member", sort=True):
+        at = _over_time(rows)
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
                 "name": str(member),
-                "x": list(rows["end"]),
+                **at,
                 "y": list(rows["alignment"]),
             }
         )
@@ -125,144 +194,107 @@ def alignment_chart(frame: pd.DataFrame) -> Figure:
                         "type": "scatter",
                         "mode": "lines",
                         "name": part.replace("_", " "),
-                        "x": list(rows["end"]),
+                        **at,
                         "y": list(rows[part]),
                         "line": {"width": 1, "dash": "dot"},
                     }
                 )
-    return _figure(data, height=320, yaxis={"range": [-1.05, 1.05], "zeroline": True})
-
-
-def risk_chart(frame: pd.DataFrame, components: list[str], weights: dict[str, float]) -> Figure:
-    """Exit-risk scores as stacked bars of each component's weighted contribution (a part
-    with no value, such as UN votes where none were cast, adds nothing)."""
-    ordered = frame.sort_values("score")
-    data: list[dict[str, Any]] = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": component,
-            "y": list(ordered["member"]),
-            "x": [0.0 if pd.isna(v) else float(v) * weights[component] for v in ordered[component]],
-        }
-        for component in components
-    ]
     return _figure(
         data,
-        barmode="stack",
-        height=max(220, 34 * len(frame) + 90),
-        xaxis={"title": {"text": "exit risk (0-1)"}, "range": [0, 1]},
+        height=320,
+        xaxis={"type": "date", "title": {"text": "quarter (each value as of its last day)"}},
+        yaxis={"range": [-1.05, 1.05], "zeroline": True, "title": {"text": "alignment (-1..1)"}},
     )
 
 
-def relations_graph(
-    frame: pd.DataFrame, members: list[str], link: dict[str, str], names: dict[str, str]
-) -> Figure:
-    """Members on an inner ring, outside powers on an outer one; edges coloured by relation.
+PART_COLOURS = {
+    "misalignment": "#2c6fbb",
+    "refusals": "#e67e22",
+    "unanswered requests": "#f1c40f",
+    "conflict with a member": "#c0392b",
+    "courting rivals": "#16a085",
+    "UN votes": "#7f8c8d",
+}
+OVERRIDE_COLOUR = "#8e44ad"  # the frozen status's colour in the membership timeline
 
-    A member node carries its page's address, so a click opens it.
+
+def risk_chart(parts: pd.DataFrame, names: dict[str, str] | None = None) -> Figure:
+    """Exit-risk scores as stacked bars of what each part adds (`bloc.measures.risk_parts`).
+
+    A status that sets the score alone (a freeze, a suspension) is its own hatched
+    segment, named for what it does, so every bar ends at the score the table prints.
+    Parts that sum past 1 (the score capped) are drawn shrunk in proportion to end at 1.
     """
-    outside = [o for o in dict.fromkeys(frame.loc[frame["kind"] != "member", "b"])]
-    pos: dict[str, tuple[float, float]] = {}
-    for ring, nodes in ((1.0, members), (1.9, outside)):
-        for i, node in enumerate(nodes):
-            angle = 2 * math.pi * i / max(len(nodes), 1) + (0.3 if ring > 1 else 0.0)
-            pos[node] = (ring * math.cos(angle), ring * math.sin(angle))
+    names = names or {}
+    parts = _capped(parts)
+    ends = parts.groupby("member", sort=False)["adds"].sum().sort_values(kind="stable")
+    order = [str(m) for m in ends.index]
+    label = {m: tick(names.get(m, m)) for m in order}
     data: list[dict[str, Any]] = []
-    known = frame.dropna(subset=["score"])
-    for relation, colour in RELATION_COLOURS.items():
-        edges = known[known["relation"] == relation]
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for a, b in zip(edges["a"], edges["b"], strict=True):
-            if a in pos and b in pos:
-                xs += [pos[a][0], pos[b][0], None]
-                ys += [pos[a][1], pos[b][1], None]
-        if xs:
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": relation,
-                    "x": xs,
-                    "y": ys,
-                    "line": {"color": colour, "width": 3 if relation == "hostile" else 2},
-                    "hoverinfo": "skip",
-                }
-            )
-    # Midpoint markers carry each edge's score for hovering.
-    if not known.empty:
-        mids = [
-            (
-                (pos[a][0] + pos[b][0]) / 2,
-                (pos[a][1] + pos[b][1]) / 2,
-                f"{a}-{b}: {rel} ({score:+.2f}, {n} events)",
-            )
-            for a, b, rel, score, n in zip(
-                known["a"],
-                known["b"],
-                known["relation"],
-                known["score"],
-                known["events"],
-                strict=True,
-            )
-            if a in pos and b in pos
-        ]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": "edge",
-                "showlegend": False,
-                "x": [m[0] for m in mids],
-                "y": [m[1] for m in mids],
-                "marker": {"size": 6, "color": "rgba(0,0,0,0.15)"},
-                "hovertext": [m[2] for m in mids],
-                "hoverinfo": "text",
+    for part, rows in parts.groupby("part", sort=False):
+        by = {str(m): r for m, r in zip(rows["member"], rows.to_dict("records"), strict=True)}
+        kinds = set(rows["kind"])
+        special = kinds & {"override", "cap"}
+        trace: dict[str, Any] = {
+            "type": "bar",
+            "orientation": "h",
+            "name": str(part),
+            "y": [label[m] for m in order if m in by],
+            "x": [float(by[m]["adds"]) for m in order if m in by],
+            "customdata": [m for m in order if m in by],
+            "hovertext": [_part_hover(label[m], by[m]) for m in order if m in by],
+            "hoverinfo": "text",
+            "marker": {"color": PART_COLOURS.get(str(part), "#95a5a6")},
+        }
+        if special:
+            labels = sorted(set(rows["label"]))
+            trace["name"] = labels[0] if len(labels) == 1 else "status sets risk to 1.00"
+            trace["marker"] = {
+                "color": "rgba(142,68,173,0.18)",
+                "line": {"color": OVERRIDE_COLOUR, "width": 1},
+                "pattern": {"shape": "/", "fgcolor": OVERRIDE_COLOUR, "fgopacity": 0.45},
             }
-        )
-    for label, nodes, colour in (
-        ("members", members, "#2c6fbb"),
-        ("outside powers", outside, "#7f8c8d"),
-    ):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers+text",
-                "name": label,
-                "x": [pos[n][0] for n in nodes],
-                "y": [pos[n][1] for n in nodes],
-                "text": nodes,
-                "textposition": "top center",
-                "hovertext": [names.get(n, n) for n in nodes],
-                "hoverinfo": "text",
-                "customdata": [link.get(n, "") for n in nodes],
-                "marker": {"size": 22, "color": colour, "line": {"width": 1, "color": "#fff"}},
-            }
-        )
-    hidden = {"visible": False, "range": [-2.4, 2.4]}
-    return _figure(data, height=520, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"})
-
-
-def dyad_heatmap(matrix: pd.DataFrame) -> Figure:
-    """Member-by-member relation scores, red hostile to green friendly."""
-    labels = [str(c) for c in matrix.columns]
-    z = [[None if pd.isna(v) else float(v) for v in row] for row in matrix.to_numpy()]
+            trace["text"] = [str(by[m]["label"]) for m in order if m in by]
+            trace["textposition"] = "inside"
+            trace["insidetextanchor"] = "middle"
+            trace["textfont"] = {"color": "#4a235a"}
+        data.append(trace)
     return _figure(
-        [
-            {
-                "type": "heatmap",
-                "x": labels,
-                "y": [str(i) for i in matrix.index],
-                "z": z,
-                "zmin": -1,
-                "zmax": 1,
-                "colorscale": [[0, "#c0392b"], [0.5, "#f4f4f4"], [1, "#27ae60"]],
-                "hoverongaps": False,
-            }
-        ],
-        height=420,
-        yaxis={"autorange": "reversed"},
+        data,
+        barmode="relative",
+        height=max(220, 34 * len(order) + 110),
+        xaxis={"title": {"text": "exit risk (0-1): what each part adds"}, "range": [0, 1.02]},
+        yaxis={
+            "automargin": True,
+            "title": {"text": "member"},
+            "categoryorder": "array",
+            "categoryarray": [label[m] for m in order],
+        },
+    )
+
+
+def _capped(parts: pd.DataFrame) -> pd.DataFrame:
+    """The parts with each "cap" row folded into its member's other parts, in proportion."""
+    caps = parts[parts["kind"] == "cap"]
+    if caps.empty:
+        return parts
+    out = parts[parts["kind"] != "cap"].copy()
+    for member, cut in zip(caps["member"], caps["adds"], strict=True):
+        mine = out["member"] == member
+        total = float(out.loc[mine, "adds"].sum())
+        out.loc[mine, "adds"] = out.loc[mine, "adds"] * ((total + float(cut)) / total)
+    return out
+
+
+def _part_hover(name: str, row: dict[Any, Any]) -> str:
+    name = name.replace("<br>", " ")
+    if row["kind"] in ("override", "cap"):
+        return f"{name}: {row['label']} (+{row['adds']:.2f})"
+    if row["kind"] == "no evidence":
+        return f"{name}: {row['part']}: no evidence, adds nothing"
+    return (
+        f"{name}: {row['part']} {row['value']:.2f} x weight {row['weight']:.2f}"
+        f" = +{row['adds']:.2f}"
     )
 
 
@@ -273,7 +305,11 @@ def reliability_chart(summary: pd.DataFrame) -> Figure:
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": list(summary["what"]),
+                "y": [tick(str(w), 28) for w in summary["what"]],
+                "hovertext": [
+                    f"{w}: {v:.0%}" for w, v in zip(summary["what"], summary["share"], strict=True)
+                ],
+                "hoverinfo": "text",
                 "x": list(summary["share"]),
                 "marker": {
                     "color": [
@@ -284,8 +320,12 @@ def reliability_chart(summary: pd.DataFrame) -> Figure:
         ],
         height=300,
         margin={"l": 20, "r": 20, "t": 20, "b": 40},
-        xaxis={"range": [0, 1], "tickformat": ".0%"},
-        yaxis={"automargin": True, "autorange": "reversed"},
+        xaxis={
+            "range": [0, 1],
+            "tickformat": ".0%",
+            "title": {"text": "share of requests or commitments honoured"},
+        },
+        yaxis={"automargin": True, "autorange": "reversed", "title": {"text": "whose figure"}},
     )
 
 
@@ -303,5 +343,6 @@ def outcomes_chart(outcomes: dict[str, float]) -> Figure:
             }
         ],
         height=300,
-        yaxis={"range": [0, 1.1], "tickformat": ".0%"},
+        xaxis={"title": {"text": "what the alliance does"}},
+        yaxis={"range": [0, 1.1], "tickformat": ".0%", "title": {"text": "share of the draws"}},
     )

@@ -11,24 +11,35 @@ import datetime as dt
 from typing import Any
 
 from bloc import api
+from bloc.core.dated import Dated
 from bloc.core.events import PLOVER_TYPES
 from bloc.errors import TooLargeError
 from bloc.model import Document
-from bloc.store import knowledge_of
 from bloc.text import clean
+from bloc.text.dates import find_publication_date
 from bloc.text.pipeline import process
-from bloc.web.pages import event_rows, known_events, names, sources
+from bloc.web.pages import event_rows, known_events, names, pickable, sources
 
 MAX_CODE_CHARS = 100_000  # what the code-an-article page accepts
 
 
 def coded_text(text: str, published: dt.date | None) -> dict[str, Any]:
-    """Code a pasted text without storing it: its events, and the text with them marked."""
+    """Code a pasted text without storing it: its events, and the text with them marked.
+
+    With no `published` day the article's own date, printed near its top (a dateline),
+    is used, as `bloc ingest` does for a text file: without a publication day a
+    sentence dated only by a weekday ("on Tuesday") could not be dated and was dropped.
+    `published` and `published_from` ("form", "text" or None) say which day was used.
+    """
     if len(text) > MAX_CODE_CHARS:
         raise TooLargeError(
             f"the text has {len(text):,} characters; paste at most {MAX_CODE_CHARS:,} "
             "(ingest longer articles with `bloc ingest`)"
         )
+    source = "form" if published is not None else None
+    if published is None:
+        published = find_publication_date(text)
+        source = "text" if published is not None else None
     document = Document(id="pasted", text=text, published=published, origin="paste")
     result = process(document)
     cleaned = clean.clean_text(text)
@@ -48,6 +59,7 @@ def coded_text(text: str, published: dt.date | None) -> dict[str, Any]:
             "mark": marks[(e.start, e.end)],
             "date": e.date.isoformat(),
             "precision": e.precision,
+            "when": Dated.of(e.date, e.precision).iso(),
             "source": e.source,
             "target": e.target,
             "type": e.type,
@@ -56,7 +68,13 @@ def coded_text(text: str, published: dt.date | None) -> dict[str, Any]:
         }
         for e in result.events
     ]
-    return {"segments": segments, "events": events, "sentences": result.sentences}
+    return {
+        "segments": segments,
+        "events": events,
+        "sentences": result.sentences,
+        "published": published.isoformat() if published else None,
+        "published_from": source,
+    }
 
 
 def explorer(
@@ -79,7 +97,7 @@ def explorer(
         "names": names(),
         "rows": event_rows(frame.head(limit), on),
         "total": total,
-        "actors": sorted(knowledge_of(db).actors),
+        "actors": pickable(on, db),
         "types": list(PLOVER_TYPES),
         "filters": {
             "actor": actor or "",
@@ -104,6 +122,6 @@ def event(event_id: str, db: api.DB = None) -> dict[str, Any]:
         "event": row,
         "names": names(),
         "log": api.review_log(event_id, db),
-        "actors": sorted(knowledge_of(db).actors),
+        "actors": pickable(None, db),
         "types": list(PLOVER_TYPES),
     }

@@ -13,7 +13,7 @@ from typing import Any
 from bloc import api, measures
 from bloc.measures import backtest
 from bloc.store import knowledge_of
-from bloc.web import charts, pages
+from bloc.web import charts, pages, spans
 
 KIND_SYMBOLS = {
     "withdrawal": "x",
@@ -45,18 +45,43 @@ def exits_timeline(exits: list[dict[str, Any]], lives: dict[str, tuple[str, str]
             "showlegend": False,
         }
     ]
+    # An exit known only to its month or year is drawn as that month or year (a band),
+    # its mark in the middle of it; its hover reads 1979-03, not 1979-03-01.
+    xs: list[str | None] = []
+    ys: list[str | None] = []
+    for x in exits:
+        period = spans.span(x["date"], x.get("date_precision"))
+        if period is not None:
+            xs += [period[0], period[1], None]
+            ys += [x["alliance"], x["alliance"], None]
+    if xs:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "known to the month or year",
+                "x": xs,
+                "y": ys,
+                "line": {"color": "rgba(44,62,80,0.35)", "width": 9},
+                "hoverinfo": "skip",
+            }
+        )
     for kind, symbol in KIND_SYMBOLS.items():
         mine = [x for x in exits if x["kind"] == kind]
         if not mine:
             continue
+        at = [spans.point(x["date"], x.get("date_precision")) for x in mine]
         traces.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": kind,
-                "x": [x["date"] for x in mine],
+                "x": [a[0] for a in at],
                 "y": [x["alliance"] for x in mine],
-                "text": [f"{x['name']} ({x['member']}), {x['kind']}, {x['date']}" for x in mine],
+                "text": [
+                    f"{x['name']} ({x['member']}), {x['kind']}, {a[1]}"
+                    for x, a in zip(mine, at, strict=True)
+                ],
                 "hovertemplate": "%{text}<extra></extra>",
                 "marker": {"symbol": symbol, "size": 11, "line": {"width": 1}},
             }
@@ -66,8 +91,12 @@ def exits_timeline(exits: list[dict[str, Any]], lives: dict[str, tuple[str, str]
         height=330,
         barmode="overlay",
         margin={"l": 64, "r": 10, "t": 50, "b": 40},
-        xaxis={"type": "date", "title": "year"},
-        yaxis={"categoryorder": "array", "categoryarray": codes[::-1]},
+        xaxis={"type": "date", "title": {"text": "year"}},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": codes[::-1],
+            "title": {"text": "alliance"},
+        },
     )
 
 
@@ -89,8 +118,12 @@ def exits_context(
         lives[code] = (al.founded.isoformat(), end.isoformat())
     frame = measures.risk_backtest(evidence=evidence, lead=lead, db=db)
     cases = api.to_records(frame)
+    exact = {(x["alliance"], x["member"], x["kind"], x["date"]): x["date_precision"] for x in rows}
     for case in cases:
         case["name"] = names.get(str(case["member"]), case["member"])
+        key = (case["alliance"], case["member"], case["kind"], case["date"])
+        case["when"] = pages.precise(case["date"], exact.get(key))
+    pages.with_when(rows)
     return {
         "exits": rows,
         "exits_chart": exits_timeline(rows, lives),

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bloc import api
+from bloc.core import glossary
 from bloc.core.dated import iso
 from bloc.knowledge import bundled
 from bloc.store import knowledge_of
@@ -77,7 +78,9 @@ def requests_finding(alliance: str) -> Finding:
             f"Forces were sent in {honoured} of {len(al.requests)} requests "
             f"({100 * honoured / len(al.requests):.0f}%)."
         )
-    return Finding(f"Requests for help under the {al.code} treaty", lines)
+    name = glossary.alliance(al.code, article=False)
+    treaty = name if name.endswith(("Pact", "Treaty")) else f"{name} treaty"
+    return Finding(f"Requests for help under the {treaty}", lines)
 
 
 def cohesion_finding(alliance: str, db: api.DB = None) -> Finding:
@@ -94,4 +97,4 @@ def cohesion_finding(alliance: str, db: api.DB = None) -> Finding:
     if order:
         lines.append(f"Exit risk today, highest first: {order}.")
     lines.append(f"Why: `bloc risk {code} --explain MEMBER`; formulas in docs/analysis.md.")
-    return Finding(f"Is the {code} holding?", lines)
+    return Finding(f"Is {glossary.alliance(code)} holding?", lines)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from bloc.core import glossary
 from bloc.errors import (
     BlocError,
     NotFoundError,
@@ -69,20 +71,34 @@ def as_of(on: dt.date | None) -> dt.date:
     today = dt.date.today()
     day = measured_as_of(on)
     if not EARLIEST <= day <= today:
-        raise BlocError(
-            f"as-of day {day.isoformat()} is out of range: choose a day from "
+        raise NotFoundError(
+            f"the date {day.isoformat()} is unknown here (out of range): choose a day from "
             f"{EARLIEST.isoformat()} to today ({today.isoformat()})"
         )
     return day
 
 
 def query_day(value: str | None, name: str) -> dt.date | None:
+    """A day from a query or form field; a malformed one is refused with 422, naming it."""
     if not value:
         return None
     try:
         return parse_day(value)
     except BlocError:
-        raise BlocError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+        raise HTTPException(
+            422, f"invalid request ({name}: {value!r} is not a date; write it as YYYY-MM-DD)"
+        ) from None
+
+
+def valid_threat(threat: str, name: str = "threat") -> str:
+    """A threat kind from a query or body field; an unknown one is refused with 422, naming
+    the field (`bloc.simulate.threat_kind` is the one check)."""
+    from bloc.simulate import threat_kind
+
+    try:
+        return threat_kind(threat)
+    except BlocError as exc:
+        raise HTTPException(422, f"invalid request ({name}: {exc})") from None
 
 
 def status_of(exc: BlocError) -> int:
@@ -150,11 +166,66 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     return response
 
 
-def error(request: Request, status: int, message: str) -> Response:
-    if wants_json(request):
-        return JSONResponse({"error": message}, status_code=status)
+_ALLIANCE_PATH = re.compile(r"^/(?:api/)?alliances/([^/]+)(?:/(?:members|risk)/([^/]+))?")
+
+
+def what_exists(request: Request) -> tuple[str | None, list[tuple[str, str]]]:
+    """For a 404: which part of the address is unknown, and links to what exists there
+    (the alliances; the members of an alliance; today's page for a day out of range)."""
+    kb = bundled()
+    path = request.url.path
+    api = path.startswith("/api")
+    on = request.query_params.get("on")
     try:
-        return render(request, "error.html", {"status": status, "message": message}, status)
+        out_of_range = (
+            bool(on) and not EARLIEST <= dt.date.fromisoformat(str(on)) <= dt.date.today()
+        )
+    except ValueError:
+        out_of_range = False
+    if out_of_range:
+        others = [(k, v) for k, v in request.query_params.multi_items() if k != "on"]
+        return f"the date {on!r}", [
+            (path + ("?" + urlencode(others) if others else ""), "the same page as of today")
+        ]
+    found = _ALLIANCE_PATH.match(path)
+    if found:
+        code, member = found[1].upper(), (found[2] or "").upper()
+        if code not in kb.alliances:
+            return f"the alliance {found[1]!r}", [
+                (f"/api/alliances/{c}/members" if api else f"/alliances/{c}", kb.alliances[c].name)
+                for c in sorted(kb.alliances)
+            ]
+        al = kb.alliances[code]
+        members = sorted({s.member for s in al.membership})
+        if member:  # not a member ever, or not one ranked on that day (the leading state)
+            names = {m: kb.actors[m].name if m in kb.actors else m for m in members}
+            return f"the member {found[2]!r} of {glossary.alliance(code)}", [
+                (
+                    f"/api/alliances/{code}/risk/{m}" if api else f"/alliances/{code}/members/{m}",
+                    names[m],
+                )
+                for m in sorted(members, key=lambda m: names[m])
+            ]
+    if path.startswith(("/events/", "/api/events/")):
+        return "the event", [("/events", "every event")]
+    if request.query_params.get("actor"):
+        return f"the actor {request.query_params['actor']!r}", [("/events", "every event")]
+    return None, [("/", "the overview")]
+
+
+def error(request: Request, status: int, message: str) -> Response:
+    """The error page (JSON under /api): the status and why; for a 404, which part of the
+    address is unknown and links to what exists."""
+    unknown, links = what_exists(request) if status == 404 else (None, [])
+    if wants_json(request):
+        body: dict[str, Any] = {"error": message}
+        if status == 404 and unknown:
+            body["unknown"] = unknown
+            body["known"] = [href for href, _ in links]
+        return JSONResponse(body, status_code=status)
+    try:
+        context = {"status": status, "message": message, "unknown": unknown, "links": links}
+        return render(request, "error.html", context, status)
     except Exception:  # the error page itself must not fail
         log.exception("error page failed")
         return Response(message, status_code=status, media_type="text/plain")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +13,7 @@ from bloc.store import knowledge_of
 from bloc.web import event_pages, pages
 from bloc.web.assets import Assets
 from bloc.web.exits_page import exits_context
-from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render
+from bloc.web.http import ENV, OnQuery, StoreView, as_of, query_day, render, valid_threat
 
 
 def page_routes(plotly: Path) -> APIRouter:
@@ -52,8 +52,14 @@ def page_routes(plotly: Path) -> APIRouter:
         return render(request, "member.html", pages.member(code, member, as_of(on), db))
 
     @router.get("/alliances/{code}/relations", response_class=HTMLResponse, include_in_schema=False)
-    def relations_page(db: StoreView, request: Request, code: str, on: OnQuery = None) -> Response:
-        return render(request, "relations.html", pages.relations(code, as_of(on), db))
+    def relations_page(
+        db: StoreView,
+        request: Request,
+        code: str,
+        on: OnQuery = None,
+        view: Literal["graph", "matrix"] | None = None,
+    ) -> Response:
+        return render(request, "relations.html", pages.relations(code, as_of(on), db, view=view))
 
     @router.get(
         "/alliances/{code}/reliability", response_class=HTMLResponse, include_in_schema=False
@@ -76,6 +82,7 @@ def page_routes(plotly: Path) -> APIRouter:
         seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
         draws: Annotated[int, Query(ge=1, le=20_000)] = 2_000,
     ) -> Response:
+        valid_threat(threat)
         context = pages.simulation(
             code, as_of(on), requester, threat, aggressor or None, assume or [], seed, draws, db
         )

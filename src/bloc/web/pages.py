@@ -9,7 +9,9 @@ packaged geometry with its own strings escaped, goes in as markup.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,12 +20,15 @@ import pandas as pd
 from markupsafe import Markup
 
 from bloc import api, measures, simulate
+from bloc.core import glossary
 from bloc.core.alliance import Alliance
-from bloc.core.dated import Dated, iso
+from bloc.core.dated import RANK, Dated
 from bloc.core.rules import known_by
 from bloc.errors import UnknownActorError
-from bloc.knowledge import bundled
-from bloc.web import charts, maps, votes_chart
+from bloc.knowledge import bundled, exists_on
+from bloc.knowledge.world import inhabited
+from bloc.store import knowledge_of
+from bloc.web import charts, maps, relation_charts, votes_chart
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +46,43 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = _num
     env.filters["pct"] = lambda v: "-" if _missing(v) else f"{float(v):.0%}"
     env.filters["precise"] = precise
+    env.filters["alliance"] = lambda al, article=True: glossary.alliance(
+        getattr(al, "code", str(al)), article=article
+    )
+    env.filters["capital"] = lambda text: str(text)[:1].upper() + str(text)[1:]
+    env.filters["type_words"] = glossary.type_words
+    env.filters["threat"] = glossary.threat
+    env.filters["outcome"] = glossary.outcome
     env.globals["safe_url"] = safe_url
     return env
 
 
 def precise(day: Any, precision: Any) -> str:
-    """An ISO day written to its precision (2022, 2022-09 or 2022-09-13), as a form takes it."""
+    """An ISO day written to its precision (2022, 2022-09 or 2022-09-13), as a form takes it:
+    `Dated.iso`, the one way a date is written, for a template's value (a missing or
+    unknown precision is a day)."""
     text = "" if _missing(day) else str(day)[:10]
     try:
-        return iso(dt.date.fromisoformat(text), str(precision))
+        chosen = str(precision) if not _missing(precision) and precision in RANK else None
+        return Dated.of(dt.date.fromisoformat(text), chosen).iso()
     except ValueError:  # not a day: shown as it is
         return text
+
+
+def with_when(rows: list[dict[str, Any]], precisions: dict[str, str] | None = None) -> None:
+    """Give each row a `when`: its date written to its precision (2022-01, 1999). The
+    precision is the row's `date_precision`, else `precisions` by the row's `event` id,
+    else a day."""
+    for row in rows:
+        precision = row.get("date_precision")
+        if _missing(precision) and precisions is not None:
+            precision = precisions.get(str(row.get("event")))
+        row["when"] = precise(row.get("date"), precision)
+
+
+def curated_precisions() -> dict[str, str]:
+    """The precision of every curated event, by id (explanations carry dates, not precisions)."""
+    return {e.id: e.precision for e in bundled().events}
 
 
 def _missing(value: Any) -> bool:
@@ -77,22 +108,55 @@ def safe_url(url: Any) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+PICKER_GROUPS = {"state": "States", "organisation": "Organisations", "group": "Armed groups"}
+
+
+def pickable(on: dt.date | None = None, db: api.DB = None) -> list[dict[str, Any]]:
+    """The actors a picker offers, by name within each kind (states, organisations, the
+    knowledge base's armed groups): no uninhabited territory (Antarctica, Bouvet Island),
+    and, with `on`, no state that had ceased to exist by then. Each: code, name, group."""
+    kb = knowledge_of(db)
+    out = [
+        {"code": a.code, "name": a.name, "group": PICKER_GROUPS[a.kind]}
+        for a in kb.actors.values()
+        if a.kind in PICKER_GROUPS
+        and inhabited(a.code)
+        and (on is None or exists_on(kb, a.code, on))
+    ]
+    order = list(PICKER_GROUPS.values())
+    return sorted(out, key=lambda a: (order.index(a["group"]), a["name"].casefold()))
+
+
 def names() -> dict[str, str]:
     return {code: actor.name for code, actor in bundled().actors.items()}
 
 
 def sources(ids: list[str], urls: dict[str, str | None] | None = None) -> list[dict[str, Any]]:
-    """Citable entries for knowledge-base source ids and ingested document ids."""
-    kb = bundled()
+    """Citable entries for knowledge-base source ids and ingested document ids: id, label
+    (the full citation), title, outlet, date (at its precision) and url (when known)."""
     out = []
     for sid in dict.fromkeys(ids):
-        if sid in kb.sources:
-            src = kb.sources[sid]
-            out.append({"id": sid, "label": src.cite(), "url": safe_url(src.url)})
-        else:
-            url = (urls or {}).get(sid)
-            out.append({"id": sid, "label": sid, "url": safe_url(url)})
+        entry = source_of(sid)
+        if entry["url"] is None:
+            entry["url"] = safe_url((urls or {}).get(sid))
+        out.append(entry)
     return out
+
+
+def source_of(sid: str) -> dict[str, Any]:
+    """One source as a reader cites it: the knowledge base's title, outlet and date, or for
+    an ingested document its id alone (its title is not stored)."""
+    src = bundled().sources.get(sid)
+    if src is None:
+        return {"id": sid, "label": sid, "title": None, "outlet": None, "date": None, "url": None}
+    return {
+        "id": sid,
+        "label": src.cite(),
+        "title": src.title,
+        "outlet": src.publisher,
+        "date": src.when(),
+        "url": safe_url(src.url),
+    }
 
 
 def known_events(frame: pd.DataFrame, on: dt.date) -> pd.DataFrame:
@@ -125,9 +189,13 @@ def event_rows(frame: pd.DataFrame, on: dt.date | None = None) -> list[dict[str,
                 for e in evidence
                 if e.get("published") is None or e["published"] <= on.isoformat()
             ] or evidence[:1]
+        curated = record.get("origin") == "curated"
         for e in evidence:
             e["link"] = safe_url(e.get("url"))
+            e["summary"] = curated  # the knowledge base's words, not a quotation
+            e["source"] = source_of(str(e.get("document")))
         record["evidence"] = evidence
+        record["when"] = precise(record.get("date"), record.get("date_precision"))
         rows.append(record)
     return rows
 
@@ -184,7 +252,7 @@ def overview(
         "cohesion": charts.cohesion_chart(coh),
         "cohesion_rows": api.to_records(coh.tail(8)),
         "risk": api.to_records(risk),
-        "risk_chart": charts.risk_chart(risk, list(measures.SCORE_WEIGHTS), measures.SCORE_WEIGHTS),
+        "risk_chart": charts.risk_chart(measures.risk_parts(risk), nm),
         "votes_chart": votes_chart.alliance_votes_chart(al, on, nm, db),
         "map": Markup(maps.risk_map(status, scores, nm, link, al.leader)),
         "latest": event_rows(latest, on),
@@ -206,7 +274,7 @@ def _findings(
     lines = []
     inactive = [f"{nm[m]} ({s})" for m, s in status.items() if s != "member"]
     lines.append(
-        f"On {on.isoformat()} the {al.code} has {len(status)} members"
+        f"On {on.isoformat()} {glossary.alliance(al.code)} has {len(status)} members"
         + (f", of whom {', '.join(inactive)}." if inactive else ".")
     )
     if not coh.empty:
@@ -274,6 +342,7 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         for record in api.to_records(explained):
             record["cited"] = sources(record.get("sources") or [], urls)
             why.append(record)
+        with_when(why, event_precisions(events))
     spells = [s for s in al.membership if s.member == code]
     return {
         "alliance": al,
@@ -286,12 +355,21 @@ def member(alliance: str, code: str, on: dt.date, db: api.DB = None) -> dict[str
         "alignment_now": None if frame.empty else frame.iloc[-1]["alignment"],
         "risk": None if row.empty else api.to_records(row)[0],
         "weights": measures.SCORE_WEIGHTS,
+        "parts": api.to_records(measures.risk_parts(row)),
         "why": why,
         "why_shown": WHY_SHOWN,
         "note": note,
         "events": event_rows(events.head(200), on),
         "total_events": total,
     }
+
+
+def event_precisions(events: pd.DataFrame | None = None) -> dict[str, str]:
+    """The precision of each event by id: every curated one, and those of `events`."""
+    found = curated_precisions()
+    if events is not None and not events.empty:
+        found.update(zip(events["id"].astype(str), events["date_precision"], strict=True))
+    return found
 
 
 def _document_urls(events: pd.DataFrame) -> dict[str, str | None]:
@@ -303,21 +381,51 @@ def _document_urls(events: pd.DataFrame) -> dict[str, str | None]:
 
 
 def relations(
-    alliance: str, on: dt.date, db: api.DB = None, *, report: bool = False
+    alliance: str,
+    on: dt.date,
+    db: api.DB = None,
+    *,
+    report: bool = False,
+    view: str | None = None,
 ) -> dict[str, Any]:
-    """The member-relations graph and the dyad matrix."""
+    """The member-relations matrix and graph (the graph of a big alliance only on request)."""
     al = _alliance(alliance)
     nm = names()
     frame = measures.relations(al.code, on, db)
     members = sorted(_statuses(al, on))
     pairs = frame[frame["kind"] == "member"]
-    matrix = measures.dyad_matrix(pairs) if not pairs.empty else pd.DataFrame()
+    scored = pairs.dropna(subset=["score"])
+    big = len(members) > relation_charts.BIG
+    drawn = view == "graph" or (view is None and not big)
+    events = {(a, b): int(n) for a, b, n in scored[["a", "b", "events"]].itertuples(False)}
+    heatmap = None
+    if not scored.empty:
+        heatmap = relation_charts.relations_matrix(measures.dyad_matrix(pairs), nm, events)
+    when = on.isoformat()
     return {
         "alliance": al,
         "on": on,
         "names": nm,
-        "graph": charts.relations_graph(frame, members, {} if report else member_link(al, on), nm),
-        "heatmap": charts.dyad_heatmap(matrix) if not matrix.empty else None,
+        "big": big,
+        "view": "graph" if drawn else "matrix",
+        "graph": (
+            relation_charts.relations_graph(
+                frame, members, {} if report else member_link(al, on), nm
+            )
+            if drawn and frame["score"].notna().any()
+            else None
+        ),
+        "graph_empty": (
+            f"No events between {al.code} members or with the outside powers known by {when}."
+            if frame["score"].isna().all()
+            else None
+        ),
+        "heatmap": heatmap,
+        "heatmap_empty": (
+            f"No events between {al.code} members known by {when}, so no relations to show."
+            if scored.empty
+            else None
+        ),
         "pairs": api.to_records(frame.dropna(subset=["score"])),
     }
 
@@ -327,7 +435,7 @@ def reliability(alliance: str, on: dt.date, db: api.DB = None) -> dict[str, Any]
     al = _alliance(alliance)
     frame = measures.reliability(al.code, on, db)
     summary = measures.reliability_summary(al.code, on, db)
-    rows = api.to_records(frame)
+    rows = requests_when(al.code, api.to_records(frame), db)
     for row in rows:
         row["cited"] = sources(row.get("sources") or [])
     refs = api.to_records(summary)
@@ -343,6 +451,18 @@ def reliability(alliance: str, on: dt.date, db: api.DB = None) -> dict[str, Any]
     }
 
 
+def requests_when(
+    alliance: str, rows: list[dict[str, Any]], db: api.DB = None
+) -> list[dict[str, Any]]:
+    """Requests for help (`measures.reliability` rows) with `when`: each date at its
+    precision (the 1999 Kyrgyz request is of August 1999: 1999-08)."""
+    al = knowledge_of(db).alliance(alliance)
+    asked = {(r.requester, r.date.isoformat()): r.precision for r in al.requests}
+    for row in rows:
+        row["when"] = precise(row["date"], asked.get((row["requester"], str(row["date"])[:10])))
+    return rows
+
+
 def simulation(
     alliance: str,
     on: dt.date,
@@ -356,16 +476,22 @@ def simulation(
 ) -> dict[str, Any]:
     """The scenario form and, when a requester is given, the simulated answer."""
     al = _alliance(alliance)
+    nm = names()
+    status = _statuses(al, on)
+    members = sorted(status, key=lambda m: str(nm.get(m) or m).casefold())
+    # The form opens on a member in good standing (not a frozen or suspended one), by name.
+    standing = [m for m in members if status[m] == "member" and m != al.leader]
     page: dict[str, Any] = {
         "alliance": al,
         "on": on,
-        "names": names(),
-        "members": sorted(_statuses(al, on)),
+        "names": nm,
+        "members": members,
+        "status": status,
         "threats": simulate.THREATS,
         "assumptions": simulate.ASSUMPTIONS,
-        "actors": sorted(bundled().actors),
+        "actors": pickable(on, db),
         "form": {
-            "requester": requester or "",
+            "requester": requester or (standing or members or [""])[0],
             "threat": threat,
             "aggressor": aggressor or "",
             "assume": assume,
@@ -378,28 +504,41 @@ def simulation(
     if requester:
         scenario = simulate.parse_scenario(al.code, requester, threat, aggressor, on, assume)
         result = simulate.simulate(scenario, draws=draws, seed=seed, db=db)
+        invoked = [p for p in al.provisions if p.id == result["scenario"]["provision"]]
+        result["words"] = {
+            "provision": glossary.provision(invoked[0].article, invoked[0].kind)
+            if invoked
+            else result["scenario"]["provision"],
+            "threat": glossary.threat(result["scenario"]["threat"]),
+        }
+        named = functools.partial(_named, names=nm)
         page["result"] = result
+        page["reasons"] = [named(r) for r in result["reasons"]]
+        page["member_reasons"] = {
+            m["member"]: [named(r) for r in m["reasons"]] for m in result["members"]
+        }
         page["outcomes_chart"] = charts.outcomes_chart(result["outcomes"])
     return page
+
+
+_CODE = re.compile(r"\b[A-Z]{3,6}\b")
+
+
+def _named(text: str, names: dict[str, str]) -> str:
+    """A reason with the actor codes in it written as names ("friendly ties with AZE" ->
+    "friendly ties with Azerbaijan"); alliance codes and unknown words stay as they are."""
+    return _CODE.sub(lambda m: m[0] if m[0] in bundled().alliances else names.get(m[0], m[0]), text)
 
 
 def comparison(alliances: list[str], on: dt.date, db: api.DB = None) -> dict[str, Any]:
     """The same measures for several alliances side by side, and their cohesion over time."""
     codes = [_alliance(a).code for a in alliances]
     frame = measures.compare(codes, on, db)
-    series = []
-    for code in codes:
-        coh = measures.cohesion(code, by="year", since=dt.date(2000, 1, 1), until=on, db=db)
-        series.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": code,
-                "x": list(coh["end"]),
-                "y": list(coh["cohesion"]),
-            }
-        )
-    chart = charts._figure(series, height=320, yaxis={"range": [0, 1.02]})
+    series = {
+        code: measures.cohesion(code, by="year", since=dt.date(2000, 1, 1), until=on, db=db)
+        for code in codes
+    }
+    chart = charts.yearly_chart(series, "cohesion", "cohesion index (0-1)")
     return {
         "on": on,
         "codes": codes,

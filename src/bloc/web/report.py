@@ -47,6 +47,7 @@ def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
     relations = pages.relations(al.code, day, db, report=True)
     reliability = pages.reliability(al.code, day, db)
     why: dict[str, list[dict[str, Any]]] = {}
+    precisions = pages.event_precisions()  # the explanations' dates carry no precision
     cited: list[str] = list(al.cite)
     for row in overview["risk"]:
         frame = measures.explain(data, row["member"], day, db)
@@ -55,6 +56,7 @@ def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
         for record in records:
             record["cited"] = pages.sources(record.get("sources") or [])
             cited += record.get("sources") or []
+        pages.with_when(records, precisions)
         why[row["member"]] = records
     for request in reliability["requests"]:
         cited += request.get("sources") or []
@@ -67,6 +69,8 @@ def render(alliance: str, on: dt.date | None = None, db: api.DB = None) -> str:
         **overview,
         "graph": relations["graph"],
         "heatmap": relations["heatmap"],
+        "heatmap_empty": relations["heatmap_empty"],
+        "graph_empty": relations["graph_empty"],
         "pairs": relations["pairs"],
         "requests": reliability["requests"],
         "summary": reliability["summary"],

@@ -110,15 +110,18 @@ def same_origin(request: Request) -> bool:
     """A browser's post says where its page came from; it must be this server.
 
     Defence in depth beside the SameSite cookie and the CSRF token. Browsers
-    send `Sec-Fetch-Site`; an `Origin` is "null" under the dashboard's
-    no-referrer policy, so only a named one is compared. A request with
-    neither (a script) is left to the cookie and the token.
+    send `Sec-Fetch-Site` and an `Origin`, which must name this server: an
+    `Origin: null` (a sandboxed frame, a `data:` page, a redirect from another
+    site) is refused like a foreign one. The dashboard's referrer policy is
+    `same-origin` so that its own forms send their origin by name (under
+    `no-referrer` a browser would send "null" for them too). A request with
+    neither header (a script) is left to the cookie and the token.
     """
     site = request.headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
         return False
     origin = request.headers.get("origin")
-    if origin is None or origin == "null":
+    if origin is None:
         return True
     host = request.headers.get("host", "")
     return origin in (f"http://{host}", f"https://{host}")

@@ -203,6 +203,8 @@ def review_routes() -> APIRouter:
         """Confirm, correct, reject or undo an event (send the review token in
         `Authorization: Bearer TOKEN` or `X-Bloc-Token`; the server must run with --review)."""
         gate = _gate(request)
+        if not same_origin(request):
+            raise HTTPException(403, "the request came from another site; nothing was stored")
         if not gate.token_ok(gate.header_token(request)):
             raise HTTPException(403, "send the review token in Authorization: Bearer TOKEN")
         view: View = request.app.state.view

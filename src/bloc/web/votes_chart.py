@@ -88,6 +88,7 @@ def _shapes(al: Alliance, on: dt.date, first: int) -> tuple[list[Any], list[Any]
         }
     ]
     notes: list[dict[str, Any]] = []
+    marked: dict[tuple[dt.date, str], list[str]] = {}
     for s in al.membership:
         if s.start > on or (s.end is not None and s.end.year < first):
             continue
@@ -107,40 +108,48 @@ def _shapes(al: Alliance, on: dt.date, first: int) -> tuple[list[Any], list[Any]
                     "layer": "below",
                 }
             )
-        marks = [] if s.start <= al.founded else [(s.start, f"{s.member} {_verb(s.status)}")]
+        if s.start > al.founded and s.start.year >= first:
+            marked.setdefault((s.start, _verb(s.status)), []).append(s.member)
         follows = any(o.member == s.member and o.start == s.end for o in al.membership)
-        if s.end is not None and s.end <= on and not follows:
-            marks.append((s.end, f"{s.member} leaves"))
-        for day, text in marks:
-            if day.year < first:
-                continue
-            shapes.append(
-                {
-                    "type": "line",
-                    "xref": "x",
-                    "yref": "paper",
-                    "x0": day.isoformat(),
-                    "x1": day.isoformat(),
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": "#555", "width": 1, "dash": "dot"},
-                }
-            )
-            notes.append(
-                {
-                    "x": day.isoformat(),
-                    "y": 1,
-                    "xref": "x",
-                    "yref": "paper",
-                    "text": text,
-                    "showarrow": False,
-                    "textangle": -90,
-                    "xanchor": "right",
-                    "yanchor": "top",
-                    "font": {"size": 10, "color": "#555"},
-                }
-            )
+        if s.end is not None and s.end <= on and not follows and s.end.year >= first:
+            marked.setdefault((s.end, "leaves"), []).append(s.member)
+    # One mark per day and kind: seven states joining on one day make one label, not
+    # seven labels on top of one another (their codes are in its hover).
+    for (day, verb), who in sorted(marked.items()):
+        text = f"{who[0]} {verb}" if len(who) == 1 else f"{len(who)} {_plural(verb)}"
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": day.isoformat(),
+                "x1": day.isoformat(),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#555", "width": 1, "dash": "dot"},
+            }
+        )
+        notes.append(
+            {
+                "x": day.isoformat(),
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": text,
+                "showarrow": False,
+                "textangle": -90,
+                "xanchor": "right",
+                "yanchor": "top",
+                "font": {"size": 10, "color": "#555"},
+                "hovertext": f"{day.isoformat()}: {', '.join(who)} {text.split(' ', 1)[1]}",
+            }
+        )
     return shapes, notes
+
+
+def _plural(verb: str) -> str:
+    """The verb for several members: "join", "leave", "freeze"."""
+    return {"joins": "join", "leaves": "leave", "freezes": "freeze"}.get(verb, verb)
 
 
 def _verb(status: str) -> str:

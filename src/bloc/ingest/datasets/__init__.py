@@ -148,8 +148,6 @@ def import_files(
     began = time.perf_counter()
     confidence = mappings().confidence[ORIGIN.get(dataset, dataset)]
     target = store_path(db)
-    with opened(target, write=True):  # created, upgraded and its knowledge base loaded
-        pass
     summary = ImportSummary(dataset, keep_all)
     origin = ORIGIN.get(dataset, dataset)
     user = overrides.load_overrides(origin, actors_file)
@@ -159,6 +157,9 @@ def import_files(
             summary.files += _import_zip(dataset, path, target, how)
         else:
             summary.files.append(_import_one(dataset, path, str(path), target, how))
+    if not how.prepared:  # no batch opened it: created, upgraded, its knowledge base loaded
+        with opened(target, write=True):
+            pass
     if record_unmapped:
         labels = sorted({label for f in summary.files for label in f.unmapped_actors})
         summary.actors_file = overrides.record_unmapped(origin, labels, actors_file)
@@ -175,6 +176,7 @@ class _How:
     max_bad: float = MAX_BAD
     encoding: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
+    prepared: list[bool] = field(default_factory=list)  # a batch opened the store (once)
 
 
 def _import_zip(dataset: str, path: Path, target: Path, how: _How) -> list[FileReport]:
@@ -222,7 +224,8 @@ def _import_one(dataset: str, path: Path, name: str, target: Path, how: _How) ->
         report.failed = f"cannot be read as a {dataset} file: {_reason(exc)}"
         log.warning("%s: %s", name, report.failed)
     else:
-        store_rows(target, ready, origin, how.confidence, report, how.batch_rows)
+        if store_rows(target, ready, origin, how.confidence, report, how.batch_rows):
+            how.prepared.append(True)
         log.info(
             "%s: %d rows, %d stored (%d new events, %d merged)",
             name,

@@ -70,17 +70,26 @@ _SIDE = ("Code", "Name", "CountryCode", "KnownGroupCode", "Type1Code", "Type2Cod
 
 
 def _actor_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Each distinct actor of the file, mapped once in Python (`actor_map`)."""
+    """Each distinct actor of the file, mapped once in Python (`actor_map`: the actor's
+    columns, empty for none, and its bloc code), to be joined column by column."""
     sides = [", ".join(f"Actor{n}{c}" for c in _SIDE) for n in (1, 2)]
     rows = con.execute(
         f"SELECT DISTINCT * FROM (SELECT {sides[0]} FROM raw UNION ALL SELECT {sides[1]} FROM raw)"
     ).fetchall()
     m = mappings()
-    keys, codes = [], []
+    mapped: dict[tuple[str, ...], str | None] = {}
     for code, name, country, group, *types in rows:
-        keys.append("|".join(x or "" for x in (code, name, country, group, *types)))
-        codes.append(actors.gdelt_actor(m, code, name, country, group, tuple(types)))
-    con.register("actor_rows", pa.table({"key": keys, "bloc": pa.array(codes, pa.string())}))
+        key = tuple(x or "" for x in (code, name, country, group, *types))
+        if key not in mapped:
+            mapped[key] = actors.gdelt_actor(m, code, name, country, group, tuple(types))
+    columns = list(zip(*mapped, strict=True)) if mapped else [()] * len(_SIDE)
+    table = pa.table(
+        {
+            **{c: pa.array(values, pa.string()) for c, values in zip(_SIDE, columns, strict=True)},
+            "bloc": pa.array(list(mapped.values()), pa.string()),
+        }
+    )
+    con.register("actor_rows", table)
     con.execute("CREATE OR REPLACE TEMP TABLE actor_map AS SELECT * FROM actor_rows")
     con.unregister("actor_rows")
 
@@ -102,9 +111,9 @@ def _code_table(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("code_rows")
 
 
-def _key(side: str) -> str:
-    cols = tuple(f"{side}{c}" for c in _SIDE)
-    return " || '|' || ".join(f"coalesce(r.{c}, '')" for c in cols)
+def _same_actor(alias: str, side: str) -> str:
+    """SQL: the `actor_map` row `alias` is the actor of `side` (Actor1 or Actor2) of `r`."""
+    return " AND ".join(f"{alias}.{c} = coalesce(r.{side}{c}, '')" for c in _SIDE)
 
 
 def stage_v1(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> None:
@@ -152,8 +161,8 @@ def stage(
                     {date_problems("SQLDATE", day, "YYYYMMDD")}
                     WHEN r.EventCode IS NULL THEN 'EventCode is empty' END AS problem
         FROM raw r
-        LEFT JOIN actor_map a1 ON a1.key = {_key("Actor1")}
-        LEFT JOIN actor_map a2 ON a2.key = {_key("Actor2")}
+        LEFT JOIN actor_map a1 ON {_same_actor("a1", "Actor1")}
+        LEFT JOIN actor_map a2 ON {_same_actor("a2", "Actor2")}
         LEFT JOIN code_map c ON c.code = r.EventCode
         """
     )

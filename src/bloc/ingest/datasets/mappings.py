@@ -105,11 +105,15 @@ def _state_pattern(template: str) -> re.Pattern[str]:
     )
 
 
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""LibYAML's safe loader where PyYAML has it: the same data, read ten times faster."""
+
+
 def load_mappings(path: Path = MAPPINGS) -> Mappings:
     """Read and check a mappings file (the bundled one by default)."""
     check = _Check(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE)
     except (OSError, yaml.YAMLError) as exc:
         raise check.fail("(file)", f"cannot be read: {exc}") from None
     if not isinstance(raw, dict):

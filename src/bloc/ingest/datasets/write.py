@@ -15,6 +15,13 @@ to an earlier one (same key, date and precision) always joins the event the
 earlier one joined or made, since merging only narrows dates within the
 period they had (tests/ingest/test_datasets.py checks it against the merge
 run row by row).
+
+Most groups can merge with nothing: a row that is an event of its own, or a
+day-precise group with no stored event of its source, target and type whose
+period holds its day, and no other group of its key on a date that agrees (a
+day agrees only with itself, and identical rows are one group). The merge would make each a new
+event and touch nothing else, so SQL makes them so (`_make_simple`), and only
+the groups that may merge go through `merge_reports` in Python.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from bloc.core.rules import reinforced
 from bloc.ingest.coded import TEXT
 from bloc.ingest.datasets.stage import ROW_EVENTS, FileReport
 from bloc.ingest.merge import (
@@ -35,13 +44,16 @@ from bloc.ingest.merge import (
     merge_reports,
     stored_events,
 )
-from bloc.store import Store
+from bloc.store import Store, opened
 from bloc.store.alerts import queue_changes
 from bloc.store.writes import (
     add_dataset_events,
+    add_simple_events,
     add_staged_evidence,
     drop_staged,
     event_places,
+    largest_simple_group,
+    merging_groups,
     stage_fresh_rows,
 )
 
@@ -55,12 +67,16 @@ def store_rows(
     confidence: float,
     report: FileReport,
     batch_rows: int = BATCH_ROWS,
-) -> None:
-    """Store ready rows (in file order) batch by batch, each batch in its own transaction."""
+) -> bool:
+    """Store ready rows (in file order) batch by batch, each batch in its own transaction.
+
+    The first batch opens the store as `opened` does (created, upgraded, its knowledge
+    base loaded); True when there was a batch, so the store was opened so."""
     for start in range(0, rows.num_rows, max(1, batch_rows)):
         batch = rows.slice(start, batch_rows)
-        with Store.open(path) as store:
+        with opened(path, write=True) if start == 0 else Store.open(path) as store:
             store_batch(store, batch, origin, confidence, report)
+    return int(rows.num_rows) > 0
 
 
 def store_batch(
@@ -68,13 +84,34 @@ def store_batch(
 ) -> None:
     """One batch, all or nothing."""
     with store.transaction() as con:
-        groups = stage_fresh_rows(con, batch)
-        fresh = sum(int(g[-1]) for g in groups)
+        fresh = stage_fresh_rows(con, batch)
         report.already += batch.num_rows - fresh
-        if groups:
-            _merge_groups(con, groups, origin, confidence, report)
+        if fresh:
+            # The groups that may merge first: they must not find the simple ones' events.
+            merged = _merge_groups(con, merging_groups(con), origin, confidence, report)
+            simple = _make_simple(con, origin, confidence, report)
+            joined = simple.select(["grp", "event_id"]).cast(merged.schema)
+            add_staged_evidence(con, pa.concat_tables([joined, merged]))
         drop_staged(con)
         report.stored += fresh
+
+
+def _make_simple(
+    con: duckdb.DuckDBPyConnection, origin: str, confidence: float, report: FileReport
+) -> pa.Table:
+    """The groups that can merge with nothing (`bloc.store.writes.stage_fresh_rows`) made
+    new events in SQL, as `merge_reports` would make them: named by their first row, their
+    confidence reinforced once by each further row. Returns their grp, event_id and n."""
+    agreeing = [confidence]
+    for _ in range(1, largest_simple_group(con)):
+        agreeing.append(reinforced(agreeing[-1], confidence))
+    made = add_simple_events(con, agreeing, origin)
+    if made.num_rows:
+        ids = made["event_id"].to_pylist()
+        report.events_new += made.num_rows
+        report.events_merged += int(pc.sum(made["n"]).as_py()) - made.num_rows
+        report.changed.update(ids)
+    return made
 
 
 def _merge_groups(
@@ -83,7 +120,11 @@ def _merge_groups(
     origin: str,
     confidence: float,
     report: FileReport,
-) -> None:
+) -> pa.Table:
+    """The groups that may merge, through `merge_reports` in file order; returns which
+    event each group (grp) joined or made."""
+    if not groups:
+        return pa.table({"grp": pa.array([], pa.int64()), "event_id": pa.array([], TEXT)})
     columns = [list(column) for column in zip(*groups, strict=True)]
     k, ids, dates, precisions, sources, targets, types, modes, alliances, intensity = columns[:10]
     merge_keys, counts = columns[10], columns[13]
@@ -124,7 +165,7 @@ def _merge_groups(
     )
     add_dataset_events(con, new)
     apply_changes(con, changed)
-    add_staged_evidence(con, pa.table({"grp": pa.array(k, pa.int64()), "event_id": eids}))
+    return pa.table({"grp": pa.array(k, pa.int64()), "event_id": pa.array(eids, TEXT)})
 
 
 _SEP = "\x1f"
