@@ -77,3 +77,31 @@ def test_natos_relations_say_why_the_matrix_is_empty(page: tuple[Page, str]) -> 
         tab.click("#view-toggle a")
     tab.wait_for_selector("body[data-charts=drawn]", state="attached")
     assert tab.locator("#graph .main-svg").count() >= 1
+
+
+def test_month_precision_dates_show_as_months_in_the_browser(page: tuple[Page, str]) -> None:
+    """What a reader sees, not the HTML sent: the Kyrgyz request of August 1999 (known to
+    the month) reads 1999-08 in the events list and on the reliability page, never as
+    its first day, and the exits timeline draws CENTO's exit of March 1979 as the month."""
+    tab, base = page
+    tab.goto(f"{base}/events?on={TODAY}&actor=KGZ")
+    listed = tab.locator("main").inner_text()
+    assert "1999-08" in listed and "1999-08-01" not in listed
+    tab.goto(f"{base}/alliances/CSTO/reliability?on={TODAY}")
+    shown = tab.locator("main").inner_text()
+    assert "1999-08" in shown and "1999-08-01" not in shown
+    tab.goto(f"{base}/exits")
+    tab.wait_for_selector("body[data-charts=drawn]", state="attached")
+    spans = tab.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((gd) =>
+            gd.data.filter((t) => t.mode === 'lines').map((t) => [t.x, t.y]))"""
+    )
+    cento = [
+        (x[i], x[i + 1])
+        for x, y in spans
+        for i in range(len(x) - 1)
+        if y[i] == "CENTO" and x[i] is not None and x[i + 1] is not None
+    ]
+    assert any(
+        str(a).startswith("1979-03-01") and str(b).startswith("1979-04-01") for a, b in cento
+    ), cento
