@@ -11,8 +11,9 @@ step that stores documents and merges their events into those stored.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bloc.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from bloc.ingest.coded import CODED_DOCUMENTS, CODED_EVENTS, CodedBatch
@@ -29,13 +30,7 @@ _WHERE: dict[str, str] = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    """A name of ingest, imported when first asked for (PEP 562)."""
-    if name not in _WHERE:
-        raise AttributeError(f"module 'bloc.ingest' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("bloc.ingest", _WHERE, globals())
 
 
 __all__ = [

@@ -9,8 +9,9 @@ a file, `view` names where events come from (origins) and a store seen
 through a choice of them, and `check` verifies and repairs a store.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bloc.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from bloc.store.db import (
@@ -58,13 +59,7 @@ _WHERE: dict[str, str] = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    """A name of the store, imported when first asked for (PEP 562)."""
-    if name not in _WHERE:
-        raise AttributeError(f"module 'bloc.store' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("bloc.store", _WHERE, globals())
 
 
 __all__ = [
