@@ -49,3 +49,68 @@ def test_risk_map_colours_members_and_escapes_labels() -> None:
     # Framed on the members: far-away countries are left out (e.g. Brazil, Australia).
     assert svg.count("<path") < sum(len(p) for _, p, _ in maps._world()) / 2
     assert maps.risk_colour(0.0) != maps.risk_colour(1.0)
+
+
+def _points(d: str) -> list[tuple[float, float]]:
+    """Every absolute point of relative path data (m, l, h, v, c, s), as written."""
+    x = y = 0.0
+    out: list[tuple[float, float]] = []
+    letter, args = "", []
+    for token in maps._TOKEN.findall(d):
+        if token.isalpha():
+            letter = token
+            continue
+        args.append(float(token))
+        if len(args) < maps._ARITY[letter]:
+            continue
+        if letter in "hv":
+            x, y = (x + args[0], y) if letter == "h" else (x, y + args[0])
+            out.append((x, y))
+        else:
+            out += [(x + args[i], y + args[i + 1]) for i in range(0, len(args), 2)]
+            x, y = x + args[-2], y + args[-1]
+        args = []
+        letter = "l" if letter == "m" else letter
+    return out
+
+
+def test_rounding_keeps_every_point_within_a_twentieth_of_a_unit() -> None:
+    # Steps rounded one by one would drift along a long border; rounded absolute
+    # points do not: 200 steps of 0.04 end at 8.0, not at 0.
+    d = "m10.04 20.06" + "l0.04 0.04" * 200 + "h-1.26v2.34c0.51 0.12 1.5-0.5 2.44 0s1 1 1.06-3"
+    short = maps.rounded(d)
+    assert len(short) < len(d)
+    before, after = _points(d), _points(short)
+    pairs = zip(before, after, strict=True)
+    assert max(max(abs(a - c), abs(b - e)) for (a, b), (c, e) in pairs) <= 0.0501
+    assert maps.rounded("M0 0L1.26 2z") == "M0 0L1.26 2z"  # absolute commands: left as they are
+
+
+def test_the_packaged_map_is_rounded_to_tenths_in_fewer_bytes() -> None:
+    for _, paths, _ in maps._world():
+        for d in paths:
+            assert not any(len(n.split(".")[1]) > 1 for n in maps._TOKEN.findall(d) if "." in n)
+
+
+CSTO = {"ARM": "member", "RUS": "member", "KAZ": "member"}
+
+
+def test_with_a_background_only_the_members_are_inline() -> None:
+    url = maps.world_url()
+    svg = maps.risk_map(CSTO, {"ARM": 0.5}, {c: c for c in CSTO}, {}, "RUS", url)
+    assert svg.count("<image") == 1 and f'href="{url.replace("&", "&amp;")}"' in svg
+    assert 'class="land"' in svg and "<path" not in svg.split("<image", 1)[0]
+    shapes = {c2: len(p) for c2, p, _ in maps._world()}
+    assert svg.count("<path") == shapes["AM"] + shapes["RU"] + shapes["KZ"]
+    assert svg.count('class="member"') == 3
+    inline = maps.risk_map(CSTO, {"ARM": 0.5}, {c: c for c in CSTO}, {}, "RUS")
+    assert "<image" not in inline and inline.count("<path") > svg.count("<path")
+    assert '<g class="land"' in inline  # the report's map: every shape inline
+
+
+def test_the_world_picture_has_the_maps_coordinates_and_every_country() -> None:
+    world = maps.world_svg().decode()
+    x0, y0, x1, y1 = maps._frame()
+    assert f'viewBox="{x0:g} {y0:g} {x1 - x0:g} {y1 - y0:g}"' in world
+    assert world.count("<path") == sum(len(p) for _, p, _ in maps._world())
+    assert maps.world_url().startswith(f"/static/{maps.WORLD}?v=")

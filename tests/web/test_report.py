@@ -26,6 +26,10 @@ def test_report_is_self_contained(kb_db: Path, tmp_path: Path) -> None:
     assert "Highest exit risk: Armenia" in html
     assert "Requests for assistance" in html and "honoured" in html
     assert 'id="src-jamestown-2022-10"' in html
+    # The map's grey land is drawn in the file, not fetched as the dashboard's is.
+    svg = html[html.index('<svg class="map"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert "<image" not in svg and "/static/" not in svg and '<g class="land"' in svg
 
 
 def test_report_to_a_bad_place_is_a_clear_error(kb_db: Path, tmp_path: Path) -> None:

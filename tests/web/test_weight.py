@@ -123,3 +123,17 @@ def test_pages_and_json_are_compressed_the_first_time_and_when_kept(
         assert gzip.decompress(body) == plain.content
         assert len(body) < len(plain.content) / 2
         assert headers["content-security-policy"]  # the security headers still on
+
+
+def test_the_served_map_draws_its_land_from_one_kept_picture(client: TestClient) -> None:
+    html = client.get("/alliances/CSTO?on=2023-05-31").text
+    svg = html[html.index('<svg class="map"') :]
+    svg = svg[: svg.index("</svg>")]
+    address = re.findall(r'<image class="land" href="([^"]+)"', svg)
+    assert len(address) == 1 and address[0].startswith("/static/world.svg?v=")
+    assert '<g class="land"' not in svg  # no grey country inline: members only
+    assert svg.count('class="member"') == len(re.findall(r'data-code="', svg)) >= 6
+    status, headers, body = _raw(client, address[0], GZIP)
+    assert status == 200 and headers["cache-control"] == FOREVER
+    assert headers["content-type"] == "image/svg+xml" and headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body).startswith(b"<svg") and len(body) < len(gzip.decompress(body)) / 2

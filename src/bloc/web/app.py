@@ -45,6 +45,7 @@ from bloc.errors import BlocError, StoreLockedError
 from bloc.measures.cache import MeasureCache
 from bloc.store import View, opened, store_path
 from bloc.store.linger import linger
+from bloc.web import maps
 from bloc.web.alert_routes import alert_routes
 from bloc.web.answers import AnswerCache
 from bloc.web.api_routes import api_routes
@@ -207,7 +208,8 @@ def create_app(
     # HTML, JSON and Swagger UI compressed (bloc's own files are, by Assets, once).
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
     app.add_middleware(_Security)  # added last, so outermost: on kept answers too
-    app.mount("/static", Assets.folder(STATIC), name="static")
+    world = {maps.WORLD: maps.world_svg()}  # the maps' grey land, one file for every map
+    app.mount("/static", Assets.folder(STATIC, made=world), name="static")
     app.mount(
         "/vendor/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

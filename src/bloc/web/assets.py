@@ -59,24 +59,26 @@ class _File:
 class Assets:
     """An ASGI app answering GET and HEAD for a fixed set of files, by name."""
 
-    def __init__(self, files: dict[str, Path]) -> None:
+    def __init__(self, files: dict[str, Path], made: dict[str, bytes] | None = None) -> None:
+        """`files` by name, and `made`: bytes the program makes (the world map), by name."""
         self._files: dict[str, _File] = {}
-        for name, path in files.items():
-            body = path.read_bytes()
-            kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+        bodies = {name: path.read_bytes() for name, path in files.items()} | (made or {})
+        for name, body in bodies.items():
+            suffix = Path(name).suffix
+            kind = TYPES.get(suffix) or mimetypes.guess_type(name)[0]
             tag = hashlib.sha256(body).hexdigest()
             self._files["/" + name] = _File(
                 body,
                 kind or "application/octet-stream",
                 tag[:16],
                 f'"{tag[:32]}"',
-                compressible=path.suffix in COMPRESSED,
+                compressible=suffix in COMPRESSED,
             )
 
     @classmethod
-    def folder(cls, folder: Path) -> Assets:
-        """Every file directly inside `folder`, by its name."""
-        return cls({p.name: p for p in sorted(folder.iterdir()) if p.is_file()})
+    def folder(cls, folder: Path, made: dict[str, bytes] | None = None) -> Assets:
+        """Every file directly inside `folder`, by its name, and the `made` ones."""
+        return cls({p.name: p for p in sorted(folder.iterdir()) if p.is_file()}, made)
 
     async def respond(self, request: Request, name: str) -> Response:
         """One of the files as a route's answer (304 if the client has it already)."""
@@ -132,6 +134,11 @@ async def _answer_for(
     headers.append((b"content-type", found.kind.encode()))
     headers.append((b"content-length", str(len(body)).encode()))
     return 200, headers, body
+
+
+def versioned(prefix: str, name: str, body: bytes) -> str:
+    """The versioned address of bytes made by the program, served as `name` (`Assets`)."""
+    return f"{prefix}/{name}?v={hashlib.sha256(body).hexdigest()[:16]}"
 
 
 def url(name: str, folder: Path, prefix: str) -> str:

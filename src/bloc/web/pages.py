@@ -238,6 +238,7 @@ def overview(
     scores = dict(zip(risk["member"], risk["score"], strict=True))
     scores = {m: s for m, s in scores.items() if pd.notna(s)}  # "no evidence": no colour
     link = {} if report else member_link(al, on)
+    land = None if report else maps.world_url()  # the report makes no request: land inline
     involved = sorted(set(status) | {al.code})
     recent = api.events(until=on, db=db, actors=involved, latest=LATEST * 4)
     latest = known_events(recent, on).tail(LATEST).iloc[::-1]
@@ -254,7 +255,7 @@ def overview(
         "risk": api.to_records(risk),
         "risk_chart": charts.risk_chart(measures.risk_parts(risk), nm),
         "votes_chart": votes_chart.alliance_votes_chart(al, on, nm, db),
-        "map": Markup(maps.risk_map(status, scores, nm, link, al.leader)),
+        "map": Markup(maps.risk_map(status, scores, nm, link, al.leader, land)),
         "latest": event_rows(latest, on),
         "links": link,
     }
