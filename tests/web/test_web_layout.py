@@ -206,15 +206,18 @@ def test_page_fits_the_screen_and_its_charts_read(
     fresh: Callable[[str], Tab],
     addresses: dict[str, str],
     first_answers: dict[str, float],
+    record_property: pytest.RecordProperty,
     name: str,
     size: str,
 ) -> None:
     tab = fresh(size)
     width = SIZES[size][0]
     took, scripts = _open(tab, addresses[name])
-    print(
-        f"\nfresh tab, {size} {width} px, {name}: {took * 1000:.0f} ms "
-        f"(server's first answer {first_answers[name] * 1000:.0f} ms)"
+    record_property(
+        "measured",
+        f"fresh tab, {size} {width} px, {name}: {took * 1000:.0f} ms "
+        f"(server's first answer {first_answers[name] * 1000:.0f} ms; goal under 1 s, "
+        "a benchmark, not asserted)",
     )
     _check_layout(tab.page, width, size == "phone")
     charts = tab.page.locator(".chart").count()
@@ -273,14 +276,19 @@ def test_coded_article_fits_the_screen(fresh: Callable[[str], Tab], size: str) -
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_the_offline_report_fits_the_screen(
-    fresh: Callable[[str], Tab], store: Path, tmp_path: Path, size: str
+    fresh: Callable[[str], Tab],
+    store: Path,
+    tmp_path: Path,
+    record_property: pytest.RecordProperty,
+    size: str,
 ) -> None:
     out = report.write("CSTO", tmp_path / "report.html", dt.date(2023, 5, 31), store)
     tab = fresh(size)
     start = time.perf_counter()
     tab.page.goto(out.resolve().as_uri())
     tab.drawn()
-    print(f"\nreport opened offline, {size}: {(time.perf_counter() - start) * 1000:.0f} ms")
+    took = (time.perf_counter() - start) * 1000
+    record_property("measured", f"report opened offline, {size}: {took:.0f} ms")
     assert tab.charts() >= 5
     _check_layout(tab.page, SIZES[size][0], size == "phone")
     tab.clean()
