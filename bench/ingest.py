@@ -141,17 +141,9 @@ def child(job: str, *args: str) -> dict[str, Any]:
 
 def stored(db: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every stored row of events, evidence and documents (all but when each was stored)."""
-    from bloc.store import Store
+    from bloc.store.check import stored_rows
 
-    with Store.open(db, read_only=True) as store:
-        return {
-            "events": store.con.execute("SELECT * FROM events ORDER BY id").fetchall(),
-            "evidence": store.con.execute("SELECT * FROM evidence ORDER BY ALL").fetchall(),
-            "documents": store.con.execute(
-                "SELECT id, url, title, published, sha256, sentences, status, origin, lang "
-                "FROM documents ORDER BY id"
-            ).fetchall(),
-        }
+    return stored_rows(db)
 
 
 def run(n: int, lang: str, workers: int) -> None:

@@ -19,7 +19,7 @@ from bloc.core.events import CodedEvent
 from bloc.ingest import CODED_EVENTS, CodedBatch, ingest
 from bloc.model import Document
 from bloc.store import Store
-from bloc.store.check import check_path
+from bloc.store.check import check_path, stored_rows
 from bloc.text.pipeline import process
 from bloc.text.read import MAX_BYTES
 from helpers import ARTICLES, Harness
@@ -144,15 +144,7 @@ def _evidence_by_document(db: Path) -> dict[str, set[tuple[object, ...]]]:
 
 def stored_tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of events, evidence and documents (all but when each was stored)."""
-    with Store.open(db, read_only=True) as store:
-        return {
-            "events": store.con.execute("SELECT * FROM events ORDER BY id").fetchall(),
-            "evidence": store.con.execute("SELECT * FROM evidence ORDER BY ALL").fetchall(),
-            "documents": store.con.execute(
-                "SELECT id, url, title, published, sha256, sentences, status, origin, lang "
-                "FROM documents ORDER BY id"
-            ).fetchall(),
-        }
+    return stored_rows(db)
 
 
 @pytest.mark.slow

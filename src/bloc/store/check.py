@@ -371,3 +371,18 @@ def _data_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         ),
         Finding("evidence", "evidence rows stored", evidence, info=True),
     ]
+
+
+def stored_rows(path: Path | str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of a store's events, evidence and documents (all but when each was
+    stored), in a fixed order: what two ingests of the same input must agree on (the
+    worker-count and engine comparisons of the tests and of bench/ingest.py)."""
+    with Store.open(Path(path), read_only=True) as store:
+        return {
+            "events": store.con.execute("SELECT * FROM events ORDER BY id").fetchall(),
+            "evidence": store.con.execute("SELECT * FROM evidence ORDER BY ALL").fetchall(),
+            "documents": store.con.execute(
+                "SELECT id, url, title, published, sha256, sentences, status, origin, lang "
+                "FROM documents ORDER BY id"
+            ).fetchall(),
+        }
