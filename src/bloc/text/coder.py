@@ -98,21 +98,27 @@ def code_parse(
         if key not in seen:
             seen.add(key)
             out.append(coded)
-    return _counted(out, parse, len(triggers), actors)
+    heights = [sum(1 for _ in parse.ancestors(i)) for i in triggers]
+    return _counted(out, parse, heights, actors)
 
 
-def _counted(out: list[Coded], parse: Parse, triggers: int, actors: Actors) -> list[Coded]:
+def _counted(out: list[Coded], parse: Parse, heights: list[int], actors: Actors) -> list[Coded]:
     """The acts with their sentence's counts added to their features: how long it is,
-    how many triggers and actors it holds, how many acts it gave."""
+    how many triggers and actors it holds, how many acts it gave, and how many trigger
+    words and acts stand nearer the sentence's root than each act's trigger (`heights`:
+    each trigger word's steps to the root)."""
     named = len({m.code for m in actors.mentions})
     at = [c.at for c in out]
+    acts = [c.features.height for c in out if c.features is not None]
     return [
         replace(
             c,
             features=replace(
                 c.features,
                 tokens=len(parse),
-                triggers=triggers,
+                triggers=len(heights),
+                above=sum(h < c.features.height for h in heights),
+                outranked=any(h < c.features.height for h in acts),
                 actors=named,
                 events=len(out),
                 pairs=at.count(c.at),
@@ -175,6 +181,7 @@ def _code(
                 negated=negated,
                 future=future,
                 reported=speaker is not None,
+                governed=complement is not None,
                 subordinate=subordinate,
             )
             if e.features
