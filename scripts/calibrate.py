@@ -7,7 +7,8 @@ the scorable records of the *tune* part of PLOVER's development split
 (`bloc.text.evaluate_split`; each record an article dated 2000-01-01), marks each
 event right or wrong as the records' `score.py` does (gold source, gold target, gold
 type; IGO/NGO accept any organisation), fits a seeded, L2-penalised logistic
-regression of right on the features the coder states (`bloc.text.calibration`),
+regression of right on the features the coder states (`bloc.text.calibration`; the
+penalty by repeated, stratified five-fold cross-validation over tune records),
 and writes the weights with their provenance to src/bloc/text/calibration.yaml,
 which the coder reads. Then it codes the *check* part, which the fit never saw, and
 prints the ROC AUC of confidence for right against wrong events, a bootstrap
@@ -26,7 +27,17 @@ from pathlib import Path
 import yaml
 
 from bloc.text import calibration
-from bloc.text.calibration_fit import Outcome, auc, bootstrap, fit, outcomes, records, table
+from bloc.text.calibration_fit import (
+    REPEATS,
+    SEED,
+    Outcome,
+    auc,
+    bootstrap,
+    fit,
+    outcomes,
+    records,
+    table,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "src" / "bloc" / "text" / "calibration.yaml"
@@ -82,6 +93,7 @@ def main() -> int:
         "events": len(tune),
         "right": sum(o.right for o in tune),
         "penalty": fitted.penalty,
+        "cross_validation": f"5 folds over records, stratified, {REPEATS} repeats, seed {SEED}",
         "cv_auc": round(fitted.cv_auc, 3),
     }
     header = (

@@ -18,17 +18,29 @@ import yaml
 from bloc.errors import BlocError
 from bloc.text import calibration
 from bloc.text.calibration import Features, Model, confidence, parse_model
-from bloc.text.calibration_fit import Outcome, auc, bootstrap, fit, outcomes, table
+from bloc.text.calibration_fit import (
+    PENALTIES,
+    SEED,
+    Outcome,
+    auc,
+    bootstrap,
+    fit,
+    fold_of,
+    outcomes,
+    table,
+)
 from bloc.text.coder import code_parse
 from bloc.text.reading import reading
 from bloc.text.reference import Context
 from helpers import PLOVER, built, missing
 
-AUC_FLOOR = 0.58
-"""Under the check AUC measured when the model was last fitted (0.662, on 48 events of
-which 12 wrong: its 95% bootstrap interval is 0.41-0.91; 0.61 with the roles branch
-merged instead). It measures the shipped model, whatever a refit made it; confidence
-grown blind to right and wrong (0.5) falls under it, the noise of a coder change not."""
+AUC_FLOOR = 0.72
+"""A little under the check AUC measured when the model was last fitted (0.763, on 52
+events of which 13 wrong: its 95% bootstrap interval is 0.57-0.93), as the F1 floors of
+test_plover.py are. It measures the shipped model, whatever a refit made it: confidence
+grown blind to right and wrong (0.5) falls under it. One wrong event moving across the
+right ones moves the figure by up to 0.08, so a change to the coder calls for a refit
+(`python scripts/calibrate.py`) before this test is read."""
 
 
 def _coded(parse: Any, names: list[tuple[str, str]]) -> list[Any]:
@@ -56,6 +68,8 @@ def test_the_coder_states_features_for_each_act() -> None:
     assert (f.source_form, f.target_form, f.origin) == ("name", "name", "curated")
     assert (f.tokens, f.events, f.pairs, f.rank, f.height, f.gap, f.reach) == (3, 1, 1, 0, 0, 1, 1)
     assert not (f.same or f.negated or f.terms().get("secondary"))
+    assert (f.hops, f.above, f.speech) == (1, 0, True)  # "accused" is a speech act
+    assert not (f.outranked or f.governed)
 
 
 def test_an_act_in_a_coordinated_clause_is_secondary_and_second() -> None:
@@ -77,6 +91,26 @@ def test_an_act_in_a_coordinated_clause_is_secondary_and_second() -> None:
     assert (first.rank, second.rank) == (0, 1) and first.events == second.events == 2
     assert second.relation == "conj" and second.terms()["secondary"] == 1.0
     assert second.height == 1 and first.height == 0
+    # the main clause's act outranks the coordinated one
+    assert (first.outranked, first.above) == (False, 0)
+    assert (second.outranked, second.above) == (True, 1)
+
+
+def test_an_act_read_through_the_clause_it_governs_says_so() -> None:
+    p = built(
+        "en",
+        ("Armenia", "armenia", "PROPN", "nsubj", 1),
+        ("threatened", "threaten", "VERB", "root", 1),
+        ("to", "to", "PART", "mark", 3),
+        ("attack", "attack", "VERB", "xcomp", 1),
+        ("Azerbaijan", "azerbaijan", "PROPN", "obj", 3),
+    )
+    (act,) = _coded(p, [("Armenia", "ARM"), ("Azerbaijan", "AZE")])
+    f = act.features
+    assert f is not None and (act.type, f.governed) == ("THREATEN", True)
+    # the target hangs from the governed verb: two steps in the parse, three words away
+    assert (f.hops, f.reach, f.gap) == (2, 3, 1)
+    assert f.triggers == 2 and f.above == 0 and not f.outranked
 
 
 def test_terms_name_each_category_and_count() -> None:
@@ -84,6 +118,9 @@ def test_terms_name_each_category_and_count() -> None:
     assert terms["type=AID"] == terms["via=subj"] == terms["path=obl"] == 1.0
     assert terms["more_triggers"] == 2.0 and math.isclose(terms["log_words"], math.log(10))
     assert "derived" not in terms and "negated" not in terms
+    terms = Features(type="AID", hops=3, above=2, outranked=True, governed=True).terms()
+    assert math.isclose(terms["log_hops"], math.log(4)) and terms["above"] == 2.0
+    assert terms["outranked"] == terms["governed"] == 1.0
     assert Features(type="AID", origin="derived").terms()["derived"] == 1.0
 
 
@@ -144,10 +181,21 @@ def _planted(n: int, seed: int) -> list[Outcome]:
     return out
 
 
+def test_folds_keep_a_record_whole_and_share_out_the_wrong_events() -> None:
+    rows = [Outcome(f"r{i // 2}", None, 0.5, i % 10 != 0) for i in range(100)]
+    chosen = fold_of(rows, 5, np.random.default_rng(SEED))
+    assert set(chosen) == {o.record for o in rows} and set(chosen.values()) == set(range(5))
+    wrong = [chosen[o.record] for o in rows if not o.right]
+    assert sorted(wrong) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]  # ten wrong events, two a fold
+    again = fold_of(rows, 5, np.random.default_rng(SEED))
+    assert again == chosen  # seeded
+
+
 def test_the_fit_recovers_a_planted_signal_and_is_reproducible() -> None:
     train = _planted(300, 1)
     fitted = fit(train)
     assert fitted.model == fit(train).model  # seeded: the same data fit the same
+    assert 0.5 < fitted.cv_auc <= 1.0 and fitted.penalty in PENALTIES
     assert fitted.model.weights["height"] < 0 and fitted.model.weights["same"] < 0
     held = _planted(300, 2)
     scores = [fitted.model.probability(o.features) for o in held if o.features]

@@ -26,7 +26,7 @@ import yaml
 
 from bloc.errors import BlocError
 from bloc.text.lexicon import Entry
-from bloc.text.parse import Token
+from bloc.text.parse import Parse, Token
 from bloc.text.reference import Actors, Found
 from bloc.text.route import Route
 
@@ -74,6 +74,11 @@ class Features:
     actors: int = 2  # distinct actors the sentence names
     events: int = 1  # acts the coder made of the sentence (this one among them)
     pairs: int = 1  # acts the coder made of this act's trigger (coordinated or mutual roles)
+    speech: bool = False  # the trigger is a speech act ("urged", "accused", "welcomed")
+    governed: bool = False  # read through the clause its trigger governs ("threatened to ban")
+    hops: int = 0  # steps in the parse from the trigger to the farther of its actors' names
+    above: int = 0  # the sentence's trigger words nearer its root than this act's trigger
+    outranked: bool = False  # another act of the sentence has its trigger nearer the root
 
     def terms(self) -> dict[str, float]:
         """The model's inputs: indicators of the categories, and the counts as numbers."""
@@ -102,6 +107,8 @@ class Features:
                 "height": float(self.height),
                 "log_gap": math.log1p(self.gap),
                 "log_reach": math.log1p(self.reach),
+                "log_hops": math.log1p(self.hops),
+                "above": float(self.above),
             }
         )
         return out
@@ -111,6 +118,17 @@ def _form(found: Found) -> str:
     """How a role's actor was recognised: its mention's form (name, alias, capital,
     demonym, place, person, anaphor), or "context" (a pronoun or description)."""
     return found.mention.form if found.mention is not None else "context"
+
+
+def _steps(parse: Parse, a: int, b: int) -> int:
+    """Steps along the dependency tree between two tokens (through their lowest common
+    head; the two tokens' distance in words when they share no head)."""
+    up = [a, *(t.i for t in parse.ancestors(a))]
+    where = {i: n for n, i in enumerate(up)}
+    for n, t in enumerate([b, *(t.i for t in parse.ancestors(b))]):
+        if t in where:
+            return where[t] + n
+    return abs(a - b)
 
 
 def features_of(
@@ -149,6 +167,11 @@ def features_of(
         gap=min((abs(t.i - token.i) for t in named), default=0),
         reach=min((abs(t.i - token.i) for t in aimed), default=0),
         after=any(t.i > token.i for t in named),
+        speech=entry is not None and entry.speech,
+        hops=max(
+            min((_steps(parse, token.i, t.i) for t in named), default=0),
+            min((_steps(parse, token.i, t.i) for t in aimed), default=0),
+        ),
     )
 
 

@@ -19,12 +19,15 @@ from dataclasses import dataclass, replace
 
 from bloc.core.events import TYPE_INTENSITY
 from bloc.model import Mention
+from bloc.text.arguments import speaker_of, subject_of
 from bloc.text.calibration import Features, features_of
 from bloc.text.lexicon import Lexicon
-from bloc.text.parse import Parse, Token
+from bloc.text.parse import Parse
+from bloc.text.parties import distinct, own_state, people, rough_score
 from bloc.text.reference import DOMESTIC, Actors, Context, Found
-from bloc.text.roles import find_roles, on_member, speaker_of, subject_of
-from bloc.text.route import GIVEN, Route, Target, Via
+from bloc.text.roles import find_roles, on_member
+from bloc.text.route import GIVEN, Route, Via
+from bloc.text.spans import clause_span, phrase_span
 from bloc.text.types import (
     COOPERATIVE,
     HOSTILE,
@@ -48,7 +51,7 @@ DOMESTIC_TYPES = frozenset(
     {"COERCE", "ASSAULT", "CONCEDE", "REJECT", "REQUEST", "SANCTION", "THREATEN"}
 )
 AGAINST_OWN = frozenset({"PROTEST", "REQUEST"})
-"""What people of no named state do to a part of their own state (`_own_state`)."""
+"""What people of no named state do to a part of their own state (`own_state`)."""
 
 
 @dataclass(frozen=True)
@@ -95,21 +98,27 @@ def code_parse(
         if key not in seen:
             seen.add(key)
             out.append(coded)
-    return _counted(out, parse, len(triggers), actors)
+    heights = [sum(1 for _ in parse.ancestors(i)) for i in triggers]
+    return _counted(out, parse, heights, actors)
 
 
-def _counted(out: list[Coded], parse: Parse, triggers: int, actors: Actors) -> list[Coded]:
+def _counted(out: list[Coded], parse: Parse, heights: list[int], actors: Actors) -> list[Coded]:
     """The acts with their sentence's counts added to their features: how long it is,
-    how many triggers and actors it holds, how many acts it gave."""
+    how many triggers and actors it holds, how many acts it gave, and how many trigger
+    words and acts stand nearer the sentence's root than each act's trigger (`heights`:
+    each trigger word's steps to the root)."""
     named = len({m.code for m in actors.mentions})
     at = [c.at for c in out]
+    acts = [c.features.height for c in out if c.features is not None]
     return [
         replace(
             c,
             features=replace(
                 c.features,
                 tokens=len(parse),
-                triggers=triggers,
+                triggers=len(heights),
+                above=sum(h < c.features.height for h in heights),
+                outranked=any(h < c.features.height for h in acts),
                 actors=named,
                 events=len(out),
                 pairs=at.count(c.at),
@@ -159,8 +168,8 @@ def _code(
     sources, targets, route = find_roles(parse, trigger, complement, actors, lex, speaker)
     kind, mode, targets = on_member(parse, trigger, kind, mode, sources, targets, actors, lex)
     events = _events(parse, trigger, kind, mode, sources, targets, route, actors)
-    clause, subordinate = _clause(parse, token, lex.words["relatives"])
-    phrase = _phrase(parse, token)
+    clause, subordinate = clause_span(parse, token, lex.words["relatives"])
+    phrase = phrase_span(parse, token)
     return [
         replace(
             e,
@@ -172,6 +181,7 @@ def _code(
                 negated=negated,
                 future=future,
                 reported=speaker is not None,
+                governed=complement is not None,
                 subordinate=subordinate,
             )
             if e.features
@@ -179,40 +189,6 @@ def _code(
         )
         for e in events
     ]
-
-
-def _phrase(parse: Parse, token: Token) -> tuple[int, int]:
-    """The span of a noun trigger's own phrase ("Azerbaijan's 2020 offensive on..."),
-    whose date is the act's (`bloc.text.dates.phrase_date`); (0, 0) for a verb."""
-    if token.pos not in ("NOUN", "PROPN"):
-        return 0, 0
-    inside = parse.subtree(token.i)
-    return min(t.start for t in inside), max(t.end for t in inside)
-
-
-_CLAUSES = frozenset({"root", "ccomp", "acl:relcl", "acl", "advcl", "parataxis", "csubj"})
-
-
-def _clause(parse: Parse, token: Token, relatives: frozenset[str]) -> tuple[tuple[int, int], bool]:
-    """The span of the clause a trigger belongs to, and whether that clause is dependent
-    (a relative clause, a participle phrase): its date is its own, not the sentence's."""
-    head = token
-    for node in [token, *parse.ancestors(token.i)]:
-        head = node
-        if node.pos in ("VERB", "AUX") and node.dep in _CLAUSES:
-            break
-    nested = {
-        t.i
-        for c in parse.children(head.i)
-        if c.dep in ("acl:relcl", "acl", "ccomp", "advcl", "parataxis")
-        and c.i != token.i
-        and not any(a.i == c.i for a in parse.ancestors(token.i))
-        for t in parse.subtree(c.i)
-    }
-    inside = [t for t in parse.subtree(head.i) if t.i not in nested]
-    span = (min(t.start for t in inside), max(t.end for t in inside))
-    relative = head.dep == "acl:relcl" and any(t.lemma in relatives for t in parse.children(head.i))
-    return span, relative
 
 
 def _events(
@@ -227,7 +203,7 @@ def _events(
 ) -> list[Coded]:
     entry, context = trigger.entry, actors.context
     if kind in AGAINST_OWN and any(s.code == DOMESTIC for s in sources):
-        sources = [*sources, *_own_state(targets, context)]
+        sources = [*sources, *own_state(targets, context)]
     sources = [
         s
         for s in sources
@@ -250,12 +226,12 @@ def _events(
             route = replace(route, alliance=True)
     mutual = route.place and not route.alliance
     kinds = context.kinds
-    pairs = [(s, t) for s in sources for t in targets if mutual or _distinct(s, t, kinds)]
+    pairs = [(s, t) for s in sources for t in targets if mutual or distinct(s, t, kinds)]
     if entry.symmetric:
         pairs += [(t, s) for s, t in pairs if (t, s) not in pairs]
     out = []
     for source, target in pairs:
-        if kind == "ASSAULT" and _people(source, target):
+        if kind == "ASSAULT" and people(source, target):
             kind, mode = "ACCUSE", "criticism"  # "Rahmon's attack on Putin": words
         if (
             kind in VIOLENT
@@ -275,82 +251,13 @@ def _events(
                 mode=mode,
                 alliance=alliance,
                 intensity=TYPE_INTENSITY[kind],
-                confidence=_confidence(route, source, target),
+                confidence=rough_score(route, source, target),
                 at=trigger.token.start,
                 route=route,
                 features=features_of(kind, route, source, target, entry, actors, trigger.token),
             )
         )
     return out
-
-
-def _own_state(targets: list[Found], context: Context) -> list[Found]:
-    """People of no named state ("protesters", "students", "rebels") who act against a
-    part of a state (its leader, its government, its forces: "demanded the resignation
-    of President X", "protested against the government of Serbia") are of that state:
-    CAMEO's domestic default, the mirror of a state's forces acting on such people. A
-    state named as itself ("denounced Russia") says nothing of whose they are."""
-    return [
-        Found(t.code, None, 2, side=True)
-        for t in targets
-        if t.code != DOMESTIC and context.kinds.get(t.code) == "state" and _part(t)
-    ][:1]
-
-
-def _people(source: Found, target: Found) -> bool:
-    return all(f.mention is not None and f.mention.form == "person" for f in (source, target))
-
-
-def _distinct(source: Found, target: Found, kinds: dict[str, str]) -> bool:
-    """Two roles name two parties: different actors, or one state's two sides. The one
-    rule against self-events: an act never has one actor as both its source and target.
-
-    Two sides of one state are its government and a part of it named as such: people
-    of no named state acted on by its forces ("police dispersed demonstrators"), or a
-    mention that is a part rather than the state itself ("Serbian police", "Sudanese
-    rebels": a demonym, or found inside a phrase). Two mentions of the state itself
-    ("the United States would deny entry to the United States"), or a pronoun standing
-    for it ("Moscow said it..."), are one actor: no event. An organisation or alliance
-    has no such sides: "the CSTO ... the alliance" is one actor however named.
-    """
-    if source.code != target.code:
-        return True
-    if kinds.get(source.code, "state") != "state":
-        return False
-    if target.side:
-        # a domestic group acted on by its own state (named, a part: "police", or a
-        # description of it: "the authorities")
-        return source.mention is not None or source.part or source.refers
-    if source.side:
-        return target.mention is not None  # a domestic group acting on a part of its state
-    if source.part:
-        # "police detained Georgian students": a part acting on another named part
-        return target.mention is not None and _part(target)
-    if source.mention is None or target.mention is None:
-        return False
-    if source.mention.start == target.mention.start:
-        return False
-    return any(_part(f) for f in (source, target))
-
-
-def _part(found: Found) -> bool:
-    """A mention that names part of a state (its people, forces, a group), not the state."""
-    mention = found.mention
-    named_part = mention is not None and mention.form in ("demonym", "person")
-    # "it", "the country" stand for what they refer to: a part only if that is one
-    return named_part or (found.depth > 0 and not found.refers)
-
-
-def _confidence(route: Route, source: Found, target: Found) -> float:
-    """A raw score from how the roles were found; `bloc.text.calibration` maps it to a
-    probability of being right."""
-    score = 0.8
-    if route.deep or route.named_thing:
-        score -= 0.15
-    if route.alliance or route.how.target is Target.COMPLEMENT_SUBJECT:
-        score -= 0.15
-    score -= 0.1 * max(source.depth, target.depth)
-    return round(max(0.1, score), 2)
 
 
 def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors, lex: Lexicon) -> list[Coded]:
@@ -378,7 +285,7 @@ def _asked(parse: Parse, triggers: dict[int, Trigger], actors: Actors, lex: Lexi
                                 "request",
                                 None,
                                 TYPE_INTENSITY["REQUEST"],
-                                _confidence(ASKED, Found(owner.code, owner, 0), rejecter),
+                                rough_score(ASKED, Found(owner.code, owner, 0), rejecter),
                                 obj.start,
                                 ASKED,
                                 features=features_of(
@@ -412,7 +319,7 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
             continue
         for source in actors.of(speaker_subject.i):
             for target in actors.of(subject.i):
-                if _distinct(source, target, actors.context.kinds):
+                if distinct(source, target, actors.context.kinds):
                     out.append(
                         Coded(
                             source.code,
@@ -421,7 +328,7 @@ def _must(parse: Parse, actors: Actors, lex: Lexicon, triggers: dict[int, Trigge
                             "demand",
                             None,
                             TYPE_INTENSITY["REQUEST"],
-                            _confidence(MUST, source, target),
+                            rough_score(MUST, source, target),
                             token.start,
                             MUST,
                             features=features_of(
