@@ -355,7 +355,8 @@ def import_command(
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)
-    after_change(db, summary.changed())
+    if summary.watched():  # else evaluating (and importing) the alerts would do nothing
+        after_change(db, summary.changed())
     if any(f.failed for f in summary.files):
         raise typer.Exit(1)
 

@@ -77,6 +77,11 @@ class ImportSummary:
         """The ids of the events the import made or merged into (for alerts)."""
         return set().union(*(f.changed for f in self.files))
 
+    def watched(self) -> bool:
+        """Whether the alerts have anything to do after this import (a rule to evaluate on
+        its changes, or a delivery pending): when not, the command skips loading them."""
+        return any(f.watched for f in self.files) and bool(self.changed())
+
     def counted(self, name: str) -> Counter[str]:
         total: Counter[str] = Counter()
         for f in self.files:

@@ -10,14 +10,20 @@ CAMEO event code, the date it happened (SQLDATE), the date GDELT added it
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from bloc.ingest.datasets import actors
 from bloc.ingest.datasets.mappings import mappings
-from bloc.ingest.datasets.stage import FileReport, date_problems, id_problems, read_delimited
+from bloc.ingest.datasets.stage import (
+    FileReport,
+    date_problems,
+    id_problems,
+    read_delimited,
+    text_table,
+)
 
 _ACTOR = (
     "Code",
@@ -76,39 +82,42 @@ def _actor_table(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
         f"SELECT DISTINCT * FROM (SELECT {sides[0]} FROM raw UNION ALL SELECT {sides[1]} FROM raw)"
     ).fetchall()
-    m = mappings()
     mapped: dict[tuple[str, ...], str | None] = {}
-    for code, name, country, group, *types in rows:
-        key = tuple(x or "" for x in (code, name, country, group, *types))
+    for row in rows:
+        key = tuple(x or "" for x in row)
         if key not in mapped:
-            mapped[key] = actors.gdelt_actor(m, code, name, country, group, tuple(types))
+            mapped[key] = _mapped(key)
     columns = list(zip(*mapped, strict=True)) if mapped else [()] * len(_SIDE)
-    table = pa.table(
+    text_table(
+        con,
+        "actor_map",
         {
-            **{c: pa.array(values, pa.string()) for c, values in zip(_SIDE, columns, strict=True)},
-            "bloc": pa.array(list(mapped.values()), pa.string()),
-        }
+            **{c: list(values) for c, values in zip(_SIDE, columns, strict=True)},
+            "bloc": list(mapped.values()),
+        },
     )
-    con.register("actor_rows", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE actor_map AS SELECT * FROM actor_rows")
-    con.unregister("actor_rows")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _mapped(key: tuple[str, ...]) -> str | None:
+    """The bloc code of a GDELT actor given by its columns (`_SIDE`, empty for none: the
+    mapping reads an empty column as a missing one), kept for the process: the files of a
+    batch (a day's 15-minute exports) name mostly the same actors."""
+    code, name, country, group, *types = key
+    return actors.gdelt_actor(mappings(), code, name, country, group, tuple(types))
 
 
 def _code_table(con: duckdb.DuckDBPyConnection) -> None:
     m = mappings()
-    codes = list(m.cameo)
-    con.register(
-        "code_rows",
-        pa.table(
-            {
-                "code": codes,
-                "type": pa.array([v[0] if v else None for v in m.cameo.values()], pa.string()),
-                "mode": pa.array([v[1] if v else None for v in m.cameo.values()], pa.string()),
-            }
-        ),
+    text_table(
+        con,
+        "code_map",
+        {
+            "code": list(m.cameo),
+            "type": [v[0] if v else None for v in m.cameo.values()],
+            "mode": [v[1] if v else None for v in m.cameo.values()],
+        },
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM code_rows")
-    con.unregister("code_rows")
 
 
 def _same_actor(alias: str, side: str) -> str:

@@ -63,6 +63,7 @@ class FileReport:
     seconds: float = 0.0
     rejected: list[tuple[int, str]] = field(default_factory=list, repr=False)  # DuckDB's
     changed: set[str] = field(default_factory=set, repr=False)  # events made or merged into
+    watched: bool = field(default=False, repr=False)  # alert rules or deliveries await changes
     header_lines: int = field(default=0, repr=False)
 
     def record(self) -> dict[str, Any]:
@@ -247,15 +248,13 @@ def triage(
     report.malformed = len(report.rejected) + unusable
     report.problems = sorted(report.rejected + found)[:MAX_EXAMPLES]
     if overrides:  # the user's own mappings (bloc.ingest.datasets.overrides) come first
-        con.register(
-            "user_actors", pa.table({"label": list(overrides), "code": list(overrides.values())})
-        )
+        text_table(con, "user_actors", {"label": list(overrides), "code": list(overrides.values())})
         for side in ("source", "target"):
             con.execute(
                 f"UPDATE staged SET {side} = u.code FROM user_actors u "
                 f"WHERE staged.{side}_raw = u.label"
             )
-        con.unregister("user_actors")
+        con.execute("DROP TABLE user_actors")
     con.execute("CREATE OR REPLACE TEMP VIEW usable AS SELECT * FROM staged WHERE problem IS NULL")
     for code, n in con.execute(
         "SELECT code, count(*) FROM usable WHERE NOT known GROUP BY code ORDER BY 2 DESC, 1"
@@ -330,6 +329,20 @@ def count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | Non
     """The one number a query gives (its result read to the end, as DuckDB asks)."""
     rows = con.execute(sql, params or {}).fetchall()
     return int(rows[0][0]) if rows else 0
+
+
+def text_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[Any]]) -> None:
+    """A temp table of text columns (each a list of str or None, all of one length), made
+    by DuckDB from the lists as parameters. Not through Arrow: pyarrow imports pandas (a
+    fifth of a second) on its first array made from Python objects, more than a small
+    file's whole import."""
+    names = list(columns)
+    select = ", ".join(
+        f"unnest(${i + 1}::VARCHAR[]) AS {column_ref(c)}" for i, c in enumerate(names)
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", [columns[c] for c in names]
+    )
 
 
 def column_ref(name: str) -> str:
