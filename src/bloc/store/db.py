@@ -147,6 +147,8 @@ class Store:
                     "writes) once to upgrade it without loss"
                 )
             return
+        if version == SCHEMA_VERSION:  # current: no statement to run (`bloc check --repair`
+            return  # re-creates a table dropped by hand)
         try:
             with self.transaction(bump=version != SCHEMA_VERSION) as con:
                 upgrade(con, version, self.path)

@@ -75,6 +75,20 @@ _SIDE = ("Code", "Name", "CountryCode", "KnownGroupCode", "Type1Code", "Type2Cod
          "Type3Code")  # fmt: skip
 
 
+USED: list[str] = [
+    "GLOBALEVENTID",
+    "SQLDATE",
+    *(f"Actor{n}{c}" for n in (1, 2) for c in _SIDE),
+    "EventCode",
+    "NumArticles",
+    "NumSources",
+    *(f"ActionGeo_{c}" for c in ("FullName", "ADM1Code", "CountryCode", "Lat", "Long")),
+    "DATEADDED",
+    "SOURCEURL",
+]
+"""The columns `stage` reads: the only ones kept of a file's rows."""
+
+
 def _actor_table(con: duckdb.DuckDBPyConnection) -> None:
     """Each distinct actor of the file, mapped once in Python (`actor_map`: the actor's
     columns, empty for none, and its bloc code), to be joined column by column."""
@@ -138,7 +152,10 @@ def stage(
 ) -> None:
     """Read a GDELT 2.0 export (or, given its columns, a 1.0 file) into `staged` (see
     bloc.ingest.datasets.stage)."""
-    read_delimited(con, path, columns, delimiter="\t", header=False, quote="", report=report)
+    used = [c for c in USED if c in columns]
+    read_delimited(
+        con, path, columns, delimiter="\t", header=False, quote="", report=report, used=used
+    )
     if "SOURCEURL" not in columns:
         con.execute("ALTER TABLE raw ADD COLUMN SOURCEURL VARCHAR")
     _actor_table(con)
