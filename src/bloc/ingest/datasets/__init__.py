@@ -29,7 +29,7 @@ import duckdb
 from bloc.errors import BlocError
 from bloc.ingest.datasets import acled, gdelt, overrides, polecat, sniff
 from bloc.ingest.datasets.mappings import Mappings, load_mappings, mappings
-from bloc.ingest.datasets.stage import FileReport, triage
+from bloc.ingest.datasets.stage import FileReport, cleared, staging, triage
 from bloc.ingest.datasets.write import BATCH_ROWS, store_rows
 from bloc.store import DATASETS, View, opened, store_path
 
@@ -215,12 +215,12 @@ def _import_one(dataset: str, path: Path, name: str, target: Path, how: _How) ->
         sniff.check_shape(path, dataset)
         with sniff.as_utf8(path, how.encoding) as (readable, assumed):
             report.encoding = assumed
-            con = duckdb.connect()
+            con = staging()
             try:
                 READERS[dataset](con, readable, report)
                 ready = triage(con, origin, report, how.keep_all, how.merge_reports, how.overrides)
             finally:
-                con.close()
+                cleared(con)
         _too_bad(report, dataset, how.max_bad)
     except sniff.Refused as exc:
         report.failed = f"refused as a {dataset} file: {exc}"
