@@ -21,7 +21,6 @@ the ready rows, in file order, as an Arrow table.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,24 +132,10 @@ def _top(counts: Counter[str], n: int = 8) -> str:
     return shown + (f" and {more:,} more" if more > 0 else "")
 
 
-_THREAD = threading.local()
-
-
-def staging() -> duckdb.DuckDBPyConnection:
-    """A connection for reading one file: a fresh cursor on this thread's in-memory database.
-
-    The database is made once per thread (making one costs 15 to 25 ms of processor
-    time, a tenth of a small file's whole import; a batch of files pays it once); the
-    cursor is the file's own, so nothing temporary of one file is seen by the next."""
-    database = getattr(_THREAD, "database", None)
-    if database is None:
-        database = _THREAD.database = duckdb.connect()
-    return database.cursor()
-
-
 def cleared(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop what a reader left in the thread's database (its temporary tables go with the
-    cursor), so the memory of a file read is given back."""
+    """Close a file's cursor on the import's in-memory database (`import_files`), dropping
+    what its reader left there (its temporary tables go with the cursor), so the memory of
+    a file read is given back before the next."""
     try:
         con.execute("DROP TABLE IF EXISTS raw")
         con.execute("DROP TABLE IF EXISTS staged")
