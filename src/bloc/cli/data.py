@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -341,7 +342,10 @@ def import_command(
         _import_unvotes(files, db, fmt)
         return
     try:
-        with err.status(f"importing {dataset.value}…"):
+        # a spinner only where someone sees it (its thread and its imports cost a small
+        # file's import a few hundredths of a second for nothing in a pipe or a file)
+        showing = err.is_terminal
+        with err.status(f"importing {dataset.value}…") if showing else contextlib.nullcontext():
             summary = import_files(
                 dataset.value,
                 files,
@@ -355,7 +359,8 @@ def import_command(
     except BlocError as exc:
         fail(exc)
     emit_summary(summary, fmt)
-    after_change(db, summary.changed())
+    if summary.watched():  # else evaluating (and importing) the alerts would do nothing
+        after_change(db, summary.changed())
     if any(f.failed for f in summary.files):
         raise typer.Exit(1)
 

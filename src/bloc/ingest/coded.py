@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bloc.core.events import CODED
 from bloc.model import DocumentResult
@@ -70,6 +69,8 @@ class CodedBatch:
     @classmethod
     def concat(cls, parts: Sequence[CodedBatch]) -> CodedBatch:
         """One batch of several, in order (each part's document rows renumbered)."""
+        import pyarrow.compute as pc  # here: a dataset import (bloc import) needs none of it
+
         if not parts:
             return cls.of([])
         events, offset = [], 0

@@ -18,11 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import pandas  # noqa: F401  (see below)
+
 from bloc.ingest.coded import CodedBatch
 from bloc.ingest.merge import Also, IngestSummary, Progress, store_new, stored_hashes
 from bloc.model import Document, DocumentResult, Rejected
 from bloc.store import Store
 from bloc.text.pipeline import process, process_many, sha256
+
+# pandas above: pyarrow imports it (0.2 to 0.5 s) on the first array it makes from Python
+# objects, which every coded batch is; imported with this module, a long-running process
+# (`bloc watch`, a pool, the SIGKILL tests' harness) pays it once, before it forks, not in
+# each child before its first batch. The dataset import (`bloc import`) builds no such
+# array and does not import this module.
 
 log = logging.getLogger(__name__)
 

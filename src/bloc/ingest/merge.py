@@ -21,7 +21,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bloc.core.dated import Precision, finer, truncate
 from bloc.core.events import CodedEvent
@@ -111,6 +110,8 @@ def store_results(
 
     `then` runs last in that transaction (see `store_new`).
     """
+    import pyarrow.compute as pc  # here: a dataset import (bloc import) needs none of it
+
     if not len(coded):
         if then is not None:
             with store.transaction() as con:

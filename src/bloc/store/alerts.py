@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from bloc.store.db import Store
+
+if TYPE_CHECKING:  # pandas is imported by whoever reads a table (Store.query), not by writes
+    import pandas as pd
 
 RuleRow = tuple[str, str, str | None, str]  # id, kind, alliance, spec (JSON)
 HookRow = tuple[str, str, str, bool]  # id, url, secret, allow_private
@@ -102,6 +104,16 @@ def queue_changes(con: duckdb.DuckDBPyConnection, events: Sequence[str]) -> None
             "WHERE EXISTS (SELECT 1 FROM alert_rules) ON CONFLICT DO NOTHING",
             [list(events)],
         )
+
+
+def watching(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when an evaluation after a write could do anything: an alert rule exists, or a
+    delivery is pending. A command that wrote can skip the alerts (and loading them) else."""
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM alert_rules) "
+        "OR EXISTS (SELECT 1 FROM alert_deliveries WHERE status = 'pending')"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def queued(store: Store) -> set[str]:

@@ -24,10 +24,9 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from bloc.core.alliance import KnowledgeBase
 from bloc.errors import StoreError
@@ -38,6 +37,9 @@ from bloc.store.linger import Anchor, anchor_for
 from bloc.store.schema import SCHEMA_VERSION, newer_message, stored_version, upgrade
 from bloc.store.turns import Turn, connect, connecting, lock_timeout
 from bloc.store.view import View
+
+if TYPE_CHECKING:  # imported by `query`, its one user: a write (bloc import) needs no pandas
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +147,8 @@ class Store:
                     "writes) once to upgrade it without loss"
                 )
             return
+        if version == SCHEMA_VERSION:  # current: no statement to run (`bloc check --repair`
+            return  # re-creates a table dropped by hand)
         try:
             with self.transaction(bump=version != SCHEMA_VERSION) as con:
                 upgrade(con, version, self.path)

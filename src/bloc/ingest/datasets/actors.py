@@ -14,8 +14,8 @@ import re
 import unicodedata
 
 from bloc.core.events import actor_code
+from bloc.ingest.datasets.facts import facts
 from bloc.ingest.datasets.mappings import Mappings
-from bloc.knowledge import bundled
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -36,13 +36,14 @@ def _names(kinds: frozenset[str]) -> dict[str, str]:
     A form two actors share stands for neither.
     """
     claims: dict[str, set[str]] = {}
-    for actor in bundled().actors.values():
-        if actor.kind not in kinds:
+    known = facts()
+    for code, forms in known.forms.items():
+        if known.kinds[code] not in kinds:
             continue
-        for form in (actor.code, actor.name, *actor.aliases):
+        for form in forms:
             key = normalise(form)
             if key:
-                claims.setdefault(key, set()).add(actor.code)
+                claims.setdefault(key, set()).add(code)
     return {form: next(iter(codes)) for form, codes in claims.items() if len(codes) == 1}
 
 
@@ -53,7 +54,7 @@ def any_by_name(name: str | None) -> str | None:
 
 @functools.cache
 def states() -> frozenset[str]:
-    return frozenset(a.code for a in bundled().actors.values() if a.kind == "state")
+    return frozenset(code for code, kind in facts().kinds.items() if kind == "state")
 
 
 def state_by_name(name: str) -> str | None:
@@ -75,18 +76,12 @@ def state_by_name(name: str) -> str | None:
 def kept() -> frozenset[str]:
     """The actors an import keeps by default: every alliance's members at any time, the
     alliances themselves, and the outside powers that matter to them (their rivals)."""
-    kb = bundled()
-    keep: set[str] = set()
-    for al in kb.alliances.values():
-        keep |= {s.member for s in al.membership} | {al.code} | set(al.rivals)
-        for other in al.rival_alliances:
-            keep |= {s.member for s in kb.alliance(other).membership} | {other}
-    return frozenset(keep)
+    return facts().kept
 
 
 @functools.cache
 def alliances() -> frozenset[str]:
-    return frozenset(bundled().alliances)
+    return facts().alliances
 
 
 def _non_state(country: str | None, kind: str) -> str:

@@ -10,14 +10,20 @@ CAMEO event code, the date it happened (SQLDATE), the date GDELT added it
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from bloc.ingest.datasets import actors
 from bloc.ingest.datasets.mappings import mappings
-from bloc.ingest.datasets.stage import FileReport, date_problems, id_problems, read_delimited
+from bloc.ingest.datasets.stage import (
+    FileReport,
+    date_problems,
+    id_problems,
+    read_delimited,
+    text_table,
+)
 
 _ACTOR = (
     "Code",
@@ -69,6 +75,20 @@ _SIDE = ("Code", "Name", "CountryCode", "KnownGroupCode", "Type1Code", "Type2Cod
          "Type3Code")  # fmt: skip
 
 
+USED: list[str] = [
+    "GLOBALEVENTID",
+    "SQLDATE",
+    *(f"Actor{n}{c}" for n in (1, 2) for c in _SIDE),
+    "EventCode",
+    "NumArticles",
+    "NumSources",
+    *(f"ActionGeo_{c}" for c in ("FullName", "ADM1Code", "CountryCode", "Lat", "Long")),
+    "DATEADDED",
+    "SOURCEURL",
+]
+"""The columns `stage` reads: the only ones kept of a file's rows."""
+
+
 def _actor_table(con: duckdb.DuckDBPyConnection) -> None:
     """Each distinct actor of the file, mapped once in Python (`actor_map`: the actor's
     columns, empty for none, and its bloc code), to be joined column by column."""
@@ -76,39 +96,42 @@ def _actor_table(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
         f"SELECT DISTINCT * FROM (SELECT {sides[0]} FROM raw UNION ALL SELECT {sides[1]} FROM raw)"
     ).fetchall()
-    m = mappings()
     mapped: dict[tuple[str, ...], str | None] = {}
-    for code, name, country, group, *types in rows:
-        key = tuple(x or "" for x in (code, name, country, group, *types))
+    for row in rows:
+        key = tuple(x or "" for x in row)
         if key not in mapped:
-            mapped[key] = actors.gdelt_actor(m, code, name, country, group, tuple(types))
+            mapped[key] = _mapped(key)
     columns = list(zip(*mapped, strict=True)) if mapped else [()] * len(_SIDE)
-    table = pa.table(
+    text_table(
+        con,
+        "actor_map",
         {
-            **{c: pa.array(values, pa.string()) for c, values in zip(_SIDE, columns, strict=True)},
-            "bloc": pa.array(list(mapped.values()), pa.string()),
-        }
+            **{c: list(values) for c, values in zip(_SIDE, columns, strict=True)},
+            "bloc": list(mapped.values()),
+        },
     )
-    con.register("actor_rows", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE actor_map AS SELECT * FROM actor_rows")
-    con.unregister("actor_rows")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _mapped(key: tuple[str, ...]) -> str | None:
+    """The bloc code of a GDELT actor given by its columns (`_SIDE`, empty for none: the
+    mapping reads an empty column as a missing one), kept for the process: the files of a
+    batch (a day's 15-minute exports) name mostly the same actors."""
+    code, name, country, group, *types = key
+    return actors.gdelt_actor(mappings(), code, name, country, group, tuple(types))
 
 
 def _code_table(con: duckdb.DuckDBPyConnection) -> None:
     m = mappings()
-    codes = list(m.cameo)
-    con.register(
-        "code_rows",
-        pa.table(
-            {
-                "code": codes,
-                "type": pa.array([v[0] if v else None for v in m.cameo.values()], pa.string()),
-                "mode": pa.array([v[1] if v else None for v in m.cameo.values()], pa.string()),
-            }
-        ),
+    text_table(
+        con,
+        "code_map",
+        {
+            "code": list(m.cameo),
+            "type": [v[0] if v else None for v in m.cameo.values()],
+            "mode": [v[1] if v else None for v in m.cameo.values()],
+        },
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM code_rows")
-    con.unregister("code_rows")
 
 
 def _same_actor(alias: str, side: str) -> str:
@@ -129,7 +152,10 @@ def stage(
 ) -> None:
     """Read a GDELT 2.0 export (or, given its columns, a 1.0 file) into `staged` (see
     bloc.ingest.datasets.stage)."""
-    read_delimited(con, path, columns, delimiter="\t", header=False, quote="", report=report)
+    used = [c for c in USED if c in columns]
+    read_delimited(
+        con, path, columns, delimiter="\t", header=False, quote="", report=report, used=used
+    )
     if "SOURCEURL" not in columns:
         con.execute("ALTER TABLE raw ADD COLUMN SOURCEURL VARCHAR")
     _actor_table(con)

@@ -18,7 +18,7 @@ import yaml
 
 from bloc.core.events import KINDS, PLOVER_TYPES
 from bloc.errors import KnowledgeBaseError
-from bloc.knowledge import bundled
+from bloc.ingest.datasets.facts import facts
 from bloc.store import DATASETS
 
 MAPPINGS = Path(__file__).with_name("mappings.yaml")
@@ -90,7 +90,7 @@ class _Check:
         return table
 
     def actor(self, entry: str, code: Any) -> str:
-        if not isinstance(code, str) or code not in bundled().actors:
+        if not isinstance(code, str) or code not in facts().kinds:
             raise self.fail(entry, f"{code!r} is not an actor of the knowledge base")
         return code
 

@@ -27,6 +27,7 @@ import yaml
 from bloc.core.events import KINDS
 from bloc.errors import BlocError
 from bloc.ingest.datasets import actors
+from bloc.ingest.datasets.facts import facts
 
 
 def actors_file() -> Path:
@@ -51,10 +52,8 @@ def _read(path: Path) -> dict[str, dict[str, str | None]]:
 
 
 def _check(path: Path, label: str, code: object) -> str:
-    from bloc.knowledge import bundled
-
     text = str(code).strip()
-    if text in bundled().actors:
+    if text in facts().kinds:
         return text
     country, colon, kind = text.partition(":")
     if colon and kind in KINDS and kind != "state" and (not country or country in actors.states()):

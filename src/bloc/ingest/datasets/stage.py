@@ -63,6 +63,7 @@ class FileReport:
     seconds: float = 0.0
     rejected: list[tuple[int, str]] = field(default_factory=list, repr=False)  # DuckDB's
     changed: set[str] = field(default_factory=set, repr=False)  # events made or merged into
+    watched: bool = field(default=False, repr=False)  # alert rules or deliveries await changes
     header_lines: int = field(default=0, repr=False)
 
     def record(self) -> dict[str, Any]:
@@ -131,6 +132,17 @@ def _top(counts: Counter[str], n: int = 8) -> str:
     return shown + (f" and {more:,} more" if more > 0 else "")
 
 
+def cleared(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a file's cursor on the import's in-memory database (`import_files`), dropping
+    what its reader left there (its temporary tables go with the cursor), so the memory of
+    a file read is given back before the next."""
+    try:
+        con.execute("DROP TABLE IF EXISTS raw")
+        con.execute("DROP TABLE IF EXISTS staged")
+    finally:
+        con.close()
+
+
 def header_names(path: Path, delimiter: str) -> list[str]:
     """The first line's column names, made unique (a repeated name gets a suffix)."""
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
@@ -171,10 +183,16 @@ def read_delimited(
     header: bool,
     quote: str,
     report: FileReport,
+    used: list[str] | None = None,
 ) -> None:
-    """Read `path` into the table `raw` (every column text), reporting rows DuckDB rejects."""
+    """Read `path` into the table `raw` (every column text), reporting rows DuckDB rejects.
+
+    With `used`, only those columns are kept in `raw`: every row is still read and checked
+    whole (its columns counted, a bad one rejected), but the columns no one reads are not
+    copied (for GDELT's 61, half the read's time)."""
+    kept = ", ".join(column_ref(c) for c in used) if used else "*"
     con.execute(
-        "CREATE OR REPLACE TABLE raw AS SELECT * FROM read_csv($path, delim = $delim, "
+        f"CREATE OR REPLACE TABLE raw AS SELECT {kept} FROM read_csv($path, delim = $delim, "
         "header = $header, columns = $columns, quote = $quote, escape = $quote, "
         "auto_detect = false, ignore_errors = true, store_rejects = true, "
         "rejects_table = 'rejects', rejects_scan = 'reject_scans', null_padding = false, "
@@ -247,15 +265,13 @@ def triage(
     report.malformed = len(report.rejected) + unusable
     report.problems = sorted(report.rejected + found)[:MAX_EXAMPLES]
     if overrides:  # the user's own mappings (bloc.ingest.datasets.overrides) come first
-        con.register(
-            "user_actors", pa.table({"label": list(overrides), "code": list(overrides.values())})
-        )
+        text_table(con, "user_actors", {"label": list(overrides), "code": list(overrides.values())})
         for side in ("source", "target"):
             con.execute(
                 f"UPDATE staged SET {side} = u.code FROM user_actors u "
                 f"WHERE staged.{side}_raw = u.label"
             )
-        con.unregister("user_actors")
+        con.execute("DROP TABLE user_actors")
     con.execute("CREATE OR REPLACE TEMP VIEW usable AS SELECT * FROM staged WHERE problem IS NULL")
     for code, n in con.execute(
         "SELECT code, count(*) FROM usable WHERE NOT known GROUP BY code ORDER BY 2 DESC, 1"
@@ -330,6 +346,20 @@ def count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | Non
     """The one number a query gives (its result read to the end, as DuckDB asks)."""
     rows = con.execute(sql, params or {}).fetchall()
     return int(rows[0][0]) if rows else 0
+
+
+def text_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[Any]]) -> None:
+    """A temp table of text columns (each a list of str or None, all of one length), made
+    by DuckDB from the lists as parameters. Not through Arrow: pyarrow imports pandas (a
+    fifth of a second) on its first array made from Python objects, more than a small
+    file's whole import."""
+    names = list(columns)
+    select = ", ".join(
+        f"unnest(${i + 1}::VARCHAR[]) AS {column_ref(c)}" for i, c in enumerate(names)
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", [columns[c] for c in names]
+    )
 
 
 def column_ref(name: str) -> str:
