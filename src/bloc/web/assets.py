@@ -12,7 +12,8 @@ without asking again (`immutable`); a new release has new hashes, hence new
 addresses. An address without the current hash (typed by hand, or an old page
 after an upgrade) is answered too, but must be revalidated each time (its ETag
 makes that a 304). Text files are sent gzip-compressed to browsers that accept it,
-compressed once, on the first request that asks (Plotly's 4.8 MB become 1.4 MB).
+compressed once, on the first request that asks (Plotly's cartesian bundle:
+1.5 MB become 0.5 MB).
 """
 
 from __future__ import annotations
