@@ -1,125 +1,149 @@
-"""Vendor Plotly.js's cartesian bundle from npm into the package (the dashboard's charts).
+"""Build bloc's partial Plotly.js bundle (scatter, bar, heatmap) from npm into the package.
 
-usage: python scripts/vendor_plotly.py [--version 4.1.1] [--integrity sha512-...]
+usage: python scripts/vendor_plotly.py
 
-The dashboard and the report draw scatter, bar and heatmap traces only; the full
+The dashboard and the report draw scatter, bar and heatmap traces only. The full
 Plotly.js bundle (4.8 MB, 1.4 MB gzipped) carries maps, 3-D, finance and dozens of
-other trace types the browser fetched and compiled for nothing. Plotly publishes
-partial bundles on npm; `plotly.js-cartesian-dist-min` holds the cartesian trace
-types (scatter, bar, heatmap, box, histogram, contour, pie, ...), 1.5 MB.
+other trace types that the browser fetched and compiled for nothing. Plotly's
+smallest published bundle with a heatmap, `plotly.js-cartesian-dist-min` (1.5 MB),
+still took 0.6-1.0 s to evaluate in a fresh Chromium tab on the project's machine; a
+bundle of the core (scatter and the components) with bar and heatmap, made the way
+Plotly documents custom bundles (its CUSTOM_BUNDLE.md), takes 0.2-0.4 s
+(docs/architecture.md, "Plotly.js").
 
-This script fetches the exact version with `npm pack` (npm's own client: no other
-download), checks the tarball against the sha512 integrity the registry states and,
-for the pinned version, against the integrity pinned here too (a changed upload under
-the same version is refused), and writes the minified file and Plotly's MIT licence
-to src/bloc/web/static/vendor/, with a README.md naming the package, version, licence,
-integrity and how to refresh. Nothing is downloaded at run time: the files ship inside the wheel
-(pyproject's package data) and `bloc.web` serves them from memory.
+The inputs are pinned in scripts/plotly/: package.json (exact versions of plotly.js
+and of the esbuild and plugins plotly.js builds itself with), package-lock.json (every
+package's sha512 integrity: `npm ci` refuses a tarball that differs), entry.js (the
+trace types) and build.js (plotly.js's own esbuild settings, minified). This script
+checks that the registry states the pinned integrity for plotly.js, installs the
+locked tree with `npm ci` in a scratch folder (npm's own client: no other
+download), builds, checks the bundle registers exactly the trace types entry.js
+names, and writes it with Plotly's MIT licence and a README.md (source, version,
+integrity, the bundle's sha256, how to refresh) to src/bloc/web/static/vendor/.
+Nothing is downloaded at run time: the files ship inside the wheel (pyproject's
+package data) and `bloc.web` serves them from memory.
 
-To refresh: run with `--version X.Y.Z` (the registry's integrity is printed; pin it
-in `PINNED` below), run `pytest tests/web/test_plotly_bundle.py` (every trace type
-the Python side emits must be registered in the bundle) and the browser tests.
+To refresh (a new plotly.js): set its version in scripts/plotly/package.json and
+`PINNED` below, run `npm install --package-lock-only --ignore-scripts` in
+scripts/plotly, run this script, then `pytest tests/web/test_plotly_bundle.py` (every
+trace type the Python side emits must be in the bundle) and the browser tests.
 """
 
 from __future__ import annotations
 
-import argparse
-import base64
 import hashlib
-import io
 import json
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+INPUTS = ROOT / "scripts" / "plotly"
 OUT = ROOT / "src" / "bloc" / "web" / "static" / "vendor"
-PACKAGE = "plotly.js-cartesian-dist-min"
-BUNDLE = "plotly-cartesian.min.js"  # its name inside the tarball and in the package
-PINNED = {
-    "4.1.1": "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/"
-    "Z6w4P5O0Jus/Qr5EefHVeg==",
-}
+BUNDLE = "plotly-bloc.min.js"
+VERSION = "4.1.1"
+PINNED = (
+    "sha512-fYLAOj091/+M4h1rmtVIkRIpdkz5/P9IdNUeB9wKmCUyvewuUdlCYR5ryqDWP7Cb36Dn4"
+    "EvSrs6YKvRJ9ukNdQ=="
+)
+"""The sha512 integrity of the plotly.js@4.1.1 tarball on npm (also in the lock file)."""
+WORK = Path("/tmp/bloc-vendor-plotly")
+"""Where the bundle is built: always this folder, since plotly.js's CSS plugin names the
+style element it adds by a hash of the file's absolute path (a random temporary folder
+would give a different bundle each time)."""
+TRACES = ["bar", "heatmap", "scatter"]  # what entry.js registers (scatter: in the core)
 TRACE = re.compile(r'moduleType:"trace",name:"(\w+)"')  # how a bundle registers a trace type
-DEFAULT_VERSION = "4.1.1"  # the Plotly.js of the `plotly` Python package (7.1.0)
 
 
 def npm(*args: str, cwd: Path | None = None) -> str:
     """One npm command's standard output (npm must be installed)."""
     if shutil.which("npm") is None:
-        sys.exit("npm is needed to vendor Plotly.js: apt-get install npm")
+        sys.exit("npm is needed to build the Plotly.js bundle: apt-get install npm")
     done = subprocess.run(["npm", *args], cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"npm {' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout
 
 
-def integrity_of(data: bytes) -> str:
-    """The Subresource-Integrity form npm states: sha512- and the base64 digest."""
-    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+def checked_inputs() -> None:
+    """The pinned version and integrity agree with the lock file and with the registry."""
+    manifest = json.loads((INPUTS / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((INPUTS / "package-lock.json").read_text(encoding="utf-8"))
+    locked = lock["packages"]["node_modules/plotly.js"]
+    if manifest["dependencies"]["plotly.js"] != VERSION or locked["version"] != VERSION:
+        sys.exit(f"scripts/plotly pins plotly.js {locked['version']}, this script {VERSION}")
+    if locked["integrity"] != PINNED:
+        sys.exit(f"the lock file's plotly.js integrity {locked['integrity']} is not {PINNED}")
+    stated = json.loads(npm("view", f"plotly.js@{VERSION}", "dist.integrity", "--json"))
+    if stated != PINNED:
+        sys.exit(f"the registry states {stated} for plotly.js@{VERSION}, pinned {PINNED}")
 
 
-def fetch(version: str, expected: str | None) -> tuple[bytes, str]:
-    """The package's tarball, checked, and its integrity."""
-    spec = f"{PACKAGE}@{version}"
-    stated = json.loads(npm("view", spec, "dist.integrity", "--json"))
-    if not isinstance(stated, str) or not stated.startswith("sha512-"):
-        sys.exit(f"the registry states no sha512 integrity for {spec}: {stated!r}")
-    if expected is not None and stated != expected:
-        sys.exit(f"{spec}: the registry states {stated}, pinned {expected}: refusing")
-    with tempfile.TemporaryDirectory() as folder:
-        packed = json.loads(npm("pack", spec, "--json", "--pack-destination", folder))
-        tarball = Path(folder) / packed[0]["filename"]
-        data = tarball.read_bytes()
-    got = integrity_of(data)
-    if got != stated:
-        sys.exit(f"{spec}: the tarball's integrity {got} is not the registry's {stated}")
-    return data, got
-
-
-def member(archive: tarfile.TarFile, name: str) -> bytes:
-    found = archive.extractfile(f"package/{name}")
-    if found is None:
-        sys.exit(f"the tarball has no package/{name}")
-    return found.read()
+def build(folder: Path) -> tuple[bytes, bytes]:
+    """The bundle and plotly.js's licence, built in `folder` from the locked tree."""
+    for name in ("package.json", "package-lock.json", "entry.js", "build.js"):
+        shutil.copy(INPUTS / name, folder / name)
+    # Integrity of every tarball checked by npm; no install script runs (esbuild's
+    # binary comes as its own package, @esbuild/<platform>, in the lock file).
+    npm("ci", "--ignore-scripts", "--no-audit", "--no-fund", cwd=folder)
+    banner = (
+        "/**\n"
+        f"* plotly.js (bloc's partial bundle: {', '.join(TRACES)} - minified) v{VERSION}\n"
+        "* Copyright 2012-2026, Plotly, Inc.\n"
+        "* All rights reserved.\n"
+        "* Licensed under the MIT license\n"
+        "* Built by bloc's scripts/vendor_plotly.py from the npm package plotly.js\n"
+        "*/"
+    )
+    done = subprocess.run(
+        ["node", "build.js", BUNDLE, banner], cwd=folder, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"the bundle did not build: {done.stderr.strip()}")
+    licence = folder / "node_modules" / "plotly.js" / "LICENSE"
+    return (folder / BUNDLE).read_bytes(), licence.read_bytes()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--version", default=DEFAULT_VERSION)
-    parser.add_argument("--integrity", help="the sha512 integrity to require (default: pinned)")
-    args = parser.parse_args()
-    expected = args.integrity or PINNED.get(args.version)
-    data, integrity = fetch(args.version, expected)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        bundle = member(archive, BUNDLE)
-        licence = member(archive, "LICENSE")
-        meta = json.loads(member(archive, "package.json"))
-    header = bundle[:200].decode("utf-8", "replace")
-    if meta.get("version") != args.version or f"v{args.version}" not in header:
-        sys.exit(f"the tarball is not version {args.version}: {meta.get('version')}, {header!r}")
-    traces = sorted(set(TRACE.findall(bundle.decode("utf-8"))))
+    checked_inputs()
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    try:
+        bundle, licence = build(WORK)
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+    text = bundle.decode("utf-8")
+    traces = sorted(set(TRACE.findall(text)))
+    if traces != TRACES:
+        sys.exit(f"the bundle registers {traces}, not {TRACES}")
+    if "</script" in text.lower():
+        sys.exit("the bundle holds a closing script tag: the report could not inline it")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / BUNDLE).write_bytes(bundle)
     (OUT / "LICENSE-plotly.js.txt").write_bytes(licence)
-    note = (
-        "# Vendored front-end files\n\n"
-        f"`{BUNDLE}` is the file of that name in the npm package\n"
-        f"`{PACKAGE}@{args.version}` (plotly.js v{args.version}), unchanged. Its trace\n"
-        f"types: {', '.join(traces)}.\nLicence: MIT, Plotly's notice in\n"
-        "`LICENSE-plotly.js.txt`. Fetched with `npm pack`; the tarball's integrity,\n"
-        f"checked against the registry's, is\n`{integrity}`.\n\n"
-        "Written by `python scripts/vendor_plotly.py`; to refresh, run it with\n"
-        "`--version X.Y.Z`, pin the integrity it prints in the script, and run\n"
-        "`tests/web/test_plotly_bundle.py` and the browser tests.\n"
-    )
+    digest = hashlib.sha256(bundle).hexdigest()
+    note = f"""# Vendored front-end files
+
+`{BUNDLE}`: a partial build of plotly.js v{VERSION} (the npm package
+`plotly.js@{VERSION}`, tarball integrity `{PINNED}`)
+with the trace types {", ".join(TRACES)} only, the ones bloc's charts draw.
+Licence: MIT, Plotly's notice in `LICENSE-plotly.js.txt`.
+
+Built by `python scripts/vendor_plotly.py` from the pinned inputs in `scripts/plotly/`
+(the lock file holds every package's integrity; `npm ci` checks them), the way Plotly
+documents custom bundles, with plotly.js's own esbuild settings. The bundle's sha256:
+`{digest}`.
+
+To refresh: set the new version in `scripts/plotly/package.json` and in the script's
+`VERSION` and `PINNED`, run `npm install --package-lock-only --ignore-scripts` in
+`scripts/plotly/`, run the script, then `tests/web/test_plotly_bundle.py` and the
+browser tests.
+"""
     (OUT / "README.md").write_text(note, encoding="utf-8")
-    print(f"{PACKAGE}@{args.version}: {len(bundle):,} bytes -> {OUT / BUNDLE}")
-    print(f"integrity {integrity}" + ("" if args.version in PINNED else " (pin it in PINNED)"))
+    print(f"plotly.js@{VERSION} ({', '.join(TRACES)}): {len(bundle):,} bytes -> {OUT / BUNDLE}")
+    print(f"sha256 {digest}")
 
 
 if __name__ == "__main__":

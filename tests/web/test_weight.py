@@ -70,7 +70,7 @@ def test_only_pages_with_charts_load_plotly(client: TestClient) -> None:
     for page, charts in [("/alliances/CSTO", True), ("/code", False), ("/events", False)]:
         html = client.get(page).text
         assert ('data-chart-for="' in html) is charts, page
-        loads = re.search(r"<script\b[^>]*\bsrc=\"/vendor/plotly-cartesian\.min\.js\?v=", html)
+        loads = re.search(r"<script\b[^>]*\bsrc=\"/vendor/plotly-bloc\.min\.js\?v=", html)
         assert bool(loads) is charts, page
 
 

@@ -12,8 +12,8 @@ without asking again (`immutable`); a new release has new hashes, hence new
 addresses. An address without the current hash (typed by hand, or an old page
 after an upgrade) is answered too, but must be revalidated each time (its ETag
 makes that a 304). Text files are sent gzip-compressed to browsers that accept it,
-compressed once, on the first request that asks (Plotly's cartesian bundle:
-1.5 MB become 0.5 MB).
+compressed once, on the first request that asks (bloc's partial Plotly
+bundle: 1.26 MB become 0.42 MB).
 """
 
 from __future__ import annotations
