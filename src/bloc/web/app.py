@@ -207,7 +207,9 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
     app.add_middleware(_Security)  # added last, so outermost: on kept answers too
     world = {maps.WORLD: maps.world_svg()}  # the maps' grey land, one file for every map
-    app.mount("/static", Assets.folder(STATIC, made=world), name="static")
+    static = Assets.folder(STATIC, made=world)
+    static.warm()  # compressed before the first visitor asks
+    app.mount("/static", static, name="static")
     app.mount(
         "/vendor/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

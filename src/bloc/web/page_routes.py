@@ -24,6 +24,7 @@ def page_routes(plotly: Path) -> APIRouter:
     router = APIRouter()
 
     script = Assets({plotly.name: plotly})  # read once, answered from memory
+    script.warm()  # compressed before the first page with a chart asks for it
 
     @router.get(f"/vendor/{plotly.name}", include_in_schema=False)
     async def plotly_bundle(request: Request) -> Response:
