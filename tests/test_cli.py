@@ -77,8 +77,27 @@ def test_events_filters_and_evidence(db: Path) -> None:
         ],
     )
     lines = csv.stdout.strip().splitlines()
-    assert lines[0].startswith("id,date,date_precision,source,target,type")
+    assert lines[0].startswith("id,date,date_precision,when,source,target,type")
     assert all(",2022-09-" in line for line in lines[1:]) and len(lines) > 3
+
+
+def test_events_write_when_the_date_at_its_precision(db: Path) -> None:
+    """`when` in JSON, CSV and the table: Kyrgyzstan's request of August 1999 (a month)
+    is 1999-08, not the 1999-08-01 its `date` holds; a day's `when` is its date."""
+    args = ["events", "--actor", "KGZ", "--until", "1999-12-31", "--db", str(db)]
+    rows = _json([*args, "--format", "json"])
+    months = [r for r in rows if r["date_precision"] == "month"]
+    assert months and all(r["when"] == str(r["date"])[:7] for r in months)
+    assert "1999-08" in {r["when"] for r in months}
+    days = [r for r in rows if r["date_precision"] == "day"]
+    assert all(r["when"] == r["date"] for r in days)
+    csv = runner.invoke(app, [*args, "--format", "csv"]).stdout.splitlines()
+    header = csv[0].split(",")
+    at = header.index("when")
+    assert header[at - 1] == "date_precision"
+    assert {line.split(",")[at] for line in csv[1:]} == {r["when"] for r in rows}
+    table = runner.invoke(app, args).stdout
+    assert "1999-08 " in table and "1999-08-01" not in table
 
 
 def test_demo_tells_the_csto_story_and_writes_its_report(db: Path, tmp_path: Path) -> None:

@@ -96,7 +96,9 @@ def test_the_coded_event_is_the_coded_columns() -> None:
 def test_the_stored_event_and_the_json_rows_are_the_event_columns() -> None:
     stored = tuple(c for c in EVENT if c.name in STORED_FIELDS)
     _agrees(StoredEvent, stored)
-    assert api.EVENT_COLUMNS == list(JSON_FIELDS) == [*STORED_FIELDS, "evidence", "review"]
+    at = STORED_FIELDS.index("date_precision") + 1  # `when` beside it: the date as written
+    fields = [*STORED_FIELDS[:at], "when", *STORED_FIELDS[at:], "evidence", "review"]
+    assert api.EVENT_COLUMNS == list(JSON_FIELDS) == fields
 
 
 def test_the_json_rows_of_a_store_have_that_shape(kb_db: Path) -> None:

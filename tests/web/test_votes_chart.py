@@ -72,3 +72,28 @@ def test_members_joining_on_one_day_make_one_mark() -> None:
     assert len(days) == len(set(days))
     march = next(a for a in marks if a["x"] == "2004-03-29")
     assert march["text"] == "7 join" and "EST" in march["hovertext"]
+
+
+def test_a_member_in_every_year_charted_has_no_dotted_line_beneath() -> None:
+    """The dotted line (years outside the alliance) is drawn only for a member with such
+    years: under a solid line that covers every year it would draw nothing."""
+    al = bundled().alliance("CSTO")
+    frame = pd.DataFrame(
+        {
+            "member": ["UZB", "UZB", "KAZ", "KAZ"],
+            "leader": "RUS",
+            "year": [1998, 2000, 1998, 2000],
+            "agreement": [0.75, 0.7, 0.9, 0.8],
+            "votes": [56, 60, 56, 60],
+            "s_score": [0.7, 0.6, 0.8, 0.7],
+            "with_median": [0.76, 0.8, 0.7, 0.7],
+            "member_then": [True, False, True, True],
+        }
+    )
+    fig = votes_chart(frame, al, dt.date(2024, 12, 31), names())
+    assert fig is not None
+    dotted = [t for t in fig["data"] if t["line"].get("dash") == "dot"]
+    assert {(t["legendgroup"], t["yaxis"]) for t in dotted} == {("UZB", "y"), ("UZB", "y2")}
+    assert dotted[0]["y"] == [0.75, 0.7]  # the whole series, the solid line's gap shown
+    solid = [t for t in fig["data"] if t["legendgroup"] == "KAZ"]
+    assert len(solid) == 2 and all(t["line"]["width"] == 2 for t in solid)

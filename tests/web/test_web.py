@@ -77,7 +77,7 @@ def test_every_page_renders_with_the_security_headers(client: TestClient, url: s
 
 
 def test_assets_are_served_locally(client: TestClient) -> None:
-    plotly = client.get("/vendor/plotly.min.js")
+    plotly = client.get("/vendor/plotly-bloc.min.js")
     assert plotly.status_code == 200 and b"plotly.js" in plotly.content[:200]
     assert client.get("/vendor/swagger/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/bloc.js").status_code == 200
@@ -93,7 +93,7 @@ def test_assets_come_from_memory_with_types_and_revalidation(client: TestClient)
         ("/static/bloc.css", "text/css"),
         ("/static/bloc.js", "text/javascript"),
         ("/static/favicon.svg", "image/svg+xml"),
-        ("/vendor/plotly.min.js", "text/javascript"),
+        ("/vendor/plotly-bloc.min.js", "text/javascript"),
     ]:
         first = client.get(url)
         assert first.status_code == 200 and first.headers["content-type"].startswith(kind)

@@ -20,7 +20,7 @@ with warnings.catch_warnings():
 
 from bloc.store import opened
 from bloc.web import create_app
-from bloc.web.app import STATIC, plotly_js
+from bloc.web.app import PLOTLY, STATIC, plotly_js
 from bloc.web.assets import FOREVER, REVALIDATE, version
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -58,7 +58,7 @@ def test_pages_ask_for_assets_by_versioned_addresses(client: TestClient) -> None
         f"/static/bloc.css?v={version(STATIC / 'bloc.css')}",
         f"/static/bloc.js?v={version(STATIC / 'bloc.js')}",
         f"/static/favicon.svg?v={version(STATIC / 'favicon.svg')}",
-        f"/vendor/plotly.min.js?v={version(plotly_js())}",
+        f"/vendor/{PLOTLY}?v={version(plotly_js())}",
     }
     assert expected <= set(found), found
     assert not [a for a in found if "/static/" in a and "?v=" not in a], found
@@ -70,16 +70,16 @@ def test_only_pages_with_charts_load_plotly(client: TestClient) -> None:
     for page, charts in [("/alliances/CSTO", True), ("/code", False), ("/events", False)]:
         html = client.get(page).text
         assert ('data-chart-for="' in html) is charts, page
-        loads = re.search(r"<script\b[^>]*\bsrc=\"/vendor/plotly\.min\.js\?v=", html)
+        loads = re.search(r"<script\b[^>]*\bsrc=\"/vendor/plotly-bloc\.min\.js\?v=", html)
         assert bool(loads) is charts, page
 
 
-@pytest.mark.parametrize("name", ["bloc.css", "bloc.js", "favicon.svg", "plotly.min.js"])
+@pytest.mark.parametrize("name", ["bloc.css", "bloc.js", "favicon.svg", PLOTLY])
 def test_versioned_assets_are_kept_for_a_year_others_revalidated(
     client: TestClient, name: str
 ) -> None:
-    path = plotly_js() if name == "plotly.min.js" else STATIC / name
-    prefix = "/vendor" if name == "plotly.min.js" else "/static"
+    path = plotly_js() if name == PLOTLY else STATIC / name
+    prefix = "/vendor" if name == PLOTLY else "/static"
     base = f"{prefix}/{name}"
     versioned = client.get(f"{base}?v={version(path)}")
     assert versioned.status_code == 200 and versioned.content == path.read_bytes()
@@ -92,12 +92,12 @@ def test_versioned_assets_are_kept_for_a_year_others_revalidated(
         assert again.status_code == 304
 
 
-@pytest.mark.parametrize("name", ["bloc.css", "bloc.js", "plotly.min.js"])
+@pytest.mark.parametrize("name", ["bloc.css", "bloc.js", PLOTLY])
 def test_text_assets_are_sent_compressed_when_the_browser_accepts_it(
     client: TestClient, name: str
 ) -> None:
-    path = plotly_js() if name == "plotly.min.js" else STATIC / name
-    url = f"{'/vendor' if name == 'plotly.min.js' else '/static'}/{name}"
+    path = plotly_js() if name == PLOTLY else STATIC / name
+    url = f"{'/vendor' if name == PLOTLY else '/static'}/{name}"
     status, headers, body = _raw(client, url, GZIP)
     assert status == 200 and headers["content-encoding"] == "gzip"
     assert "accept-encoding" in headers["vary"].lower()

@@ -115,7 +115,7 @@ def events(
 
 
 EVENT_TABLE = [
-    "date",
+    "when",  # the date at its precision (1999-08, not 1999-08-01)
     "source",
     "type",
     "target",

@@ -126,8 +126,14 @@ CODED: tuple[Column, ...] = (
 no origin: ingest gives both; the precision named as the coder names it)."""
 CODED_FIELDS: tuple[str, ...] = names(CODED)
 
-JSON_FIELDS: tuple[str, ...] = (*STORED_FIELDS, "evidence", "review")
-"""A row of `bloc events --format json`: the stored event, its evidence rows, its review."""
+JSON_FIELDS: tuple[str, ...] = (
+    *(f for n in STORED_FIELDS for f in ((n, "when") if n == "date_precision" else (n,))),
+    "evidence",
+    "review",
+)
+"""A row of `bloc events --format json`: the stored event, with `when` (its date written to
+its precision, 2022-01 or 1999, as the web API writes it) beside `date_precision`, its
+evidence rows, its review."""
 
 
 @dataclass(frozen=True)

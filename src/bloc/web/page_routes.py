@@ -23,11 +23,12 @@ def page_routes(plotly: Path) -> APIRouter:
     """
     router = APIRouter()
 
-    script = Assets({"plotly.min.js": plotly})  # read once, answered from memory
+    script = Assets({plotly.name: plotly})  # read once, answered from memory
+    script.warm()  # compressed before the first page with a chart asks for it
 
-    @router.get("/vendor/plotly.min.js", include_in_schema=False)
+    @router.get(f"/vendor/{plotly.name}", include_in_schema=False)
     async def plotly_bundle(request: Request) -> Response:
-        return await script.respond(request, "plotly.min.js")
+        return await script.respond(request, plotly.name)
 
     @router.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from bloc import api, measures, simulate
 from bloc.core import glossary
 from bloc.core.alliance import Alliance
-from bloc.core.dated import RANK, Dated
+from bloc.core.dated import Dated
 from bloc.core.rules import known_by
 from bloc.errors import UnknownActorError
 from bloc.knowledge import bundled, exists_on
@@ -59,14 +59,8 @@ def environment() -> jinja2.Environment:
 
 def precise(day: Any, precision: Any) -> str:
     """An ISO day written to its precision (2022, 2022-09 or 2022-09-13), as a form takes it:
-    `Dated.iso`, the one way a date is written, for a template's value (a missing or
-    unknown precision is a day)."""
-    text = "" if _missing(day) else str(day)[:10]
-    try:
-        chosen = str(precision) if not _missing(precision) and precision in RANK else None
-        return Dated.of(dt.date.fromisoformat(text), chosen).iso()
-    except ValueError:  # not a day: shown as it is
-        return text
+    `api.when`, the function that writes the API's and `bloc events`' `when` too."""
+    return api.when(day, precision)
 
 
 def with_when(rows: list[dict[str, Any]], precisions: dict[str, str] | None = None) -> None:
