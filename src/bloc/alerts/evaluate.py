@@ -23,15 +23,16 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
 from bloc import measures
+from bloc.alerts import sums
 from bloc.alerts.rules import Rule, stored_rule
 from bloc.core.alliance import KnowledgeBase
 from bloc.core.dated import iso
-from bloc.store import Store, View, opened
+from bloc.store import Store, View, default_db_path, opened
 from bloc.store import alerts as stored
 from bloc.store.reads import EventFilter, evidenced_events
 
@@ -132,13 +133,24 @@ def evaluate(
             new_states += states
         kinds = ("risk-above", "risk-jump")
         risky = [r for r in rules if r.kind in kinds and r.alliance in touched]
+        wanted = sorted({str(r.alliance) for r in rules if r.kind in kinds})
+        full = RiskBook(session)
+        if risky and changes.all_risk:  # every alliance's risk, from the whole record
+            full.read([str(r.alliance) for r in risky], store)
+    view = session if session is not None else View(default_db_path())
+    if changes.all_risk:
         if risky:
-            scores = RiskBook(session)
-            scores.read([str(r.alliance) for r in risky], store)
-    if risky:
-        alerts, states = risk_alerts(risky, scores, state, day, now)
-        found += alerts
-        new_states += states
+            alerts, states = risk_alerts(risky, full, state, day, now)
+            found += alerts
+            new_states += states
+        with opened(view, write=True) as store, store.transaction() as con:
+            sums.refresh(store, con, view, wanted, [], again=True)  # and the sums anew
+    elif changes.events or risky:
+        with sums.kept_sums(view, wanted if risky else (), sorted(changes.events)) as book:
+            if risky:
+                alerts, states = risk_alerts(risky, book, state, day, now)
+                found += alerts
+                new_states += states
     return record(session, found, new_states, sorted(changes.events))
 
 
@@ -203,7 +215,7 @@ def match_events(
 
 
 def _roles_match(rule: Rule, source: str, target: str, day: dt.date, kb: KnowledgeBase) -> bool:
-    members = {s.member for s in kb.alliance(str(rule.alliance)).members_on(day)}
+    members = _members(kb, str(rule.alliance), day)
 
     def fits(role: str, actor: str) -> bool:
         if role == "any":
@@ -218,6 +230,20 @@ def _roles_match(rule: Rule, source: str, target: str, day: dt.date, kb: Knowled
         return False
     straight = fits(rule.source, source) and fits(rule.target, target)
     return straight or (rule.both_ways and fits(rule.source, target) and fits(rule.target, source))
+
+
+def _members(kb: KnowledgeBase, alliance: str, day: dt.date) -> frozenset[str]:
+    """The alliance's members on a day (kept per knowledge base: an evaluation asks for
+    the same few alliances and days for every event and rule)."""
+    key = (id(kb), alliance, day)
+    if key not in _MEMBERS:
+        if len(_MEMBERS) > 4096:
+            _MEMBERS.clear()
+        _MEMBERS[key] = (kb, frozenset(s.member for s in kb.alliance(alliance).members_on(day)))
+    return _MEMBERS[key][1]
+
+
+_MEMBERS: dict[tuple[int, str, dt.date], tuple[KnowledgeBase, frozenset[str]]] = {}
 
 
 def touched_alliances(events: pd.DataFrame, kb: KnowledgeBase, day: dt.date) -> set[str]:
@@ -269,17 +295,32 @@ class RiskBook:
         earlier = [d for d in self.grid if d <= day]
         return earlier[-1] if earlier else day
 
-    def score(self, alliance: str, day: dt.date) -> dict[str, tuple[float, list[str], list[str]]]:
+    def score(self, alliance: str, day: dt.date) -> dict[str, tuple[float, list[str]]]:
         frame = self.on(alliance, day)
         return {
-            str(r["member"]): (float(r["score"]), list(r["reasons"]), list(r["evidence"]))
+            str(r["member"]): (float(r["score"]), list(r["reasons"]))
             for r in frame.to_dict("records")
         }
+
+    def evidence(self, alliance: str, day: dt.date, member: str) -> list[str]:
+        frame = self.on(alliance, day)
+        return list(frame.loc[frame["member"] == member, "evidence"].iloc[0])
+
+
+class Book(Protocol):
+    """Where the risk rules read scores: the whole record (`RiskBook`) or the kept sums
+    (`bloc.alerts.sums.SumsBook`)."""
+
+    def snap(self, day: dt.date) -> dt.date: ...
+
+    def score(self, alliance: str, day: dt.date) -> dict[str, tuple[float, list[str]]]: ...
+
+    def evidence(self, alliance: str, day: dt.date, member: str) -> list[str]: ...
 
 
 def risk_alerts(
     rules: list[Rule],
-    book: RiskBook,
+    book: Book,
     state: dict[tuple[str, str], stored.StateRow],
     day: dt.date,
     now: dt.datetime,
@@ -299,7 +340,7 @@ def risk_alerts(
             # score at the window's start worth computing (it reads the alliance again).
             start = book.snap(day - dt.timedelta(days=int(rule.window or 0)))
             before = {m: v[0] for m, v in book.score(alliance, start).items()}
-        for member, (score, reasons, evidence) in after.items():
+        for member, (score, reasons) in after.items():
             previous = state.get((rule.id, member))
             if rule.kind == "risk-above":
                 was = None if previous is None else previous[4]
@@ -326,7 +367,7 @@ def risk_alerts(
                                        and was is not None else ""),
                         evidence={"member": member, "alliance": alliance, "before": was,
                                   "after": round(score, 4), "reasons": reasons[:4],
-                                  "events": evidence[:8]},
+                                  "events": book.evidence(alliance, day, member)[:8]},
                     )
                 )  # fmt: skip
             states.append((rule.id, member, holds, since if holds else day, score))

@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bloc.core.alliance import Alliance
 from bloc.measures.observed import Observed
 from bloc.measures.signals import DB
 from bloc.measures.votes import read_frames, valued_votes
+from bloc.store import Store
 
 RECENT_YEARS = 3  # the window of recent votes the risk signal reads: three sessions
 PAST_YEARS = 10  # the member's own past it is compared with (before the recent window)
@@ -241,11 +243,24 @@ def drift_of(
         db = data.stamp.path
     key = ("vote table", str(db))
     if key not in data.memo:
-        states = sorted({s.member for s in al.membership} | ({al.leader} if al.leader else set()))
-        calls, cast = read_frames(db, None, states)
-        data.memo[key] = VoteTable.of(valued_votes(calls, cast, None))
+        data.memo[key] = alliance_votes(al, db)
+    return drift_in(data.memo[key], al, members, day, worst)
+
+
+def alliance_votes(al: Alliance, db: DB, store: Store | None = None) -> VoteTable:
+    """The votes of every state ever a member of `al` (its leader too), as a table (read
+    from `store` if given, open)."""
+    states = sorted({s.member for s in al.membership} | ({al.leader} if al.leader else set()))
+    calls, cast = read_frames(db, None, states, store)
+    return VoteTable.of(valued_votes(calls, cast, None))
+
+
+def drift_in(
+    table: VoteTable, al: Alliance, members: list[str], day: dt.date, worst: bool = False
+) -> dict[str, Drift]:
+    """`drift_of` on the alliance's vote table (`alliance_votes`)."""
     states = sorted(set(members) | ({al.leader} if al.leader else set()))
-    return _drift(data.memo[key], states, members, day, worst)
+    return _drift(table, states, members, day, worst)
 
 
 def weigh(

@@ -21,6 +21,7 @@ ones taking `db` read them and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import numpy as np
@@ -30,7 +31,7 @@ from bloc.core.alliance import Alliance
 from bloc.errors import BlocError, UnknownActorError
 from bloc.knowledge import vote_code
 from bloc.measures.signals import DB
-from bloc.store import knowledge_of, opened, parse_day
+from bloc.store import Store, knowledge_of, opened, parse_day
 from bloc.store.votes import read_votes
 
 VALUE = {"yes": 1.0, "abstain": 0.5, "no": 0.0}
@@ -48,7 +49,7 @@ MAJORITY = "majority"  # the `leader` column where a leaderless alliance's membe
 
 
 def read_frames(
-    db: DB, until: dt.date | None, members: list[str] | None = None
+    db: DB, until: dt.date | None, members: list[str] | None = None, store: Store | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Roll calls and votes from the store, with the knowledge base's hand-typed ones.
 
@@ -56,12 +57,13 @@ def read_frames(
     (`bloc.knowledge.vote_code`: the Soviet Union's seat is Russia's): its
     votes are read under that code, up to the day the state ceased to exist,
     and returned under its own, so the Warsaw Pact's SUN is found in the record.
+    From `store` if given, open.
     """
     kb = knowledge_of(db)
     filed = {s: vote_code(kb, s) for s in members or []}
     asked = None if members is None else sorted(set(filed.values()) | set(members))
-    with opened(db) as store:
-        calls, cast = read_votes(store, asked, until)
+    with opened(db) if store is None else contextlib.nullcontext(store) as s:
+        calls, cast = read_votes(s, asked, until)
     moved = {s: code for s, code in filed.items() if code != s}
     if not moved:
         return calls, cast

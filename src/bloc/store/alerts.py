@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from bloc.store.db import Store
+from bloc.store.risk_sums import forget as forget_sums
 
 RuleRow = tuple[str, str, str | None, str]  # id, kind, alliance, spec (JSON)
 HookRow = tuple[str, str, str, bool]  # id, url, secret, allow_private
@@ -30,6 +31,8 @@ def add_rules(con: duckdb.DuckDBPyConnection, rows: Sequence[RuleRow], when: dt.
     """Add rules not yet stored (by id); how many were added."""
     known = {str(r[0]) for r in con.execute("SELECT id FROM alert_rules").fetchall()}
     fresh = [row for row in rows if row[0] not in known]
+    if fresh and not known:  # no rule before: the writes since the sums were kept
+        forget_sums(con)  # were not queued (`queue_changes`), so they are built anew
     if fresh:
         con.executemany(
             "INSERT INTO alert_rules VALUES (?, ?, ?, ?, ?)", [[*row, when] for row in fresh]
