@@ -17,6 +17,7 @@ two evaluations racing never raise it twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -106,62 +107,90 @@ def evaluate(
     now = now or utc_now()
     day = on or now.date()
     session = db if isinstance(db, View) else View(db) if db is not None else None
-    with opened(session) as store:
+    view = session if session is not None else View(default_db_path())
+    if changes.all_risk:  # every alliance's risk from the whole record, then the sums anew
+        return _evaluate_all(view, changes, now, day)
+    # One write session for the whole evaluation: the kept sums are brought up to date
+    # and read, and the alerts written, through it (and what it reads stays warm).
+    with opened(view, write=True) as store:
         rules = load_rules(store)
         if not rules:
             return []
-        waiting = stored.queued(store)  # changed by writes whose evaluation never ran
-        if waiting - changes.events:
-            changes = Changes(changes.events | waiting, changes.feeds, changes.all_risk)
-        kb = store.knowledge
-        state = stored.states(store)
-        found: list[Alert] = []
-        new_states: list[stored.StateRow] = []
-        event_rules = [r for r in rules if r.kind == "event"]
-        touched: set[str] = set()
-        if changes.events:
-            events = evidenced_events(store, EventFilter(ids=tuple(sorted(changes.events))))
-            found += match_events(event_rules, events, kb, now)
-            touched = touched_alliances(events, kb, day)
-        if changes.all_risk:
-            touched = set(kb.alliances)
-        if changes.feeds:
-            silence = stored.feed_silence(store)
-            quiet = [r for r in rules if r.kind == "source-quiet"]
-            alerts, states = quiet_feeds(quiet, silence, state, now)
-            found += alerts
-            new_states += states
+        changes, found, new_states, touched = _read(store, rules, changes, now, day)
         kinds = ("risk-above", "risk-jump")
         risky = [r for r in rules if r.kind in kinds and r.alliance in touched]
         wanted = sorted({str(r.alliance) for r in rules if r.kind in kinds})
-        full = RiskBook(session)
-        if risky and changes.all_risk:  # every alliance's risk, from the whole record
-            full.read([str(r.alliance) for r in risky], store)
-    view = session if session is not None else View(default_db_path())
-    if changes.all_risk:
+        if changes.events or risky:
+            with store.transaction() as con:
+                sums.refresh(store, con, view, wanted if risky else [], sorted(changes.events))
         if risky:
-            alerts, states = risk_alerts(risky, full, state, day, now)
+            book = sums.SumsBook(store, view, sorted({str(r.alliance) for r in risky}))
+            alerts, states = risk_alerts(risky, book, stored.states(store), day, now)
             found += alerts
             new_states += states
-        with opened(view, write=True) as store, store.transaction() as con:
-            sums.refresh(store, con, view, wanted, [], again=True)  # and the sums anew
-    elif changes.events or risky:
-        with sums.kept_sums(view, wanted if risky else (), sorted(changes.events)) as book:
-            if risky:
-                alerts, states = risk_alerts(risky, book, state, day, now)
-                found += alerts
-                new_states += states
-    return record(session, found, new_states, sorted(changes.events))
+        return record(store, found, new_states, sorted(changes.events))
+
+
+def _read(
+    store: Store, rules: list[Rule], changes: Changes, now: dt.datetime, day: dt.date
+) -> tuple[Changes, list[Alert], list[stored.StateRow], set[str]]:
+    """What the changes (and the events queued by writes whose evaluation never ran)
+    raise by event and quiet-feed rules, and the alliances whose risk they touch."""
+    waiting = stored.queued(store)
+    if waiting - changes.events:
+        changes = Changes(changes.events | waiting, changes.feeds, changes.all_risk)
+    kb = store.knowledge
+    found: list[Alert] = []
+    new_states: list[stored.StateRow] = []
+    touched: set[str] = set()
+    if changes.events:
+        events = evidenced_events(store, EventFilter(ids=tuple(sorted(changes.events))))
+        found += match_events([r for r in rules if r.kind == "event"], events, kb, now)
+        touched = touched_alliances(events, kb, day)
+    if changes.all_risk:
+        touched = set(kb.alliances)
+    if changes.feeds:
+        silence = stored.feed_silence(store)
+        quiet = [r for r in rules if r.kind == "source-quiet"]
+        alerts, states = quiet_feeds(quiet, silence, stored.states(store), now)
+        found += alerts
+        new_states += states
+    return changes, found, new_states, touched
+
+
+def _evaluate_all(view: View, changes: Changes, now: dt.datetime, day: dt.date) -> list[Alert]:
+    """`evaluate` of every alliance's risk (UN votes imported, `bloc alerts check`): from
+    the whole record, read with the store open read-only; then the sums are built anew."""
+    with opened(view) as store:
+        rules = load_rules(store)
+        if not rules:
+            return []
+        changes, found, new_states, touched = _read(store, rules, changes, now, day)
+        state = stored.states(store)
+        kinds = ("risk-above", "risk-jump")
+        risky = [r for r in rules if r.kind in kinds and r.alliance in touched]
+        wanted = sorted({str(r.alliance) for r in rules if r.kind in kinds})
+        full = RiskBook(view)
+        full.read([str(r.alliance) for r in risky], store)
+    if risky:
+        alerts, states = risk_alerts(risky, full, state, day, now)
+        found += alerts
+        new_states += states
+    with opened(view, write=True) as store:
+        with store.transaction() as con:
+            sums.refresh(store, con, view, wanted, [], again=True)
+        return record(store, found, new_states, sorted(changes.events))
 
 
 def record(
-    db: DB, found: list[Alert], states: list[stored.StateRow], done: Sequence[str] = ()
+    db: DB | Store, found: list[Alert], states: list[stored.StateRow], done: Sequence[str] = ()
 ) -> list[Alert]:
     """Write the alerts not yet stored and the rules' new state, and take the events
-    evaluated off the queue, in one transaction."""
+    evaluated off the queue, in one transaction (through `db` if it is an open store)."""
     if not found and not states and not done:
         return []
-    with opened(db, write=True) as store, store.transaction() as con:
+    held = contextlib.nullcontext(db) if isinstance(db, Store) else opened(db, write=True)
+    with held as s, s.transaction() as con:
         new = set(stored.raise_alerts(con, [a.row() for a in found]))
         stored.set_states(con, states)
         stored.dequeue(con, done)

@@ -14,8 +14,7 @@ alerts check` asks for every alliance's risk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -25,7 +24,7 @@ from bloc.measures.decay import day_number
 from bloc.measures.drift import VoteTable, alliance_votes
 from bloc.measures.risk import evidence_ids
 from bloc.measures.risk_sums import Scored, scores, terms
-from bloc.store import Store, View, opened
+from bloc.store import Store, View
 from bloc.store import risk_sums as kept
 from bloc.store.observations import curated_twins
 
@@ -62,20 +61,26 @@ class SumsBook:
     """Exit-risk scores by (alliance, day) from the kept sums, through an open store (the
     interface of `bloc.alerts.evaluate.RiskBook`)."""
 
-    def __init__(self, store: Store, db: View) -> None:
+    def __init__(self, store: Store, db: View, alliances: Sequence[str] = ()) -> None:
         self.store = store
         self.db = db
+        self.alliances = list(alliances)  # those whose scores will be asked for
+        self._sums: dict[tuple[str, dt.date], pd.DataFrame] = {}
         self._scores: dict[tuple[str, dt.date], dict[str, Scored]] = {}
         self._votes: dict[str, VoteTable] = {}
 
     def on(self, alliance: str, day: dt.date) -> dict[str, Scored]:
         key = (alliance, day)
         if key not in self._scores:
+            if (alliance, day) not in self._sums:  # every alliance's sums on the day at once
+                every = kept.sums(self.store, self.alliances or [alliance], day_number(day))
+                for code, part in every.groupby("alliance"):
+                    self._sums[(str(code), day)] = part
             al = self.store.knowledge.alliance(alliance)
             if alliance not in self._votes:
                 self._votes[alliance] = alliance_votes(al, self.db, self.store)
-            sums = kept.sums(self.store, [alliance], day_number(day))
-            self._scores[key] = scores(al, sums, day, self._votes[alliance])
+            mine = self._sums.get((alliance, day), _NONE)
+            self._scores[key] = scores(al, mine, day, self._votes[alliance])
         return self._scores[key]
 
     def snap(self, day: dt.date) -> dt.date:
@@ -94,10 +99,4 @@ class SumsBook:
         return evidence_ids(self.store.knowledge.alliance(alliance), member, day, top)
 
 
-@contextmanager
-def kept_sums(db: View, wanted: Iterable[str], changed: Sequence[str]) -> Iterator[SumsBook]:
-    """The sums brought up to date (one transaction), then a book reading them."""
-    with opened(db, write=True) as store:
-        with store.transaction() as con:
-            refresh(store, con, db, wanted, changed)
-        yield SumsBook(store, db)
+_NONE = pd.DataFrame(columns=["alliance", "member", "other", "part", "w", "wt", "n"])

@@ -61,30 +61,37 @@ def terms(data: Observed) -> pd.DataFrame:
     courting = outer & (data.kind == RIVALS) & (data.tone < 0)
     pair = (data.kind == MEMBER) & data.outgoing
     lo, hi = np.minimum(data.member, data.other), np.maximum(data.member, data.other)
-    frames = []
+    none = np.full(len(data.tone), -1)
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("row", "member", "other", "w", "part")}
     for part, mask, weight, member, other in (
-        ("outer", outer, w, data.member, None),
-        ("refusing", refusing, w, data.member, None),
-        ("courting", courting, w, data.member, None),
+        ("outer", outer, w, data.member, none),
+        ("refusing", refusing, w, data.member, none),
+        ("courting", courting, w, data.member, none),
         ("pair", pair, rank, lo, hi),  # strength x decay: `dyads`' salience
     ):
         rows = np.flatnonzero(mask)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "alliance": data.alliance.code,
-                    "event": data.event_ids(rows),
-                    "member": actors[member[rows]],
-                    "other": "" if other is None else actors[other[rows]],
-                    "part": part,
-                    "w": weight[rows],
-                    "wt": weight[rows] * data.tone[rows],
-                    "avail": data.avail[rows],
-                    "rank_key": rank[rows],
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)[TERM_COLUMNS]
+        cols["row"].append(rows)
+        cols["member"].append(member[rows])
+        cols["other"].append(other[rows])
+        cols["w"].append(weight[rows])
+        cols["part"].append(np.full(len(rows), part, dtype=object))
+    rows = np.concatenate(cols["row"])
+    named = np.append(actors, "")  # code -1: no other
+    weights = np.concatenate(cols["w"])
+    return pd.DataFrame(
+        {
+            "alliance": data.alliance.code,
+            "event": data.event_ids(rows),
+            "member": named[np.concatenate(cols["member"])],
+            "other": named[np.concatenate(cols["other"])],
+            "part": np.concatenate(cols["part"]),
+            "w": weights,
+            "wt": weights * data.tone[rows],
+            "avail": data.avail[rows],
+            "rank_key": rank[rows],
+        },
+        columns=TERM_COLUMNS,
+    )
 
 
 @dataclass
