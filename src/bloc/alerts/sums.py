@@ -21,12 +21,14 @@ import pandas as pd
 
 from bloc import measures
 from bloc.measures.decay import day_number
-from bloc.measures.drift import VoteTable, alliance_votes
+from bloc.measures.drift import VoteTable, alliance_states, alliance_votes
 from bloc.measures.risk import evidence_ids
 from bloc.measures.risk_sums import Scored, scores, terms
+from bloc.measures.votes import Frames, vote_codes
 from bloc.store import Store, View
 from bloc.store import risk_sums as kept
 from bloc.store.observations import curated_twins
+from bloc.store.votes import read_votes
 
 
 def refresh(
@@ -66,6 +68,7 @@ class SumsBook:
         self.db = db
         self.alliances = list(alliances)  # those whose scores will be asked for
         self._sums: dict[tuple[str, dt.date], pd.DataFrame] = {}
+        self._frames: Frames | None = None
         self._scores: dict[tuple[str, dt.date], dict[str, Scored]] = {}
         self._votes: dict[str, VoteTable] = {}
 
@@ -78,10 +81,18 @@ class SumsBook:
                     self._sums[(str(code), day)] = part
             al = self.store.knowledge.alliance(alliance)
             if alliance not in self._votes:
-                self._votes[alliance] = alliance_votes(al, self.db, self.store)
+                self._votes[alliance] = alliance_votes(al, self.db, self.store, self._read())
             mine = self._sums.get((alliance, day), _NONE)
             self._scores[key] = scores(al, mine, day, self._votes[alliance])
         return self._scores[key]
+
+    def _read(self) -> Frames:
+        """The UN votes of every alliance scored, read once."""
+        if self._frames is None:
+            kb = self.store.knowledge
+            states = sorted({s for a in self.alliances for s in alliance_states(kb.alliance(a))})
+            self._frames = read_votes(self.store, vote_codes(self.db, states), None)
+        return self._frames
 
     def snap(self, day: dt.date) -> dt.date:
         return day

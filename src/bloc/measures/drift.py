@@ -24,7 +24,7 @@ import pandas as pd
 from bloc.core.alliance import Alliance
 from bloc.measures.observed import Observed
 from bloc.measures.signals import DB
-from bloc.measures.votes import read_frames, valued_votes
+from bloc.measures.votes import Frames, read_frames, valued_votes
 from bloc.store import Store
 
 RECENT_YEARS = 3  # the window of recent votes the risk signal reads: three sessions
@@ -247,11 +247,17 @@ def drift_of(
     return drift_in(data.memo[key], al, members, day, worst)
 
 
-def alliance_votes(al: Alliance, db: DB, store: Store | None = None) -> VoteTable:
-    """The votes of every state ever a member of `al` (its leader too), as a table (read
-    from `store` if given, open)."""
-    states = sorted({s.member for s in al.membership} | ({al.leader} if al.leader else set()))
-    calls, cast = read_frames(db, None, states, store)
+def alliance_states(al: Alliance) -> list[str]:
+    """Every state ever a member of `al`, its leader too: those whose votes it reads."""
+    return sorted({s.member for s in al.membership} | ({al.leader} if al.leader else set()))
+
+
+def alliance_votes(
+    al: Alliance, db: DB, store: Store | None = None, read: Frames | None = None
+) -> VoteTable:
+    """The votes of `alliance_states` as a table (read from `store` if given, open; or
+    taken from `read`, as `read_frames` says)."""
+    calls, cast = read_frames(db, None, alliance_states(al), store, read)
     return VoteTable.of(valued_votes(calls, cast, None))
 
 
