@@ -244,13 +244,13 @@ def match_events(
 
 
 def _roles_match(rule: Rule, source: str, target: str, day: dt.date, kb: KnowledgeBase) -> bool:
-    members = _members(kb, str(rule.alliance), day)
+    al = kb.alliance(str(rule.alliance))
 
     def fits(role: str, actor: str) -> bool:
         if role == "any":
             return True
-        if role == "member":
-            return actor in members
+        if role == "member":  # on the day (`members_on`, without sorting the members)
+            return any(s.member == actor and s.covers(day) for s in al.membership)
         if role == "alliance":
             return actor == rule.alliance
         return actor == role
@@ -259,20 +259,6 @@ def _roles_match(rule: Rule, source: str, target: str, day: dt.date, kb: Knowled
         return False
     straight = fits(rule.source, source) and fits(rule.target, target)
     return straight or (rule.both_ways and fits(rule.source, target) and fits(rule.target, source))
-
-
-def _members(kb: KnowledgeBase, alliance: str, day: dt.date) -> frozenset[str]:
-    """The alliance's members on a day (kept per knowledge base: an evaluation asks for
-    the same few alliances and days for every event and rule)."""
-    key = (id(kb), alliance, day)
-    if key not in _MEMBERS:
-        if len(_MEMBERS) > 4096:
-            _MEMBERS.clear()
-        _MEMBERS[key] = (kb, frozenset(s.member for s in kb.alliance(alliance).members_on(day)))
-    return _MEMBERS[key][1]
-
-
-_MEMBERS: dict[tuple[int, str, dt.date], tuple[KnowledgeBase, frozenset[str]]] = {}
 
 
 def touched_alliances(events: pd.DataFrame, kb: KnowledgeBase, day: dt.date) -> set[str]:

@@ -125,22 +125,37 @@ class VoteTable:
         )
 
 
-def _majority_without(values: np.ndarray, j: int) -> np.ndarray:
+def _majority_without(
+    values: np.ndarray, j: int, totals: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Per roll call, the median vote of every state but column `j` (NaN: none voted).
 
     Votes take three values, so the median comes from counts: the middle
     element(s) of the sorted votes, halfway between two when they are even.
+    `totals`: the counts of no, abstain and cast votes over every column
+    (`_counts`), from which column `j`'s are taken out (the same integers as
+    counting the other columns, without copying them for each member).
     """
-    others = np.delete(values, j, axis=1)
-    no = (others == 0.0).sum(axis=1)
-    abstain = (others == 0.5).sum(axis=1)
-    count = (~np.isnan(others)).sum(axis=1)
+    no_all, abstain_all, count_all = totals if totals is not None else _counts(values)
+    own = values[:, j]
+    no = no_all - (own == 0.0)
+    abstain = abstain_all - (own == 0.5)
+    count = count_all - ~np.isnan(own)
 
     def at(k: np.ndarray) -> np.ndarray:
         return np.where(k < no, 0.0, np.where(k < no + abstain, 0.5, 1.0))
 
     middle = (at((count - 1) // 2) + at(count // 2)) / 2
     return np.where(count > 0, middle, np.nan)
+
+
+def _counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per roll call: the no votes, the abstentions and the votes cast, over every column."""
+    return (
+        (values == 0.0).sum(axis=1),
+        (values == 0.5).sum(axis=1),
+        (~np.isnan(values)).sum(axis=1),
+    )
 
 
 def _drift(
@@ -165,11 +180,12 @@ def _drift(
     is_now = (when > start).to_numpy()
     recent: dict[str, pd.DataFrame] = {}
     past: dict[str, float] = {}
+    totals = _counts(values)
     for m in members:
         if m not in columns or len(columns) < 2:
             continue
         j = columns.index(m)
-        ref = _majority_without(values, j)
+        ref = _majority_without(values, j, totals)
         ok = ~np.isnan(values[:, j]) & ~np.isnan(ref)
         agree = 1 - np.abs(values[:, j] - ref)
         now = ok & is_now

@@ -76,7 +76,7 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
         data.member[courting], weights=(decayed * -data.tone)[courting], minlength=n
     )
     requests = reliability(al.code, day_date)
-    pairs = dyads(data, day_date)
+    pairs = pair_arrays(dyads(data, day_date))
     parts: dict[str, dict[str, float]] = {}
     rows: dict[str, dict[str, np.ndarray]] = {}
     for m in members:
@@ -111,12 +111,20 @@ def unanswered(al: Alliance, member: str, day: dt.date) -> float:
     )
 
 
-def worst_pair(pairs: pd.DataFrame, member: str) -> tuple[float, str | None]:
+PairArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def pair_arrays(pairs: pd.DataFrame) -> PairArrays:
+    """`dyads`' frame as arrays (a, b, score), for `worst_pair` to read for every member."""
+    a, b = pairs["a"].to_numpy(dtype=object), pairs["b"].to_numpy(dtype=object)
+    return a, b, pairs["score"].to_numpy(dtype="float64")
+
+
+def worst_pair(pairs: pd.DataFrame | PairArrays, member: str) -> tuple[float, str | None]:
     """The conflict component (how hostile the member's worst relation with another
     member is, 0..1) and that member, from `dyads`' frame, most hostile first (None:
     no events with any): the first pair of the member's with a score."""
-    a, b = pairs["a"].to_numpy(dtype=object), pairs["b"].to_numpy(dtype=object)
-    score = pairs["score"].to_numpy(dtype="float64")
+    a, b, score = pair_arrays(pairs) if isinstance(pairs, pd.DataFrame) else pairs
     mine = np.flatnonzero(((a == member) | (b == member)) & ~np.isnan(score))
     if len(mine) == 0:
         return 0.0, None

@@ -38,7 +38,13 @@ from bloc.measures.decay import (
 )
 from bloc.measures.drift import VoteTable, drift_in
 from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, Observed
-from bloc.measures.risk import component_values, member_record, unanswered, worst_pair
+from bloc.measures.risk import (
+    component_values,
+    member_record,
+    pair_arrays,
+    unanswered,
+    worst_pair,
+)
 from bloc.measures.signals import member_on, refusal_table
 
 TERM_COLUMNS = ["alliance", "event", "member", "other", "part", "w", "wt", "avail", "rank_key"]
@@ -121,8 +127,10 @@ def scores(al: Alliance, sums: pd.DataFrame, day: dt.date, votes: VoteTable) -> 
         for y in everyone[i + 1 :]:
             w, wt, n = kept.get((x, y, "pair"), (0.0, 0.0, 0))
             rows.append((x, y, float(wt / (w + PRIOR_WEIGHT)) if n else np.nan, n))
-    pairs = pd.DataFrame(rows, columns=["a", "b", "score", "events"])
-    pairs = pairs.sort_values(["score", "a", "b"], na_position="last", ignore_index=True)
+    frame = pd.DataFrame(rows, columns=["a", "b", "score", "events"])
+    pairs = pair_arrays(
+        frame.sort_values(["score", "a", "b"], na_position="last", ignore_index=True)
+    )
     drifts = drift_in(votes, al, members, day)
     out = {}
     for m in members:
