@@ -61,7 +61,7 @@ def refresh(
 
 class SumsBook:
     """Exit-risk scores by (alliance, day) from the kept sums, through an open store (the
-    interface of `bloc.alerts.evaluate.RiskBook`)."""
+    interface of `bloc.alerts.risk_rules.RiskBook`)."""
 
     def __init__(self, store: Store, db: View, alliances: Sequence[str] = ()) -> None:
         self.store = store
