@@ -178,7 +178,9 @@ def _drift(
     index = table.rcids[lo:upto]
     info = table.info.iloc[lo:upto]
     is_now = (when > start).to_numpy()
-    recent: dict[str, pd.DataFrame] = {}
+    # Per member with recent votes: which roll calls (a mask), and its agreement, the
+    # majority and its vote on each (a frame is made only for the worst disagreements).
+    recent: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
     past: dict[str, float] = {}
     totals = _counts(values)
     for m in members:
@@ -190,21 +192,19 @@ def _drift(
         agree = 1 - np.abs(values[:, j] - ref)
         now = ok & is_now
         if now.any():
-            recent[m] = pd.DataFrame(
-                {"agree": agree[now], "ref": ref[now], "vote": values[now, j]}, index=index[now]
-            )
+            recent[m] = (now, agree[now], ref[now], values[now, j])
         if (ok & ~is_now).sum() >= EVIDENCE:
             past[m] = float(agree[ok & ~is_now].mean())
     out = {}
-    levels = {m: float(r.agree.mean()) for m, r in recent.items()}
+    levels = {m: float(pd.Series(r[1]).mean()) for m, r in recent.items()}
     hand = (info.get("origin", pd.Series(None, index=info.index)) == HAND_TYPED).to_numpy()
-    for m, rows in recent.items():
+    for m, (now, agree_now, ref_now, vote_now) in recent.items():
         level = levels[m]
         others_levels = [v for k, v in levels.items() if k != m]
         peers = float(np.median(others_levels)) if others_levels else level
         shortfall = max(0.0, peers - level) + max(0.0, past.get(m, level) - level) / 2
-        n = len(rows)
-        at = index.get_indexer(rows.index)
+        n = len(agree_now)
+        at = np.flatnonzero(now)  # the positions of its recent roll calls (rcids are unique)
         seen = when.iloc[at]
         age = (pd.Timestamp(day) - seen.max()).days
         value = (1 - math.exp(-shortfall / SCALE)) * n / (n + EVIDENCE)
@@ -216,7 +216,14 @@ def _drift(
             past=past.get(m),
             votes=n,
             years=(int(seen.min().year), int(seen.max().year)),
-            worst=_worst(rows, info) if worst else [],
+            worst=_worst(
+                pd.DataFrame(
+                    {"agree": agree_now, "ref": ref_now, "vote": vote_now}, index=index[now]
+                ),
+                info,
+            )
+            if worst
+            else [],
             hand=float(hand[at].mean()),
         )
     return out
