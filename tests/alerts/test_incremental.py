@@ -4,6 +4,7 @@ the demo store still tells what docs/alerts.md says it does."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -136,6 +137,42 @@ def test_late_restating_rejected_and_corrected_events_keep_the_sums_exact(
             "SELECT count(*) FROM risk_terms WHERE event = 'restates'"
         ).fetchone()
     assert late is not None and late[0] > 0 and restated == (0,)
+
+
+def test_a_document_read_again_with_other_text_takes_its_old_events_out_of_the_sums(
+    ingested: Path, synthetic: object, tmp_path: Path
+) -> None:
+    """Articles stored again under their ids with other text: the events only they
+    reported are deleted, queued, and leave the kept sums as a rebuild makes them."""
+    store = tmp_path / "store.duckdb"
+    shutil.copy(ingested, store)
+    add_starter(store)
+    first = synthetic(20, 5)  # type: ignore[operator]
+    on = dt.datetime(2026, 12, 7, 12)
+    evaluate(store, Changes.of(ingest([first], db=store).changed), now=on)  # queue emptied
+    ids = [json.loads(line)["id"] for line in first.read_text().splitlines()]
+    other = synthetic(20, 6).read_text().splitlines()  # type: ignore[operator]
+    again = tmp_path / "again.jsonl"
+    again.write_text(
+        "".join(
+            json.dumps({**json.loads(line), "id": ids[i]}) + "\n" for i, line in enumerate(other)
+        )
+    )
+    with Store.open(store, read_only=True) as s:
+        before = {str(r[0]) for r in s.con.execute("SELECT id FROM events").fetchall()}
+    summary = ingest([again], db=store)
+    with Store.open(store, read_only=True) as s:
+        after = {str(r[0]) for r in s.con.execute("SELECT id FROM events").fetchall()}
+        queued = {str(r[0]) for r in s.con.execute("SELECT event_id FROM alert_queue").fetchall()}
+    assert before - after and before - after <= queued  # some went, and were queued
+    full_store = tmp_path / "full.duckdb"
+    shutil.copy(store, full_store)
+    evaluate(store, Changes.of(summary.changed), now=on)
+    evaluate(full_store, Changes.of(summary.changed, all_risk=True), now=on)
+    mine, rebuilt = kept_sums(store), kept_sums(full_store)
+    assert {k for k, v in mine.items() if v[2]} == {k for k, v in rebuilt.items() if v[2]}
+    for key, (w, _, n) in rebuilt.items():
+        assert mine[key][2] == n and mine[key][0] == pytest.approx(w, rel=1e-12, abs=1e-9), key
 
 
 def test_a_schema_9_store_gains_the_sums_and_the_next_evaluation_builds_them(
