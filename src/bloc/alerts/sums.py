@@ -76,12 +76,14 @@ class SumsBook:
         key = (alliance, day)
         if key not in self._scores:
             if (alliance, day) not in self._sums:  # every alliance's sums on the day at once
-                every = kept.sums(self.store, self.alliances or [alliance], day_number(day))
+                asked = sorted({*self.alliances, alliance})
+                every = kept.sums(self.store, asked, day_number(day))
                 for code, part in every.groupby("alliance"):
                     self._sums[(str(code), day)] = part
             al = self.store.knowledge.alliance(alliance)
             if alliance not in self._votes:
-                self._votes[alliance] = alliance_votes(al, self.db, self.store, self._read())
+                read = self._read() if alliance in self.alliances else None
+                self._votes[alliance] = alliance_votes(al, self.db, self.store, read)
             mine = self._sums.get((alliance, day), _NONE)
             self._scores[key] = scores(al, mine, day, self._votes[alliance])
         return self._scores[key]
