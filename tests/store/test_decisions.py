@@ -216,7 +216,7 @@ def test_a_schema_5_store_gains_the_decisions_table(coded: Any) -> None:
     con.close()
     events = table(db, "events")
     with Store.open(db) as store:
-        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "9"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "10"
         assert store.con.execute("SELECT count(*) FROM decisions").fetchone() == (0,)
     assert table(db, "events") == events
 

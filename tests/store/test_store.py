@@ -185,7 +185,7 @@ def test_a_schema_1_store_is_upgraded_without_loss(
     assert len(before["documents"]) == 3 and len(before["evidence"]) > len(before["events"])
 
     with caplog.at_level(logging.INFO, logger="bloc.store"), Store.open(old) as store:
-        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "9"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION) == "10"
         decisions = store.con.execute("SELECT count(*) FROM decisions").fetchone()
         after = {table: _rows(store.con, table, columns=v1_columns[table]) for table in KEPT}
         left = {
@@ -264,6 +264,9 @@ def test_an_old_store_opened_read_only_says_how_to_upgrade(ingested: Path, tmp_p
         "table alert_queue",
         "table alert_hooks",
         "table alert_deliveries",
+        "table risk_terms",
+        "table risk_sums",
+        "table risk_built",
     }
     tables = report.finding("tables")  # a few examples are named, all are counted
     assert tables.count == len(missing) and set(tables.examples) < missing

@@ -5,6 +5,7 @@ return what they changed, and whoever drives them (the CLI, the watch loop,
 the server) hands it to `evaluate`; `ingest/` never imports `alerts/`.
 """
 
+from bloc.alerts.alert import Alert
 from bloc.alerts.deliver import (
     SIGNATURE as SIGNATURE_HEADER,
 )
@@ -16,7 +17,7 @@ from bloc.alerts.deliver import (
     remove_hook,
     sign,
 )
-from bloc.alerts.evaluate import Alert, Changes, evaluate
+from bloc.alerts.evaluate import Changes, evaluate
 from bloc.alerts.ledger import add_rules, add_starter, alerts_frame, remove_rule, rules_frame
 from bloc.alerts.replay import replay
 from bloc.alerts.rules import KINDS, Rule, check, load_rules_file, rule_from, starter_rules

@@ -4,11 +4,14 @@ Whoever drives a change (the CLI after `ingest`, `import` or a review, the
 watch loop after a pass, the server after a review) hands `evaluate` what it
 changed (`Changes`): the ids of the events stored or merged into, and
 whether feeds were polled. Only the rules those can touch are looked at:
-event rules read the changed events alone; risk rules recompute the risk of
+event rules read the changed events alone; risk rules score the members of
 the alliances whose members (or the alliance itself) the changed events
-name; quiet-feed rules run after a watch pass. Reading happens first, with
-the store open read-only; the alerts, the rules' state and the pending
-deliveries are then written in one transaction.
+name, from running sums the store keeps (`bloc.alerts.sums`), which the
+changed events bring up to date first; quiet-feed rules run after a watch
+pass. The evaluation holds the store open for writing throughout (the sums'
+update, the reading, then the alerts, the rules' state and the pending
+deliveries written in one transaction); every alliance's risk from the whole
+record (`Changes.all_risk`) is read with the store open read-only.
 
 An alert's id is a digest of its rule and its evidence (the event's id; the
 member and the day its risk first crossed), so re-running, re-importing or
@@ -17,21 +20,24 @@ two evaluations racing never raise it twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from bloc import measures
+from bloc.alerts import sums
+from bloc.alerts.alert import Alert as Alert
+from bloc.alerts.alert import alert_id
+from bloc.alerts.risk_rules import RiskBook, risk_alerts
 from bloc.alerts.rules import Rule, stored_rule
 from bloc.core.alliance import KnowledgeBase
 from bloc.core.dated import iso
-from bloc.store import Store, View, opened
+from bloc.store import Store, View, default_db_path, opened
 from bloc.store import alerts as stored
 from bloc.store.reads import EventFilter, evidenced_events
 
@@ -59,37 +65,9 @@ class Changes:
         return bool(self.events or self.feeds or self.all_risk)
 
 
-@dataclass(frozen=True)
-class Alert:
-    id: str
-    rule: str
-    kind: str
-    raised_at: dt.datetime
-    as_of: dt.date
-    title: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-
-    def row(self) -> stored.AlertRow:
-        return (
-            self.id,
-            self.rule,
-            self.kind,
-            self.raised_at,
-            self.as_of,
-            self.title,
-            stored.evidence_json(self.evidence),
-        )
-
-
 def utc_now() -> dt.datetime:
     """Now, in UTC without a zone (how the alert tables keep time)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
-def alert_id(rule: str, *evidence: object) -> str:
-    """A stable id from the rule and what raised it (hex digest, 20 characters)."""
-    raw = "|".join([rule, *(str(e) for e in evidence)])
-    return "a" + hashlib.sha256(raw.encode()).hexdigest()[:19]
 
 
 def load_rules(store: Store) -> list[Rule]:
@@ -105,51 +83,90 @@ def evaluate(
     now = now or utc_now()
     day = on or now.date()
     session = db if isinstance(db, View) else View(db) if db is not None else None
-    with opened(session) as store:
+    view = session if session is not None else View(default_db_path())
+    if changes.all_risk:  # every alliance's risk from the whole record, then the sums anew
+        return _evaluate_all(view, changes, now, day)
+    # One write session for the whole evaluation: the kept sums are brought up to date
+    # and read, and the alerts written, through it (and what it reads stays warm).
+    with opened(view, write=True) as store:
         rules = load_rules(store)
         if not rules:
             return []
-        waiting = stored.queued(store)  # changed by writes whose evaluation never ran
-        if waiting - changes.events:
-            changes = Changes(changes.events | waiting, changes.feeds, changes.all_risk)
-        kb = store.knowledge
-        state = stored.states(store)
-        found: list[Alert] = []
-        new_states: list[stored.StateRow] = []
-        event_rules = [r for r in rules if r.kind == "event"]
-        touched: set[str] = set()
-        if changes.events:
-            events = evidenced_events(store, EventFilter(ids=tuple(sorted(changes.events))))
-            found += match_events(event_rules, events, kb, now)
-            touched = touched_alliances(events, kb, day)
-        if changes.all_risk:
-            touched = set(kb.alliances)
-        if changes.feeds:
-            silence = stored.feed_silence(store)
-            quiet = [r for r in rules if r.kind == "source-quiet"]
-            alerts, states = quiet_feeds(quiet, silence, state, now)
-            found += alerts
-            new_states += states
+        changes, found, new_states, touched = _read(store, rules, changes, now, day)
         kinds = ("risk-above", "risk-jump")
         risky = [r for r in rules if r.kind in kinds and r.alliance in touched]
+        wanted = sorted({str(r.alliance) for r in rules if r.kind in kinds})
+        if changes.events or risky:
+            with store.transaction() as con:
+                sums.refresh(store, con, view, wanted if risky else [], sorted(changes.events))
         if risky:
-            scores = RiskBook(session)
-            scores.read([str(r.alliance) for r in risky], store)
-    if risky:
-        alerts, states = risk_alerts(risky, scores, state, day, now)
+            book = sums.SumsBook(store, view, sorted({str(r.alliance) for r in risky}))
+            alerts, states = risk_alerts(risky, book, stored.states(store), day, now)
+            found += alerts
+            new_states += states
+        return record(store, found, new_states, sorted(changes.events))
+
+
+def _read(
+    store: Store, rules: list[Rule], changes: Changes, now: dt.datetime, day: dt.date
+) -> tuple[Changes, list[Alert], list[stored.StateRow], set[str]]:
+    """What the changes (and the events queued by writes whose evaluation never ran)
+    raise by event and quiet-feed rules, and the alliances whose risk they touch."""
+    waiting = stored.queued(store)
+    if waiting - changes.events:
+        changes = Changes(changes.events | waiting, changes.feeds, changes.all_risk)
+    kb = store.knowledge
+    found: list[Alert] = []
+    new_states: list[stored.StateRow] = []
+    touched: set[str] = set()
+    if changes.events:
+        events = evidenced_events(store, EventFilter(ids=tuple(sorted(changes.events))))
+        found += match_events([r for r in rules if r.kind == "event"], events, kb, now)
+        touched = touched_alliances(events, kb, day)
+    if changes.all_risk:
+        touched = set(kb.alliances)
+    if changes.feeds:
+        silence = stored.feed_silence(store)
+        quiet = [r for r in rules if r.kind == "source-quiet"]
+        alerts, states = quiet_feeds(quiet, silence, stored.states(store), now)
         found += alerts
         new_states += states
-    return record(session, found, new_states, sorted(changes.events))
+    return changes, found, new_states, touched
+
+
+def _evaluate_all(view: View, changes: Changes, now: dt.datetime, day: dt.date) -> list[Alert]:
+    """`evaluate` of every alliance's risk (UN votes imported, `bloc alerts check`): from
+    the whole record, read with the store open read-only; then the sums are built anew."""
+    with opened(view) as store:
+        rules = load_rules(store)
+        if not rules:
+            return []
+        changes, found, new_states, touched = _read(store, rules, changes, now, day)
+        state = stored.states(store)
+        kinds = ("risk-above", "risk-jump")
+        risky = [r for r in rules if r.kind in kinds and r.alliance in touched]
+        wanted = sorted({str(r.alliance) for r in rules if r.kind in kinds})
+        full = RiskBook(view)
+        full.read([str(r.alliance) for r in risky], store)
+    if risky:
+        alerts, states = risk_alerts(risky, full, state, day, now)
+        found += alerts
+        new_states += states
+    with opened(view, write=True) as store:
+        with store.transaction() as con:
+            sums.refresh(store, con, view, wanted, [], again=True)
+        return record(store, found, new_states, sorted(changes.events))
 
 
 def record(
-    db: DB, found: list[Alert], states: list[stored.StateRow], done: Sequence[str] = ()
+    db: DB | Store, found: list[Alert], states: list[stored.StateRow], done: Sequence[str] = ()
 ) -> list[Alert]:
     """Write the alerts not yet stored and the rules' new state, and take the events
-    evaluated off the queue, in one transaction."""
+    evaluated off the queue, in one transaction (through `db` if it is an open store)."""
     if not found and not states and not done:
         return []
-    with opened(db, write=True) as store, store.transaction() as con:
+    held = contextlib.nullcontext(db) if isinstance(db, Store) else opened(db, write=True)
+    with held as s, s.transaction() as con:
         new = set(stored.raise_alerts(con, [a.row() for a in found]))
         stored.set_states(con, states)
         stored.dequeue(con, done)
@@ -203,13 +220,13 @@ def match_events(
 
 
 def _roles_match(rule: Rule, source: str, target: str, day: dt.date, kb: KnowledgeBase) -> bool:
-    members = {s.member for s in kb.alliance(str(rule.alliance)).members_on(day)}
+    al = kb.alliance(str(rule.alliance))
 
     def fits(role: str, actor: str) -> bool:
         if role == "any":
             return True
-        if role == "member":
-            return actor in members
+        if role == "member":  # on the day (`members_on`, without sorting the members)
+            return any(s.member == actor and s.covers(day) for s in al.membership)
         if role == "alliance":
             return actor == rule.alliance
         return actor == role
@@ -233,104 +250,6 @@ def touched_alliances(events: pd.DataFrame, kb: KnowledgeBase, day: dt.date) -> 
         if members and (code in actors or members & actors):
             touched.add(code)
     return touched
-
-
-# -- risk rules --------------------------------------------------------------------------
-
-
-class RiskBook:
-    """Exit-risk scores by (alliance, day), each computed once per evaluation, from the
-    alliance's signals read once (a replay asks for many days)."""
-
-    def __init__(self, db: DB, grid: list[dt.date] | None = None) -> None:
-        self.db = db
-        self.grid = sorted(grid or [])  # a replay's days: a window's start snaps to one
-        self._scores: dict[tuple[str, dt.date], pd.DataFrame] = {}
-        self._observed: dict[str, measures.Observed] = {}
-
-    def read(self, alliances: Iterable[str], store: Store | None = None) -> None:
-        """Read the signals of these alliances in one pass over the store (from `store`
-        if given, open), rather than one pass each when their risk is first asked."""
-        wanted = [a for a in dict.fromkeys(alliances) if a not in self._observed]
-        if wanted:
-            self._observed.update(measures.observe_many(wanted, self.db, store))
-
-    def on(self, alliance: str, day: dt.date) -> pd.DataFrame:
-        key = (alliance, day)
-        if key not in self._scores:
-            if alliance not in self._observed:
-                self._observed[alliance] = measures.observe(alliance, self.db)
-            data = self._observed[alliance]
-            self._scores[key] = measures.risk(data, on=day, db=self.db)
-        return self._scores[key]
-
-    def snap(self, day: dt.date) -> dt.date:
-        """The latest grid day on or before `day` (the day itself without a grid)."""
-        earlier = [d for d in self.grid if d <= day]
-        return earlier[-1] if earlier else day
-
-    def score(self, alliance: str, day: dt.date) -> dict[str, tuple[float, list[str], list[str]]]:
-        frame = self.on(alliance, day)
-        return {
-            str(r["member"]): (float(r["score"]), list(r["reasons"]), list(r["evidence"]))
-            for r in frame.to_dict("records")
-        }
-
-
-def risk_alerts(
-    rules: list[Rule],
-    book: RiskBook,
-    state: dict[tuple[str, str], stored.StateRow],
-    day: dt.date,
-    now: dt.datetime,
-) -> tuple[list[Alert], list[stored.StateRow]]:
-    """risk-above: raised when a member's score reaches the threshold (once, until it
-    falls back below); risk-jump: when it rose by the amount within the window."""
-    found: list[Alert] = []
-    states: list[stored.StateRow] = []
-    for rule in rules:
-        alliance = str(rule.alliance)
-        after = book.score(alliance, day)
-        before: dict[str, float] = {}
-        if rule.kind == "risk-jump" and any(
-            v[0] >= float(rule.amount or 1.0) for v in after.values()
-        ):
-            # A rise of `amount` needs a score of at least `amount` now: only then is the
-            # score at the window's start worth computing (it reads the alliance again).
-            start = book.snap(day - dt.timedelta(days=int(rule.window or 0)))
-            before = {m: v[0] for m, v in book.score(alliance, start).items()}
-        for member, (score, reasons, evidence) in after.items():
-            previous = state.get((rule.id, member))
-            if rule.kind == "risk-above":
-                was = None if previous is None else previous[4]
-                holds = score >= float(rule.threshold or 1.0)
-                title = f"{member}'s exit risk in {alliance} reached {score:.2f}"
-            else:
-                was = before.get(member, 0.0)
-                holds = score - was >= float(rule.amount or 1.0)
-                title = (
-                    f"{member}'s exit risk in {alliance} rose from {was:.2f} to {score:.2f} "
-                    f"within {rule.window} days"
-                )
-            active = previous is not None and bool(previous[2])
-            since = previous[3] if active and previous is not None else day
-            if holds and not active:
-                found.append(
-                    Alert(
-                        id=alert_id(rule.id, member, day.isoformat()),
-                        rule=rule.id,
-                        kind=rule.kind,
-                        raised_at=now,
-                        as_of=day,
-                        title=title + (f" (was {was:.2f})" if rule.kind == "risk-above"
-                                       and was is not None else ""),
-                        evidence={"member": member, "alliance": alliance, "before": was,
-                                  "after": round(score, 4), "reasons": reasons[:4],
-                                  "events": evidence[:8]},
-                    )
-                )  # fmt: skip
-            states.append((rule.id, member, holds, since if holds else day, score))
-    return found, states
 
 
 # -- quiet feeds -------------------------------------------------------------------------

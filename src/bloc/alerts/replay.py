@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bloc.alerts.evaluate import Alert, RiskBook, load_rules, match_events, risk_alerts
+from bloc.alerts.alert import Alert
+from bloc.alerts.evaluate import load_rules, match_events
+from bloc.alerts.risk_rules import RiskBook, risk_alerts
 from bloc.errors import AlertError
 from bloc.store import View, opened
 from bloc.store import alerts as stored

@@ -25,6 +25,22 @@ HALF_LIFE_DAYS = 365.0  # an event a year old counts half as much as one today
 MIN_WEIGHT = 1e-3  # less decayed evidence than this (one event ~10 years old) is none
 PRIOR_WEIGHT = 0.5  # pseudo-evidence at 0 (neutral): thin evidence stays near neutral
 EPOCH = np.datetime64(DAY_ZERO, "D")  # the core's epoch, as in the store's SQL
+# The day decayed weights are scaled to when kept as running sums (2000-01-01, near the
+# data: 2**(+-40) for dates 1960-2040, well inside a float's range).
+REFERENCE_DAY = 3652.0
+
+
+def scaled(weight: np.ndarray, date: np.ndarray) -> np.ndarray:
+    """Weights decayed to the reference day: a weight decayed to `day` is this times
+    2**(-(day - REFERENCE_DAY) / HALF_LIFE_DAYS), whatever the day."""
+    return np.asarray(weight * np.exp2((date - REFERENCE_DAY) / HALF_LIFE_DAYS))
+
+
+def evidence_rank(weight: np.ndarray, tone: np.ndarray, date: np.ndarray) -> np.ndarray:
+    """The order of the weightiest evidence, the same on every day: |weight x tone| decayed
+    to the reference day (an exit risk's events, ties by event id; `bloc.measures.risk`
+    and the running sums of `bloc.measures.risk_sums` both rank by it)."""
+    return np.asarray(np.abs(scaled(weight, date) * tone))
 
 
 def days(values: Any) -> np.ndarray:

@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bloc.core.alliance import Alliance
 from bloc.measures.observed import Observed
 from bloc.measures.signals import DB
-from bloc.measures.votes import read_frames, valued_votes
+from bloc.measures.votes import Frames, read_frames, valued_votes
+from bloc.store import Store
 
 RECENT_YEARS = 3  # the window of recent votes the risk signal reads: three sessions
 PAST_YEARS = 10  # the member's own past it is compared with (before the recent window)
@@ -123,22 +125,37 @@ class VoteTable:
         )
 
 
-def _majority_without(values: np.ndarray, j: int) -> np.ndarray:
+def _majority_without(
+    values: np.ndarray, j: int, totals: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Per roll call, the median vote of every state but column `j` (NaN: none voted).
 
     Votes take three values, so the median comes from counts: the middle
     element(s) of the sorted votes, halfway between two when they are even.
+    `totals`: the counts of no, abstain and cast votes over every column
+    (`_counts`), from which column `j`'s are taken out (the same integers as
+    counting the other columns, without copying them for each member).
     """
-    others = np.delete(values, j, axis=1)
-    no = (others == 0.0).sum(axis=1)
-    abstain = (others == 0.5).sum(axis=1)
-    count = (~np.isnan(others)).sum(axis=1)
+    no_all, abstain_all, count_all = totals if totals is not None else _counts(values)
+    own = values[:, j]
+    no = no_all - (own == 0.0)
+    abstain = abstain_all - (own == 0.5)
+    count = count_all - ~np.isnan(own)
 
     def at(k: np.ndarray) -> np.ndarray:
         return np.where(k < no, 0.0, np.where(k < no + abstain, 0.5, 1.0))
 
     middle = (at((count - 1) // 2) + at(count // 2)) / 2
     return np.where(count > 0, middle, np.nan)
+
+
+def _counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per roll call: the no votes, the abstentions and the votes cast, over every column."""
+    return (
+        (values == 0.0).sum(axis=1),
+        (values == 0.5).sum(axis=1),
+        (~np.isnan(values)).sum(axis=1),
+    )
 
 
 def _drift(
@@ -161,32 +178,33 @@ def _drift(
     index = table.rcids[lo:upto]
     info = table.info.iloc[lo:upto]
     is_now = (when > start).to_numpy()
-    recent: dict[str, pd.DataFrame] = {}
+    # Per member with recent votes: which roll calls (a mask), and its agreement, the
+    # majority and its vote on each (a frame is made only for the worst disagreements).
+    recent: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
     past: dict[str, float] = {}
+    totals = _counts(values)
     for m in members:
         if m not in columns or len(columns) < 2:
             continue
         j = columns.index(m)
-        ref = _majority_without(values, j)
+        ref = _majority_without(values, j, totals)
         ok = ~np.isnan(values[:, j]) & ~np.isnan(ref)
         agree = 1 - np.abs(values[:, j] - ref)
         now = ok & is_now
         if now.any():
-            recent[m] = pd.DataFrame(
-                {"agree": agree[now], "ref": ref[now], "vote": values[now, j]}, index=index[now]
-            )
+            recent[m] = (now, agree[now], ref[now], values[now, j])
         if (ok & ~is_now).sum() >= EVIDENCE:
             past[m] = float(agree[ok & ~is_now].mean())
     out = {}
-    levels = {m: float(r.agree.mean()) for m, r in recent.items()}
+    levels = {m: float(pd.Series(r[1]).mean()) for m, r in recent.items()}
     hand = (info.get("origin", pd.Series(None, index=info.index)) == HAND_TYPED).to_numpy()
-    for m, rows in recent.items():
+    for m, (now, agree_now, ref_now, vote_now) in recent.items():
         level = levels[m]
         others_levels = [v for k, v in levels.items() if k != m]
         peers = float(np.median(others_levels)) if others_levels else level
         shortfall = max(0.0, peers - level) + max(0.0, past.get(m, level) - level) / 2
-        n = len(rows)
-        at = index.get_indexer(rows.index)
+        n = len(agree_now)
+        at = np.flatnonzero(now)  # the positions of its recent roll calls (rcids are unique)
         seen = when.iloc[at]
         age = (pd.Timestamp(day) - seen.max()).days
         value = (1 - math.exp(-shortfall / SCALE)) * n / (n + EVIDENCE)
@@ -198,7 +216,14 @@ def _drift(
             past=past.get(m),
             votes=n,
             years=(int(seen.min().year), int(seen.max().year)),
-            worst=_worst(rows, info) if worst else [],
+            worst=_worst(
+                pd.DataFrame(
+                    {"agree": agree_now, "ref": ref_now, "vote": vote_now}, index=index[now]
+                ),
+                info,
+            )
+            if worst
+            else [],
             hand=float(hand[at].mean()),
         )
     return out
@@ -241,11 +266,30 @@ def drift_of(
         db = data.stamp.path
     key = ("vote table", str(db))
     if key not in data.memo:
-        states = sorted({s.member for s in al.membership} | ({al.leader} if al.leader else set()))
-        calls, cast = read_frames(db, None, states)
-        data.memo[key] = VoteTable.of(valued_votes(calls, cast, None))
+        data.memo[key] = alliance_votes(al, db)
+    return drift_in(data.memo[key], al, members, day, worst)
+
+
+def alliance_states(al: Alliance) -> list[str]:
+    """Every state ever a member of `al`, its leader too: those whose votes it reads."""
+    return sorted({s.member for s in al.membership} | ({al.leader} if al.leader else set()))
+
+
+def alliance_votes(
+    al: Alliance, db: DB, store: Store | None = None, read: Frames | None = None
+) -> VoteTable:
+    """The votes of `alliance_states` as a table (read from `store` if given, open; or
+    taken from `read`, as `read_frames` says)."""
+    calls, cast = read_frames(db, None, alliance_states(al), store, read)
+    return VoteTable.of(valued_votes(calls, cast, None))
+
+
+def drift_in(
+    table: VoteTable, al: Alliance, members: list[str], day: dt.date, worst: bool = False
+) -> dict[str, Drift]:
+    """`drift_of` on the alliance's vote table (`alliance_votes`)."""
     states = sorted(set(members) | ({al.leader} if al.leader else set()))
-    return _drift(data.memo[key], states, members, day, worst)
+    return _drift(table, states, members, day, worst)
 
 
 def weigh(

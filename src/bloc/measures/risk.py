@@ -11,8 +11,15 @@ import pandas as pd
 from bloc.core.alliance import Alliance
 from bloc.knowledge import bundled
 from bloc.measures.cache import cached
-from bloc.measures.decay import HALF_LIFE_DAYS, MIN_WEIGHT, PRIOR_WEIGHT, as_of, day_number
-from bloc.measures.drift import VOTE_WEIGHT, drift_of, vote_rows, weigh
+from bloc.measures.decay import (
+    HALF_LIFE_DAYS,
+    MIN_WEIGHT,
+    PRIOR_WEIGHT,
+    as_of,
+    day_number,
+    evidence_rank,
+)
+from bloc.measures.drift import VOTE_WEIGHT, Drift, drift_of, vote_rows, weigh
 from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Observed
 from bloc.measures.relations import dyads
 from bloc.measures.reliability import reliability
@@ -69,34 +76,17 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
         data.member[courting], weights=(decayed * -data.tone)[courting], minlength=n
     )
     requests = reliability(al.code, day_date)
-    pairs = dyads(data, day_date)
+    pairs = pair_arrays(dyads(data, day_date))
     parts: dict[str, dict[str, float]] = {}
     rows: dict[str, dict[str, np.ndarray]] = {}
     for m in members:
         c = data.code(m)
-        own = requests[requests.requester == m]
-        unanswered = sum(
-            GRIEVANCE[str(outcome)]
-            * 2 ** (-(day_date - pd.Timestamp(asked).date()).days / HALF_LIFE_DAYS)
-            for outcome, asked in zip(own.outcome, own.date, strict=True)
+        conflict, other = worst_pair(pairs, m)
+        parts[m] = component_values(
+            mass[c], pull[c], refused[c], unanswered(al, m, day_date), conflict, courted[c]
         )
-        mine_pairs = pairs[((pairs.a == m) | (pairs.b == m)) & pairs.score.notna()]
-        worst = mine_pairs.sort_values("score").head(1)
-        conflict = float(max(0.0, -worst.score.iloc[0])) if not worst.empty else 0.0
-        parts[m] = {
-            # Its record's misalignment, counted mass / (mass + k) of itself: the prior
-            # adds nothing, so thin evidence gives a small part, not a default.
-            "misalignment": float((mass[c] - pull[c]) / (2 * (mass[c] + PRIOR_WEIGHT))),
-            "refusals": float(1 - np.exp(-refused[c])),
-            "unanswered requests": float(1 - np.exp(-unanswered)),
-            "conflict with a member": conflict,
-            "courting rivals": float(1 - np.exp(-2 * courted[c])),
-        }
         mine = data.rows_of(c)  # its rows, ascending: each component's are a subset
-        if worst.empty:
-            foe = -1
-        else:
-            foe = data.code(str(worst.b.iloc[0] if worst.a.iloc[0] == m else worst.a.iloc[0]))
+        foe = -1 if other is None else data.code(other)
         rows[m] = {
             "misalignment": mine[outer[mine]],
             "refusals": mine[refusing[mine]],
@@ -107,6 +97,56 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
         }
     evidence = {m: float(mass[data.code(m)]) for m in members}
     return _RiskInputs(members, status, parts, rows, evidence, decayed, requests)
+
+
+def unanswered(al: Alliance, member: str, day: dt.date) -> float:
+    """A member's requests for help known by `day` (those `reliability` lists), each by
+    how far its answer fell short, decayed."""
+    return float(
+        sum(
+            GRIEVANCE[str(r.outcome)] * 2 ** (-(day - r.date).days / HALF_LIFE_DAYS)
+            for r in al.requests
+            if r.requester == member and r.date <= day
+        )
+    )
+
+
+PairArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def pair_arrays(pairs: pd.DataFrame) -> PairArrays:
+    """`dyads`' frame as arrays (a, b, score), for `worst_pair` to read for every member."""
+    a, b = pairs["a"].to_numpy(dtype=object), pairs["b"].to_numpy(dtype=object)
+    return a, b, pairs["score"].to_numpy(dtype="float64")
+
+
+def worst_pair(pairs: pd.DataFrame | PairArrays, member: str) -> tuple[float, str | None]:
+    """The conflict component (how hostile the member's worst relation with another
+    member is, 0..1) and that member, from `dyads`' frame, most hostile first (None:
+    no events with any): the first pair of the member's with a score."""
+    a, b, score = pair_arrays(pairs) if isinstance(pairs, pd.DataFrame) else pairs
+    mine = np.flatnonzero(((a == member) | (b == member)) & ~np.isnan(score))
+    if len(mine) == 0:
+        return 0.0, None
+    first = mine[0]
+    return float(max(0.0, -score[first])), str(b[first] if a[first] == member else a[first])
+
+
+def component_values(
+    mass: float, pull: float, refused: float, unanswered: float, conflict: float, courted: float
+) -> dict[str, float]:
+    """Each risk component (0..1) from the member's decayed sums: `mass` and `pull` (weight
+    and weight x tone of its conduct toward the leader, the alliance and rivals, and its
+    votes), `refused` (weight of its refusals), `courted` (weight x -tone toward rivals)."""
+    return {
+        # Its record's misalignment, counted mass / (mass + k) of itself: the prior
+        # adds nothing, so thin evidence gives a small part, not a default.
+        "misalignment": float((mass - pull) / (2 * (mass + PRIOR_WEIGHT))),
+        "refusals": float(1 - np.exp(-refused)),
+        "unanswered requests": float(1 - np.exp(-unanswered)),
+        "conflict with a member": conflict,
+        "courting rivals": float(1 - np.exp(-2 * courted)),
+    }
 
 
 def _inputs_on(data: Observed, day: dt.date) -> _RiskInputs:
@@ -175,52 +215,87 @@ def risk(alliance: str | Observed, on: str | dt.date | None = None, db: DB = Non
     inputs = _inputs_on(data, day)
     drifts = drift_of(data, inputs.members, day, db)
     records = []
+    rank = evidence_rank(data.weight, data.tone, data.date)
     for m in inputs.members:
-        values = inputs.parts[m]
-        score = sum(RISK_WEIGHTS[k] * v for k, v in values.items())
-        order = sorted(RISK_WEIGHTS, key=lambda k: -RISK_WEIGHTS[k] * values[k])
         counts = {k: len(r) for k, r in inputs.rows[m].items()}
-        counts["unanswered requests"] = len(_request_ids(data.alliance, m, day))
-        mass = inputs.evidence[m]
-        if mass < MIN_WEIGHT:  # no evidence: `weigh` says so instead of a value
-            counts["misalignment"] = 0
-        # Misalignment is shown whenever evidence stands behind it, a 0.00 included:
-        # a member that always sided with the leader has a finding, not a blank.
-        shown = [k for k in order if values[k] > 0.005 or k == "misalignment"]
-        reasons = [_reason(k, values[k], counts[k], mass) for k in shown]
-        shares = [(RISK_WEIGHTS[k] * values[k], counts[k]) for k in shown]
-        score, reasons = weigh(score, reasons, shares, drifts.get(m))
-        # What each part adds to the score, as `weigh` counted it (a part shown with no
-        # signal behind it adds nothing): the figures' one source (`risk_parts`).
-        parts = {
-            k: 0.0 if k in shown and counts[k] == 0 else RISK_WEIGHTS[k] * values[k]
-            for k in RISK_WEIGHTS
-        }
-        parts["UN votes"] = VOTE_WEIGHT * drifts[m].value if m in drifts else 0.0
-        override = None
-        if inputs.status[m] != "member":
-            score = 1.0
-            override = inputs.status[m]
-            reasons.insert(0, f"participation already {inputs.status[m]}")
         behind = np.unique(np.concatenate([np.empty(0, np.int64), *inputs.rows[m].values()]))
-        weight = np.abs(inputs.decayed[behind] * data.tone[behind])
-        if len(weight) > 6:
-            cut = np.argpartition(-weight, 6)[:6]
-            behind, weight = behind[cut], weight[cut]
-        top = behind[np.argsort(-weight, kind="stable")]
-        evidence = _request_ids(data.alliance, m, day) + [str(e) for e in data.event_ids(top)]
+        top = weightiest(behind, rank[behind], data.event_ids(behind), 6)
         records.append(
-            {
-                "member": m,
-                "score": float(score),
-                "reasons": reasons,
-                "evidence": list(dict.fromkeys(evidence))[:8],
-                **values,
-                "UN votes": drifts[m].value if m in drifts else np.nan,
-                "parts": parts,
-                "override": override,
-            }
-        )
+            member_record(
+                data.alliance, m, day, inputs.parts[m], counts, inputs.evidence[m],
+                inputs.status[m], drifts.get(m), top,
+            )
+        )  # fmt: skip
+    return risk_frame(records)
+
+
+def weightiest(rows: np.ndarray, rank: np.ndarray, ids: np.ndarray, k: int) -> list[str]:
+    """The event ids of the `k` weightiest rows (by `evidence_rank`, ties by event id)."""
+    if len(rows) > k:
+        cut = np.partition(rank, len(rank) - k)[len(rank) - k]
+        keep = rank >= cut
+        rank, ids = rank[keep], ids[keep]
+    order = sorted(zip(-rank, (str(i) for i in ids), strict=True))[:k]
+    return [i for _, i in order]
+
+
+def member_record(
+    al: Alliance,
+    m: str,
+    day: dt.date,
+    values: dict[str, float],
+    counts: dict[str, int],
+    mass: float,
+    status: str,
+    drift: Drift | None,
+    top: list[str],
+) -> dict[str, object]:
+    """One member's row of `risk`: its components `values`, the signals behind each
+    (`counts`), the decayed weight behind its misalignment, its status, its UN-vote
+    signal and its weightiest events (`top`, ids), as score, reasons and evidence."""
+    score = sum(RISK_WEIGHTS[k] * v for k, v in values.items())
+    order = sorted(RISK_WEIGHTS, key=lambda k: -RISK_WEIGHTS[k] * values[k])
+    counts = dict(counts)
+    counts["unanswered requests"] = len(_request_ids(al, m, day))
+    if mass < MIN_WEIGHT:  # no evidence: `weigh` says so instead of a value
+        counts["misalignment"] = 0
+    # Misalignment is shown whenever evidence stands behind it, a 0.00 included:
+    # a member that always sided with the leader has a finding, not a blank.
+    shown = [k for k in order if values[k] > 0.005 or k == "misalignment"]
+    reasons = [_reason(k, values[k], counts[k], mass) for k in shown]
+    shares = [(RISK_WEIGHTS[k] * values[k], counts[k]) for k in shown]
+    score, reasons = weigh(score, reasons, shares, drift)
+    # What each part adds to the score, as `weigh` counted it (a part shown with no
+    # signal behind it adds nothing): the figures' one source (`risk_parts`).
+    parts = {
+        k: 0.0 if k in shown and counts[k] == 0 else RISK_WEIGHTS[k] * values[k]
+        for k in RISK_WEIGHTS
+    }
+    parts["UN votes"] = VOTE_WEIGHT * drift.value if drift is not None else 0.0
+    override = None
+    if status != "member":
+        score = 1.0
+        override = status
+        reasons.insert(0, f"participation already {status}")
+    return {
+        "member": m,
+        "score": float(score),
+        "reasons": reasons,
+        "evidence": evidence_ids(al, m, day, top),
+        **values,
+        "UN votes": drift.value if drift is not None else np.nan,
+        "parts": parts,
+        "override": override,
+    }
+
+
+def evidence_ids(al: Alliance, member: str, day: dt.date, top: list[str]) -> list[str]:
+    """A member's evidence: its requests for help, then its weightiest events (at most 8)."""
+    return list(dict.fromkeys(_request_ids(al, member, day) + top))[:8]
+
+
+def risk_frame(records: list[dict[str, object]]) -> pd.DataFrame:
+    """`risk`'s frame from its members' records, ranked."""
     columns = [
         "rank",
         "member",

@@ -57,7 +57,9 @@ def _column(values: Any, dtype: str = "float64") -> np.ndarray:
     return np.asarray(values, dtype=dtype)
 
 
-def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
+def load_events(
+    store: Store, actors: list[str], only: list[str] | None = None
+) -> dict[str, np.ndarray]:
     """Events between the given actors, coded as integers, with the day each became known.
 
     A text-derived event is known from the first publication of an article
@@ -65,9 +67,9 @@ def load_events(store: Store, actors: list[str]) -> dict[str, np.ndarray]:
     articles print no date, from the end of its own dated period. Only the
     events of the origins the store was opened for (`store.origins`), as
     analysts' review decisions make them unless it was opened as coded
-    (`store.events_sql`).
+    (`store.events_sql`). `only`: the events of these ids alone.
     """
-    result = coded_events(store, actors, TYPES)
+    result = coded_events(store, actors, TYPES, only)
     ev = {
         "id": np.asarray(result["id"], dtype=object),
         "s": _column(result["s"], "int64"),
@@ -259,7 +261,10 @@ def _observe(alliance: str, db: DB, store: Store | None) -> Observed:
 
 
 def observe_many(
-    alliances: Iterable[str], db: DB = None, store: Store | None = None
+    alliances: Iterable[str],
+    db: DB = None,
+    store: Store | None = None,
+    only: list[str] | None = None,
 ) -> dict[str, Observed]:
     """`observe` for several alliances with one read of the store: the events between
     any of their actors are read once and each alliance keeps those between its own.
@@ -268,23 +273,30 @@ def observe_many(
     of curated entries dropped: a duplicate shares its curated entry's actors), so
     the alert rules, which recompute the risk of every alliance a change touches,
     pay for one pass over the store instead of one per alliance.
+
+    `only`: the signals of the events of these ids alone, without the UN votes (what
+    the running sums of `bloc.measures.risk_sums` take in after a change).
     """
     wanted = list(dict.fromkeys(alliances))
-    if cache_of(db) is not None and isinstance(db, Session):  # a server's: kept per alliance
-        return {code: observe(code, db, store) for code in wanted}
-    return _read_many(wanted, db, store)
+    if only is None and cache_of(db) is not None and isinstance(db, Session):  # a server's
+        return {code: observe(code, db, store) for code in wanted}  # kept per alliance
+    return _read_many(wanted, db, store, only)
 
 
-def _read_many(wanted: list[str], db: DB, store: Store | None) -> dict[str, Observed]:
+def _read_many(
+    wanted: list[str], db: DB, store: Store | None, only: list[str] | None = None
+) -> dict[str, Observed]:
     with opened(db) if store is None else contextlib.nullcontext(store) as s:
         kb = s.knowledge
         casts = {code: _cast(kb, code) for code in wanted}
         union = sorted({a for _, actors, _, _ in casts.values() for a in actors})
-        every = load_events(s, union) if len(casts) > 1 else None
-        votes = un_votes(s)
+        every = load_events(s, union, only) if len(casts) > 1 else None
+        votes = un_votes(s) if only is None else pd.DataFrame()
         out = {}
         for code, (al, actors, members, rivals) in casts.items():
-            ev = _narrow(every, union, actors) if every is not None else load_events(s, actors)
+            ev = (
+                _narrow(every, union, actors) if every is not None else load_events(s, actors, only)
+            )
             sig = _signals(al, ev, actors, members, frozenset(rivals), votes)
             log.debug("%s: %d events, %d signals", al.code, len(ev["id"]), len(sig["tone"]))
             out[code] = Observed(al, actors, **sig)

@@ -21,6 +21,7 @@ ones taking `db` read them and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import numpy as np
@@ -30,7 +31,7 @@ from bloc.core.alliance import Alliance
 from bloc.errors import BlocError, UnknownActorError
 from bloc.knowledge import vote_code
 from bloc.measures.signals import DB
-from bloc.store import knowledge_of, opened, parse_day
+from bloc.store import Store, knowledge_of, opened, parse_day
 from bloc.store.votes import read_votes
 
 VALUE = {"yes": 1.0, "abstain": 0.5, "no": 0.0}
@@ -47,21 +48,40 @@ COLUMNS = [
 MAJORITY = "majority"  # the `leader` column where a leaderless alliance's members are read
 
 
+Frames = tuple[pd.DataFrame, pd.DataFrame]
+
+
+def vote_codes(db: DB, members: list[str]) -> list[str]:
+    """The states whose votes `read_frames` reads for `members` (their own codes and the
+    codes their votes are filed under)."""
+    kb = knowledge_of(db)
+    return sorted({vote_code(kb, s) for s in members} | set(members))
+
+
 def read_frames(
-    db: DB, until: dt.date | None, members: list[str] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db: DB,
+    until: dt.date | None,
+    members: list[str] | None = None,
+    store: Store | None = None,
+    read: Frames | None = None,
+) -> Frames:
     """Roll calls and votes from the store, with the knowledge base's hand-typed ones.
 
     A historical state votes under the code the files record it by
     (`bloc.knowledge.vote_code`: the Soviet Union's seat is Russia's): its
     votes are read under that code, up to the day the state ceased to exist,
     and returned under its own, so the Warsaw Pact's SUN is found in the record.
+    From `store` if given, open; or from `read`, what `read_votes` gave for states
+    including these `members`' `vote_codes` (several alliances' votes read at once).
     """
     kb = knowledge_of(db)
     filed = {s: vote_code(kb, s) for s in members or []}
     asked = None if members is None else sorted(set(filed.values()) | set(members))
-    with opened(db) as store:
-        calls, cast = read_votes(store, asked, until)
+    if read is not None and asked is not None:
+        calls, cast = read[0], read[1][read[1].member.isin(asked)]
+    else:
+        with opened(db) if store is None else contextlib.nullcontext(store) as s:
+            calls, cast = read_votes(s, asked, until)
     moved = {s: code for s, code in filed.items() if code != s}
     if not moved:
         return calls, cast

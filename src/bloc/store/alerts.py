@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from bloc.store.db import Store
+from bloc.store.risk_sums import forget as forget_sums
 
 if TYPE_CHECKING:  # pandas is imported by whoever reads a table (Store.query), not by writes
     import pandas as pd
@@ -32,6 +33,8 @@ def add_rules(con: duckdb.DuckDBPyConnection, rows: Sequence[RuleRow], when: dt.
     """Add rules not yet stored (by id); how many were added."""
     known = {str(r[0]) for r in con.execute("SELECT id FROM alert_rules").fetchall()}
     fresh = [row for row in rows if row[0] not in known]
+    if fresh and not known:  # no rule before: the writes since the sums were kept
+        forget_sums(con)  # were not queued (`queue_changes`), so they are built anew
     if fresh:
         con.executemany(
             "INSERT INTO alert_rules VALUES (?, ?, ?, ?, ?)", [[*row, when] for row in fresh]

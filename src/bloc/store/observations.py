@@ -24,8 +24,11 @@ from bloc.store.rules_sql import day_number_sql, period_end_sql, period_start_sq
 from bloc.store.view import evidence_origin_sql, origin_clause
 
 
-def coded_events(store: Store, actors: Sequence[str], types: Sequence[str]) -> dict[str, Any]:
-    """Events between `actors`, as NumPy columns with actors and types as integer codes.
+def coded_events(
+    store: Store, actors: Sequence[str], types: Sequence[str], only: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Events between `actors` (those of ids `only`, if given), as NumPy columns with
+    actors and types as integer codes.
 
     Columns: id, s and t (positions in `actors`), ty (position in `types`, -1
     for another), tone (intensity / 10), weight (confidence, 1 if none),
@@ -44,6 +47,7 @@ def coded_events(store: Store, actors: Sequence[str], types: Sequence[str]) -> d
             WHERE list_position($actors, e.source) IS NOT NULL
               AND list_position($actors, e.target) IS NOT NULL
               AND {origin_clause(store.origins)} AND {state_sides(every_actor=store.every_actor)}
+              {"" if only is None else "AND e.id IN (SELECT unnest($only))"}
         ), first AS (  -- first publication, for the wanted events only; a publication
                        -- known only to the month is known from the month's last day
             SELECT v.event_id,
@@ -61,9 +65,60 @@ def coded_events(store: Store, actors: Sequence[str], types: Sequence[str]) -> d
                {day_number_sql("f.published")} AS published
         FROM coded c LEFT JOIN first f ON f.event_id = c.id
         """,
-        {"actors": list(actors), "types": list(types)},
+        {"actors": list(actors), "types": list(types)}
+        | ({} if only is None else {"only": list(only)}),
     ).fetchnumpy()
     return result
+
+
+TWIN_DAYS = 731  # two years: wider than any two dated periods that overlap (a year each)
+
+
+def curated_twins(store: Store, ids: Sequence[str]) -> list[str]:
+    """The events whose reading can change with the events `ids`: the curated entries of
+    the same source, target and type within `TWIN_DAYS` of one of them (as coded or as
+    reviewed), and every other event of such an entry's source, target and type within
+    `TWIN_DAYS` of it (a text event restating a curated entry is counted once, and the
+    entry is known from the earlier of the two: `bloc.measures.signals`)."""
+    # As coded (`events`) and as reviewed (`decisions`, whose NULLs keep the coded value),
+    # read from the tables rather than the reviewed view, and in two steps: the entries
+    # (a handful), then their twins by a hash join (one pass over the events).
+    sides = ["events"]
+    if store.con.execute("SELECT count(*) FROM decisions").fetchone() != (0,):
+        sides.append(
+            "(SELECT d.event_id AS id, coalesce(d.source, e.source) AS source, "
+            "coalesce(d.target, e.target) AS target, coalesce(d.type, e.type) AS type, "
+            "coalesce(d.date, e.date) AS date FROM decisions d JOIN events e ON e.id = d.event_id)"
+        )
+    changed = " UNION ".join(
+        f"SELECT source, target, type, date FROM {side} WHERE id IN (SELECT unnest($ids))"
+        for side in sides
+    )
+    entries = store.con.execute(
+        f"""
+        SELECT DISTINCT c.id, c.source, c.target, c.type, c.date
+        FROM events c JOIN ({changed}) x USING (source, target, type)
+        WHERE c.origin = 'curated' AND abs(date_diff('day', c.date, x.date)) <= $days
+        """,
+        {"ids": list(ids), "days": TWIN_DAYS},
+    ).fetchall()
+    if not entries:
+        return []
+    columns = list(zip(*entries, strict=True))
+    twins = " UNION ".join(
+        f"SELECT e.id FROM {side} e JOIN entries c "
+        "ON e.source = c.source AND e.target = c.target AND e.type = c.type "
+        "WHERE abs(date_diff('day', e.date, c.date)) <= $days"
+        for side in sides
+    )
+    rows = store.con.execute(
+        "WITH entries AS (SELECT unnest($s) AS source, unnest($t) AS target, "
+        f"unnest($y) AS type, unnest($d) AS date) {twins}",
+        {"s": list(columns[1]), "t": list(columns[2]), "y": list(columns[3]),
+         "d": list(columns[4]), "days": TWIN_DAYS},
+    ).fetchall()  # fmt: skip
+    rows += [(e[0],) for e in entries]
+    return sorted({str(r[0]) for r in rows})
 
 
 def un_votes(store: Store) -> pd.DataFrame:

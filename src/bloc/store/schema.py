@@ -19,7 +19,7 @@ from bloc.store.kinds import fill_kinds
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -131,6 +131,21 @@ events a write changed, written in that write's transaction while any rule exist
 an evaluation has looked at them: a process killed between its write and its evaluation
 loses no alert (the next evaluation takes them)."""
 SCHEMA += ALERTS_DDL
+RISK_SUMS_DDL = """
+CREATE TABLE IF NOT EXISTS risk_terms (
+    alliance VARCHAR, event VARCHAR, member VARCHAR, other VARCHAR, part VARCHAR,
+    w DOUBLE, wt DOUBLE, avail DOUBLE, rank_key DOUBLE);
+CREATE TABLE IF NOT EXISTS risk_sums (
+    alliance VARCHAR, member VARCHAR, other VARCHAR, part VARCHAR, w DOUBLE, wt DOUBLE,
+    n BIGINT, PRIMARY KEY (alliance, member, other, part));
+CREATE TABLE IF NOT EXISTS risk_built (alliance VARCHAR PRIMARY KEY, knowledge VARCHAR);
+"""
+"""Exit-risk terms and their running sums (`bloc.store.risk_sums`): `w` and `wt` are a
+term's weight and weight times tone scaled to the reference day, `avail` the day it
+became known (days since the core's epoch), `rank_key` the order of the weightiest
+evidence; `risk_built` the alliances whose sums are kept, with the knowledge base's
+digest they were built with."""
+SCHEMA += RISK_SUMS_DDL
 
 
 def _add_document_origin(con: duckdb.DuckDBPyConnection) -> None:
@@ -221,6 +236,15 @@ def _add_alerts(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _add_risk_sums(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 10: the running sums behind the exit-risk alert rules (three new tables).
+
+    Empty after the upgrade: the next evaluation of a risk rule builds them from the
+    events (`bloc.alerts.sums`), as for a store that never had them.
+    """
+    con.execute(RISK_SUMS_DDL)
+
+
 # The step that upgrades a store from each version to the next, oldest first.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _add_document_origin,
@@ -231,6 +255,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     6: _add_roll_calls,
     7: _add_actor_kinds,
     8: _add_alerts,
+    9: _add_risk_sums,
 }
 
 

@@ -75,10 +75,16 @@ def mergeable(con: duckdb.DuckDBPyConnection, keys: pa.Table) -> list[MergeRow]:
 def forget_documents(con: duckdb.DuckDBPyConnection, documents: Sequence[str]) -> None:
     """Remove earlier versions of documents: their evidence, and text events left without any."""
     con.execute("DELETE FROM evidence WHERE document IN (SELECT unnest(?))", [list(documents)])
-    con.execute(
+    gone = con.execute(
         "DELETE FROM events WHERE origin = 'text' "
-        "AND id NOT IN (SELECT DISTINCT event_id FROM evidence)"
-    )
+        "AND id NOT IN (SELECT DISTINCT event_id FROM evidence) RETURNING id"
+    ).fetchall()
+    if gone:  # for the alert rules (their running sums), as `queue_changes` notes changes
+        con.execute(
+            "INSERT INTO alert_queue SELECT DISTINCT unnest(?) "
+            "WHERE EXISTS (SELECT 1 FROM alert_rules) ON CONFLICT DO NOTHING",
+            [[str(r[0]) for r in gone]],
+        )
     con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", [list(documents)])
 
 
