@@ -16,12 +16,14 @@ the change, not the store. `bloc.measures.risk_sums` says what the parts are;
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from bloc.store.db import Store
+
+if TYPE_CHECKING:  # pandas only for hints: `bloc import` loads no pandas (issue 28)
+    import pandas as pd
 
 TERMS = ["alliance", "event", "member", "other", "part", "w", "wt", "avail", "rank_key"]
 _GROUP = "alliance, member, other, part"
