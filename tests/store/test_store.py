@@ -326,3 +326,17 @@ def test_a_writer_is_not_starved_by_a_stream_of_readers(kb_db: Path, tmp_path: P
     assert len(reads) > 4  # and they went on reading after it
     with opened(db) as store:
         assert store.meta("turn-test") == "written"
+
+
+def test_a_current_store_opened_for_writing_can_register_a_frame_at_once(tmp_path: Path) -> None:
+    """Opening a store at the current schema runs no DDL, so nothing after the version
+    check read its result to the end; a half-read result made DuckDB refuse the next
+    `register` (bench/events.py broke on it). The check now reads its result whole."""
+    import pandas as pd
+
+    path = tmp_path / "bloc.duckdb"
+    with opened(path, write=True):
+        pass
+    with Store.open(path) as store:
+        store.con.register("frame", pd.DataFrame({"x": [1, 2]}))
+        assert store.con.execute("SELECT sum(x) FROM frame").fetchall() == [(3,)]

@@ -196,7 +196,8 @@ class Store:
         self.con.execute("COMMIT")
 
     def meta(self, key: str) -> str | None:
-        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        rows = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        row = rows[0] if rows else None  # read whole: a half-read result blocks `register`
         return None if row is None else str(row[0])
 
     def generation(self) -> int:

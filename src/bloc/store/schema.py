@@ -270,7 +270,9 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The schema version a store records; None for a file bloc has not written to yet."""
     try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        # Fetched whole: a result left half-read blocks the connection's next `register`.
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        row = rows[0] if rows else None
     except duckdb.CatalogException:  # no meta table
         row = None
     if row is None:
