@@ -70,16 +70,22 @@ def load(kind: type[T], libraries: tuple[str, ...]) -> dict[str, T] | None:
 
 def save(states: dict[str, Any], libraries: tuple[str, ...]) -> None:
     """Write the states for the next process (atomically; skipped when it cannot be)."""
-    target = path(libraries)
+    text = json.dumps({code: asdict(s) for code, s in states.items()}, ensure_ascii=False)
+    keep(path(libraries), text, "world-states-*.json")
+
+
+def keep(target: Path, text: str, family: str) -> None:
+    """Write one cache file atomically (a reader never sees half of it) and remove the
+    others of its `family` (a glob: the files of older keys); skipped when it cannot be,
+    as a cache is only a saving. Every cache bloc keeps is written through here."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({code: asdict(s) for code, s in states.items()}, ensure_ascii=False)
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
         ) as handle:
             handle.write(text)
         os.replace(handle.name, target)
-        for stale in target.parent.glob("world-states-*.json"):
+        for stale in target.parent.glob(family):
             if stale != target:
                 stale.unlink(missing_ok=True)
     except OSError:

@@ -15,14 +15,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bloc.knowledge import bundled
-from bloc.knowledge.world_cache import cache_dir
+from bloc.knowledge.world_cache import cache_dir, keep
 from bloc.store.knowledge import knowledge_hash
 
 
@@ -89,15 +87,4 @@ def _save(found: ActorFacts, target: Path) -> None:
         },
         ensure_ascii=False,
     )
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, target)
-        for stale in target.parent.glob("import-actors-*.json"):
-            if stale != target:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        return
+    keep(target, text, "import-actors-*.json")
