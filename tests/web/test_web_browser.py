@@ -133,16 +133,39 @@ class Tab:
         return tab
 
     def open(self, address: str) -> None:
-        response = self.page.goto(self.base + address)
-        assert response is not None and response.status == 200, (address, response)
+        self.arrive(address)
         self.drawn()
 
-    def drawn(self) -> None:
-        """Wait until bloc.js has drawn every chart (or Swagger UI its operations)."""
+    def arrive(self, address: str) -> None:
+        """Open a page and wait for its load and its first screen: every chart whose top
+        is within the window drawn (bloc.js draws the others later), or Swagger UI's list."""
+        response = self.page.goto(self.base + address)
+        assert response is not None and response.status == 200, (address, response)
+        self.first_screen()
+
+    def first_screen(self) -> None:
         if "/docs" in self.page.url:
             self.page.wait_for_selector(".swagger-ui .opblock", timeout=WAIT_MS)
         else:
-            self.page.wait_for_selector("body[data-charts=drawn]", state="attached")
+            self.page.wait_for_selector("body[data-first-screen=drawn]", state="attached")
+
+    def drawn(self) -> None:
+        """Wait until bloc.js has drawn every chart (or Swagger UI its operations): the
+        first screen's at once, then each other chart scrolled to and waited for (bloc.js
+        draws a chart when it nears the screen), then the page back at its top."""
+        self.first_screen()
+        if "/docs" in self.page.url:
+            return
+        charts = self.page.locator(".chart")
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            if chart.get_attribute("data-drawn") != "true":
+                chart.scroll_into_view_if_needed()
+                self.page.wait_for_selector(
+                    f"#{chart.get_attribute('id')}[data-drawn=true]", state="attached"
+                )
+        self.page.wait_for_selector("body[data-charts=drawn]", state="attached")
+        self.page.evaluate("window.scrollTo(0, 0)")
 
     def charts(self) -> int:
         """How many charts the page has; each must be drawn by Plotly."""

@@ -123,17 +123,39 @@
     return needed > (layout.height || 450) ? Object.assign({}, layout, { height: needed }) : layout;
   }
 
+  // Charts in the first screen are drawn at once; the others when they come near the
+  // screen or, one at a time, when the browser is idle after the page has loaded (and all
+  // before printing). Drawing is most of a chart page's load (NATO's overview: four charts,
+  // about 0.6 s of Plotly's work), and a reader sees the first screen first.
+  // body[data-first-screen=drawn]: every chart in the first screen is drawn;
+  // body[data-charts=drawn]: every chart on the page is drawn.
   function draw() {
     var blocks = document.querySelectorAll("script[type='application/json'][data-chart-for]");
-    var pending = blocks.length;
-    if (!pending) { document.body.setAttribute("data-charts", "drawn"); return; }
+    var body = document.body;
+    var charts = [];
+    blocks.forEach(function (block) {
+      var target = document.getElementById(block.getAttribute("data-chart-for"));
+      if (target) { charts.push({ block: block, target: target, started: false }); }
+    });
+    if (!charts.length) {
+      body.setAttribute("data-first-screen", "drawn");
+      body.setAttribute("data-charts", "drawn");
+      return;
+    }
     if (typeof Plotly === "undefined") { return; }
     var small = narrow();
     var config = { displaylogo: false, responsive: true, displayModeBar: small ? false : "hover" };
-    blocks.forEach(function (block) {
-      var target = document.getElementById(block.getAttribute("data-chart-for"));
-      if (!target) { pending -= 1; return; }
-      var fig = JSON.parse(block.textContent);
+    var pending = charts.length;
+    var screen = window.innerHeight || document.documentElement.clientHeight;
+    var first = charts.filter(function (c) { return c.target.getBoundingClientRect().top < screen; });
+    var firstPending = first.length;
+    if (!firstPending) { body.setAttribute("data-first-screen", "drawn"); }
+
+    function plot(chart) {
+      if (chart.started) { return; }
+      chart.started = true;
+      var target = chart.target;
+      var fig = JSON.parse(chart.block.textContent);
       var width = target.clientWidth;
       var data = (fig.data || []).map(function (trace) { return fittedTrace(trace, width); });
       var layout = tallEnough(singleDay(fitted(fig.layout || {}, small, width), data), data);
@@ -149,9 +171,41 @@
             }
           });
           pending -= 1;
-          if (pending === 0) { document.body.setAttribute("data-charts", "drawn"); }
+          if (first.indexOf(chart) >= 0) {
+            firstPending -= 1;
+            if (firstPending === 0) { body.setAttribute("data-first-screen", "drawn"); }
+          }
+          if (pending === 0) { body.setAttribute("data-charts", "drawn"); }
         });
-    });
+    }
+
+    first.forEach(plot);
+    var rest = charts.filter(function (c) { return !c.started; });
+    if (!rest.length) { return; }
+    var watcher = null;
+    if (window.IntersectionObserver) {
+      watcher = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (!entry.isIntersecting) { return; }
+          watcher.unobserve(entry.target);
+          rest.forEach(function (c) { if (c.target === entry.target) { plot(c); } });
+        });
+      }, { rootMargin: "200px 0px" });
+      rest.forEach(function (c) { watcher.observe(c.target); });
+    }
+    var later = window.requestIdleCallback
+      ? function (next) { return window.requestIdleCallback(next, { timeout: 1000 }); }
+      : function (next) { return window.setTimeout(next, 50); };
+    function next() {
+      var chart = rest.filter(function (c) { return !c.started; })[0];
+      if (!chart) { return; }
+      if (watcher) { watcher.unobserve(chart.target); }
+      plot(chart);
+      later(next);
+    }
+    if (document.readyState === "complete") { later(next); }
+    else { window.addEventListener("load", function () { later(next); }); }
+    window.addEventListener("beforeprint", function () { rest.forEach(plot); });
   }
 
   // The narrow screen's menu: the button opens and closes it.
