@@ -105,6 +105,21 @@ PAGES = {  # name: (address, at least this many charts)
 }
 
 
+def every_chart(page: Page) -> None:
+    """Scroll to each chart bloc.js has not drawn yet and wait for it (it draws a chart
+    when it nears the screen), then wait for every chart and go back to the page's top."""
+    page.wait_for_selector("body[data-first-screen=drawn]", state="attached")
+    charts = page.locator(".chart")
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        if chart.get_attribute("data-drawn") != "true":
+            chart.scroll_into_view_if_needed()
+            name = chart.get_attribute("id")
+            page.wait_for_selector(f"#{name}[data-drawn=true]", state="attached")
+    page.wait_for_selector("body[data-charts=drawn]", state="attached")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 @dataclass
 class Tab:
     """A browser page and what it reported: console errors, page errors, dialogs."""
@@ -151,21 +166,10 @@ class Tab:
 
     def drawn(self) -> None:
         """Wait until bloc.js has drawn every chart (or Swagger UI its operations): the
-        first screen's at once, then each other chart scrolled to and waited for (bloc.js
-        draws a chart when it nears the screen), then the page back at its top."""
+        first screen's at once, then each other chart scrolled to and waited for."""
         self.first_screen()
-        if "/docs" in self.page.url:
-            return
-        charts = self.page.locator(".chart")
-        for i in range(charts.count()):
-            chart = charts.nth(i)
-            if chart.get_attribute("data-drawn") != "true":
-                chart.scroll_into_view_if_needed()
-                self.page.wait_for_selector(
-                    f"#{chart.get_attribute('id')}[data-drawn=true]", state="attached"
-                )
-        self.page.wait_for_selector("body[data-charts=drawn]", state="attached")
-        self.page.evaluate("window.scrollTo(0, 0)")
+        if "/docs" not in self.page.url:
+            every_chart(self.page)
 
     def charts(self) -> int:
         """How many charts the page has; each must be drawn by Plotly."""

@@ -123,10 +123,11 @@
     return needed > (layout.height || 450) ? Object.assign({}, layout, { height: needed }) : layout;
   }
 
-  // Charts in the first screen are drawn at once; the others when they come near the
-  // screen or, one at a time, when the browser is idle after the page has loaded (and all
-  // before printing). Drawing is most of a chart page's load (NATO's overview: four charts,
-  // about 0.6 s of Plotly's work), and a reader sees the first screen first.
+  // Charts in the first screen are drawn at once; the others when they come within half a
+  // screen of the window (and all before printing). Drawing is most of a chart page's
+  // load (NATO's overview: four charts, about 0.6 s of Plotly's work in a fresh tab), a
+  // reader sees the first screen first, and a chart drawn while the page has nothing to
+  // do would still hold the page (a click, a key) for up to a few hundred ms.
   // body[data-first-screen=drawn]: every chart in the first screen is drawn;
   // body[data-charts=drawn]: every chart on the page is drawn.
   function draw() {
@@ -182,29 +183,15 @@
     first.forEach(plot);
     var rest = charts.filter(function (c) { return !c.started; });
     if (!rest.length) { return; }
-    var watcher = null;
-    if (window.IntersectionObserver) {
-      watcher = new IntersectionObserver(function (entries) {
-        entries.forEach(function (entry) {
-          if (!entry.isIntersecting) { return; }
-          watcher.unobserve(entry.target);
-          rest.forEach(function (c) { if (c.target === entry.target) { plot(c); } });
-        });
-      }, { rootMargin: "200px 0px" });
-      rest.forEach(function (c) { watcher.observe(c.target); });
-    }
-    var later = window.requestIdleCallback
-      ? function (next) { return window.requestIdleCallback(next, { timeout: 1000 }); }
-      : function (next) { return window.setTimeout(next, 50); };
-    function next() {
-      var chart = rest.filter(function (c) { return !c.started; })[0];
-      if (!chart) { return; }
-      if (watcher) { watcher.unobserve(chart.target); }
-      plot(chart);
-      later(next);
-    }
-    if (document.readyState === "complete") { later(next); }
-    else { window.addEventListener("load", function () { later(next); }); }
+    if (!window.IntersectionObserver) { rest.forEach(plot); return; }
+    var watcher = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) { return; }
+        watcher.unobserve(entry.target);
+        rest.forEach(function (c) { if (c.target === entry.target) { plot(c); } });
+      });
+    }, { rootMargin: "50% 0px" });  // half a screen ahead of the reader
+    rest.forEach(function (c) { watcher.observe(c.target); });
     window.addEventListener("beforeprint", function () { rest.forEach(plot); });
   }
 
