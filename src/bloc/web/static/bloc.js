@@ -123,8 +123,8 @@
     return needed > (layout.height || 450) ? Object.assign({}, layout, { height: needed }) : layout;
   }
 
-  // Charts in the first screen are drawn at once; the others when they come within half a
-  // screen of the window (and all before printing). Drawing is most of a chart page's
+  // Charts in the first screen are drawn at once; the others when they come within 200 px
+  // of the window (and all before printing). Drawing is most of a chart page's
   // load (NATO's overview: four charts, about 0.6 s of Plotly's work in a fresh tab), a
   // reader sees the first screen first, and a chart drawn while the page has nothing to
   // do would still hold the page (a click, a key) for up to a few hundred ms.
@@ -147,6 +147,16 @@
     var small = narrow();
     var config = { displaylogo: false, responsive: true, displayModeBar: small ? false : "hover" };
     var pending = charts.length;
+    // Each box keeps its chart's height from the start, so the page does not jump when a
+    // chart further down is drawn, and what lies in the first screen is known.
+    charts.forEach(function (chart) { chart.width = chart.target.clientWidth; });  // one layout
+    charts.forEach(function (chart) {
+      var fig = JSON.parse(chart.block.textContent);
+      var width = chart.width;
+      chart.data = (fig.data || []).map(function (trace) { return fittedTrace(trace, width); });
+      chart.layout = tallEnough(singleDay(fitted(fig.layout || {}, small, width), chart.data), chart.data);
+      chart.target.style.minHeight = (chart.layout.height || 450) + "px";
+    });
     var screen = window.innerHeight || document.documentElement.clientHeight;
     var first = charts.filter(function (c) { return c.target.getBoundingClientRect().top < screen; });
     var firstPending = first.length;
@@ -156,12 +166,9 @@
       if (chart.started) { return; }
       chart.started = true;
       var target = chart.target;
-      var fig = JSON.parse(chart.block.textContent);
-      var width = target.clientWidth;
-      var data = (fig.data || []).map(function (trace) { return fittedTrace(trace, width); });
-      var layout = tallEnough(singleDay(fitted(fig.layout || {}, small, width), data), data);
-      Plotly.newPlot(target, data, layout, config)
+      Plotly.newPlot(target, chart.data, chart.layout, config)
         .then(function () {
+          target.style.minHeight = "";
           target.setAttribute("data-drawn", "true");
           // A node that carries a page address opens it when clicked.
           target.on("plotly_click", function (event) {
@@ -190,7 +197,7 @@
         watcher.unobserve(entry.target);
         rest.forEach(function (c) { if (c.target === entry.target) { plot(c); } });
       });
-    }, { rootMargin: "50% 0px" });  // half a screen ahead of the reader
+    }, { rootMargin: "200px 0px" });  // a little ahead of the reader
     rest.forEach(function (c) { watcher.observe(c.target); });
     window.addEventListener("beforeprint", function () { rest.forEach(plot); });
   }
