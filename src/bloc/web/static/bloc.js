@@ -144,17 +144,21 @@
       return;
     }
     if (typeof Plotly === "undefined") { return; }
-    var small = narrow();
-    var config = { displaylogo: false, responsive: true, displayModeBar: small ? false : "hover" };
     var pending = charts.length;
-    // Each box keeps its chart's height from the start, so the page does not jump when a
-    // chart further down is drawn, and what lies in the first screen is known.
-    charts.forEach(function (chart) { chart.width = chart.target.clientWidth; });  // one layout
-    charts.forEach(function (chart) {
+    // The figure fitted to its box's width (and the screen's size) when it is drawn.
+    function fit(chart, width) {
+      var small = narrow();
       var fig = JSON.parse(chart.block.textContent);
-      var width = chart.width;
+      chart.width = width;
       chart.data = (fig.data || []).map(function (trace) { return fittedTrace(trace, width); });
       chart.layout = tallEnough(singleDay(fitted(fig.layout || {}, small, width), chart.data), chart.data);
+      chart.config = { displaylogo: false, responsive: true, displayModeBar: small ? false : "hover" };
+    }
+    // Each box keeps its chart's height from the start, so the page does not jump when a
+    // chart further down is drawn, and what lies in the first screen is known.
+    var widths = charts.map(function (chart) { return chart.target.clientWidth; });  // one layout
+    charts.forEach(function (chart, i) {
+      fit(chart, widths[i]);
       chart.target.style.minHeight = (chart.layout.height || 450) + "px";
     });
     var screen = window.innerHeight || document.documentElement.clientHeight;
@@ -166,7 +170,8 @@
       if (chart.started) { return; }
       chart.started = true;
       var target = chart.target;
-      Plotly.newPlot(target, chart.data, chart.layout, config)
+      if (target.clientWidth !== chart.width) { fit(chart, target.clientWidth); }  // resized since
+      Plotly.newPlot(target, chart.data, chart.layout, chart.config)
         .then(function () {
           target.style.minHeight = "";
           target.setAttribute("data-drawn", "true");
