@@ -91,6 +91,15 @@ def copies_a_seed(text: str, shingles: set[tuple[str, ...]], window: int = 10) -
     return any(tuple(words[i : i + window]) in shingles for i in range(len(words) - window + 1))
 
 
+def every_chart(page: Page) -> None:
+    """bloc.js draws a chart below the first screen when it nears the window: scroll to
+    each chart in turn, wait until all are drawn, and go back to the page's top."""
+    for chart in page.locator(".chart").all():
+        chart.scroll_into_view_if_needed()
+    page.wait_for_selector("body[data-charts=drawn]", state="attached")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def shoot(page: Page, path: Path, width: int, most: int) -> None:
     height = page.evaluate("document.documentElement.scrollHeight")
     clip = FloatRect(x=0, y=0, width=width, height=min(int(height), most))
@@ -148,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                     if name == "docs":
                         page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
                     else:
-                        page.wait_for_selector("body[data-charts=drawn]", state="attached")
+                        every_chart(page)
                     if shingles and copies_a_seed(page.inner_text("body"), shingles):
                         problems.append(f"{name}: shows text of a reference article; not saved")
                         continue

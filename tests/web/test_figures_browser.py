@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from test_web_browser import every_chart
 
 from bloc.web import serving
 from helpers import missing
@@ -55,7 +56,7 @@ def page(kb_db: Path) -> Iterator[tuple[Page, str]]:
 def test_each_risk_bar_ends_at_its_tables_score(page: tuple[Page, str], alliance: str) -> None:
     tab, base = page
     tab.goto(f"{base}/alliances/{alliance}?on={TODAY}")
-    tab.wait_for_selector("body[data-charts=drawn]", state="attached")
+    every_chart(tab)
     found = tab.evaluate(BARS)
     rows = [(code, score) for code, score in found["rows"] if score != "-"]
     assert len(rows) >= (5 if alliance == "CSTO" else 25)
@@ -70,12 +71,12 @@ def test_each_risk_bar_ends_at_its_tables_score(page: tuple[Page, str], alliance
 def test_natos_relations_say_why_the_matrix_is_empty(page: tuple[Page, str]) -> None:
     tab, base = page
     tab.goto(f"{base}/alliances/NATO/relations?on={TODAY}")
-    tab.wait_for_selector("body[data-charts=drawn]", state="attached")
+    every_chart(tab)
     assert "No events between NATO members" in tab.locator("#matrix-empty").inner_text()
     assert tab.locator("#graph").count() == 0
     with tab.expect_navigation():
         tab.click("#view-toggle a")
-    tab.wait_for_selector("body[data-charts=drawn]", state="attached")
+    every_chart(tab)
     assert tab.locator("#graph .main-svg").count() >= 1
 
 
@@ -91,7 +92,7 @@ def test_month_precision_dates_show_as_months_in_the_browser(page: tuple[Page, s
     shown = tab.locator("main").inner_text()
     assert "1999-08" in shown and "1999-08-01" not in shown
     tab.goto(f"{base}/exits")
-    tab.wait_for_selector("body[data-charts=drawn]", state="attached")
+    every_chart(tab)
     spans = tab.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((gd) =>
             gd.data.filter((t) => t.mode === 'lines').map((t) => [t.x, t.y]))"""

@@ -123,22 +123,57 @@
     return needed > (layout.height || 450) ? Object.assign({}, layout, { height: needed }) : layout;
   }
 
+  // Charts in the first screen are drawn at once; the others when they come within 200 px
+  // of the window (and all before printing). Drawing is most of a chart page's
+  // load (NATO's overview: four charts, about 0.6 s of Plotly's work in a fresh tab), a
+  // reader sees the first screen first, and a chart drawn while the page has nothing to
+  // do would still hold the page (a click, a key) for up to a few hundred ms.
+  // body[data-first-screen=drawn]: every chart in the first screen is drawn;
+  // body[data-charts=drawn]: every chart on the page is drawn.
   function draw() {
     var blocks = document.querySelectorAll("script[type='application/json'][data-chart-for]");
-    var pending = blocks.length;
-    if (!pending) { document.body.setAttribute("data-charts", "drawn"); return; }
-    if (typeof Plotly === "undefined") { return; }
-    var small = narrow();
-    var config = { displaylogo: false, responsive: true, displayModeBar: small ? false : "hover" };
+    var body = document.body;
+    var charts = [];
     blocks.forEach(function (block) {
       var target = document.getElementById(block.getAttribute("data-chart-for"));
-      if (!target) { pending -= 1; return; }
-      var fig = JSON.parse(block.textContent);
-      var width = target.clientWidth;
-      var data = (fig.data || []).map(function (trace) { return fittedTrace(trace, width); });
-      var layout = tallEnough(singleDay(fitted(fig.layout || {}, small, width), data), data);
-      Plotly.newPlot(target, data, layout, config)
+      if (target) { charts.push({ block: block, target: target, started: false }); }
+    });
+    if (!charts.length) {
+      body.setAttribute("data-first-screen", "drawn");
+      body.setAttribute("data-charts", "drawn");
+      return;
+    }
+    if (typeof Plotly === "undefined") { return; }
+    var pending = charts.length;
+    // The figure fitted to its box's width (and the screen's size) when it is drawn.
+    function fit(chart, width) {
+      var small = narrow();
+      var fig = JSON.parse(chart.block.textContent);
+      chart.width = width;
+      chart.data = (fig.data || []).map(function (trace) { return fittedTrace(trace, width); });
+      chart.layout = tallEnough(singleDay(fitted(fig.layout || {}, small, width), chart.data), chart.data);
+      chart.config = { displaylogo: false, responsive: true, displayModeBar: small ? false : "hover" };
+    }
+    // Each box keeps its chart's height from the start, so the page does not jump when a
+    // chart further down is drawn, and what lies in the first screen is known.
+    var widths = charts.map(function (chart) { return chart.target.clientWidth; });  // one layout
+    charts.forEach(function (chart, i) {
+      fit(chart, widths[i]);
+      chart.target.style.minHeight = (chart.layout.height || 450) + "px";
+    });
+    var screen = window.innerHeight || document.documentElement.clientHeight;
+    var first = charts.filter(function (c) { return c.target.getBoundingClientRect().top < screen; });
+    var firstPending = first.length;
+    if (!firstPending) { body.setAttribute("data-first-screen", "drawn"); }
+
+    function plot(chart) {
+      if (chart.started) { return; }
+      chart.started = true;
+      var target = chart.target;
+      if (target.clientWidth !== chart.width) { fit(chart, target.clientWidth); }  // resized since
+      Plotly.newPlot(target, chart.data, chart.layout, chart.config)
         .then(function () {
+          target.style.minHeight = "";
           target.setAttribute("data-drawn", "true");
           // A node that carries a page address opens it when clicked.
           target.on("plotly_click", function (event) {
@@ -149,9 +184,27 @@
             }
           });
           pending -= 1;
-          if (pending === 0) { document.body.setAttribute("data-charts", "drawn"); }
+          if (first.indexOf(chart) >= 0) {
+            firstPending -= 1;
+            if (firstPending === 0) { body.setAttribute("data-first-screen", "drawn"); }
+          }
+          if (pending === 0) { body.setAttribute("data-charts", "drawn"); }
         });
-    });
+    }
+
+    first.forEach(plot);
+    var rest = charts.filter(function (c) { return !c.started; });
+    if (!rest.length) { return; }
+    if (!window.IntersectionObserver) { rest.forEach(plot); return; }
+    var watcher = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) { return; }
+        watcher.unobserve(entry.target);
+        rest.forEach(function (c) { if (c.target === entry.target) { plot(c); } });
+      });
+    }, { rootMargin: "200px 0px" });  // a little ahead of the reader
+    rest.forEach(function (c) { watcher.observe(c.target); });
+    window.addEventListener("beforeprint", function () { rest.forEach(plot); });
   }
 
   // The narrow screen's menu: the button opens and closes it.
