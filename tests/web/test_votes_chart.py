@@ -97,3 +97,42 @@ def test_a_member_in_every_year_charted_has_no_dotted_line_beneath() -> None:
     assert dotted[0]["y"] == [0.75, 0.7]  # the whole series, the solid line's gap shown
     solid = [t for t in fig["data"] if t["legendgroup"] == "KAZ"]
     assert len(solid) == 2 and all(t["line"]["width"] == 2 for t in solid)
+
+
+def test_an_alliance_of_more_than_twelve_members_is_drawn_as_grids() -> None:
+    """NATO's members as rows and years as cells, one grid per panel (four traces, not a
+    line per member), years outside the alliance in their own grey trace, a year without
+    votes left empty rather than widening its neighbours."""
+    al = bundled().alliance("NATO")
+    members = sorted({s.member for s in al.membership} - {"USA"})
+    assert len(members) > 12
+    rows = []
+    for i, member in enumerate(members):
+        for year in (2000, 2002):  # 2001 holds no votes
+            rows.append(
+                {
+                    "member": member,
+                    "year": year,
+                    "agreement": 0.5 + i / 100,
+                    "with_median": 0.6,
+                    "votes": 50,
+                    "member_then": member != "SWE",
+                }
+            )
+    fig = votes_chart(pd.DataFrame(rows), al, dt.date(2024, 12, 31), names())
+    assert fig is not None
+    traces = fig["data"]
+    assert [(t["type"], t["yaxis"], t["name"]) for t in traces] == [
+        ("heatmap", "y", "a member"),
+        ("heatmap", "y", "not a member"),
+        ("heatmap", "y2", "a member"),
+        ("heatmap", "y2", "not a member"),
+    ]
+    inside, outside = traces[0], traces[1]
+    assert inside["y"] == members and inside["x"] == ["2000-07-01", "2001-07-01", "2002-07-01"]
+    swe = members.index("SWE")
+    assert inside["z"][swe] == [None, None, None]
+    assert outside["z"][swe] == [0.5 + swe / 100, None, 0.5 + swe / 100]
+    assert inside["z"][0] == [0.5, None, 0.5]  # 2001: no votes, an empty cell
+    assert "Sweden 2000 (not a member): " in outside["hovertext"][swe][0]
+    assert fig["layout"]["xaxis"]["tickformat"] == "%Y"

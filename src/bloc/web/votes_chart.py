@@ -7,11 +7,18 @@ line is solid in the years it belonged to the alliance and dotted outside
 them; the alliance's own years are shaded, frozen and suspended spells
 shaded in their status colour, and joins, departures and freezes marked by a
 labelled line.
+
+Above `BIG` members (NATO's 31) thirty-one lines cross one another and cannot be
+followed, and each line is a trace the browser draws one by one (NATO's 66 took
+Plotly a quarter to half a second in a fresh tab): each panel is then a grid, a
+row per member and a cell per year coloured by its agreement, years outside the
+alliance in grey, as the relations page turns its ring into a matrix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import pandas as pd
@@ -19,6 +26,7 @@ import pandas as pd
 from bloc import measures
 from bloc.core.alliance import Alliance
 from bloc.web.charts import STATUS_COLOURS, Figure, _figure
+from bloc.web.relation_charts import BIG
 
 PALETTE = (
     "#2c6fbb", "#c0392b", "#27ae60", "#8e44ad", "#e67e22", "#16a085", "#d35400",
@@ -68,6 +76,77 @@ def _lines(frame: pd.DataFrame, column: str, axis: str, names: dict[str, str]) -
                 "line": {"color": colour, "width": 2},
                 "marker": {"size": 4},
                 "showlegend": axis == "y",
+            }
+        )
+    return traces
+
+
+AGREEING = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]  # none to all agreed
+OUTSIDE = [[0.0, "#f0f0f0"], [1.0, "#636363"]]  # the same share, in a year outside
+
+
+def _grid(frame: pd.DataFrame, column: str, axis: str, names: dict[str, str]) -> list[Any]:
+    """A panel as a grid: a row per member (by code), a cell per year, coloured by
+    its share agreed; the member's years outside the alliance in a grey scale beside."""
+    members = sorted(str(m) for m in frame.member.unique())  # as the ticks name them
+    years = list(range(int(frame.year.min()), int(frame.year.max()) + 1))  # gaps kept empty
+    cells = {
+        (str(m), int(y)): (bool(then), float(v), int(n))
+        for m, y, then, v, n in zip(
+            frame.member.tolist(),
+            frame.year.tolist(),
+            frame.member_then.tolist(),
+            frame[column].tolist(),
+            frame.votes.tolist(),
+            strict=True,
+        )
+    }
+    traces: list[dict[str, Any]] = []
+    for inside, scale in ((True, AGREEING), (False, OUTSIDE)):
+        z: list[list[float | None]] = []
+        hover: list[list[str]] = []
+        for member in members:
+            name = names.get(member, member)
+            zrow: list[float | None] = []
+            hrow: list[str] = []
+            for year in years:
+                cell = cells.get((member, year))
+                if cell is None or cell[0] != inside:
+                    zrow.append(None)
+                    hrow.append("")
+                    continue
+                _, value, votes = cell
+                zrow.append(value)
+                where = "" if inside else " (not a member)"
+                hrow.append(f"{name} {year}{where}: {value:.0%} of {votes} votes")
+            z.append(zrow)
+            hover.append(hrow)
+        if all(v is None for zrow in z for v in zrow):
+            continue
+        traces.append(
+            {
+                "type": "heatmap",
+                "x": [f"{y}-07-01" for y in years],
+                "y": [str(m) for m in members],
+                "z": z,
+                "zmin": 0,
+                "zmax": 1,
+                "colorscale": scale,
+                "showscale": inside and axis == "y",
+                "colorbar": {
+                    "title": {"text": "agreed", "side": "right"},
+                    "thickness": 12,
+                    "tickformat": ".0%",
+                    "len": 0.4,
+                    "y": 0.76,
+                },
+                "hovertext": hover,
+                "hoverinfo": "text",
+                "hoverongaps": False,
+                "ygap": 1,
+                "xaxis": "x",
+                "yaxis": axis,
+                "name": "a member" if inside else "not a member",
             }
         )
     return traces
@@ -175,6 +254,8 @@ def votes_chart(
     """The two panels for an alliance (`bloc.measures.votes` rows), or None with no votes."""
     if frame.empty:
         return None
+    if frame.member.nunique() > BIG:
+        return _grids(frame, al, on, names)
     data = _lines(frame, "agreement", "y", names) + _lines(frame, "with_median", "y2", names)
     shapes, notes = _shapes(al, on, int(frame.year.min()))
     leader = names.get(al.leader or "", al.leader or "the leader")
@@ -215,4 +296,56 @@ def votes_chart(
         annotations=notes,
         legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
         margin={"l": 60, "r": 20, "t": 30, "b": 90},
+    )
+
+
+def _grids(frame: pd.DataFrame, al: Alliance, on: dt.date, names: dict[str, str]) -> Figure:
+    """The two panels as grids (`_grid`), for an alliance of more than `BIG` members."""
+    rows = int(frame.member.nunique())
+    step = max(1, math.ceil(frame.year.nunique() / 10))  # about ten years named
+    data = _grid(frame, "agreement", "y", names) + _grid(frame, "with_median", "y2", names)
+    leader = names.get(al.leader or "", al.leader or "the leader")
+    notes = [
+        {
+            "text": f"With {leader} (grey: not in {al.code})",
+            "x": 0,
+            "y": 1.0,
+            "xref": "paper",
+            "yref": "paper",
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+        },
+        {
+            "text": "With the Assembly's median state",
+            "x": 0,
+            "y": 0.47,
+            "xref": "paper",
+            "yref": "paper",
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+        },
+    ]
+    axis = {
+        "title": {"text": "member"},
+        "autorange": "reversed",
+        "tickfont": {"size": 9},
+        "type": "category",
+    }
+    return _figure(
+        data,
+        height=2 * 11 * rows + 200,
+        xaxis={
+            "type": "date",
+            "anchor": "y2",
+            "dtick": f"M{12 * step}",
+            "tickformat": "%Y",
+            "title": {"text": f"year (votes to {on.isoformat()}); {UNITS}"},
+        },
+        yaxis={**axis, "domain": [0.53, 0.97]},
+        yaxis2={**axis, "domain": [0.0, 0.44], "anchor": "x"},
+        annotations=notes,
+        showlegend=False,
+        margin={"l": 60, "r": 20, "t": 30, "b": 70},
     )
