@@ -230,6 +230,20 @@ def _shapes(al: Alliance, on: dt.date, first: int) -> tuple[list[Any], list[Any]
     return shapes, notes
 
 
+def _title(text: str, y: float) -> dict[str, Any]:
+    """A panel's title, at the left edge above the panel whose top is at `y`."""
+    return {
+        "text": text,
+        "x": 0,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "bottom",
+    }
+
+
 def _plural(verb: str) -> str:
     """The verb for several members: "join", "leave", "freeze"."""
     return {"joins": "join", "leaves": "leave", "freezes": "freeze"}.get(verb, verb)
@@ -260,26 +274,8 @@ def votes_chart(
     shapes, notes = _shapes(al, on, int(frame.year.min()))
     leader = names.get(al.leader or "", al.leader or "the leader")
     notes += [
-        {
-            "text": f"Agreement with {leader}",
-            "x": 0,
-            "y": 1.0,
-            "xref": "paper",
-            "yref": "paper",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-        },
-        {
-            "text": "Agreement with the General Assembly's median state",
-            "x": 0,
-            "y": 0.44,
-            "xref": "paper",
-            "yref": "paper",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-        },
+        _title(f"Agreement with {leader}", 1.0),
+        _title("Agreement with the General Assembly's median state", 0.44),
     ]
     axis = {"range": [0, 1.02], "tickformat": ".0%", "title": {"text": "agreed"}}
     return _figure(
@@ -306,26 +302,8 @@ def _grids(frame: pd.DataFrame, al: Alliance, on: dt.date, names: dict[str, str]
     data = _grid(frame, "agreement", "y", names) + _grid(frame, "with_median", "y2", names)
     leader = names.get(al.leader or "", al.leader or "the leader")
     notes = [
-        {
-            "text": f"With {leader} (grey: not in {al.code})",
-            "x": 0,
-            "y": 1.0,
-            "xref": "paper",
-            "yref": "paper",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-        },
-        {
-            "text": "With the Assembly's median state",
-            "x": 0,
-            "y": 0.47,
-            "xref": "paper",
-            "yref": "paper",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-        },
+        _title(f"With {leader} (grey: not in {al.code})", 1.0),
+        _title("With the Assembly's median state", 0.47),
     ]
     axis = {
         "title": {"text": "member"},
