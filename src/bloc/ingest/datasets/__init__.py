@@ -159,7 +159,7 @@ def import_files(
     # One in-memory database reads every file, each in a cursor of its own: making one
     # costs 15 to 25 ms of processor time, a tenth of a small file's import.
     staging = duckdb.connect()
-    how = _How(keep_all, batch_rows, confidence, merge_reports, max_bad, encoding, user, staging)
+    how = _How(keep_all, batch_rows, confidence, merge_reports, staging, max_bad, encoding, user)
     try:
         for path in _files(paths):
             if path.suffix.lower() == ".zip":
@@ -184,10 +184,10 @@ class _How:
     batch_rows: int
     confidence: float
     merge_reports: bool
+    staging: duckdb.DuckDBPyConnection  # the database files are read in
     max_bad: float = MAX_BAD
     encoding: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
-    staging: duckdb.DuckDBPyConnection | None = None  # the database files are read in
     prepared: list[bool] = field(default_factory=list)  # a batch opened the store (once)
 
 
@@ -222,7 +222,7 @@ def _import_one(dataset: str, path: Path, name: str, target: Path, how: _How) ->
         sniff.check_shape(path, dataset)
         with sniff.as_utf8(path, how.encoding) as (readable, assumed):
             report.encoding = assumed
-            con = how.staging.cursor() if how.staging is not None else duckdb.connect()
+            con = how.staging.cursor()
             try:
                 READERS[dataset](con, readable, report)
                 ready = triage(con, origin, report, how.keep_all, how.merge_reports, how.overrides)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from bloc.ingest.datasets import actors
 from bloc.ingest.datasets.mappings import mappings
@@ -31,6 +30,7 @@ from bloc.ingest.datasets.stage import (
     header_names,
     id_problems,
     read_delimited,
+    text_table,
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -71,32 +71,23 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
         f"UNION ALL SELECT trim({_col(found, 'actor2')}), trim({_col(found, 'inter2')}), "
         f"trim({_col(found, 'country')}) FROM raw r) WHERE a <> ''"
     ).fetchall()
-    con.register(
-        "actor_rows",
-        pa.table(
-            {
-                "key": [f"{a}|{t or ''}|{c or ''}" for a, t, c in sides],
-                "bloc": pa.array(
-                    [actors.acled_actor(m, a, t, c) for a, t, c in sides], pa.string()
-                ),
-            }
-        ),
+    text_table(
+        con,
+        "actor_map",
+        {
+            "key": [f"{a}|{t or ''}|{c or ''}" for a, t, c in sides],
+            "bloc": [actors.acled_actor(m, a, t, c) for a, t, c in sides],
+        },
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE actor_map AS SELECT * FROM actor_rows")
-    con.unregister("actor_rows")
-    pairs = list(m.acled)
-    con.register(
-        "code_rows",
-        pa.table(
-            {
-                "code": [f"{t}: {s}" for t, s in pairs],
-                "type": pa.array([v[0] if v else None for v in m.acled.values()], pa.string()),
-                "mode": pa.array([v[1] if v else None for v in m.acled.values()], pa.string()),
-            }
-        ),
+    text_table(
+        con,
+        "code_map",
+        {
+            "code": [f"{t}: {s}" for t, s in m.acled],
+            "type": [v[0] if v else None for v in m.acled.values()],
+            "mode": [v[1] if v else None for v in m.acled.values()],
+        },
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE code_map AS SELECT * FROM code_rows")
-    con.unregister("code_rows")
     day = f"try_strptime(trim({_col(found, 'date')}), {DATE_FORMATS!r})::DATE"
     code = (
         f"trim(coalesce({_col(found, 'type')}, '')) || ': ' "

@@ -72,14 +72,12 @@ def state_by_name(name: str) -> str | None:
     return code if code in states() else None
 
 
-@functools.cache
 def kept() -> frozenset[str]:
     """The actors an import keeps by default: every alliance's members at any time, the
     alliances themselves, and the outside powers that matter to them (their rivals)."""
     return facts().kept
 
 
-@functools.cache
 def alliances() -> frozenset[str]:
     return facts().alliances
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from bloc.ingest.datasets import actors
 from bloc.ingest.datasets.mappings import mappings
@@ -26,6 +25,7 @@ from bloc.ingest.datasets.stage import (
     header_names,
     id_problems,
     read_delimited,
+    text_table,
 )
 
 # Each field, and the header names (compared as letters and digits) it goes by.
@@ -90,19 +90,14 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, report: FileReport) -> Non
         f"{_col(found, 'target_sector')} FROM raw r)"
     ).fetchall()
     m = mappings()
-    con.register(
-        "actor_rows",
-        pa.table(
-            {
-                "key": [f"{c or ''}|{n or ''}|{s or ''}" for c, n, s in sides],
-                "bloc": pa.array(
-                    [actors.polecat_actor(m, c, n, s) for c, n, s in sides], pa.string()
-                ),
-            }
-        ),
+    text_table(
+        con,
+        "actor_map",
+        {
+            "key": [f"{c or ''}|{n or ''}|{s or ''}" for c, n, s in sides],
+            "bloc": [actors.polecat_actor(m, c, n, s) for c, n, s in sides],
+        },
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE actor_map AS SELECT * FROM actor_rows")
-    con.unregister("actor_rows")
     types = m.polecat_types
     kind = f"upper(trim(coalesce({_col(found, 'type')}, '')))"
     day = f"try_strptime(trim({_col(found, 'date')}), {DATE_FORMATS!r})::DATE"
