@@ -28,6 +28,7 @@ import yaml
 
 from bloc.text import calibration
 from bloc.text.calibration_fit import (
+    FOLDS,
     REPEATS,
     SEED,
     Outcome,
@@ -93,7 +94,9 @@ def main() -> int:
         "events": len(tune),
         "right": sum(o.right for o in tune),
         "penalty": fitted.penalty,
-        "cross_validation": f"5 folds over records, stratified, {REPEATS} repeats, seed {SEED}",
+        "cross_validation": (
+            f"{FOLDS} folds over records, stratified, {REPEATS} repeats, seed {SEED}"
+        ),
         "cv_auc": round(fitted.cv_auc, 3),
     }
     header = (

@@ -120,6 +120,12 @@ def _form(found: Found) -> str:
     return found.mention.form if found.mention is not None else "context"
 
 
+def height(parse: Parse, i: int) -> int:
+    """Token i's steps to the root of its sentence: the act's `height` feature, and what
+    the coder compares each act's trigger against (`coder._counted`)."""
+    return sum(1 for _ in parse.ancestors(i))
+
+
 def _steps(parse: Parse, a: int, b: int) -> int:
     """Steps along the dependency tree between two tokens (through their lowest common
     head; the two tokens' distance in words when they share no head)."""
@@ -162,7 +168,7 @@ def features_of(
         symmetric=entry is not None and entry.symmetric,
         same=source.code == target.code,
         organisation=actors.context.kinds.get(source.code) == "organisation",
-        height=sum(1 for _ in parse.ancestors(token.i)),
+        height=height(parse, token.i),
         relation=token.dep,
         gap=min((abs(t.i - token.i) for t in named), default=0),
         reach=min((abs(t.i - token.i) for t in aimed), default=0),

@@ -65,6 +65,7 @@ folds)."""
 MIN_EVENTS = 4
 """A term is fitted only when at least this many tune events have it (and not all)."""
 SEED = 25
+FOLDS = 5
 REPEATS = 10
 """Times the tune part is cut into folds afresh (seeded) when choosing the penalty: one
 cut of about a hundred records moves the cross-validated AUC by several hundredths."""
@@ -203,7 +204,9 @@ def fold_of(rows: Sequence[Outcome], folds: int, rng: np.random.Generator) -> di
     return out
 
 
-def fit(train: Sequence[Outcome], seed: int = SEED, folds: int = 5, repeats: int = REPEATS) -> Fit:
+def fit(
+    train: Sequence[Outcome], seed: int = SEED, folds: int = FOLDS, repeats: int = REPEATS
+) -> Fit:
     """Fit the model on events with features: terms seen often enough, the L2 penalty
     by repeated, stratified cross-validation over records (seeded; the best mean log
     loss), then all of them at that penalty. `cv_auc` is the mean, over the repeats, of

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from bloc.core.events import TYPE_INTENSITY
 from bloc.model import Mention
 from bloc.text.arguments import speaker_of, subject_of
-from bloc.text.calibration import Features, features_of
+from bloc.text.calibration import Features, features_of, height
 from bloc.text.lexicon import Lexicon
 from bloc.text.parse import Parse
 from bloc.text.parties import distinct, own_state, people, rough_score
@@ -98,7 +98,7 @@ def code_parse(
         if key not in seen:
             seen.add(key)
             out.append(coded)
-    heights = [sum(1 for _ in parse.ancestors(i)) for i in triggers]
+    heights = [height(parse, i) for i in triggers]
     return _counted(out, parse, heights, actors)
 
 

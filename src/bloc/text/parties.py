@@ -1,7 +1,7 @@
 """The two parties of an act: whether they are two, and whose a domestic group is.
 
 The one rule against self-events (`distinct`), what counts as part of a state
-rather than the state (`part_of_state`), whose people of no named state are
+rather than the state (`_part`), whose people of no named state are
 (`own_state`), and the rough score of how an act's roles were found
 (`rough_score`). Split from `bloc.text.coder`, which applies them to every pair of
 roles it makes, so that module stays about turning triggers into acts.
@@ -37,15 +37,15 @@ def distinct(source: Found, target: Found, kinds: dict[str, str]) -> bool:
         return target.mention is not None  # a domestic group acting on a part of its state
     if source.part:
         # "police detained Georgian students": a part acting on another named part
-        return target.mention is not None and part_of_state(target)
+        return target.mention is not None and _part(target)
     if source.mention is None or target.mention is None:
         return False
     if source.mention.start == target.mention.start:
         return False
-    return any(part_of_state(f) for f in (source, target))
+    return any(_part(f) for f in (source, target))
 
 
-def part_of_state(found: Found) -> bool:
+def _part(found: Found) -> bool:
     """A mention that names part of a state (its people, forces, a group), not the state."""
     mention = found.mention
     named_part = mention is not None and mention.form in ("demonym", "person")
@@ -62,7 +62,7 @@ def own_state(targets: list[Found], context: Context) -> list[Found]:
     return [
         Found(t.code, None, 2, side=True)
         for t in targets
-        if t.code != DOMESTIC and context.kinds.get(t.code) == "state" and part_of_state(t)
+        if t.code != DOMESTIC and context.kinds.get(t.code) == "state" and _part(t)
     ][:1]
 
 
