@@ -34,7 +34,7 @@ from bloc.alerts import sums
 from bloc.alerts.alert import Alert as Alert
 from bloc.alerts.alert import alert_id
 from bloc.alerts.risk_rules import RiskBook, risk_alerts
-from bloc.alerts.rules import Rule, stored_rule
+from bloc.alerts.rules import RISK_KINDS, Rule, risk_alliances, stored_rule
 from bloc.core.alliance import KnowledgeBase
 from bloc.core.dated import iso
 from bloc.store import Store, View, default_db_path, opened
@@ -93,9 +93,8 @@ def evaluate(
         if not rules:
             return []
         changes, found, new_states, touched = _read(store, rules, changes, now, day)
-        kinds = ("risk-above", "risk-jump")
-        risky = [r for r in rules if r.kind in kinds and r.alliance in touched]
-        wanted = sorted({str(r.alliance) for r in rules if r.kind in kinds})
+        risky = [r for r in rules if r.kind in RISK_KINDS and r.alliance in touched]
+        wanted = risk_alliances(rules)
         if changes.events or risky:
             with store.transaction() as con:
                 sums.refresh(store, con, view, wanted if risky else [], sorted(changes.events))
@@ -143,9 +142,8 @@ def _evaluate_all(view: View, changes: Changes, now: dt.datetime, day: dt.date) 
             return []
         changes, found, new_states, touched = _read(store, rules, changes, now, day)
         state = stored.states(store)
-        kinds = ("risk-above", "risk-jump")
-        risky = [r for r in rules if r.kind in kinds and r.alliance in touched]
-        wanted = sorted({str(r.alliance) for r in rules if r.kind in kinds})
+        risky = [r for r in rules if r.kind in RISK_KINDS and r.alliance in touched]
+        wanted = risk_alliances(rules)
         full = RiskBook(view)
         full.read([str(r.alliance) for r in risky], store)
     if risky:

@@ -15,14 +15,13 @@ import pandas as pd
 
 from bloc.alerts import sums
 from bloc.alerts.evaluate import load_rules, utc_now
-from bloc.alerts.rules import Rule, check, starter_rules
+from bloc.alerts.rules import Rule, check, risk_alliances, starter_rules
 from bloc.errors import NotFoundError
 from bloc.store import View, opened
 from bloc.store import alerts as stored
 
 DB = Path | str | View | None
 RULE_COLUMNS = ["id", "kind", "alliance", "says"]
-RISKY = ("risk-above", "risk-jump")
 ALERT_COLUMNS = ["id", "rule", "kind", "raised_at", "as_of", "title", "evidence", "sent",
                  "failed", "pending"]  # fmt: skip
 
@@ -36,7 +35,7 @@ def add_rules(rules: Sequence[Rule], db: DB = None) -> tuple[int, int]:
             added = stored.add_rules(con, rows, utc_now())
             # A risk rule reads the running sums of its alliance: built now, from the
             # whole record, so that evaluations after changes cost what changed.
-            wanted = sorted({str(r.alliance) for r in load_rules(store) if r.kind in RISKY})
+            wanted = risk_alliances(load_rules(store))
             view = db if isinstance(db, View) else View(db if db is not None else store.path)
             sums.refresh(store, con, view, wanted, [])
     return added, len(rows) - added

@@ -19,6 +19,7 @@ from pathlib import Path
 from bloc.alerts.alert import Alert
 from bloc.alerts.evaluate import load_rules, match_events
 from bloc.alerts.risk_rules import RiskBook, risk_alerts
+from bloc.alerts.rules import RISK_KINDS
 from bloc.errors import AlertError
 from bloc.store import View, opened
 from bloc.store import alerts as stored
@@ -53,7 +54,7 @@ def replay(db: DB, since: dt.date, until: dt.date | None = None, step: int = 7) 
     if not rules:
         raise AlertError("no alert rules yet: `bloc alerts starter` adds the defaults")
     events = [r for r in rules if r.kind == "event"]
-    risky = [r for r in rules if r.kind in ("risk-above", "risk-jump")]
+    risky = [r for r in rules if r.kind in RISK_KINDS]
     book = RiskBook(session, [day for day, _ in per_day])
     state: dict[tuple[str, str], stored.StateRow] = {}
     found: list[Alert] = []

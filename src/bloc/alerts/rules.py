@@ -87,6 +87,15 @@ class Rule:
         )
 
 
+RISK_KINDS = KINDS[:2]
+"""The rules that read an alliance's exit risk (and its running sums in the store)."""
+
+
+def risk_alliances(rules: list[Rule]) -> list[str]:
+    """The alliances some risk rule watches, sorted: those whose running sums are kept."""
+    return sorted({str(r.alliance) for r in rules if r.kind in RISK_KINDS})
+
+
 def _role(role: str, alliance: str | None) -> str:
     return {"member": f"a {alliance} member", "alliance": str(alliance), "any": "anyone"}.get(
         role, role

@@ -126,7 +126,7 @@ class VoteTable:
 
 
 def _majority_without(
-    values: np.ndarray, j: int, totals: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    values: np.ndarray, j: int, totals: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> np.ndarray:
     """Per roll call, the median vote of every state but column `j` (NaN: none voted).
 
@@ -136,7 +136,7 @@ def _majority_without(
     (`_counts`), from which column `j`'s are taken out (the same integers as
     counting the other columns, without copying them for each member).
     """
-    no_all, abstain_all, count_all = totals if totals is not None else _counts(values)
+    no_all, abstain_all, count_all = totals
     own = values[:, j]
     no = no_all - (own == 0.0)
     abstain = abstain_all - (own == 0.5)

@@ -22,7 +22,6 @@ from bloc.measures.decay import (
 from bloc.measures.drift import VOTE_WEIGHT, Drift, drift_of, vote_rows, weigh
 from bloc.measures.observed import ALLIANCE, LEADER, MEMBER, RIVALS, TYPES, Observed
 from bloc.measures.relations import dyads
-from bloc.measures.reliability import reliability
 from bloc.measures.signals import DB, data_of, member_on, refusal_table
 from bloc.store import opened
 from bloc.store.observations import cited_events, member_votes
@@ -49,7 +48,6 @@ class _RiskInputs:
     rows: dict[str, dict[str, np.ndarray]]  # member -> component -> signal row indices
     evidence: dict[str, float]  # member -> decayed weight behind its misalignment
     decayed: np.ndarray  # decayed weight of every signal on the day
-    requests: pd.DataFrame
 
 
 def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
@@ -75,7 +73,6 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
     courted = np.bincount(
         data.member[courting], weights=(decayed * -data.tone)[courting], minlength=n
     )
-    requests = reliability(al.code, day_date)
     pairs = pair_arrays(dyads(data, day_date))
     parts: dict[str, dict[str, float]] = {}
     rows: dict[str, dict[str, np.ndarray]] = {}
@@ -96,7 +93,7 @@ def _risk_inputs(data: Observed, day_date: dt.date) -> _RiskInputs:
             ],
         }
     evidence = {m: float(mass[data.code(m)]) for m in members}
-    return _RiskInputs(members, status, parts, rows, evidence, decayed, requests)
+    return _RiskInputs(members, status, parts, rows, evidence, decayed)
 
 
 def unanswered(al: Alliance, member: str, day: dt.date) -> float:
@@ -120,11 +117,11 @@ def pair_arrays(pairs: pd.DataFrame) -> PairArrays:
     return a, b, pairs["score"].to_numpy(dtype="float64")
 
 
-def worst_pair(pairs: pd.DataFrame | PairArrays, member: str) -> tuple[float, str | None]:
+def worst_pair(pairs: PairArrays, member: str) -> tuple[float, str | None]:
     """The conflict component (how hostile the member's worst relation with another
     member is, 0..1) and that member, from `dyads`' frame, most hostile first (None:
     no events with any): the first pair of the member's with a score."""
-    a, b, score = pair_arrays(pairs) if isinstance(pairs, pd.DataFrame) else pairs
+    a, b, score = pairs
     mine = np.flatnonzero(((a == member) | (b == member)) & ~np.isnan(score))
     if len(mine) == 0:
         return 0.0, None

@@ -46,8 +46,7 @@ from bloc.measures.risk import (
     worst_pair,
 )
 from bloc.measures.signals import member_on, refusal_table
-
-TERM_COLUMNS = ["alliance", "event", "member", "other", "part", "w", "wt", "avail", "rank_key"]
+from bloc.store.risk_sums import TERMS
 
 
 def terms(data: Observed) -> pd.DataFrame:
@@ -96,7 +95,7 @@ def terms(data: Observed) -> pd.DataFrame:
             "avail": data.avail[rows],
             "rank_key": rank[rows],
         },
-        columns=TERM_COLUMNS,
+        columns=TERMS,
     )
 
 

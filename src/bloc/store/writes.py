@@ -17,6 +17,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
+from bloc.store.alerts import queue_changes
 from bloc.store.db import Store
 from bloc.store.kinds import domestic_sql, fill_kinds, kind_sql
 from bloc.store.rules_sql import period_end_sql, period_start_sql
@@ -79,12 +80,7 @@ def forget_documents(con: duckdb.DuckDBPyConnection, documents: Sequence[str]) -
         "DELETE FROM events WHERE origin = 'text' "
         "AND id NOT IN (SELECT DISTINCT event_id FROM evidence) RETURNING id"
     ).fetchall()
-    if gone:  # for the alert rules (their running sums), as `queue_changes` notes changes
-        con.execute(
-            "INSERT INTO alert_queue SELECT DISTINCT unnest(?) "
-            "WHERE EXISTS (SELECT 1 FROM alert_rules) ON CONFLICT DO NOTHING",
-            [[str(r[0]) for r in gone]],
-        )
+    queue_changes(con, [str(r[0]) for r in gone])  # for the alert rules' running sums
     con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", [list(documents)])
 
 
