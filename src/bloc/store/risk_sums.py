@@ -49,16 +49,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, alliance: str, terms: pd.DataFrame, 
     as-of reads of late terms skip most of the table)."""
     con.execute("DELETE FROM risk_terms WHERE alliance = ?", [alliance])
     con.execute("DELETE FROM risk_sums WHERE alliance = ?", [alliance])
-    frame = terms[TERMS].sort_values("avail", kind="stable")
-    con.register("bloc_terms", frame)
-    try:
-        con.execute("INSERT INTO risk_terms SELECT * FROM bloc_terms")
-        con.execute(
-            f"INSERT INTO risk_sums SELECT {_GROUP}, sum(w), sum(wt), count(*) "
-            f"FROM bloc_terms GROUP BY {_GROUP}"
-        )
-    finally:
-        con.unregister("bloc_terms")
+    _add(con, terms[TERMS].sort_values("avail", kind="stable"))
     con.execute("INSERT OR REPLACE INTO risk_built VALUES (?, ?)", [alliance, kb])
 
 
@@ -86,9 +77,13 @@ def replace_terms(
             )
         finally:
             con.unregister("bloc_old")
-    if terms.empty:
-        return
-    con.register("bloc_terms", terms[TERMS])
+    if not terms.empty:
+        _add(con, terms[TERMS])
+
+
+def _add(con: duckdb.DuckDBPyConnection, terms: pd.DataFrame) -> None:
+    """Store the terms and add them to their sums (a sum not kept yet starts at them)."""
+    con.register("bloc_terms", terms)
     try:
         con.execute("INSERT INTO risk_terms SELECT * FROM bloc_terms")
         con.execute(
