@@ -39,12 +39,12 @@ def _lines(frame: pd.DataFrame, column: str, axis: str, names: dict[str, str]) -
     traces: list[dict[str, Any]] = []
     for i, (member, rows) in enumerate(frame.groupby("member", sort=True)):
         colour = PALETTE[i % len(PALETTE)]
-        x = [f"{int(y)}-07-01" for y in rows.year]
+        x = [_mid_year(int(y)) for y in rows.year]
         name = names.get(str(member), str(member))
         inside = [v if m else None for v, m in zip(rows[column], rows.member_then, strict=True)]
         outside = list(rows[column])
         hover = [
-            f"{name} {int(y)}: {v:.0%} of {int(n)} votes"
+            _said(name, int(y), float(v), int(n))
             for y, v, n in zip(rows.year, rows[column], rows.votes, strict=True)
         ]
         common = {"x": x, "xaxis": "x", "yaxis": axis, "legendgroup": str(member)}
@@ -85,6 +85,16 @@ AGREEING = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]  # none to all
 OUTSIDE = [[0.0, "#f0f0f0"], [1.0, "#636363"]]  # the same share, in a year outside
 
 
+def _mid_year(year: int) -> str:
+    """Where a year's value stands on a date axis: its middle (not 1 January)."""
+    return f"{year}-07-01"
+
+
+def _said(name: str, year: int, share: float, votes: int, where: str = "") -> str:
+    """A cell's or a point's hover: "Poland 1999: 83% of 72 votes"."""
+    return f"{name} {year}{where}: {share:.0%} of {votes} votes"
+
+
 def _grid(frame: pd.DataFrame, column: str, axis: str, names: dict[str, str]) -> list[Any]:
     """A panel as a grid: a row per member (by code), a cell per year, coloured by
     its share agreed; the member's years outside the alliance in a grey scale beside."""
@@ -117,8 +127,7 @@ def _grid(frame: pd.DataFrame, column: str, axis: str, names: dict[str, str]) ->
                     continue
                 _, value, votes = cell
                 zrow.append(value)
-                where = "" if inside else " (not a member)"
-                hrow.append(f"{name} {year}{where}: {value:.0%} of {votes} votes")
+                hrow.append(_said(name, year, value, votes, "" if inside else " (not a member)"))
             z.append(zrow)
             hover.append(hrow)
         if all(v is None for zrow in z for v in zrow):
@@ -126,8 +135,8 @@ def _grid(frame: pd.DataFrame, column: str, axis: str, names: dict[str, str]) ->
         traces.append(
             {
                 "type": "heatmap",
-                "x": [f"{y}-07-01" for y in years],
-                "y": [str(m) for m in members],
+                "x": [_mid_year(y) for y in years],
+                "y": members,
                 "z": z,
                 "zmin": 0,
                 "zmax": 1,
