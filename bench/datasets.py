@@ -131,16 +131,27 @@ def write_day(path: Path, rows: int, seed: int = 0) -> Path:
     return path
 
 
+READ = (
+    "SELECT * FROM read_csv(?, delim = '\t', header = false, columns = ?, quote = '', "
+    "escape = '', auto_detect = false)"
+)
+"""DuckDB reading the export, every column as text: the bare read, in-process, in a fresh
+process (`_BARE`) and in the floor (`least_import`)."""
+
+
+def fresh_store(base: Path, folder: Path, stem: str) -> Path:
+    """A fresh copy of the base store, `stem`.duckdb in `folder` (leftovers of a run removed)."""
+    for leftover in folder.glob(f"{stem}.duckdb*"):
+        leftover.unlink()
+    return Path(shutil.copy(base, folder / f"{stem}.duckdb"))
+
+
 def bare_read(path: Path) -> float:
     """DuckDB reading the export into a table, every column as text."""
     con = duckdb.connect()
     try:
         began, cpu = time.perf_counter(), time.process_time()
-        con.execute(
-            "CREATE TABLE t AS SELECT * FROM read_csv(?, delim = '\t', header = false, "
-            "columns = ?, quote = '', escape = '', auto_detect = false)",
-            [str(path), dict.fromkeys(COLUMNS, "VARCHAR")],
-        )
+        con.execute(f"CREATE TABLE t AS {READ}", [str(path), dict.fromkeys(COLUMNS, "VARCHAR")])
         CPU.setdefault("bare", []).append(time.process_time() - cpu)
         return time.perf_counter() - began
     finally:
@@ -153,17 +164,12 @@ def least_import(path: Path, base: Path, folder: Path) -> float:
     event, its evidence and its place in one transaction, then close (DuckDB checkpoints
     the file). No actor or code is mapped, nothing is checked, deduplicated or merged:
     a floor for the ratio, not an import."""
-    db = folder / "least.duckdb"
-    for leftover in folder.glob("least.duckdb*"):
-        leftover.unlink()
-    shutil.copy(base, db)
+    db = fresh_store(base, folder, "least")
     began, cpu = time.perf_counter(), time.process_time()
     con = duckdb.connect(str(db))
     try:
         con.execute(
-            "CREATE TEMP TABLE t AS SELECT * FROM read_csv(?, delim = '\t', header = false, "
-            "columns = ?, quote = '', escape = '', auto_detect = false)",
-            [str(path), dict.fromkeys(COLUMNS, "VARCHAR")],
+            f"CREATE TEMP TABLE t AS {READ}", [str(path), dict.fromkeys(COLUMNS, "VARCHAR")]
         )
         day = "strptime(SQLDATE, '%Y%m%d')::DATE"
         con.execute("BEGIN TRANSACTION")
@@ -195,10 +201,7 @@ others share, the wall-clock ratio moves with their load, the processor time muc
 
 
 def timed_import(path: Path, base: Path, folder: Path, keep_all: bool) -> tuple[float, object]:
-    db = folder / "run.duckdb"
-    for leftover in folder.glob("run.duckdb*"):
-        leftover.unlink()
-    shutil.copy(base, db)
+    db = fresh_store(base, folder, "run")
     began, cpu = time.perf_counter(), time.process_time()
     summary = import_files("gdelt", [path], db, keep_all=keep_all)
     CPU.setdefault("all" if keep_all else "import", []).append(time.process_time() - cpu)
@@ -211,8 +214,7 @@ _PEAK = (
 )
 _BARE = (
     "import duckdb, json, sys; COLUMNS = json.loads(sys.argv[2]); "
-    "duckdb.connect().execute(\"CREATE TABLE t AS SELECT * FROM read_csv(?, delim = '\\t', "
-    "header = false, columns = ?, quote = '', escape = '', auto_detect = false)\", "
+    f"duckdb.connect().execute({'CREATE TABLE t AS ' + READ!r}, "
     "[sys.argv[1], dict.fromkeys(COLUMNS, 'VARCHAR')])"
 )
 _COMMAND = (
@@ -245,10 +247,7 @@ def whole_command(path: Path, base: Path, folder: Path, runs: int) -> None:
     bare = [in_a_process(_BARE, str(path), columns) for _ in range(runs)]
     command = []
     for _ in range(runs):
-        db = folder / "cmd.duckdb"
-        for leftover in folder.glob("cmd.duckdb*"):
-            leftover.unlink()
-        shutil.copy(base, db)
+        db = fresh_store(base, folder, "cmd")
         command.append(in_a_process(_COMMAND, str(path), str(db)))
     bare_s, bare_kib = min(t for t, _ in bare), max(m for _, m in bare)
     cmd_s, cmd_kib = min(t for t, _ in command), max(m for _, m in command)
