@@ -38,6 +38,7 @@ def test_the_chart_draws_both_panels_and_marks_the_csto_history() -> None:
     assert "ARM leaves" not in texts  # its spell as a member ended in a frozen one
     frozen = [s for s in fig["layout"]["shapes"] if s.get("x0", "").startswith("2024")]
     assert frozen and fig["layout"]["yaxis"]["tickformat"] == ".0%"
+    assert fig["layout"]["xaxis"]["tickformat"] == "%Y"  # yearly values: no month ticks
     assert votes_chart(frame.iloc[0:0], al, dt.date(2024, 12, 31), names()) is None
 
 

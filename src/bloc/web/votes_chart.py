@@ -290,11 +290,7 @@ def votes_chart(
     return _figure(
         data,
         height=520,
-        xaxis={  # under the lower panel: its labels and title clear of the upper one
-            "type": "date",
-            "anchor": "y2",
-            "title": {"text": f"year (votes to {on.isoformat()}); {UNITS}"},
-        },
+        xaxis=_years_axis(frame, on),
         yaxis={**axis, "domain": [0.56, 0.96]},
         yaxis2={**axis, "domain": [0.0, 0.42], "anchor": "x"},
         shapes=shapes,
@@ -304,10 +300,23 @@ def votes_chart(
     )
 
 
+def _years_axis(frame: pd.DataFrame, on: dt.date) -> dict[str, Any]:
+    """The shared x axis, under the lower panel (its labels and title clear of the upper
+    one): years named as years, about ten of them, as the values are yearly (ticks of
+    months would claim a precision the votes do not have)."""
+    step = max(1, math.ceil(frame.year.nunique() / 10))
+    return {
+        "type": "date",
+        "anchor": "y2",
+        "dtick": f"M{12 * step}",
+        "tickformat": "%Y",
+        "title": {"text": f"year (votes to {on.isoformat()}); {UNITS}"},
+    }
+
+
 def _grids(frame: pd.DataFrame, al: Alliance, on: dt.date, names: dict[str, str]) -> Figure:
     """The two panels as grids (`_grid`), for an alliance of more than `BIG` members."""
     rows = int(frame.member.nunique())
-    step = max(1, math.ceil(frame.year.nunique() / 10))  # about ten years named
     data = _grid(frame, "agreement", "y", names) + _grid(frame, "with_median", "y2", names)
     leader = names.get(al.leader or "", al.leader or "the leader")
     notes = [
@@ -323,13 +332,7 @@ def _grids(frame: pd.DataFrame, al: Alliance, on: dt.date, names: dict[str, str]
     return _figure(
         data,
         height=2 * 11 * rows + 200,
-        xaxis={
-            "type": "date",
-            "anchor": "y2",
-            "dtick": f"M{12 * step}",
-            "tickformat": "%Y",
-            "title": {"text": f"year (votes to {on.isoformat()}); {UNITS}"},
-        },
+        xaxis=_years_axis(frame, on),
         yaxis={**axis, "domain": [0.53, 0.97]},
         yaxis2={**axis, "domain": [0.0, 0.44], "anchor": "x"},
         annotations=notes,
