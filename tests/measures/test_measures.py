@@ -111,6 +111,19 @@ def test_compare_puts_measures_side_by_side(kb_db: Path) -> None:
     assert csto["cohesion index"] < rows["cohesion index"]
 
 
+def test_compare_says_no_evidence_where_risk_has_no_score(kb_db: Path) -> None:
+    """ANZUS on the knowledge base alone: New Zealand's suspension decides its score, and
+    Australia has no evidence, so `risk` gives it no score; the comparison says so (it
+    printed "AUS (nan)")."""
+    ranked = measures.risk("ANZUS", on="2023-05-31", db=kb_db)
+    assert ranked.score.isna().any()
+    frame = measures.compare(["ANZUS"], on="2023-05-31", db=kb_db)
+    rows = dict(zip(frame.measure, frame.ANZUS, strict=True))
+    lowest = ranked.member.iloc[-1]
+    assert rows["lowest exit risk"] == f"{lowest} (no evidence)"
+    assert rows["highest exit risk"] == f"{ranked.member.iloc[0]} ({ranked.score.iloc[0]:.2f})"
+
+
 # -- no look-ahead ----------------------------------------------------------------
 
 

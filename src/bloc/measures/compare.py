@@ -46,15 +46,19 @@ def compare(alliances: list[str], on: str | dt.date | None = None, db: DB = None
             ),
             "requests for help": int(summary.requests.iloc[0]),
             "share honoured in full": summary.share.iloc[0],
-            "highest exit risk": (
-                f"{ranked.member.iloc[0]} ({ranked.score.iloc[0]:.2f})" if not ranked.empty else "-"
-            ),
-            "lowest exit risk": (
-                f"{ranked.member.iloc[-1]} ({ranked.score.iloc[-1]:.2f})"
-                if not ranked.empty
-                else "-"
-            ),
+            "highest exit risk": _ranked(ranked, 0),
+            "lowest exit risk": _ranked(ranked, -1),
         }
     frame = pd.DataFrame(columns)
     frame.index.name = "measure"
     return frame.reset_index()
+
+
+def _ranked(ranked: pd.DataFrame, at: int) -> str:
+    """A member of `risk`'s ranking with its score ("ARM (0.61)"), or "no evidence" where
+    `risk` has no score for it (NaN: it printed as "nan"); "-" for an empty ranking."""
+    if ranked.empty:
+        return "-"
+    score = float(ranked.score.iloc[at])
+    shown = "no evidence" if pd.isna(score) else f"{score:.2f}"
+    return f"{ranked.member.iloc[at]} ({shown})"
