@@ -95,6 +95,15 @@ def overlapping_readers(
     return seen, errors, halt
 
 
+def rows(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    """The rows a query gives on a store opened read-only (taking its turn, as bloc does)."""
+    from bloc.store import Store
+
+    with Store.open(db, read_only=True) as store:
+        found: list[tuple[Any, ...]] = store.con.execute(sql, params or []).fetchall()
+        return found
+
+
 def parsed(lang: str, text: str) -> Any:
     """One sentence through the parse adapter (`bloc.text.parse`) of `lang`."""
     from bloc.text.parse import parse_batch

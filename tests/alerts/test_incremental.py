@@ -20,6 +20,7 @@ from bloc.ingest import ingest
 from bloc.store import Store
 from bloc.store.decisions import Decision
 from bloc.store.review import decide
+from helpers import rows
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "alerts.md"
 
@@ -129,13 +130,10 @@ def test_late_restating_rejected_and_corrected_events_keep_the_sums_exact(
         assert mine[key][0] == pytest.approx(w, rel=1e-12, abs=1e-9), key
         assert mine[key][1] == pytest.approx(wt, rel=1e-12, abs=1e-9), key
     # The late report and the restatement moved the sums (the test tests something).
-    with Store.open(store, read_only=True) as s:
-        late = s.con.execute(
-            "SELECT count(*) FROM risk_terms WHERE event = 'late-2016' AND avail > 13000"
-        ).fetchone()
-        restated = s.con.execute(
-            "SELECT count(*) FROM risk_terms WHERE event = 'restates'"
-        ).fetchone()
+    late = rows(
+        store, "SELECT count(*) FROM risk_terms WHERE event = 'late-2016' AND avail > 13000"
+    )[0]
+    restated = rows(store, "SELECT count(*) FROM risk_terms WHERE event = 'restates'")[0]
     assert late is not None and late[0] > 0 and restated == (0,)
 
 

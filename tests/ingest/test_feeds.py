@@ -25,6 +25,7 @@ from bloc.ingest.watch import PassReport, parse_interval, watch, watch_once
 from bloc.store import SCHEMA_VERSION, Store
 from bloc.store.check import check_path
 from feedserver import ATOM, RSS, FeedServer, article, atom, http_date, rss
+from helpers import rows
 
 
 def add_feed(url: str, *args: Any, **kwargs: Any) -> tuple[str, str]:
@@ -51,11 +52,6 @@ def server() -> Iterator[FeedServer]:
             "/robots.txt", body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain"
         )
         yield s
-
-
-def rows(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    with Store.open(db, read_only=True) as store:
-        return store.con.execute(sql, params or []).fetchall()
 
 
 def items(db: Path, feed: str) -> dict[str, tuple[Any, ...]]:
